@@ -1,0 +1,67 @@
+"""Runtime configuration, read from environment variables.
+
+One object, created once, so that every layer (ingest, store, retrieval, LLM, UI) agrees on the data
+directory and endpoints without passing paths around.  Secrets are held as ``SecretStr`` so that they
+never show up in a ``repr`` or a log line.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CORPUS_DIR = PACKAGE_ROOT / "data" / "policies"
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "policybot"
+
+
+class Settings(BaseSettings):
+    """All knobs of the product; each field maps to an environment variable (see README)."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default_factory=_default_data_dir, alias="POLICYBOT_DATA_DIR")
+    corpus_dir: Path = Field(default=SHIPPED_CORPUS_DIR, alias="POLICYBOT_CORPUS_DIR")
+    collection: str = Field(default="policy_clauses", alias="POLICYBOT_COLLECTION")
+
+    chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
+    chroma_port: int = Field(default=8000, alias="CHROMA_PORT")
+    chroma_ssl: bool = Field(default=False, alias="CHROMA_SSL")
+    chroma_token: SecretStr | None = Field(default=None, alias="CHROMA_AUTH_TOKEN")
+
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    llm_model: str = Field(default="gpt-4o-mini", alias="POLICYBOT_LLM_MODEL")
+    llm_timeout: float = Field(default=30.0, alias="POLICYBOT_LLM_TIMEOUT")
+    llm_max_retries: int = Field(default=2, alias="POLICYBOT_LLM_MAX_RETRIES")
+    llm_context_tokens: int = Field(default=3000, alias="POLICYBOT_LLM_CONTEXT_TOKENS")
+
+    max_question_chars: int = Field(default=2000, alias="POLICYBOT_MAX_QUESTION_CHARS")
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, alias="POLICYBOT_MAX_UPLOAD_BYTES")
+
+    host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
+    port: int = Field(default=7860, alias="POLICYBOT_PORT")
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def llm_configured(self) -> bool:
+        """LLM mode needs an endpoint; a key alone means the public OpenAI API."""
+        return bool(self.openai_base_url or self.openai_api_key)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""Ingest: policy files → cleaned text → numbered clauses with metadata → Chroma index."""

@@ -1,0 +1,124 @@
+"""Text cleaning: one display form (original script, noise removed) and one search form.
+
+Web scrapes of policy texts carry three kinds of noise that break search and citations:
+pinyin glued after characters (``貿(mào)易``), site boilerplate (copyright notes, navigation bullets,
+``相关阅读``, obfuscated mail lines), and metadata tables.  The display text keeps the author's
+characters and punctuation; only the search form is NFKC-normalised and converted to simplified
+Chinese, so traditional and simplified queries meet the same index.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# A pinyin syllable: optional initial, a vowel cluster, optional nasal/retroflex final.
+_SYLLABLE = rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouv{_TONE}]+(?:ng|n|r)?"
+_PINYIN_GLUE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]({_SYLLABLE})[)）]")
+
+_BOILERPLATE_LINE = re.compile(
+    r"""^(
+        [•·▪●◆■]\s*.*                                  # navigation bullets / contact lines
+      | [①②③④⑤⑥⑦⑧⑨⑩※].*(本网|版权|转载|邮箱|信息来源|QQ).*  # copyright footers
+      | .*(版权所有|版權所有|Copyright|©|All\s+Rights\s+Reserved).*
+      | .*\#.*换成@.* | .*\#.*換成@.*                   # mail obfuscation
+      | .*(邮箱|郵箱|E-?mail)\s*[:：].*
+      | (服务|服務|联系|聯繫)?(电话|電話|传真|傳真)\s*[:：]?\s*[\d\-\s()（）]{7,}.*
+      | (来源|來源)\s*[:：].*(发布时间|發布時間|阅读次数|閱讀次數).*
+      | (阅读次数|閱讀次數|浏览次数|瀏覽次數)\s*[:：].*
+      | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
+      | (上一篇|下一篇)\s*[:：].*
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# Everything after one of these lines is a list of links to other pages.
+_TAIL_MARKER = re.compile(r"^(相关阅读|相關閱讀|相关链接|相關鏈接|相关文章|相關文章|相关新闻|相關新聞|延伸阅读)\s*[:：]?\s*$")
+# A news headline that a site puts above the real title (“…联合发布《…》”).
+_HEADLINE = re.compile(r"^.{0,40}(联合|聯合)?(印发|印發|发布|發布|出台)《.+》\s*$")
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations glued after a character; ``(一)``, ``(云南)``, ``(TISC)`` stay."""
+    return _PINYIN_GLUE.sub("", text)
+
+
+def normalize_space(line: str) -> str:
+    """Collapse runs of (also full-width / non-breaking) spaces; strip the ends."""
+    line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    return bool(_BOILERPLATE_LINE.match(line))
+
+
+def clean_lines(raw: str) -> list[str]:
+    """Raw document text → list of meaningful lines in the original script.
+
+    Drops blank lines, boilerplate, link lists after ``相关阅读``, site headlines above the title and
+    repeated paragraphs (scrapes often repeat the abstract above and below a metadata table).
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = normalize_space(strip_pinyin(raw_line))
+        if not line:
+            continue
+        if _TAIL_MARKER.match(line):
+            break
+        if is_boilerplate(line):
+            continue
+        if not out and _HEADLINE.match(line):
+            continue
+        key = search_form(line)
+        if len(line) > 20 and key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+_TRAD_ONLY = None
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to simplified changes a noticeable share of the Han characters."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return False
+    simplified = to_simplified(text)
+    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    return changed / len(han) > 0.05
+
+
+def search_form(text: str) -> str:
+    """NFKC, simplified script, lower-case, single spaces: the form both clauses and queries take."""
+    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def match_form(text: str) -> str:
+    """Search form without any whitespace, for substring matching (anchors, phrase mode)."""
+    return re.sub(r"\s+", "", search_form(text))

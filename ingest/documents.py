@@ -1,0 +1,46 @@
+"""One file → one parsed document (metadata + clauses); the pure part of ingest, no index involved."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.clauses import build_clauses
+from ingest.clean import clean_lines, is_traditional
+from ingest.metadata import extract_meta, find_title, merge_meta
+from ingest.models import Clause, DocMeta
+from ingest.readers import read_document
+
+PARSER_VERSION = "1"  # bump when parsing changes, so unchanged files are re-ingested once
+
+
+@dataclass
+class ParsedDocument:
+    meta: DocMeta
+    clauses: list[Clause]
+    traditional: bool
+
+
+def content_hash(data: bytes, catalog_entry: dict | None) -> str:
+    """What decides whether a file must be re-indexed: its bytes, its catalog entry, the parser."""
+    h = hashlib.sha256()
+    h.update(PARSER_VERSION.encode())
+    h.update(repr(sorted((catalog_entry or {}).items())).encode())
+    h.update(data)
+    return h.hexdigest()[:16]
+
+
+def doc_id_for(path: Path) -> str:
+    return path.stem
+
+
+def parse_document(path: Path, catalog_entry: dict | None = None, doc_id: str | None = None) -> ParsedDocument:
+    """Read, clean, extract metadata and split into clauses. Raises UnreadableFileError on bad files."""
+    raw = read_document(path)
+    lines = clean_lines(raw)
+    did = doc_id or doc_id_for(path)
+    auto_span = find_title(lines)
+    meta = merge_meta(extract_meta(did, lines, auto_span), catalog_entry)
+    meta = meta.model_copy(update={"source_file": path.name, "content_hash": content_hash(path.read_bytes(), catalog_entry)})
+    clauses = build_clauses(meta, lines, auto_span)
+    return ParsedDocument(meta=meta, clauses=clauses, traditional=is_traditional("".join(lines[:20])))

@@ -1,0 +1,136 @@
+"""The records that flow from ingest to retrieval, answers and UI.
+
+Everything downstream cites a :class:`Clause`; its ``item`` label is what a user sees in a citation,
+so it is computed once here and never re-derived elsewhere.
+"""
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+ClauseKind = Literal["docinfo", "notice", "preamble", "section", "item", "signoff", "attachment"]
+
+KIND_LABELS: dict[str, str] = {
+    "docinfo": "文件信息",
+    "notice": "通知",
+    "preamble": "前言",
+    "signoff": "落款",
+    "attachment": "附件",
+}
+
+
+class DocMeta(BaseModel):
+    """What we know about one policy document, from the catalog or extracted from its text."""
+
+    doc_id: str
+    title: str
+    short_name: str = ""
+    aliases: list[str] = Field(default_factory=list)
+    issuers: list[str] = Field(default_factory=list)
+    doc_number: str = ""  # 文号
+    date: str = ""  # ISO date of issue
+    effective_date: str = ""
+    region: str = ""
+    level: str = ""  # 国家/省/市/区
+    source_file: str = ""
+    content_hash: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.title
+
+    def citation_header(self) -> str:
+        """《标题》（地区，年份） — the document part of a human-readable citation."""
+        bits = [b for b in (self.region, self.date[:4]) if b]
+        return f"《{self.title}》" + (f"（{'，'.join(bits)}）" if bits else "")
+
+
+class Clause(BaseModel):
+    """One numbered item (or labelled non-numbered block) of a document."""
+
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    item: str  # canonical label: 二（三）6, （二十四）, 八、, 第十二条, 文件信息 …
+    kind: ClauseKind
+    heading_path: list[str] = Field(default_factory=list)
+    text: str  # original script, cleaned
+    search_text: str  # NFKC + simplified, for BM25/embedding
+    departments: list[str] = Field(default_factory=list)
+    numbers: list[int] = Field(default_factory=list)  # numeric path, e.g. [2, 3, 6] for 二（三）6
+    ladder: list[str] = Field(default_factory=list)  # numbering style per level, e.g. ["cn", "paren_cn", "arabic"]
+    part: int = 1
+    parts: int = 1
+    order: int = 0  # position in document
+    doc: DocMeta
+
+    def citation(self) -> str:
+        """Human form: 《标题》（天津市，2022）二、（三）第6项."""
+        label = self.item if self.kind != "item" else human_item_label(self)
+        return f"{self.doc.citation_header()}{label}"
+
+    def to_record(self) -> dict:
+        """Flat JSON-able form (CLI ``clauses --json``)."""
+        d = self.model_dump(exclude={"doc"})
+        d.update(
+            doc_short_name=self.doc.short_name,
+            issuers=self.doc.issuers,
+            doc_number=self.doc.doc_number,
+            date=self.doc.date,
+            region=self.doc.region,
+            level=self.doc.level,
+        )
+        return d
+
+    def to_chroma_metadata(self, version: str) -> dict[str, str | int | float | bool]:
+        """Chroma metadata must be scalar; lists and the doc record travel as JSON strings."""
+        return {
+            "clause_id": self.clause_id,
+            "doc_id": self.doc_id,
+            "doc_version": version,
+            "item": self.item,
+            "kind": self.kind,
+            "region": self.doc.region,
+            "level": self.doc.level,
+            "order": self.order,
+            "part": self.part,
+            "departments": "|".join(self.departments),
+            "payload": self.model_dump_json(),
+        }
+
+    @classmethod
+    def from_chroma_metadata(cls, meta: dict) -> "Clause":
+        return cls.model_validate_json(meta["payload"])
+
+
+def human_item_label(clause: Clause) -> str:
+    """Turn ``二（三）6`` into ``二、（三）第6项``: the form staff read out on the phone."""
+    label = clause.item
+    styles = clause.ladder
+    if not styles:
+        return label
+    out = []
+    from ingest.numbering import to_chinese_numeral
+
+    for style, n in zip(styles, clause.numbers):
+        if style == "cn":
+            out.append(f"{to_chinese_numeral(n)}、")
+        elif style == "paren_cn":
+            out.append(f"（{to_chinese_numeral(n)}）")
+        elif style == "arabic":
+            out.append(f"第{n}项")
+        elif style == "paren_arabic":
+            out.append(f"（{n}）")
+        elif style == "article":
+            out.append(f"第{to_chinese_numeral(n)}条")
+        elif style in ("chapter", "section"):
+            out.append(f"第{to_chinese_numeral(n)}{'章' if style == 'chapter' else '节'}")
+    if clause.parts > 1:
+        out.append(f"（第{clause.part}部分）")
+    return "".join(out) or label
+
+
+def dump_jsonl(records: list[dict]) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
