@@ -110,7 +110,6 @@ def decode_bytes(data: bytes) -> str:
             if text is not None and _control_share(text) == 0 and _cjk_score(text) > 0.5:
                 return text
 
-    candidates: list[tuple[str, str]] = []  # (encoding, text), best-trusted first
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -120,14 +119,13 @@ def decode_bytes(data: bytes) -> str:
             # Confidently Western (e.g. a Latin-1 note with "café"): don't force a CJK reading on it.
             # Hangul/kana/symbol soup (GBK misread as UTF-16 or EUC-KR) scores low and falls through.
             return _check_text(cn_text)
-        candidates.append((best.encoding, cn_text))
-    for encoding in _CJK_CANDIDATES:
-        text = _try_decode(data, encoding)
-        if text is not None:
-            candidates.append((encoding, text))
+    # Detectors are unreliable on short Chinese texts, so the plausibility score decides; max()
+    # keeps the first of equal scores, so ties go to gb18030 (most policy files are mainland ones).
+    candidates = [(enc, text) for enc in _CJK_CANDIDATES if (text := _try_decode(data, enc)) is not None]
+    if best is not None:
+        candidates.insert(1, (best.encoding, str(best)))
     if not candidates:
-        raise ValueError("no encoding decodes these bytes")
-    # max() keeps the first of equal scores, so ties go to charset-normalizer, then gb18030.
+        raise ValueError("no candidate encoding decodes these bytes")
     _, text = max(candidates, key=lambda c: _cjk_score(c[1]))
     return _check_text(text)
 
@@ -159,22 +157,30 @@ def _has_cjk(text: str) -> bool:
 
 @cache
 def _common_hanzi() -> frozenset[str]:
-    """Everyday characters: GB2312 level 1 (3755 simplified) ∪ Big5 常用字 (5401 traditional).
+    """Everyday characters: GB2312 level 1 (the 3755 most frequent simplified) plus their
+    traditional forms via OpenCC.
 
-    Built from the codecs themselves, so no data file is needed. A GBK text mis-decoded as Big5
-    (or vice versa) lands largely on rare characters, kana, symbols or private-use code points.
+    Built from codecs, so no data file is needed. A GBK text misread as Big5 (or vice versa) lands
+    on rare characters, kana, symbols or private-use code points, which this set excludes. (Big5's
+    own 常用字 block is ordered by radical, not frequency, so it is only the fallback.)
     """
-    chars: set[str] = set()
-    for lead in range(0xB0, 0xD8):
-        for trail in range(0xA1, 0xFF):
-            if (ch := _try_decode(bytes((lead, trail)), "gb2312")) is not None:
-                chars.add(ch)
-    for lead in range(0xA4, 0xC7):
-        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
-            if (lead, trail) > (0xC6, 0x7E):
-                break
-            if (ch := _try_decode(bytes((lead, trail)), "big5")) is not None:
-                chars.add(ch)
+    level1 = "".join(
+        ch
+        for lead in range(0xB0, 0xD8)
+        for trail in range(0xA1, 0xFF)
+        if (ch := _try_decode(bytes((lead, trail)), "gb2312")) is not None
+    )
+    chars = set(level1)
+    try:
+        from opencc import OpenCC
+
+        for config in ("s2t", "s2tw", "s2hk"):
+            chars.update(OpenCC(config).convert(level1))
+    except Exception:  # OpenCC missing or broken: fall back to Big5 level 1 (A440–C67E)
+        for lead in range(0xA4, 0xC7):
+            for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+                if (ch := _try_decode(bytes((lead, trail)), "big5")) is not None and (lead, trail) <= (0xC6, 0x7E):
+                    chars.add(ch)
     return frozenset(chars)
 
 
@@ -220,7 +226,7 @@ def _read_text(path: Path, data: bytes) -> str:
 # --------------------------------------------------------------------------- HTML
 
 _HTML_DROP = frozenset(
-    {"script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
+    {"script", "style", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
 )
 _HTML_BLOCKS = frozenset(
     {
@@ -343,7 +349,7 @@ def _docx_table_rows(table: Table) -> Iterator[str]:
 
 def _read_pdf(path: Path, data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.constants import PasswordType
+    from pypdf import PasswordType
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:

@@ -1,0 +1,243 @@
+"""Source markers: building the numbered sources block, and checking the markers the model wrote.
+
+The model sees the retrieved clauses as ``[S1]``, ``[S2]`` … blocks and must end each claim with the
+marker(s) it relied on.  Models are sloppy with this: full-width brackets (``【S2】``, ``［S2］``),
+grouped markers (``[S1, S3]``), numbers that were never given (``[S9]``), made-up labels
+(``[来源5]``).  :func:`validate_citations` is the single place that turns that into something the UI
+can trust: only markers that point at a clause we actually sent survive, renumbered ``[1]``, ``[2]`` …
+in order of first appearance, with the matching clause list.  Everything else is removed from the
+text and reported, so callers can log it or downgrade the answer.
+
+Pure functions only: no I/O, no LLM calls, so this is cheap to test exhaustively.
+"""
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field, computed_field
+
+from bot.tokens import count_tokens, pack_by_budget
+from ingest.models import Clause
+
+__all__ = [
+    "REFUSAL_PREFIX",
+    "ValidatedAnswer",
+    "build_sources_block",
+    "format_source",
+    "is_refusal_text",
+    "validate_citations",
+]
+
+REFUSAL_PREFIX = "现有政策文件中未找到"
+
+# Phrases by which a model says "the sources don't answer this" (simplified and traditional); the
+# prompt asks for REFUSAL_PREFIX verbatim, the rest catch paraphrases.
+_REFUSAL_PATTERNS: tuple[str, ...] = (
+    REFUSAL_PREFIX,
+    "現有政策文件中未找到",
+    "现有政策文件中没有找到",
+    "未找到相关",
+    "未找到相關",
+    "没有找到相关",
+    "沒有找到相關",
+    "无法从所给资料",
+    "無法從所給資料",
+    "无法从所提供的资料",
+    "無法從所提供的資料",
+    "无法根据所给资料",
+    "無法根據所給資料",
+    "所给资料中没有",
+    "所給資料中沒有",
+    "资料中未提及",
+    "資料中未提及",
+)
+
+_SEP = "\n\n"
+_TRUNCATION_NOTE = "……（节选）"
+
+# A bracketed group that contains at least one S-number: [S1] [S1, S3] 【S2】 ［S2］ [S1-S3] [s 2] …
+_OPEN = "[［【〔"
+_CLOSE = "]］】〕"
+_MARKER_RE = re.compile(
+    rf"[{_OPEN}]\s*"
+    r"(?P<body>[Ss]\s*\d+(?:(?:\s*[,，、;；/和及]\s*|\s*[-–—~～至到]\s*|\s+)(?:[Ss]\s*)?\d+)*)"
+    rf"\s*[{_CLOSE}]"
+)
+# Bracketed things that are clearly attempts at a source marker but not in our scheme:
+# [来源5] [资料 2] [文献3] [source 1] [ref2] [5] [S] [S?] …… (not 〔〕: 文号 use 〔2022〕 legitimately)
+_GARBAGE_RE = re.compile(
+    r"[\[［【]\s*"
+    r"(?:(?:来源|來源|资料|資料|文献|文獻|出处|出處|参考|參考|依据|依據|引用|source|src|ref|doc)\s*[:：#]?\s*\d+"
+    r"|\d{1,3}"
+    r"|[Ss]\s*[?？xX*]*)"
+    r"\s*[\]］】]",
+    re.IGNORECASE,
+)
+_NUM_RE = re.compile(r"\d+")
+_RANGE_RE = re.compile(r"[Ss]?\s*(\d+)\s*[-–—~～至到]\s*[Ss]?\s*(\d+)")
+# Marker-looking text inside a *source* would let a document forge its own [S9] block or cite
+# itself; we defang it before the text is shown to the model.
+_SOURCE_MARKER_RE = re.compile(rf"[{_OPEN}](\s*[Ss]\s*\d+[^{_CLOSE}\n]{{0,20}})[{_CLOSE}]")
+_MAX_RANGE = 20
+
+
+class ValidatedAnswer(BaseModel):
+    """An answer whose citation markers have been checked against the clauses actually given.
+
+    ``text`` carries canonical markers ``[1]``, ``[2]`` … numbered by first appearance;
+    ``citations[k-1]`` is the clause behind ``[k]`` and ``source_numbers[k-1]`` the original ``Sx``
+    number the model used for it (useful for logs and debugging the prompt).
+    """
+
+    text: str
+    raw_text: str
+    citations: list[Clause] = Field(default_factory=list)
+    source_numbers: list[int] = Field(default_factory=list)
+    invalid_markers: list[str] = Field(default_factory=list)
+    is_refusal: bool = False
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def has_valid_citation(self) -> bool:
+        """True when at least one marker pointed at a clause we gave the model."""
+        return bool(self.citations)
+
+
+def format_source(index: int, clause: Clause, text: str | None = None) -> str:
+    """One ``[Sk]`` block: where the clause is (title, 文号/date, item) and what it says.
+
+    The human-readable location comes from :meth:`Clause.citation` so the model quotes the same
+    label the UI shows.  Marker-like strings inside the clause text are defanged (``[S9]`` →
+    ``(S9)``) so a planted document cannot forge extra source blocks.
+    """
+    body = clause.text if text is None else text
+    body = _SOURCE_MARKER_RE.sub(lambda m: f"({m.group(1).strip()})", body)
+    lines = [f"[S{index}] {clause.citation()}"]
+    meta = []
+    if clause.doc.doc_number:
+        meta.append(f"文号：{clause.doc.doc_number}")
+    if clause.doc.date:
+        meta.append(f"发布日期：{clause.doc.date}")
+    if meta:
+        lines.append("；".join(meta))
+    lines.append(f"原文：{body.strip()}")
+    return "\n".join(lines)
+
+
+def build_sources_block(clauses: list[Clause], budget_tokens: int) -> tuple[str, list[Clause]]:
+    """Number the clauses ``[S1]`` … and keep as many leading ones as fit in ``budget_tokens``.
+
+    Returns ``(block_text, included)`` where marker ``Sk`` corresponds to ``included[k-1]``; the
+    order is the retrieval order, never reshuffled.  If even the first clause is too long (a big
+    attachment), its text is cut to fit rather than sending no evidence at all — the best hit is
+    what the user most needs cited.
+    """
+    if not clauses or budget_tokens <= 0:
+        return "", []
+    blocks = [format_source(i, c) for i, c in enumerate(clauses, start=1)]
+    n = pack_by_budget(blocks, budget_tokens, separator=_SEP)
+    if n == 0:
+        first = _truncate_to_fit(clauses[0], budget_tokens)
+        if first is None:
+            return "", []
+        return first, [clauses[0]]
+    return _SEP.join(blocks[:n]), list(clauses[:n])
+
+
+def _truncate_to_fit(clause: Clause, budget: int) -> str | None:
+    """Largest prefix of the clause text whose block fits ``budget`` (binary search on characters)."""
+    header_only = format_source(1, clause, text=_TRUNCATION_NOTE)
+    if count_tokens(header_only) > budget:
+        return None
+    text = clause.text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count_tokens(format_source(1, clause, text=text[:mid] + _TRUNCATION_NOTE)) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return format_source(1, clause, text=text[:lo] + _TRUNCATION_NOTE)
+
+
+def is_refusal_text(text: str) -> bool:
+    """Does the model say the sources don't answer the question?"""
+    head = text.strip()
+    return any(p in head for p in _REFUSAL_PATTERNS)
+
+
+def _marker_numbers(body: str) -> list[int]:
+    """``S1, S3`` → [1, 3]; ``S1-S3`` → [1, 2, 3] (ranges capped so ``S1-S9999`` can't explode)."""
+    out: list[int] = []
+    pos = 0
+    for m in _RANGE_RE.finditer(body):
+        out.extend(int(x) for x in _NUM_RE.findall(body[pos:m.start()]))
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b and b - a <= _MAX_RANGE:
+            out.extend(range(a, b + 1))
+        else:
+            out.extend([a, b])
+        pos = m.end()
+    out.extend(int(x) for x in _NUM_RE.findall(body[pos:]))
+    return out
+
+
+def validate_citations(answer: str, given: list[Clause]) -> ValidatedAnswer:
+    """Check every marker in ``answer`` against ``given`` (marker ``Sk`` ↔ ``given[k-1]``).
+
+    Valid markers are rewritten to canonical ``[n]`` in order of first appearance (repeats reuse
+    their number, adjacent duplicates collapse); markers pointing nowhere (``[S0]``, ``[S9]`` with
+    three sources) and made-up ones (``[来源5]``, bare ``[5]``) are dropped from the text and listed
+    in ``invalid_markers`` as ``S9`` / the original spelling.
+    """
+    raw = answer or ""
+    canonical: dict[int, int] = {}  # S-number -> canonical number
+    citations: list[Clause] = []
+    source_numbers: list[int] = []
+    invalid: list[str] = []
+
+    def _replace_marker(m: re.Match[str]) -> str:
+        parts: list[str] = []
+        for s in _marker_numbers(m.group("body")):
+            if 1 <= s <= len(given):
+                if s not in canonical:
+                    canonical[s] = len(canonical) + 1
+                    citations.append(given[s - 1])
+                    source_numbers.append(s)
+                tag = f"[{canonical[s]}]"
+                if tag not in parts:
+                    parts.append(tag)
+            else:
+                invalid.append(f"S{s}")
+        return "".join(parts)
+
+    def _replace_garbage(m: re.Match[str]) -> str:
+        invalid.append(m.group(0))
+        return ""
+
+    # Garbage first: it never overlaps a valid S-marker, and doing it before renumbering keeps the
+    # canonical "[1]" we emit from being mistaken for a bare-number garbage marker.
+    text = _GARBAGE_RE.sub(_replace_garbage, raw)
+    text = _MARKER_RE.sub(_replace_marker, text)
+    text = _tidy(text)
+    return ValidatedAnswer(
+        text=text,
+        raw_text=raw,
+        citations=citations,
+        source_numbers=source_numbers,
+        invalid_markers=invalid,
+        is_refusal=is_refusal_text(raw),
+    )
+
+
+_DUP_ADJ_RE = re.compile(r"(\[\d+\])(?:\s*\1)+")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"[ \t]+(?=[。，、；：！？,.;:!?）)\]]|$)", re.MULTILINE)
+_MULTI_SPACE_RE = re.compile(r"[ \t]{2,}")
+
+
+def _tidy(text: str) -> str:
+    """Collapse what marker removal leaves behind: ``[1][1]``, ``文本 。``, double spaces."""
+    text = _DUP_ADJ_RE.sub(r"\1", text)
+    text = _SPACE_BEFORE_PUNCT_RE.sub("", text)
+    text = _MULTI_SPACE_RE.sub(" ", text)
+    return text.strip()

@@ -1,0 +1,115 @@
+"""Ingest orchestration: files → parsed documents → (only what changed) → Chroma.
+
+Idempotent by content hash: an unchanged file (same bytes, same catalog entry, same parser version)
+is skipped before parsing, so a second run embeds nothing and says so.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.documents import content_hash, doc_id_for, parse_document
+from ingest.metadata import CATALOG_NAME, load_catalog
+from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError
+from vectorstore.chroma_store import ClauseStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    path: str
+    doc_id: str
+    status: str  # added | updated | unchanged | skipped
+    clauses: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    embedded: int = 0
+    swept: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(r.status in ("added", "updated") for r in self.results)
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        names = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
+        parts = [f"{names[k]} {v}" for k, v in counts.items()]
+        head = "，".join(parts) or "没有文件"
+        tail = f"；新计算向量 {self.embedded} 条" if self.changed else "；索引无变化（no changes）"
+        return head + tail
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders expand to their supported files (catalog excluded), sorted for stable ids."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.name != CATALOG_NAME
+                              and not f.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: ClauseStore,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Index the given files/folders. Bad files are skipped with a message; the rest still ingest."""
+    files = expand_paths(paths)
+    report = IngestReport(swept=store.sweep())
+    catalogs: dict[Path, dict[str, dict]] = {}
+    bar = tqdm(files, desc="索引文件", unit="个", disable=not progress, leave=False)
+    for path in bar:
+        did = doc_id_for(path)
+        result = FileResult(path=str(path), doc_id=did, status="skipped")
+        try:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise UnreadableFileError(f"跳过 {path.name}：不支持的文件类型 {path.suffix or '(无扩展名)'}"
+                                          f"（支持 {', '.join(sorted(SUPPORTED_SUFFIXES))}）")
+            if not path.is_file():
+                raise UnreadableFileError(f"跳过 {path}：文件不存在")
+            catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
+            entry = catalog.get(did)
+            version = content_hash(path.read_bytes(), entry)
+            old = store.version_of(did)
+            if old == version and not force:
+                result.status = "unchanged"
+            else:
+                parsed = parse_document(path, entry, did)
+                body = [c for c in parsed.clauses if c.kind not in ("docinfo",)]
+                if not body:
+                    raise UnreadableFileError(f"跳过 {path.name}：没有可识别的正文")
+                reuse = store.reusable_embeddings(did) if old else {}
+                todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
+                fresh = dict(zip(todo, store.embedder.embed_passages(todo).tolist())) if todo else {}
+                vectors = [reuse.get(c.search_text) or fresh[c.search_text] for c in parsed.clauses]
+                report.embedded += len(todo)
+                store.write_document(parsed.meta, parsed.clauses, vectors)
+                result.status = "updated" if old else "added"
+                result.clauses = len(parsed.clauses)
+        except UnreadableFileError as exc:
+            result.message = str(exc)
+            log.warning("%s", exc)
+        except Exception as exc:  # a broken file must never stop the others
+            result.message = f"跳过 {path.name}：{type(exc).__name__}: {exc}"
+            log.exception("ingest failed for %s", path)
+        report.results.append(result)
+        if on_file:
+            on_file(result)
+    return report

