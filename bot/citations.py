@@ -56,8 +56,8 @@ _SEP = "\n\n"
 _TRUNCATION_NOTE = "……（节选）"
 
 # A bracketed group that contains at least one S-number: [S1] [S1, S3] 【S2】 ［S2］ [S1-S3] [s 2] …
-_OPEN = "[［【〔"
-_CLOSE = "]］】〕"
+_OPEN = r"\[［【〔"
+_CLOSE = r"\]］】〕"
 _MARKER_RE = re.compile(
     rf"[{_OPEN}]\s*"
     r"(?P<body>[Ss]\s*\d+(?:(?:\s*[,，、;；/和及]\s*|\s*[-–—~～至到]\s*|\s+)(?:[Ss]\s*)?\d+)*)"

@@ -226,7 +226,7 @@ def _read_text(path: Path, data: bytes) -> str:
 # --------------------------------------------------------------------------- HTML
 
 _HTML_DROP = frozenset(
-    {"script", "style", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
+    {"script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
 )
 _HTML_BLOCKS = frozenset(
     {

@@ -245,12 +245,21 @@ def test_html_gbk(tmp_path: Path, meta: str) -> None:
     assert read_document(path) == HTML_TEXT
 
 
-def test_html_declared_charset_wins_over_guessing(tmp_path: Path) -> None:
-    # Big5 bytes are also valid-ish GBK; the declaration must decide.
+def test_html_gb2312_label_accepts_gbk_only_characters(tmp_path: Path) -> None:
+    # "镕" is GBK but not GB2312; real sites labelled gb2312 contain such characters all the time.
+    path = tmp_path / "gb2312.html"
+    page = '<html><head><meta charset="gb2312"></head><body><p>第六条 朱镕基同志题词：质量第一。</p></body></html>'
+    path.write_bytes(page.encode("gbk"))
+    assert read_document(path) == "第六条 朱镕基同志题词：质量第一。"
+
+
+@pytest.mark.parametrize("body", ["條款", "第五條 本辦法自公布日施行。"])
+def test_html_declared_charset_wins_over_guessing(tmp_path: Path, body: str) -> None:
+    # "條款" in Big5 is also valid GBK ("兵蹿"); two characters are too few to guess, the declaration decides.
     path = tmp_path / "tw.html"
-    page = '<html><head><meta charset="big5"></head><body><p>第五條 本辦法自公布日施行。</p></body></html>'
+    page = f'<html><head><meta charset="big5"></head><body><p>{body}</p></body></html>'
     path.write_bytes(page.encode("big5"))
-    assert read_document(path) == "第五條 本辦法自公布日施行。"
+    assert read_document(path) == body
 
 
 def test_html_without_text(tmp_path: Path) -> None:

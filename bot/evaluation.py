@@ -1,0 +1,82 @@
+"""Retrieval evaluation on a JSONL question set (format of ``eval/dev.jsonl``).
+
+A hit is a retrieved clause whose text contains a gold anchor after normalisation (NFKC, simplified,
+no whitespace), so the traditional-script document is judged against simplified anchors.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.retrieval import HybridRetriever
+from ingest.clean import match_form
+
+
+@dataclass
+class RetrievalEval:
+    n: int = 0
+    recall: dict[int, float] = field(default_factory=dict)
+    mrr: float = 0.0
+    recall5_by_kind: dict[str, float] = field(default_factory=dict)
+    lookup_top1: float = 0.0
+    misses: list[dict] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def gold_rank(texts: list[str], anchors: list[str]) -> int | None:
+    """1-based rank of the first retrieved text holding any anchor."""
+    keys = [match_form(a) for a in anchors]
+    for rank, t in enumerate(texts, start=1):
+        mt = match_form(t)
+        if any(k in mt for k in keys):
+            return rank
+    return None
+
+
+def evaluate_retrieval(retriever: HybridRetriever, questions: list[dict], k: int = 10) -> RetrievalEval:
+    res = RetrievalEval()
+    cut = (1, 3, 5, 10)
+    hits_at = {c: 0 for c in cut}
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    lookup_ok: list[int] = []
+    rr = 0.0
+    for q in questions:
+        gold = q.get("gold") or []
+        if not gold:
+            continue  # unanswerable: judged by the answer metrics
+        res.n += 1
+        hits = retriever.search(q["question"], k).hits
+        rank = gold_rank([h.clause.text for h in hits], [g["anchor"] for g in gold])
+        for c in cut:
+            hits_at[c] += int(rank is not None and rank <= c)
+        rr += 1.0 / rank if rank else 0.0
+        by_kind[q.get("kind", "?")].append(int(rank is not None and rank <= 5))
+        if q.get("kind") == "lookup":
+            lookup_ok.append(int(rank == 1))
+        if rank != 1:
+            res.misses.append({"id": q["id"], "kind": q.get("kind"), "question": q["question"], "rank": rank,
+                               "gold": [g.get("item") for g in gold],
+                               "got": [f"{h.clause.doc_id.split('-')[0]}:{h.clause.item}" for h in hits[:3]]})
+    if res.n:
+        res.recall = {c: hits_at[c] / res.n for c in cut}
+        res.mrr = rr / res.n
+        res.recall5_by_kind = {kd: sum(v) / len(v) for kd, v in sorted(by_kind.items())}
+        res.lookup_top1 = sum(lookup_ok) / len(lookup_ok) if lookup_ok else 1.0
+    return res
+
+
+def format_retrieval(ev: RetrievalEval) -> str:
+    lines = [f"检索评测 retrieval eval: {ev.n} questions with gold clauses"]
+    lines.append("  " + "  ".join(f"recall@{c}={v:.3f}" for c, v in ev.recall.items()) + f"  MRR={ev.mrr:.3f}")
+    lines.append("  recall@5 by kind: " + ", ".join(f"{k}={v:.2f}" for k, v in ev.recall5_by_kind.items()))
+    lines.append(f"  lookup questions with gold at rank 1: {ev.lookup_top1:.2f}")
+    if ev.misses:
+        lines.append("  not at rank 1:")
+        for m in ev.misses:
+            lines.append(f"    {m['id']} [{m['kind']}] rank={m['rank']} gold={m['gold']} got={m['got']} {m['question']}")
+    return "\n".join(lines)
