@@ -80,3 +80,70 @@ def format_retrieval(ev: RetrievalEval) -> str:
         for m in ev.misses:
             lines.append(f"    {m['id']} [{m['kind']}] rank={m['rank']} gold={m['gold']} got={m['got']} {m['question']}")
     return "\n".join(lines)
+
+
+@dataclass
+class AnswerEval:
+    answerable: int = 0
+    unanswerable: int = 0
+    refusal_on_unanswerable: float = 0.0
+    false_refusal: float = 0.0
+    cited_share: float = 0.0
+    citation_precision: float = 0.0
+    must_mention: float = 0.0
+    seconds_per_question: float = 0.0
+    modes: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def evaluate_answers(bot, questions: list[dict]) -> AnswerEval:
+    """Answer metrics: refusals, citations and whether the answer mentions what it must."""
+    import time
+
+    ev = AnswerEval()
+    refused_unans = false_ref = cited = 0
+    precise = total_cites = 0
+    mention_hit = mention_total = 0
+    t0 = time.perf_counter()
+    for q in questions:
+        a = bot.answer(q["question"])
+        ev.modes[a.mode] = ev.modes.get(a.mode, 0) + 1
+        gold = q.get("gold") or []
+        if not gold:
+            ev.unanswerable += 1
+            refused_unans += int(a.refused)
+            if not a.refused:
+                ev.problems.append(f"{q['id']} answered an unanswerable question")
+            continue
+        ev.answerable += 1
+        if a.refused:
+            false_ref += 1
+            ev.problems.append(f"{q['id']} refused an answerable question")
+            continue
+        cited += int(bool(a.citations))
+        anchors = [match_form(g["anchor"]) for g in gold]
+        for c in a.citations:
+            total_cites += 1
+            precise += int(any(k in match_form(c.text) for k in anchors))
+        text = match_form(a.answer)
+        for m in q.get("must_mention") or []:
+            mention_total += 1
+            mention_hit += int(match_form(m) in text)
+    n = len(questions)
+    ev.seconds_per_question = (time.perf_counter() - t0) / max(n, 1)
+    answered = ev.answerable - false_ref
+    ev.refusal_on_unanswerable = refused_unans / ev.unanswerable if ev.unanswerable else 1.0
+    ev.false_refusal = false_ref / ev.answerable if ev.answerable else 0.0
+    ev.cited_share = cited / answered if answered else 0.0
+    ev.citation_precision = precise / total_cites if total_cites else 0.0
+    ev.must_mention = mention_hit / mention_total if mention_total else 0.0
+    return ev
+
+
+def format_answers(ev: AnswerEval) -> str:
+    lines = [f"回答评测 answer eval: {ev.answerable} answerable, {ev.unanswerable} unanswerable, modes={ev.modes}"]
+    lines.append(f"  refusal on unanswerable={ev.refusal_on_unanswerable:.2f}  false refusals={ev.false_refusal:.3f}  "
+                 f"answers with citation={ev.cited_share:.3f}  citation precision={ev.citation_precision:.3f}  "
+                 f"must_mention coverage={ev.must_mention:.3f}")
+    lines.extend("  " + p for p in ev.problems)
+    return "\n".join(lines)

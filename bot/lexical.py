@@ -19,6 +19,7 @@ import numpy as np
 from ingest.clean import search_form
 
 jieba.setLogLevel(logging.WARNING)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _lock = threading.Lock()
 
 # Terms every quality-policy corpus uses; the corpus adds its own quoted terms and item titles.

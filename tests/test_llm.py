@@ -11,6 +11,7 @@ import time
 import traceback
 
 import pytest
+from langchain_core.messages import BaseMessage
 
 from bot.citations import (
     REFUSAL_PREFIX,
@@ -80,7 +81,7 @@ def clauses() -> list[Clause]:
     ]
 
 
-def _ask(question: str, given: list[Clause]) -> list:
+def _ask(question: str, given: list[Clause]) -> list[BaseMessage]:
     block, included = build_sources_block(given, 3000)
     assert included == given
     return build_answer_messages(question, block)

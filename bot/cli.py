@@ -1,0 +1,324 @@
+"""``policybot`` command line: a thin layer over :mod:`bot.api` (same behaviour as the UI)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from bot.retrieval import SearchFilters
+from bot.settings import get_settings
+
+
+def _bot():
+    from bot.api import PolicyBot
+
+    return PolicyBot()
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _filters(args) -> SearchFilters:
+    return SearchFilters(doc_ids=args.doc or [], regions=args.region or [], levels=args.level or [],
+                         department=args.department, phrase=args.phrase)
+
+
+def cmd_ingest(args) -> int:
+    from rich.console import Console
+
+    bot = _bot()
+    paths = [Path(p) for p in args.paths] or [bot.settings.corpus_dir]
+    console = Console(stderr=True)
+    t0 = time.perf_counter()
+
+    def show(r) -> None:
+        style = {"skipped": "yellow", "unchanged": "dim"}.get(r.status, "green")
+        msg = r.message or f"{r.clauses} 条款"
+        console.print(f"[{style}]{r.status:9}[/] {Path(r.path).name}  {msg}")
+
+    report = bot.ingest(paths, progress=not args.quiet, force=args.force, on_file=show)
+    console.print(f"{report.summary()}（{time.perf_counter() - t0:.1f} 秒）")
+    if args.json:
+        _print_json({"results": [r.__dict__ for r in report.results], "embedded": report.embedded})
+    return 0 if all(r.status != "skipped" for r in report.results) else 2
+
+
+def cmd_docs(args) -> int:
+    docs = _bot().documents()
+    if args.json:
+        for d in docs:
+            _print_json(d)
+        return 0
+    for d in docs:
+        print(f"{d['doc_id']}\t{d['short_name'] or d['title']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
+              f"{d['region'] or '-'}\t{d['clause_count']} 条")
+    return 0
+
+
+def cmd_clauses(args) -> int:
+    bot = _bot()
+    doc = bot.resolve_doc(args.doc) if args.doc else None
+    if args.doc and not doc:
+        print(f"找不到文件：{args.doc}", file=sys.stderr)
+        return 1
+    for part in bot.retriever.parts:
+        if doc and part.doc_id != doc:
+            continue
+        if args.json:
+            _print_json(part.to_record())
+        else:
+            print(f"{part.doc_id}\t{part.item}\t{part.part}/{part.parts}\t{part.text[:60]}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    bot = _bot()
+    doc = bot.resolve_doc(args.doc)
+    if not doc:
+        print(f"找不到文件：{args.doc}", file=sys.stderr)
+        return 1
+    meta = next(m for m in bot.metas() if m.doc_id == doc)
+    hits = [h for h in bot.search(f"{meta.short_name or meta.title} 第{args.item}条" if args.item.isdigit()
+                                  else f"{meta.short_name or meta.title} {args.item}", 5, SearchFilters(doc_ids=[doc]))
+            if h.via == "lookup"]
+    if not hits:
+        exact = [c for c in bot.outline(doc) if c.item == args.item]
+        hits = exact
+    if not hits:
+        print(f"{meta.short_name or meta.title} 中找不到条款 {args.item}", file=sys.stderr)
+        return 1
+    for c in hits:
+        if args.json:
+            _print_json(c.model_dump())
+        else:
+            print(f"{c.citation}\n发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  日期：{c.date or '-'}")
+            if c.departments:
+                print("责任单位：" + "、".join(c.departments))
+            print(c.text + "\n")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    bot = _bot()
+    doc = bot.resolve_doc(args.doc)
+    if not doc or not bot.remove(doc):
+        print(f"找不到文件：{args.doc}", file=sys.stderr)
+        return 1
+    print(f"已删除 {doc}")
+    return 0
+
+
+def _read_questions(path: str) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _result_rows(cites) -> list[dict]:
+    return [{"rank": i, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "item": c.item,
+             "text": c.text, "score": c.score, "via": c.via} for i, c in enumerate(cites, 1)]
+
+
+def cmd_search(args) -> int:
+    from bot.api import QuestionError
+
+    bot = _bot()
+    filters = _filters(args)
+    if args.questions:
+        for q in _read_questions(args.questions):
+            try:
+                rows = _result_rows(bot.search(q["question"], args.k, filters))
+            except QuestionError as exc:
+                rows = []
+                print(f"{q.get('id')}: {exc}", file=sys.stderr)
+            _print_json({"id": q.get("id"), "results": rows})
+        return 0
+    if not args.query:
+        print("请提供查询，或用 --questions FILE.jsonl", file=sys.stderr)
+        return 2
+    try:
+        cites = bot.search(args.query, args.k, filters)
+    except QuestionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json({"query": args.query, "results": _result_rows(cites)})
+        return 0
+    for i, c in enumerate(cites, 1):
+        print(f"{i:2}. [{c.via}] {c.short_name or c.doc_title} {c.item}  {c.text[:80]}")
+    return 0
+
+
+def _answer_row(qid, a) -> dict:
+    return {"id": qid, "question": a.question, "answer": a.answer, "refused": a.refused, "mode": a.mode,
+            "notice": a.notice,
+            "citations": [c.model_dump(include={"clause_id", "doc_id", "doc_title", "item", "item_label", "citation",
+                                                 "issuers", "doc_number", "date", "text", "highlights"})
+                          for c in a.citations],
+            "retrieved": [c.model_dump(include={"clause_id", "doc_title", "item", "text"}) for c in a.retrieved[:5]]}
+
+
+def cmd_ask(args) -> int:
+    bot = _bot()
+    filters = _filters(args)
+    if args.questions:
+        for q in _read_questions(args.questions):
+            _print_json(_answer_row(q.get("id"), bot.answer(q["question"], None, filters)))
+        return 0
+    if not args.question:
+        print("请提供问题，或用 --questions FILE.jsonl", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(_answer_row(None, bot.answer(args.question, None, filters)))
+        return 0
+    final = None
+    printed = 0
+    for final in bot.answer_stream(args.question, None, filters):
+        if not final.done and final.answer[printed:]:
+            print(final.answer[printed:], end="", flush=True)
+            printed = len(final.answer)
+    assert final is not None
+    if printed:
+        print("\n")
+    if final.notice and final.mode != "extractive":
+        print(f"[提示] {final.notice}")
+    if not printed or final.mode != "llm":
+        print(final.answer)
+    elif final.answer != final.answer[:printed]:
+        print("——校验引用后的回答——\n" + final.answer)
+    cites = final.citations or (final.retrieved[:3] if final.refused else [])
+    if cites:
+        print("\n来源：" if not final.refused else "\n相关条款（仅供参考）：")
+        for i, c in enumerate(cites, 1):
+            print(f"[{c.marker or i}] {c.citation}  发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  "
+                  f"日期：{c.date or '-'}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from bot.evaluation import evaluate_answers, evaluate_retrieval, format_answers, format_retrieval, load_questions
+
+    bot = _bot()
+    questions = load_questions(Path(args.file))
+    t0 = time.perf_counter()
+    ev = evaluate_retrieval(bot.retriever, questions, k=10)
+    print(format_retrieval(ev))
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    if not args.retrieval_only:
+        t0 = time.perf_counter()
+        aev = evaluate_answers(bot, questions)
+        print(format_answers(aev))
+        print(f"  ({time.perf_counter() - t0:.1f} s, {aev.seconds_per_question * 1000:.0f} ms/question)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from vectorstore.chroma_store import dumps_records
+
+    bot = _bot()
+    out = Path(args.out)
+    with out.open("w", encoding="utf-8") as fh:
+        n = 0
+        for line in dumps_records(bot.store.export_records()):
+            fh.write(line + "\n")
+            n += 1
+    print(f"导出 {n} 条记录到 {out}")
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    """Re-index everything from the files (shipped corpus + uploads): the one-command rebuild."""
+    bot = _bot()
+    paths = [bot.settings.corpus_dir]
+    uploads = bot.settings.data_dir / "uploads"
+    if uploads.is_dir():
+        paths.append(uploads)
+    report = bot.ingest(paths, force=True)
+    print(report.summary())
+    return 0
+
+
+def cmd_llm(args) -> int:
+    from bot import local_llm
+
+    if args.llm_cmd == "serve":
+        return local_llm.serve(host=args.host, port=args.port)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policybot", description="质量政策问答助手 · policy Q&A with clause citations")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("ingest", help="index policy files (default: the shipped corpus)")
+    s.add_argument("paths", nargs="*")
+    s.add_argument("--force", action="store_true", help="re-parse and re-index even unchanged files")
+    s.add_argument("--quiet", action="store_true")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("docs", help="list indexed documents")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("clauses", help="list clauses (one JSON object per line with --json)")
+    s.add_argument("--doc")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_clauses)
+
+    s = sub.add_parser("show", help="show one clause: policybot show 天津实施意见 6")
+    s.add_argument("doc")
+    s.add_argument("item")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("remove", help="remove a document from the index")
+    s.add_argument("doc")
+    s.set_defaults(func=cmd_remove)
+
+    for name, func, helptext in (("search", cmd_search, "ranked clauses (no LLM)"),
+                                 ("ask", cmd_ask, "answer with citations")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("query" if name == "search" else "question", nargs="?")
+        s.add_argument("--k", type=int, default=10)
+        s.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
+        s.add_argument("--region", action="append")
+        s.add_argument("--level", action="append")
+        s.add_argument("--department")
+        s.add_argument("--phrase", help="exact-phrase mode: every clause containing this phrase")
+        s.add_argument("--questions", help="JSONL file of {id, question}; one JSON line out per question")
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=func)
+
+    s = sub.add_parser("eval", help="retrieval and answer metrics on a JSONL question set")
+    s.add_argument("file")
+    s.add_argument("--retrieval-only", action="store_true")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("export", help="export the active index (records + embeddings) as JSONL")
+    s.add_argument("out")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("rebuild", help="rebuild the index from the files in the data directory")
+    s.set_defaults(func=cmd_rebuild)
+
+    s = sub.add_parser("llm", help="local LLM (optional extra)")
+    s.add_argument("llm_cmd", choices=["serve"])
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8081)
+    s.set_defaults(func=cmd_llm)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    get_settings()
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

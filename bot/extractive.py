@@ -1,0 +1,81 @@
+"""Extractive answers: the best sentences of the best clauses, each with its citation.
+
+This is the answer whenever no LLM is configured (a fresh machine, a locked-down network) and the
+fallback whenever the LLM fails.  It is deterministic and can only quote real clauses, so it can
+never invent a citation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval import SearchHit
+from ingest.clean import search_form
+from ingest.models import Clause
+
+_SENT = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+_STOP_CHARS = set("的了和与及等在对为是有吗呢么什哪这那个份里中要会能不也都就把被给让从向以于之其或并还又我你他她它请问怎")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if len(s.strip()) > 1]
+
+
+def query_grams(question: str) -> set[str]:
+    """Character bigrams of the question's Chinese, minus function words: robust for paraphrase."""
+    q = search_form(question)
+    grams: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9]+", q):
+        if run.isascii():
+            grams.add(run)
+            continue
+        for i in range(len(run) - 1):
+            g = run[i : i + 2]
+            if not (g[0] in _STOP_CHARS and g[1] in _STOP_CHARS):
+                grams.add(g)
+    return grams
+
+
+def overlap(grams: set[str], text: str) -> float:
+    if not grams:
+        return 0.0
+    t = search_form(text)
+    return sum(1 for g in grams if g in t) / len(grams)
+
+
+@dataclass
+class Extract:
+    clause: Clause
+    sentences: list[str]
+
+
+def pick_sentences(question: str, hits: list[SearchHit], max_clauses: int = 3, doc_names: set[str] | None = None,
+                   compare: bool = False) -> list[Extract]:
+    """The most relevant sentences (in reading order) from the top clauses."""
+    grams = query_grams(question) - (doc_names or set())
+    out: list[Extract] = []
+    best_first = 0.0
+    for rank, h in enumerate(hits[:max_clauses]):
+        sents = sentences(h.clause.text)
+        if not sents:
+            continue
+        scored = sorted(((overlap(grams, s), i) for i, s in enumerate(sents)), reverse=True)
+        if rank == 0:
+            best_first = scored[0][0]
+        elif not compare and scored[0][0] < max(0.15, 0.5 * best_first):
+            continue  # a weaker clause adds nothing the best one did not say
+        take = 3 if rank == 0 or compare else 1
+        chosen = sorted(i for score, i in scored[:take] if score > 0 or rank == 0)
+        if rank == 0 and 0 not in chosen and len(sents[0]) <= 40:
+            chosen = [0, *chosen][: take + 1]  # the item's own title frames the answer
+        out.append(Extract(h.clause, [sents[i] for i in chosen]))
+    return out
+
+
+def evidence_score(question: str, hits: list[SearchHit], doc_names: set[str]) -> float:
+    """How well the best clauses cover the question's content words (0..1)."""
+    grams = query_grams(question) - doc_names
+    if not hits or not grams:
+        return 0.0
+    best = max(overlap(grams, h.clause.text) for h in hits[:3])
+    return best

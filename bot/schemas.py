@@ -1,0 +1,52 @@
+"""What the bot API returns: plain pydantic records that the CLI prints as JSON and the UI renders."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ingest.models import Clause, human_item_label
+
+
+class Citation(BaseModel):
+    """One cited (or retrieved) clause with everything a reader needs to verify it."""
+
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    short_name: str = ""
+    issuers: list[str] = Field(default_factory=list)
+    doc_number: str = ""
+    date: str = ""
+    region: str = ""
+    item: str
+    item_label: str = ""  # 二、（三）第6项
+    citation: str = ""  # 《…》（天津市，2022）二、（三）第6项
+    kind: str = "item"
+    heading_path: list[str] = Field(default_factory=list)
+    departments: list[str] = Field(default_factory=list)
+    text: str
+    highlights: list[str] = Field(default_factory=list)  # sentences the answer relied on
+    score: float = 0.0
+    via: str = ""
+    marker: int | None = None  # [n] in the answer text
+
+    @classmethod
+    def from_clause(cls, c: Clause, **extra) -> "Citation":
+        return cls(
+            clause_id=c.clause_id, doc_id=c.doc_id, doc_title=c.doc_title, short_name=c.doc.short_name,
+            issuers=c.doc.issuers, doc_number=c.doc.doc_number, date=c.doc.date, region=c.doc.region,
+            item=c.item, item_label=human_item_label(c) if c.kind in ("item", "section") else c.item,
+            citation=c.citation(), kind=c.kind, heading_path=c.heading_path, departments=c.departments,
+            text=c.text, **extra,
+        )
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool = False
+    mode: str = "extractive"  # extractive | llm | extractive-fallback
+    notice: str | None = None  # e.g. why the LLM answer was replaced
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[Citation] = Field(default_factory=list)
+    invalid_markers: list[str] = Field(default_factory=list)
+    done: bool = True  # False for partial (streamed) answers
