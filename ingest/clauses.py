@@ -129,7 +129,7 @@ def extract_departments(text: str) -> list[str]:
     if not m:
         return []
     inner = to_simplified(m.group(1))
-    inner = re.sub(r"(等部门|等单位)?(按职责分工|按照职责分工|按职责)?(分别)?(牵头)?负责$", "", inner)
+    inner = re.sub(r"(等部门|等单位|等)?(按职责分工|按照职责分工|按职责)?(分别)?(牵头)?负责$", "", inner)
     names = [p.strip() for p in _DEPT_SPLIT.split(inner) if p.strip()]
     looks_like_org = [bool(_DEPT_SUFFIX.search(n)) and len(n) <= 24 for n in names]
     if not names or sum(looks_like_org) < max(1, 0.75 * len(names)):
@@ -215,7 +215,7 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
         display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
         titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
-        only_title = len(seg) == 1 and not re.search(r"[。；;]", h.rest)
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
         if only_title:
             continue  # a structural heading; its title lives on in its children's heading paths
         blocks.append(Block("item", seg, path, [titles[s] for s, _ in path]))

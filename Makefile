@@ -1,0 +1,31 @@
+# Two commands: `make run` starts the product, `make test` installs what tests need and runs them.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTHON ?= python3
+EVAL_DATA := $(CURDIR)/.policybot-data/eval
+
+.PHONY: run test install bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) app.py
+
+test: install
+	bash scripts/install-browser.sh
+	$(PY) -m pytest -q
+	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot ingest --quiet
+	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot eval eval/dev.jsonl
+
+bench: install
+	$(PY) bench/ingest.py
+	$(PY) bench/latency.py
+
+clean:
+	rm -rf $(VENV) .policybot-data test-output
