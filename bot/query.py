@@ -84,6 +84,14 @@ def find_documents(q: str, metas: list[DocMeta]) -> dict[str, float]:
             if meta.date and meta.date[:4] in q:
                 score += 1.0
         scores[meta.doc_id] = score
+    if not any(scores.values()):
+        # “纲要（二十四）”: a document type that only one document has names that document.
+        for w in _TYPE_WORDS:
+            if w in q:
+                owners = [m.doc_id for m in metas if w in search_form(m.title + m.short_name)]
+                if len(owners) == 1:
+                    scores[owners[0]] = 1.5
+                    break
     return {k: v for k, v in scores.items() if v > 0}
 
 
