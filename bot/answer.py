@@ -56,7 +56,8 @@ def refusal_reason(question: str, result: SearchResult, retriever: HybridRetriev
         return None
     q = search_form(question)
     covered = " ".join(search_form(m.region + m.title) for m in retriever.metas)
-    if not result.analysis.doc_ids and any(p in q and p not in covered for p in PLACES):
+    named = [p for p in PLACES if p in q]
+    if named and not any(p in covered for p in named):
         return "out_of_scope_region"
     evidence_text = " ".join(h.clause.text for h in hits[:3])
     for asks, needs in FACT_TYPES:

@@ -414,13 +414,13 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
 
     def feedback(rating: str, comment: str, last: dict | None) -> str:
         r = (rating or "").strip()
-        r = "up" if r == "up" or "👍" in r else "down" if r == "down" or "👎" in r else ""
+        r = {"up": "up", "down": "down", "有帮助": "up", "没帮助": "down"}.get(r, "")
         if not r:
             return "反馈类型无效（应为 up 或 down）。"
         if not last:
             return "请先提问，再对回答进行评价。"
         bot.record_feedback(last, r, comment or "")
-        return "已记录您的反馈，谢谢！" + ("（👍 有帮助）" if r == "up" else "（👎 没帮助）")
+        return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     def lookup(query: str, phrase: bool, doc_id: str) -> tuple[str, list[dict]]:
         q = (query or "").strip()
@@ -502,8 +502,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                                                              elem_id="pb-region-filter")
                         with gr.Group(elem_id="pb-feedback"):
                             with gr.Row():
-                                up = gr.Button("👍 有帮助", size="sm", elem_id="pb-like")
-                                down = gr.Button("👎 没帮助", size="sm", elem_id="pb-dislike")
+                                up = gr.Button("有帮助", size="sm", elem_id="pb-like")
+                                down = gr.Button("没帮助", size="sm", elem_id="pb-dislike")
                             rating = gr.Textbox("", visible=False, label="rating")
                             comment = gr.Textbox(label="补充意见（可选）", placeholder="哪里不准确？缺了什么？",
                                                  lines=1, elem_id="pb-comment")
@@ -516,6 +516,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 chat_outputs = [chatbot, sources, history_state, last_state, msg]
                 send.click(chat, chat_inputs, chat_outputs, api_name="chat")
                 msg.submit(chat, chat_inputs, chat_outputs, api_visibility="private")
+                chatbot.clear(clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
+                              api_visibility="private")
                 clear.click(clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                             api_visibility="private")
                 # One public ``feedback(rating, comment)`` endpoint; the buttons set the rating first.
