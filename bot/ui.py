@@ -99,6 +99,7 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-card header { display: flex; flex-wrap: wrap; gap: 0.3em 0.6em; align-items: baseline; }
 .pb-doc { font-weight: 700; }
 .pb-item { background: var(--color-accent-soft); border-radius: 4px; padding: 0 0.4em; }
+.pb-item-label { font-weight: 400; font-size: 0.85em; color: var(--body-text-color-subdued); margin-left: 0.5em; }
 .pb-dept { font-size: 0.9em; color: var(--body-text-color-subdued); }
 .pb-heading { font-size: 0.9em; color: var(--body-text-color-subdued); }
 .pb-copy { margin-left: auto; font-size: 0.85em; padding: 0.1em 0.7em; border-radius: 6px; cursor: pointer;
@@ -129,7 +130,7 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")  # < > & are left to html.escape
 
 
 def md_text(text: str) -> str:
@@ -190,13 +191,16 @@ def highlight_terms(text: str, terms: Iterable[str]) -> str:
     return mark_spans(text, (m.span() for m in pattern.finditer(text)))
 
 
-def query_terms(query: str, phrase: bool = False) -> list[str]:
-    """Words of a search query worth highlighting (jieba words of two or more characters)."""
+def query_terms(query: str, phrase: bool = False, doc_names: Iterable[str] = ()) -> list[str]:
+    """Words of a search query worth highlighting: jieba words of two or more characters, after
+    removing the document names the query mentions (``天津实施意见 15`` highlights ``15``, not ``天津``)."""
     q = (query or "").strip()
     if phrase or re.fullmatch(r"[“\"「『].+[”\"」』]", q):
         return [q.strip("“”\"「」『』 ")]
     from bot.lexical import tokenize
 
+    for name in sorted({n for n in doc_names if n and len(n) >= 2}, key=len, reverse=True):
+        q = q.replace(name, " ")
     words = {w for w in tokenize(q, bigrams=False) if len(w) >= 2}
     words |= {m.group(1) for m in re.finditer(r"[“\"「『]([^”\"」』]+)[”\"」』]", q)}
     return sorted(words, key=len, reverse=True)
@@ -328,11 +332,12 @@ def result_card(c: Citation, terms: list[str], rank: int) -> str:
     )
 
 
-def render_results(query: str, results: list[Citation], phrase: bool) -> str:
+def render_results(query: str, results: list[Citation], phrase: bool, doc_names: Iterable[str] = ()) -> str:
+    """Result cards; a number-lookup hit is shown as is, other hits with the query terms marked."""
     if not results:
         return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(query)}”匹配的条款。</p></div>'
-    terms = query_terms(query, phrase)
-    cards = "".join(result_card(c, terms, i) for i, c in enumerate(results, start=1))
+    terms = query_terms(query, phrase, doc_names)
+    cards = "".join(result_card(c, [] if c.via == "lookup" else terms, i) for i, c in enumerate(results, start=1))
     return f'<div class="pb-results"><p class="pb-count">找到 {len(results)} 条</p>{cards}</div>'
 
 
@@ -344,15 +349,18 @@ def render_outline(doc: dict | None, clauses: list[Citation]) -> str:
     out, current = [head], []
     for c in clauses:
         groups = c.heading_path[:-1]
-        for level, g in enumerate(groups):
-            if level >= len(current) or current[level] != g:
-                out.append(f'<div class="pb-group pb-level-{min(level + 1, 2)}">{esc(g)}</div>')
+        same = 0
+        while same < min(len(groups), len(current)) and groups[same] == current[same]:
+            same += 1
+        for level in range(same, len(groups)):  # headings that changed since the previous clause
+            out.append(f'<div class="pb-group pb-level-{min(level + 1, 2)}">{esc(groups[level])}</div>')
         current = list(groups)
         title = c.heading_path[-1] if c.heading_path else c.item
-        summary = title if title.startswith(c.item_label or "\0") else f"{c.item_label} {title}"
+        label = "" if not c.item_label or title.startswith(c.item_label) else c.item_label
         out.append(
             f'<details class="pb-clause" data-clause-id="{esc(c.clause_id)}" data-item="{esc(c.item)}">'
-            f'<summary>{esc(summary[:80])}</summary>'
+            f'<summary>{esc(title[:80])}'
+            + (f' <span class="pb-item-label">{esc(label)}</span>' if label else "") + '</summary>'
             f'<div class="pb-citation">{esc(c.citation)}</div>'
             f'<div class="pb-text">{esc(c.text)}</div>{copy_button(c)}</details>'
         )
@@ -433,7 +441,9 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             return f'<div class="pb-results"><p class="pb-error">{esc(exc)}</p></div>', []
         rows = [c.model_dump(include={"clause_id", "doc_id", "short_name", "item", "item_label", "citation",
                                       "departments", "text", "via", "score"}) for c in results]
-        return render_results(q, results, phrase), rows
+        names = [n for d in bot.documents() for n in (d.get("short_name"), d.get("title"), d.get("doc_number"),
+                                                       *(d.get("aliases") or []))]
+        return render_results(q, results, phrase, names), rows
 
     def outline(doc_id: str) -> str:
         doc = next((d for d in bot.documents() if d["doc_id"] == doc_id), None)
