@@ -240,14 +240,6 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
-def cmd_llm(args) -> int:
-    from bot import local_llm
-
-    if args.llm_cmd == "serve":
-        return local_llm.serve(host=args.host, port=args.port)
-    return 2
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="质量政策问答助手 · policy Q&A with clause citations")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -305,11 +297,6 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("rebuild", help="rebuild the index from the files in the data directory")
     s.set_defaults(func=cmd_rebuild)
 
-    s = sub.add_parser("llm", help="local LLM (optional extra)")
-    s.add_argument("llm_cmd", choices=["serve"])
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8081)
-    s.set_defaults(func=cmd_llm)
     return p
 
 
