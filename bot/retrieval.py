@@ -91,6 +91,7 @@ class HybridRetriever:
             add_terms(DOMAIN_TERMS + corpus_terms(c.text for c in parts) + self.departments)
             self.bm25 = BM25Index([c.search_text for c in parts])
             self.match_texts = [match_form(c.text) for c in parts]
+            self.doc_ids = np.array([c.doc_id for c in parts], dtype=object)
 
     # ------------------------------------------------------------------------------------------
     def _scope(self, analysis: QueryAnalysis, filters: SearchFilters) -> set[str]:
@@ -110,14 +111,21 @@ class HybridRetriever:
         return docs
 
     def _dense(self, text: str, scope: set[str]) -> dict[int, float]:
+        """Nearest parts from Chroma's HNSW index.
+
+        No metadata filter goes to Chroma: filtered queries scan, and at 10k+ parts that costs
+        hundreds of milliseconds.  We over-fetch instead and keep active, in-scope parts here.
+        """
         emb = self.store.embedder.embed_query([text])[0]
-        where = {"doc_id": {"$in": sorted(scope)}} if scope and len(scope) < len(self.metas) else None
-        hits = self.store.query(list(map(float, emb)), DENSE_CANDIDATES, self.versions, where)
+        n = DENSE_CANDIDATES * (1 if len(scope) >= len(self.metas) else 3)
+        hits = self.store.query(list(map(float, emb)), n, self.versions)
         out: dict[int, float] = {}
         for rid, sim in hits:
+            version = rid.rsplit("@", 1)[-1]
             key = record_id_to_clause_key(rid)
-            if key in self.part_index:
-                out[self.part_index[key]] = sim
+            i = self.part_index.get(key)
+            if i is not None and self.versions.get(self.parts[i].doc_id) == version:
+                out[i] = sim
         return out
 
     def search(self, question: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
@@ -125,7 +133,7 @@ class HybridRetriever:
         with self._lock:
             analysis = analyze(question, self.metas, self.departments)
             scope = self._scope(analysis, filters)
-            in_scope = np.array([c.doc_id in scope for c in self.parts], dtype=bool)
+            in_scope = np.isin(self.doc_ids, list(scope)) if self.parts else np.zeros(0, dtype=bool)
             department = filters.department or (analysis.departments[0] if analysis.departments else None)
             if department:
                 dept = search_form(department)
@@ -146,7 +154,8 @@ class HybridRetriever:
             lex = self.bm25.scores(query_text)
             dense = self._dense(query_text, scope) if in_scope.any() else {}
             lex = np.where(in_scope, lex, -1.0)
-            order_l = [i for i in np.argsort(-lex) if lex[i] > 0][:DENSE_CANDIDATES]
+            top_l = np.argpartition(-lex, min(DENSE_CANDIDATES, len(lex) - 1))[:DENSE_CANDIDATES] if len(lex) else []
+            order_l = [int(i) for i in sorted(top_l, key=lambda i: -lex[i]) if lex[i] > 0]
             order_d = sorted((i for i in dense if in_scope[i]), key=lambda i: -dense[i])
             fused: dict[int, float] = defaultdict(float)
             for r, i in enumerate(order_l):
@@ -155,7 +164,7 @@ class HybridRetriever:
                 fused[i] += DENSE_WEIGHT / (RRF_K + r + 1)
             for ph in analysis.phrases:  # a quoted term in a question is a strong hint
                 p = match_form(ph)
-                for i in list(fused) + [j for j in range(len(self.parts)) if in_scope[j]]:
+                for i in set(fused) | {int(j) for j in np.flatnonzero(in_scope)}:
                     if p in self.match_texts[i]:
                         fused[i] += 1.0 / RRF_K
             if phrase or department:  # listing modes: every matching clause, even if not retrieved

@@ -146,16 +146,10 @@ class ClauseStore:
 
     def query(self, embedding: list[float], k: int, doc_versions: dict[str, str],
               where: dict | None = None) -> list[tuple[str, float]]:
-        """Dense search restricted to active versions: [(record id, cosine similarity)]."""
+        """Dense search: [(record id, cosine similarity)]; callers drop inactive versions."""
         if not doc_versions:
             return []
-        conds: list[dict] = [{"doc_version": {"$in": sorted(set(doc_versions.values()))}}]
-        if where:
-            conds.append(where)
-        res = self.clauses.query(
-            query_embeddings=[embedding], n_results=k,
-            where=conds[0] if len(conds) == 1 else {"$and": conds}, include=["distances", "metadatas"],
-        )
+        res = self.clauses.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
         ids = res["ids"][0]
         dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
