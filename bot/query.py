@@ -7,6 +7,7 @@ lets retrieval put the exact clause first instead of hoping similarity finds it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ingest.clean import search_form
@@ -45,7 +46,14 @@ class QueryAnalysis:
 
 
 def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
-    """Strings that, found in a question, point at this document, with their strength."""
+    """Strings that, found in a question, point at this document, with their strength (cached:
+    computed once per document version, not per query)."""
+    return dict(_mention_keys(meta.model_dump_json()))
+
+
+@lru_cache(maxsize=4096)
+def _mention_keys(meta_json: str) -> tuple[tuple[str, float], ...]:
+    meta = DocMeta.model_validate_json(meta_json)
     keys: dict[str, float] = {}
     for name in [meta.title, meta.short_name, *meta.aliases, meta.doc_number]:
         if name:
@@ -62,7 +70,7 @@ def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
                 keys.setdefault(piece, 2.0)
     if meta.level:
         keys.setdefault(search_form(meta.level) + "级", 1.0)
-    return keys
+    return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
 
 
 def find_documents(q: str, metas: list[DocMeta]) -> dict[str, float]:
@@ -76,7 +84,7 @@ def find_documents(q: str, metas: list[DocMeta]) -> dict[str, float]:
                 score = max(score, weight) + (0.5 if score else 0.0)
                 matched_text = matched_text.replace(key, " ")
         if score:
-            title = search_form(meta.title + meta.short_name)
+            title = _title_form(meta.title + meta.short_name)
             for w in _TYPE_WORDS:
                 if w in q and w in title:
                     score += 1.0
@@ -88,11 +96,16 @@ def find_documents(q: str, metas: list[DocMeta]) -> dict[str, float]:
         # “纲要（二十四）”: a document type that only one document has names that document.
         for w in _TYPE_WORDS:
             if w in q:
-                owners = [m.doc_id for m in metas if w in search_form(m.title + m.short_name)]
+                owners = [m.doc_id for m in metas if w in _title_form(m.title + m.short_name)]
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5
                     break
     return {k: v for k, v in scores.items() if v > 0}
+
+
+@lru_cache(maxsize=4096)
+def _title_form(text: str) -> str:
+    return search_form(text)
 
 
 def parse_item_ref(q: str) -> ItemRef | None:
