@@ -118,6 +118,7 @@ class PolicyBot:
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Citation]:
         q = self.check_question(query)
+        self.retriever.refresh_if_changed()
         result = self.retriever.search(q, k, filters)
         return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
 
@@ -156,6 +157,7 @@ class PolicyBot:
         except QuestionError as exc:
             yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
             return
+        self.retriever.refresh_if_changed()
         standalone = self.standalone_question(q, history)
         result = self.retriever.search(standalone, 8, filters)
         if self.settings.llm_configured and result.hits:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -70,9 +71,22 @@ class HybridRetriever:
         self._lock = threading.RLock()
         self.reload()
 
+    def refresh_if_changed(self, max_age: float = 5.0) -> bool:
+        """Pick up another instance's ingest (shared Chroma server): compare the registry's active
+        versions at most every ``max_age`` seconds, and rebuild only when they changed."""
+        now = time.monotonic()
+        if now - self._checked < max_age:
+            return False
+        self._checked = now
+        if self.store.active_versions() != self.versions:
+            self.reload()
+            return True
+        return False
+
     def reload(self) -> None:
         """Rebuild the in-memory side from the store (start-up, after ingest, after removal)."""
         with self._lock:
+            self._checked = time.monotonic()
             parts = self.store.active_clauses()
             self.parts = parts
             self.versions = self.store.active_versions()
