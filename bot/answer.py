@@ -25,6 +25,12 @@ REFUSAL = "现有政策文件中未找到与该问题直接对应的规定。"
 EVIDENCE_FLOOR = 0.12  # calibrated on eval/dev.jsonl: answerable questions score ≥ 0.10 with dense ≥ 0.87
 DENSE_FLOOR = 0.87
 CONTEXT_CLAUSES = 6
+REFUSAL_NOTICES = {
+    "no_hits": "没有检索到任何条款。",
+    "out_of_scope_region": "问题涉及的地区不在已收录文件的范围内。",
+    "fact_not_in_sources": "已收录文件中没有问题所问的具体信息（如金额、网址、联系方式）。",
+    "weak_evidence": "检索到的条款与问题关联较弱。",
+}
 
 # Provinces and major cities: a question about a place no document covers is out of scope.
 PLACES = ("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 "
@@ -83,7 +89,7 @@ def extractive(question: str, result: SearchResult, retriever: HybridRetriever) 
     if reason:
         text = REFUSAL + "\n以下条款可能相关，供参考："
         return Answer(question=question, answer=text, refused=True, retrieved=retrieved,
-                      citations=[], notice=reason)
+                      citations=[], notice=REFUSAL_NOTICES.get(reason), refusal_reason=reason)
     lookups = [h for h in hits if h.via == "lookup"]
     citations: list[Citation] = []
     lines: list[str] = []

@@ -131,10 +131,17 @@ class PolicyBot:
         last_user = [m.get("content") if isinstance(m, dict) else m[0] for m in history
                      if (isinstance(m, dict) and m.get("role") == "user") or isinstance(m, (list, tuple))]
         last_user = [u for u in last_user if isinstance(u, str) and u.strip()]
+        own = self.retriever.search(question, 1).analysis
+        if own.item and own.doc_ids:
+            return question  # 天津实施意见第16条 stands on its own
         if last_user and (len(question) <= 12 or _FOLLOW_UP.search(question)):
             prev = last_user[-1]
-            prev_docs = set(self.retriever.search(prev, 1).analysis.doc_ids)
-            now = self.retriever.search(question, 1).analysis
+            prev_analysis = self.retriever.search(prev, 1).analysis
+            prev_docs = set(prev_analysis.doc_ids)
+            now = own
+            if now.item and not now.doc_ids and prev_docs:  # 那第16条呢？ → same document, new number
+                names = [m.short_name or m.title for m in self.retriever.metas if m.doc_id in prev_docs]
+                return f"{names[0]}{question.rstrip('？?呢')}"
             if now.doc_ids and prev_docs:  # 那广东呢：same question, other document
                 from bot.query import doc_mention_keys
                 from ingest.clean import search_form

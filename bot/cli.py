@@ -240,6 +240,13 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
+def cmd_llm(args) -> int:
+    """``policybot llm serve``: the optional local model server (needs ``pip install -e '.[local-llm]'``)."""
+    from bot.local_llm import serve
+
+    return serve(host=args.host, port=args.port, n_ctx=args.n_ctx, threads=args.threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="质量政策问答助手 · policy Q&A with clause citations")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -296,6 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rebuild", help="rebuild the index from the files in the data directory")
     s.set_defaults(func=cmd_rebuild)
+
+    s = sub.add_parser("llm", help="optional local LLM (pip install -e '.[local-llm]')")
+    llm_sub = s.add_subparsers(dest="llm_cmd", required=True)
+    s = llm_sub.add_parser("serve", help="run a local OpenAI-compatible model server (llama.cpp)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8081)
+    s.add_argument("--n-ctx", type=int, default=4096, help="context window in tokens")
+    s.add_argument("--threads", type=int, default=2, help="CPU threads for inference")
+    s.set_defaults(func=cmd_llm)
 
     return p
 

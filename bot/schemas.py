@@ -45,7 +45,8 @@ class Answer(BaseModel):
     answer: str
     refused: bool = False
     mode: str = "extractive"  # extractive | llm | extractive-fallback
-    notice: str | None = None  # e.g. why the LLM answer was replaced
+    notice: str | None = None  # for the user: why the LLM answer was replaced, why we refused
+    refusal_reason: str | None = None  # machine code: no_hits | out_of_scope_region | fact_not_in_sources | weak_evidence | llm
     citations: list[Citation] = Field(default_factory=list)
     retrieved: list[Citation] = Field(default_factory=list)
     invalid_markers: list[str] = Field(default_factory=list)

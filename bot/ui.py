@@ -29,14 +29,6 @@ EXAMPLES = [
     "天津和国家的文件在计量服务方面分别有什么要求？",
 ]
 
-# Refusal reasons the answer step reports as codes (bot/answer.py ``refusal_reason``).
-NOTICE_TEXT = {
-    "no_hits": "没有检索到相关条款。",
-    "out_of_scope_region": "问题涉及的地区不在现有政策文件的覆盖范围内。",
-    "fact_not_in_sources": "检索到的条款中没有问题所问的具体信息（如金额、网址、电话）。",
-    "weak_evidence": "检索到的条款与问题的关联较弱，无法据此作答。",
-    "input-error": "",
-}
 STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
 ALL_DOCS = ""  # dropdown value meaning "all documents"
 LOOKUP_K = 20
@@ -130,7 +122,7 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")  # < > & are left to html.escape
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#+|~])")  # < > & are left to html.escape
 
 
 def md_text(text: str) -> str:
@@ -265,9 +257,7 @@ def render_chat_message(answer: Answer, link: bool = True) -> str:
 
 
 def notice_text(answer: Answer) -> str:
-    if not answer.notice:
-        return ""
-    return NOTICE_TEXT.get(answer.notice, answer.notice)
+    return "" if answer.mode == "input-error" else (answer.notice or "")
 
 
 def source_entry(c: Citation, n: int, highlights: list[str] | None = None, open_: bool = False) -> str:
@@ -368,14 +358,15 @@ def render_outline(doc: dict | None, clauses: list[Citation]) -> str:
 
 
 # ----- 文档管理 rendering --------------------------------------------------------------------------
-DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "地区", "层级", "条款数", "来源文件", "文档ID"]
+DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "地区", "层级", "条款数", "文档ID"]
+DOC_COLUMN_WIDTHS = ["10%", "22%", "20%", "10%", "9%", "8%", "5%", "5%", "11%"]
 UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
 
 
 def documents_table(docs: list[dict]) -> list[list]:
     return [[d.get("short_name") or "", d.get("title") or "", "、".join(d.get("issuers") or []),
              d.get("doc_number") or "", d.get("date") or "", d.get("region") or "", d.get("level") or "",
-             d.get("clause_count", 0), d.get("source_file") or "", d.get("doc_id")] for d in docs]
+             d.get("clause_count", 0), d.get("doc_id")] for d in docs]
 
 
 def doc_choices(docs: list[dict]) -> list[tuple[str, str]]:
@@ -561,12 +552,11 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             # -------- 文档管理 --------
             with gr.Tab("文档管理", id="docs", elem_id="pb-tab-docs"):
                 docs_table = gr.Dataframe(documents_table(docs0), headers=DOC_HEADERS, interactive=False, wrap=True,
-                                          label="已收录文档", elem_id="pb-docs-table")
+                                          column_widths=DOC_COLUMN_WIDTHS, label="已收录文档", elem_id="pb-docs-table")
                 refresh = gr.Button("刷新列表", size="sm", elem_id="pb-docs-refresh")
                 with gr.Row(equal_height=False):
                     with gr.Column():
                         files = gr.File(file_count="multiple", label="上传政策文件（.txt .md .html .docx .pdf）",
-                                        file_types=[".txt", ".md", ".html", ".htm", ".docx", ".pdf"],
                                         elem_id="pb-upload-files")
                         upload_btn = gr.Button("导入", variant="primary", elem_id="pb-upload-btn")
                     with gr.Column():
@@ -575,6 +565,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                         remove_btn = gr.Button("删除文档", variant="stop", elem_id="pb-remove-btn")
                         remove_status = gr.Markdown("", label="删除结果", elem_id="pb-remove-status")
                 upload_table = gr.Dataframe(headers=UPLOAD_HEADERS, interactive=False, wrap=True, label="导入结果",
+                                            column_widths=["25%", "8%", "7%", "60%"],
                                             elem_id="pb-upload-results")
 
                 choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc, remove_doc]

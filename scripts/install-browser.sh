@@ -12,9 +12,15 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "error: $CHROMIUM is missing and this script is not running as root." >&2
-    echo "       install it with: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk" >&2
-    exit 1
+    # Not fatal: the browser tests skip with a clear reason when the browser is missing.
+    echo "warning: $CHROMIUM is missing and this script is not running as root; browser tests will be skipped." >&2
+    echo "         install it with: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk" >&2
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "warning: $CHROMIUM is missing and apt-get is not available; browser tests will be skipped." >&2
+    exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,160 @@
+"""The web app in a real browser (Playwright, system Chromium): ask, verify sources, look up, upload.
+
+Screenshots of every step go to ``test-output/screenshots/``.  Install the browser with
+``scripts/install-browser.sh`` (apt ``chromium``; Playwright never downloads one).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui_fixtures import SCREENSHOT_DIR, make_docx, ui_data_dir, ui_server  # noqa: F401
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 30_000
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh (apt chromium) to enable browser tests",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, ui_server: str) -> Iterator:
+    """A fresh page on the app; requests leaving the loopback server are blocked (offline product)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ui_server.rstrip("/"))
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(ui_server)
+                  else route.abort())
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("dialog", lambda d: (errors.append(f"unexpected dialog: {d.message}"), d.dismiss()))
+    pg.goto(ui_server)
+    pg.wait_for_selector("#pb-question textarea")
+    try:
+        yield pg
+        assert not [e for e in errors if "dialog" in e], errors
+    finally:
+        context.close()
+
+
+def shot(pg, name: str, full_page: bool = True) -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def open_tab(pg, name: str) -> None:
+    pg.get_by_role("tab", name=name).click()
+
+
+def run_lookup(pg, query: str, phrase: bool = False) -> None:
+    box = pg.locator("#pb-lookup-query textarea, #pb-lookup-query input").first
+    box.fill(query)
+    checkbox = pg.locator("#pb-lookup-phrase input[type=checkbox]")
+    if checkbox.is_checked() != phrase:
+        checkbox.click()
+    pg.click("#pb-lookup-btn")
+
+
+def test_ask_question_and_open_source(page) -> None:
+    pg = page
+    shot(pg, "01-chat-start")
+    pg.fill("#pb-question textarea", "我们小厂想做质量认证，政府有帮扶吗？")
+    pg.click("#pb-send")
+    link = pg.locator("#pb-chatbot a[href='#cite-1']").first
+    link.wait_for()
+    source = pg.locator("#pb-sources details#cite-1")
+    source.wait_for(state="attached")
+    assert "[1]" in link.inner_text()
+    assert not source.evaluate("el => el.open")
+    shot(pg, "02-chat-answer")
+
+    link.click()  # the citation in the answer opens its source entry
+    pg.wait_for_function("() => document.getElementById('cite-1').open === true")
+    assert source.locator("mark").first.is_visible()
+    assert "发文机关" in source.inner_text()
+    assert len(pg.context.pages) == 1, "the citation link must not open a new tab"
+    shot(pg, "03-chat-source-open")
+
+    pg.click("#pb-like")
+    pg.locator("#pb-feedback-status").get_by_text("已记录").wait_for()
+
+
+def test_lookup_clause_by_number(page) -> None:
+    pg = page
+    open_tab(pg, "条款检索")
+    run_lookup(pg, "天津实施意见 15")
+    first = pg.locator("#pb-lookup-results article.pb-card").first
+    first.wait_for()
+    assert first.get_attribute("data-item") == "二（八）15"
+    assert "加强反不正当竞争和反垄断执法" in first.inner_text()
+    assert "天津实施意见" in first.locator(".pb-doc").inner_text()
+    shot(pg, "04-lookup-number", full_page=False)
+
+    first.locator("button.pb-copy").click()
+    first.locator("button.pb-copy", has_text="已复制").wait_for()
+    copied = pg.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("《关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的实施意见》")
+    assert "\n15.加强反不正当竞争" in copied
+
+
+def test_browse_document_outline(page) -> None:
+    pg = page
+    open_tab(pg, "条款检索")
+    pg.click("#pb-browse-doc input")
+    pg.get_by_role("option", name="天津实施意见").click()
+    clause = pg.locator('#pb-outline details.pb-clause[data-item="二（八）15"]')
+    clause.wait_for()
+    clause.locator("summary").click()
+    assert clause.evaluate("el => el.open")
+    assert "商业秘密" in clause.locator(".pb-text").inner_text()
+    clause.scroll_into_view_if_needed()
+    shot(pg, "05-outline-clause", full_page=False)
+
+
+def test_upload_docx_then_find_it(page, tmp_path: Path) -> None:
+    pg = page
+    tag = uuid.uuid4().hex[:6]
+    phrase = f"白鹭{tag}标准领跑计划"
+    path = make_docx(tmp_path / f"browser-upload-{tag}.docx", "测试区企业标准领跑扶持办法",
+                     [f"第一条 为鼓励企业参与{phrase}，制定本办法。",
+                      "第二条 对主导制定国家标准的企业给予一次性奖励。"])
+    open_tab(pg, "文档管理")
+    pg.set_input_files("#pb-upload-files input[type=file]", str(path))
+    pg.locator("#pb-upload-files").get_by_text(path.name).first.wait_for()
+    pg.click("#pb-upload-btn")
+    # Gradio's dataframe keeps a hidden sizing copy of every cell: look at the visible ones only
+    pg.locator("#pb-upload-results").get_by_text("新增", exact=True).filter(visible=True).first.wait_for()
+    assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ 条条款")).filter(visible=True).count() == 1
+    pg.locator("#pb-docs-table").get_by_text(path.stem, exact=True).filter(visible=True).first.wait_for()
+    shot(pg, "06-upload-result")
+
+    open_tab(pg, "条款检索")
+    run_lookup(pg, phrase, phrase=True)
+    card = pg.locator("#pb-lookup-results article.pb-card").first
+    card.wait_for()
+    assert card.get_attribute("data-clause-id").startswith(path.stem)
+    assert phrase in card.inner_text()
+    assert card.locator("mark", has_text=phrase).count() == 1
+    shot(pg, "07-upload-lookup")

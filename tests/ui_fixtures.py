@@ -1,0 +1,153 @@
+"""Shared fixtures for the UI tests: one real app process per test session.
+
+Import them explicitly into a test module::
+
+    from tests.ui_fixtures import ui_data_dir, ui_server  # noqa: F401
+
+``ui_data_dir`` builds the index of the shipped corpus once per session in a temporary
+``POLICYBOT_DATA_DIR``; ``ui_server`` starts ``python app.py`` on a free loopback port against it
+(extractive mode: no LLM endpoint in its environment) and yields the base URL.
+
+A fixture imported into two modules is registered twice by pytest (once per module), so the
+session-scoped fixtures below share one index and one app process through module-level state
+(reference-counted; the app stops when the last user is finalised).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT_DIR = REPO / "test-output"
+SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
+START_TIMEOUT = 180.0  # index build (~25 s on a slow machine) + Gradio start-up
+
+# Variables that would point the app at something other than a private, extractive test instance.
+_DROP_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "POLICYBOT_LLM_MODEL", "CHROMA_HOST", "CHROMA_PORT",
+             "CHROMA_SSL", "CHROMA_AUTH_TOKEN", "POLICYBOT_CORPUS_DIR", "POLICYBOT_HOST", "POLICYBOT_PORT",
+             "POLICYBOT_COLLECTION")
+
+
+def app_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
+    env.update({
+        "POLICYBOT_DATA_DIR": str(data_dir),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_docx(path: Path, title: str, paragraphs: list[str]) -> Path:
+    """A small Word file: a title line and one paragraph per clause (``第一条 …``)."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(title)
+    for p in paragraphs:
+        doc.add_paragraph(p)
+    doc.save(str(path))
+    return path
+
+
+def _tail(path: Path, n: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no log)"
+
+
+_shared: dict[str, object] = {"data_dir": None, "proc": None, "url": None, "log": None, "users": 0}
+
+
+def _build_index(data_dir: Path) -> Path:
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    log = OUTPUT_DIR / "ui-index.log"
+    with log.open("w", encoding="utf-8") as fh:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from bot.api import get_bot; get_bot().ensure_index(progress=False)"],
+            cwd=REPO, env=app_env(data_dir), stdout=fh, stderr=subprocess.STDOUT, timeout=START_TIMEOUT,
+        )
+    if proc.returncode != 0:
+        pytest.fail(f"building the index failed (exit {proc.returncode}):\n{_tail(log)}")
+    return data_dir
+
+
+def _start_app(data_dir: Path) -> str:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = OUTPUT_DIR / "ui-app.log"
+    fh = log.open("w", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=REPO, env=app_env(data_dir), stdout=fh, stderr=subprocess.STDOUT)
+    _shared.update(proc=proc, log=fh, url=url)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            _stop_app()
+            pytest.fail(f"app.py exited with {proc.returncode} before serving:\n{_tail(log)}")
+        try:
+            with opener.open(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            _stop_app()
+            pytest.fail(f"app.py did not serve {url} within {START_TIMEOUT:.0f} s:\n{_tail(log)}")
+        time.sleep(0.5)
+
+
+def _stop_app() -> None:
+    proc = _shared.get("proc")
+    if isinstance(proc, subprocess.Popen):
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+    fh = _shared.get("log")
+    if fh is not None:
+        fh.close()  # type: ignore[attr-defined]
+    _shared.update(proc=None, log=None, url=None)
+
+
+@pytest.fixture(scope="session")
+def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the shipped corpus already indexed (built once per session)."""
+    if _shared["data_dir"] is None:
+        _shared["data_dir"] = _build_index(tmp_path_factory.mktemp("policybot-ui-data"))
+    return _shared["data_dir"]  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def ui_server(ui_data_dir: Path) -> Iterator[str]:
+    """``python app.py`` on a free port (one per session); yields ``http://127.0.0.1:<port>/``."""
+    if _shared["url"] is None:
+        _start_app(ui_data_dir)
+    _shared["users"] = int(_shared["users"]) + 1  # type: ignore[arg-type]
+    try:
+        yield _shared["url"]  # type: ignore[misc]
+    finally:
+        _shared["users"] = int(_shared["users"]) - 1  # type: ignore[arg-type]
+        if _shared["users"] == 0:
+            _stop_app()
