@@ -28,6 +28,7 @@ RRF_K = 20
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
 DENSE_CANDIDATES = 60
+PHRASE_POOL = 300
 DOC_FILTER_RATIO = 0.6  # documents named almost as clearly as the best one stay in scope
 
 
@@ -105,7 +106,8 @@ class HybridRetriever:
             add_terms(DOMAIN_TERMS + corpus_terms(c.text for c in parts) + self.departments)
             self.bm25 = BM25Index([c.search_text for c in parts])
             self.match_texts = [match_form(c.text) for c in parts]
-            self.doc_ids = np.array([c.doc_id for c in parts], dtype=object)
+            self.doc_codes = {d: i for i, d in enumerate(dict.fromkeys(c.doc_id for c in parts))}
+            self.part_doc = np.array([self.doc_codes[c.doc_id] for c in parts], dtype=np.int32)
 
     # ------------------------------------------------------------------------------------------
     def _scope(self, analysis: QueryAnalysis, filters: SearchFilters) -> set[str]:
@@ -147,7 +149,9 @@ class HybridRetriever:
         with self._lock:
             analysis = analyze(question, self.metas, self.departments)
             scope = self._scope(analysis, filters)
-            in_scope = np.isin(self.doc_ids, list(scope)) if self.parts else np.zeros(0, dtype=bool)
+            doc_flags = np.zeros(len(self.doc_codes) + 1, dtype=bool)
+            doc_flags[[self.doc_codes[d] for d in scope if d in self.doc_codes]] = True
+            in_scope = doc_flags[self.part_doc]
             department = filters.department or (analysis.departments[0] if analysis.departments else None)
             if department:
                 dept = search_form(department)
@@ -176,9 +180,12 @@ class HybridRetriever:
                 fused[i] += LEXICAL_WEIGHT / (RRF_K + r + 1)
             for r, i in enumerate(order_d):
                 fused[i] += DENSE_WEIGHT / (RRF_K + r + 1)
-            for ph in analysis.phrases:  # a quoted term in a question is a strong hint
+            # A quoted term in a question is a strong hint.  Candidates: what either side found plus
+            # BM25's wider top list (a clause holding the phrase scores there) — not the whole corpus.
+            wide = np.argpartition(-lex, min(PHRASE_POOL, len(lex) - 1))[:PHRASE_POOL] if analysis.phrases else []
+            for ph in analysis.phrases:
                 p = match_form(ph)
-                for i in set(fused) | {int(j) for j in np.flatnonzero(in_scope)}:
+                for i in set(fused) | {int(j) for j in wide if lex[j] > 0}:
                     if p in self.match_texts[i]:
                         fused[i] += 1.0 / RRF_K
             if phrase or department:  # listing modes: every matching clause, even if not retrieved
