@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ingest.clean import search_form, to_simplified
 from ingest.metadata import is_date_line, looks_like_org_line, parse_meta_table
 from ingest.models import KIND_LABELS, Clause, DocMeta
-from ingest.numbering import CN_NUMERAL_CHARS, parse_chinese_numeral, to_chinese_numeral
+from ingest.numbering import CN_NUMERAL_CHARS, format_number, parse_chinese_numeral
 
 MAX_PART_CHARS = 600  # e5-small reads 512 tokens; a part stays within what the embedder sees
 
@@ -102,22 +102,7 @@ def item_label(path: list[tuple[str, int]]) -> str:
     styles = [s for s, _ in path]
     if "article" in styles:  # articles are numbered through the whole regulation
         path = path[styles.index("article"):]
-    parts: list[str] = []
-    for style, n in path:
-        if style == "cn":
-            parts.append(to_chinese_numeral(n))
-        elif style == "paren_cn":
-            parts.append(f"（{to_chinese_numeral(n)}）")
-        elif style == "arabic":
-            parts.append(str(n))
-        elif style == "paren_arabic":
-            parts.append(f"（{n}）")
-        elif style == "article":
-            parts.append(f"第{to_chinese_numeral(n)}条")
-        elif style == "chapter":
-            parts.append(f"第{to_chinese_numeral(n)}章")
-        elif style == "section":
-            parts.append(f"第{to_chinese_numeral(n)}节")
+    parts = [format_number(style, n) for style, n in path]
     if len(path) == 1 and path[0][0] == "cn":
         return parts[0] + "、"
     return "".join(parts)

@@ -107,29 +107,14 @@ class Clause(BaseModel):
 
 def human_item_label(clause: Clause) -> str:
     """Turn ``二（三）6`` into ``二、（三）第6项``: the form staff read out on the phone."""
-    label = clause.item
-    styles = clause.ladder
-    if not styles:
-        return label
-    out = []
-    from ingest.numbering import to_chinese_numeral
+    if not clause.ladder:
+        return clause.item
+    from ingest.numbering import format_number
 
-    for style, n in zip(styles, clause.numbers):
-        if style == "cn":
-            out.append(f"{to_chinese_numeral(n)}、")
-        elif style == "paren_cn":
-            out.append(f"（{to_chinese_numeral(n)}）")
-        elif style == "arabic":
-            out.append(f"第{n}项")
-        elif style == "paren_arabic":
-            out.append(f"（{n}）")
-        elif style == "article":
-            out.append(f"第{to_chinese_numeral(n)}条")
-        elif style in ("chapter", "section"):
-            out.append(f"第{to_chinese_numeral(n)}{'章' if style == 'chapter' else '节'}")
-    if clause.parts > 1:
-        out.append(f"（第{clause.part}部分）")
-    return "".join(out) or label
+    pairs = list(zip(clause.ladder, clause.numbers))
+    if "article" in clause.ladder:  # the canonical label starts at the article, so does this
+        pairs = pairs[clause.ladder.index("article"):]
+    return "".join(format_number(style, n, spoken=True) for style, n in pairs)
 
 
 def dump_jsonl(records: list[dict]) -> str:

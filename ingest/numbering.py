@@ -43,3 +43,20 @@ def to_chinese_numeral(n: int) -> str:
     if rest < 20:
         tail = "一" + tail
     return digits[hundreds] + "百" + tail
+
+
+# How each ladder level is written: (canonical label piece, spoken form staff read out).
+LABEL_FORMATS: dict[str, tuple[str, str]] = {
+    "chapter": ("第{cn}章", "第{cn}章"),
+    "section": ("第{cn}节", "第{cn}节"),
+    "article": ("第{cn}条", "第{cn}条"),
+    "cn": ("{cn}", "{cn}、"),
+    "paren_cn": ("（{cn}）", "（{cn}）"),
+    "arabic": ("{n}", "第{n}项"),
+    "paren_arabic": ("（{n}）", "（{n}）"),
+}
+
+
+def format_number(style: str, n: int, spoken: bool = False) -> str:
+    """One level of an item label: ``format_number("arabic", 6, spoken=True)`` → ``第6项``."""
+    return LABEL_FORMATS[style][int(spoken)].format(cn=to_chinese_numeral(n), n=n)
