@@ -175,8 +175,6 @@ class PolicyBot:
         else:
             final = localize(extractive(standalone, result, self.retriever))
             final.question = q
-            if final.refused:
-                final.answer = final.answer
             yield final
         log.info("answered in %.0f ms (mode=%s, refused=%s)", (time.perf_counter() - started) * 1000,
                  final.mode if final else "-", final.refused if final else "-")
