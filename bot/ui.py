@@ -405,8 +405,10 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             if not last.done:
                 yield shown, render_sources(last), history, None, ""
         assert last is not None
-        new_history = pending + [{"role": "assistant", "content": last.answer}]
-        yield render_chat(new_history, last), render_sources(last), new_history, last.model_dump(), ""
+        shown_history = pending + [{"role": "assistant", "content": last.answer}]
+        # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
+        kept = history if last.mode == "input-error" else shown_history
+        yield render_chat(shown_history, last), render_sources(last), kept, last.model_dump(), ""
 
     def clear_chat():
         return [], render_sources(None), [], None, "", ""

@@ -57,7 +57,8 @@ class Block:
 
 def match_heading(line: str) -> tuple[str, int, str] | None:
     """(style, number, rest) when the line starts with a ladder numeral."""
-    norm = unicodedata.normalize("NFKC", line)
+    # Simplified form, so a traditional text's 第一條 / 第一節 climbs the same ladder.
+    norm = to_simplified(unicodedata.normalize("NFKC", line))
     for style, pattern in STYLE_PATTERNS:
         m = pattern.match(norm)
         if m:

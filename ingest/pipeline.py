@@ -80,10 +80,10 @@ def ingest_paths(
         result = FileResult(path=str(path), doc_id=did, status="skipped")
         try:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise UnreadableFileError(f"跳过 {path.name}：不支持的文件类型 {path.suffix or '(无扩展名)'}"
-                                          f"（支持 {', '.join(sorted(SUPPORTED_SUFFIXES))}）")
+                raise UnreadableFileError(path, f"不支持的文件类型 {path.suffix or '(无扩展名)'}（支持 "
+                                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))}）", "unsupported file type")
             if not path.is_file():
-                raise UnreadableFileError(f"跳过 {path}：文件不存在")
+                raise UnreadableFileError(path, "文件不存在", "no such file")
             catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
             entry = catalog.get(did)
             version = content_hash(path.read_bytes(), entry)
@@ -94,7 +94,7 @@ def ingest_paths(
                 parsed = parse_document(path, entry, did)
                 body = [c for c in parsed.clauses if c.kind not in ("docinfo",)]
                 if not body:
-                    raise UnreadableFileError(f"跳过 {path.name}：没有可识别的正文")
+                    raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")
                 reuse = store.reusable_embeddings(did) if old else {}
                 todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
                 fresh = dict(zip(todo, store.embedder.embed_passages(todo).tolist())) if todo else {}

@@ -174,3 +174,11 @@ def test_every_shipped_numbered_line_is_its_own_clause():
                 if m[0] == "paren_cn" and not re.search(r"[。；]", m[2]):
                     continue  # a heading-only line: it heads the arabic items below it
                 assert search_form(line)[:12] in starts, (path.name, line[:30])
+
+
+def test_traditional_article_ladder():
+    text = "某市質量條例\n第一條 為提升質量，制定本條例。\n第二條 鼓勵企業開展質量認證。\n第三條 本條例自公布之日起施行。"
+    lines = clean_lines(text)
+    clauses = build_clauses(DocMeta(doc_id="t", title="某市質量條例"), lines, find_title(lines))
+    assert [c.item for c in clauses] == ["文件信息", "第一条", "第二条", "第三条"]
+    assert clauses[2].text.startswith("第二條")  # display keeps the original script

