@@ -57,15 +57,18 @@ class Block:
 
 def match_heading(line: str) -> tuple[str, int, str] | None:
     """(style, number, rest) when the line starts with a ladder numeral."""
-    # Simplified form, so a traditional text's 第一條 / 第一節 climbs the same ladder.
-    norm = to_simplified(unicodedata.normalize("NFKC", line))
+    # Matched in simplified form, so a traditional text's 第一條 / 第一節 climbs the same ladder;
+    # the rest of the line is returned in the document's own script (it becomes the item title).
+    original = unicodedata.normalize("NFKC", line)
+    norm = to_simplified(original)
     for style, pattern in STYLE_PATTERNS:
         m = pattern.match(norm)
         if m:
             n = parse_chinese_numeral(m.group(1))
             if n is None or n == 0:
                 return None
-            return style, n, norm[m.end():].strip()
+            rest = original[m.end():] if len(original) == len(norm) else norm[m.end():]
+            return style, n, rest.strip()
     return None
 
 

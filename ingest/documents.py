@@ -11,7 +11,7 @@ from ingest.metadata import extract_meta, find_title, merge_meta
 from ingest.models import Clause, DocMeta
 from ingest.readers import read_document
 
-PARSER_VERSION = "2"  # bump when parsing changes, so unchanged files are re-ingested once
+PARSER_VERSION = "3"  # bump when parsing changes, so unchanged files are re-ingested once
 
 
 @dataclass

@@ -182,3 +182,9 @@ def test_traditional_article_ladder():
     clauses = build_clauses(DocMeta(doc_id="t", title="某市質量條例"), lines, find_title(lines))
     assert [c.item for c in clauses] == ["文件信息", "第一条", "第二条", "第三条"]
     assert clauses[2].text.startswith("第二條")  # display keeps the original script
+
+
+def test_traditional_heading_paths_keep_the_original_script():
+    doc = parsed("national-2021-qi-private-enterprises")
+    one = next(c for c in doc.clauses if c.item == "二（一）")
+    assert one.heading_path == ["二、重點任務", "(一)引導民營企業牢固樹立“質量第一”的意識"]
