@@ -182,6 +182,8 @@ def cmd_ask(args) -> int:
     assert final is not None
     if printed:
         print("\n")
+    if printed and final.mode == "extractive-fallback":
+        print("（以上大模型输出未通过引用校验，已作废，请以下方回答为准）")
     if final.notice and final.mode != "extractive":
         print(f"[提示] {final.notice}")
     if not printed or final.mode != "llm":
