@@ -71,7 +71,7 @@ def refusal_reason(question: str, result: SearchResult, retriever: HybridRetriev
             return "fact_not_in_sources"
     if result.analysis.phrase_only or result.analysis.departments:
         return None
-    ev = evidence_score(_strip_doc_names(question, retriever), hits, set())
+    ev = evidence_score(_strip_doc_names(question, retriever), hits)
     if ev < EVIDENCE_FLOOR and hits[0].dense < DENSE_FLOOR:
         return "weak_evidence"
     return None

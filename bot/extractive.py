@@ -49,10 +49,9 @@ class Extract:
     sentences: list[str]
 
 
-def pick_sentences(question: str, hits: list[SearchHit], max_clauses: int = 3, doc_names: set[str] | None = None,
-                   compare: bool = False) -> list[Extract]:
+def pick_sentences(question: str, hits: list[SearchHit], max_clauses: int = 3, compare: bool = False) -> list[Extract]:
     """The most relevant sentences (in reading order) from the top clauses."""
-    grams = query_grams(question) - (doc_names or set())
+    grams = query_grams(question)
     out: list[Extract] = []
     best_first = 0.0
     for rank, h in enumerate(hits[:max_clauses]):
@@ -72,9 +71,9 @@ def pick_sentences(question: str, hits: list[SearchHit], max_clauses: int = 3, d
     return out
 
 
-def evidence_score(question: str, hits: list[SearchHit], doc_names: set[str]) -> float:
+def evidence_score(question: str, hits: list[SearchHit]) -> float:
     """How well the best clauses cover the question's content words (0..1)."""
-    grams = query_grams(question) - doc_names
+    grams = query_grams(question)
     if not hits or not grams:
         return 0.0
     best = max(overlap(grams, h.clause.text) for h in hits[:3])

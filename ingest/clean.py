@@ -99,9 +99,6 @@ def to_traditional(text: str) -> str:
     return _s2t().convert(text)
 
 
-_TRAD_ONLY = None
-
-
 def is_traditional(text: str) -> bool:
     """True when converting to simplified changes a noticeable share of the Han characters."""
     han = [c for c in text if "\u4e00" <= c <= "\u9fff"]

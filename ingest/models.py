@@ -5,7 +5,6 @@ so it is computed once here and never re-derived elsewhere.
 """
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -115,7 +114,3 @@ def human_item_label(clause: Clause) -> str:
     if "article" in clause.ladder:  # the canonical label starts at the article, so does this
         pairs = pairs[clause.ladder.index("article"):]
     return "".join(format_number(style, n, spoken=True) for style, n in pairs)
-
-
-def dump_jsonl(records: list[dict]) -> str:
-    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)

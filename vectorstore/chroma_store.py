@@ -113,11 +113,10 @@ class ClauseStore:
     def sweep(self, doc_id: str | None = None) -> int:
         """Delete records that are not part of an active version (left by replaced or killed ingests)."""
         active = self.active_versions()
-        doc_ids = [doc_id] if doc_id else None
         got = self.clauses.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
         stale = [
             rid for rid, m in zip(got["ids"], got["metadatas"] or [])
-            if active.get(m["doc_id"]) != m["doc_version"] and (doc_ids is None or m["doc_id"] in doc_ids)
+            if active.get(m["doc_id"]) != m["doc_version"]
         ]
         for start in range(0, len(stale), _BATCH):
             self.clauses.delete(ids=stale[start : start + _BATCH])
