@@ -5,7 +5,7 @@
     python app.py --listen-all         # listen on 0.0.0.0 (LAN access); same as POLICYBOT_HOST=0.0.0.0
 
 The first start builds the index of the shipped corpus (a progress bar is shown); later starts
-reuse it.  All behaviour lives in :mod:`bot.api` and :mod:`bot.ui`.
+reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from bot.api import get_bot
+    from bot.service import get_bot
 
     bot = get_bot()
     settings = bot.settings
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or settings.port
 
     print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
-    report = bot.ensure_index(progress=True)
+    report = bot.library.ensure_index(progress=True)
     if report is not None:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
     print(bot.mode_description(), file=sys.stderr, flush=True)

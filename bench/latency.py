@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.api import PolicyBot  # noqa: E402
+from bot.service import PolicyBot  # noqa: E402
 from bot.retrieval import HybridRetriever  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from vectorstore.chroma_store import ClauseStore  # noqa: E402
@@ -76,14 +76,14 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bot = PolicyBot(Settings(POLICYBOT_DATA_DIR=tmp))
-        bot.ensure_index(progress=False)
+        bot.library.ensure_index(progress=False)
         p50, p95 = measure(bot.retriever)
         print(f"shipped corpus ({len(bot.retriever.parts)} parts): p50={p50:.1f} ms p95={p95:.1f} ms "
               f"over {len(QUESTIONS)} dev questions x3")
         base = list(bot.retriever.parts)
     for size in [int(s) for s in args.sizes.split(",") if s]:
         with tempfile.TemporaryDirectory() as tmp:
-            store = ClauseStore(Settings(POLICYBOT_DATA_DIR=tmp))
+            store = ClauseStore(Settings(POLICYBOT_DATA_DIR=tmp).store_config())
             write_s = synthetic(size, base, store)
             t0 = time.perf_counter()
             retriever = HybridRetriever(store)

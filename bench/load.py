@@ -8,7 +8,7 @@ N concurrent sessions (one thread and one ``gradio_client.Client`` each, i.e. on
 ask dev-set questions (``eval/dev.jsonl``) through the ``chat`` endpoint, every ``--lookup-every``-th
 request through ``lookup`` instead.  Prints throughput, p50/p95 latency, errors, and a mixed-up-answer
 check: every response must be the answer to *its own* question in *its own* session.  The expected
-responses come from an in-process :class:`bot.api.PolicyBot` over the same index, replaying each
+responses come from an in-process :class:`bot.service.PolicyBot` over the same index, replaying each
 session's exact sequence (chat history included, since follow-ups depend on it); with ``--url`` and
 no ``--data-dir`` they come from a sequential baseline pass through the app instead.
 
@@ -92,7 +92,7 @@ def make_plan(questions: list[str], sessions: int, per_session: int, lookup_ever
 # ----- expected responses --------------------------------------------------------------------------
 def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple[int, int], Expected]:
     """Replay every session in-process over the same index (history included)."""
-    from bot.api import PolicyBot
+    from bot.service import PolicyBot
     from bot.retrieval import SearchFilters
     from bot.settings import Settings
     from bot.ui import md_text, render_chat
@@ -177,7 +177,7 @@ def app_env(data_dir: Path) -> dict[str, str]:
 
 def build_index(data_dir: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from bot.api import get_bot; get_bot().ensure_index(progress=False)"],
+    subprocess.run([sys.executable, "-c", "from bot.service import get_bot; get_bot().library.ensure_index(progress=False)"],
                    cwd=REPO, env=app_env(data_dir), check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
 

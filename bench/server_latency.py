@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.latency import QUESTIONS, measure  # noqa: E402
-from bot.api import PolicyBot  # noqa: E402
+from bot.service import PolicyBot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.chroma_server import ChromaServer  # noqa: E402
 
@@ -19,11 +19,11 @@ from tests.chroma_server import ChromaServer  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         embedded = PolicyBot(Settings(POLICYBOT_DATA_DIR=f"{tmp}/embedded"))
-        embedded.ensure_index(progress=False)
+        embedded.library.ensure_index(progress=False)
         server = ChromaServer(Path(tmp) / "server").start()
         try:
             remote = PolicyBot(Settings(POLICYBOT_DATA_DIR=f"{tmp}/app", CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port))
-            remote.ensure_index(progress=False)
+            remote.library.ensure_index(progress=False)
             for name, bot in (("embedded", embedded), ("chroma server", remote)):
                 p50, p95 = measure(bot.retriever)
                 print(f"{name:14} p50={p50:.1f} ms p95={p95:.1f} ms over {len(QUESTIONS)} dev questions x3")

@@ -1,5 +1,5 @@
 """policybot: answers questions about Chinese quality-policy documents, citing exact clauses.
 
-The public entry points live in :mod:`bot.api`; the CLI (:mod:`bot.cli`) and the Gradio app
+The public entry points live in :mod:`bot.service`; the CLI (:mod:`bot.cli`) and the Gradio app
 (`app.py`) are thin layers over it.
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.retrieval import HybridRetriever
-from ingest.clean import match_form
+from ingest.text.script import match_form
 
 
 @dataclass

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vectorstore.config import StoreConfig
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS_DIR = PACKAGE_ROOT / "data" / "policies"
 
@@ -50,6 +52,15 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    def store_config(self) -> StoreConfig:
+        """What the vector store needs to know (it never reads the environment itself)."""
+        return StoreConfig(path=self.chroma_dir, collection=self.collection, host=self.chroma_host,
+                           port=self.chroma_port, ssl=self.chroma_ssl, token=self.chroma_token)
 
     @property
     def llm_configured(self) -> bool:

@@ -1,18 +1,16 @@
-"""Text cleaning: one display form (original script, noise removed) and one search form.
+"""Text cleaning: the display form of a document (original script, noise removed).
 
 Web scrapes of policy texts carry three kinds of noise that break search and citations:
 pinyin glued after characters (``貿(mào)易``), site boilerplate (copyright notes, navigation bullets,
 ``相关阅读``, obfuscated mail lines), and metadata tables.  The display text keeps the author's
-characters and punctuation; only the search form is NFKC-normalised and converted to simplified
-Chinese, so traditional and simplified queries meet the same index.
+characters and punctuation; the search form (:mod:`ingest.text.script`) is only used to spot
+repeated paragraphs.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
-import opencc
+from ingest.text.script import search_form
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # A pinyin syllable: optional initial, a vowel cluster, optional nasal/retroflex final.
@@ -79,43 +77,3 @@ def clean_lines(raw: str) -> list[str]:
         seen.add(key)
         out.append(line)
     return out
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _s2t() -> opencc.OpenCC:
-    return opencc.OpenCC("s2t")
-
-
-def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
-
-
-def to_traditional(text: str) -> str:
-    return _s2t().convert(text)
-
-
-def is_traditional(text: str) -> bool:
-    """True when converting to simplified changes a noticeable share of the Han characters."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not han:
-        return False
-    simplified = to_simplified(text)
-    changed = sum(1 for a, b in zip(text, simplified) if a != b)
-    return changed / len(han) > 0.05
-
-
-def search_form(text: str) -> str:
-    """NFKC, simplified script, lower-case, single spaces: the form both clauses and queries take."""
-    text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text).lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def match_form(text: str) -> str:
-    """Search form without any whitespace, for substring matching (anchors, phrase mode)."""
-    return re.sub(r"\s+", "", search_form(text))

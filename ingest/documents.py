@@ -5,11 +5,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.catalog import CatalogEntry, merge_meta
 from ingest.clauses import build_clauses
-from ingest.clean import clean_lines, is_traditional
-from ingest.metadata import extract_meta, find_title, merge_meta
+from ingest.clean import clean_lines
+from ingest.metadata import extract_meta, find_title
 from ingest.models import Clause, DocMeta
 from ingest.readers import read_document
+from ingest.text.script import is_traditional
 
 PARSER_VERSION = "3"  # bump when parsing changes, so unchanged files are re-ingested once
 
@@ -21,7 +23,7 @@ class ParsedDocument:
     traditional: bool
 
 
-def content_hash(data: bytes, catalog_entry: dict | None) -> str:
+def content_hash(data: bytes, catalog_entry: CatalogEntry | None) -> str:
     """What decides whether a file must be re-indexed: its bytes, its catalog entry, the parser."""
     h = hashlib.sha256()
     h.update(PARSER_VERSION.encode())
@@ -34,7 +36,7 @@ def doc_id_for(path: Path) -> str:
     return path.stem
 
 
-def parse_document(path: Path, catalog_entry: dict | None = None, doc_id: str | None = None) -> ParsedDocument:
+def parse_document(path: Path, catalog_entry: CatalogEntry | None = None, doc_id: str | None = None) -> ParsedDocument:
     """Read, clean, extract metadata and split into clauses. Raises UnreadableFileError on bad files."""
     raw = read_document(path)
     lines = clean_lines(raw)

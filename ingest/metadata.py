@@ -1,29 +1,24 @@
-"""Document metadata: the user-editable catalog first, automatic extraction as the fallback.
+"""Document metadata read off the text: title, issuers, 文号, date, a scraped metadata table.
 
 The texts do not reliably say their own title, issuer, 文号 or date (one shipped file has no title
-line at all), so a catalog beside the files fills in what a citation needs; any document a user drops
-in without a catalog entry still gets what can be read off its text.
+line at all), so the catalog (:mod:`ingest.catalog`) wins where it has an entry; any document a user
+drops in without one still gets what can be read off its text here.
 """
 from __future__ import annotations
 
 import re
-import tomllib
-from pathlib import Path
 
-from ingest.clean import search_form, to_simplified
 from ingest.models import DocMeta
-
-CATALOG_NAME = "catalog.toml"
+from ingest.text.ladder import starts_body
+from ingest.text.script import to_simplified
+from ingest.text.wordlists import load, org_suffix_pattern
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-_TITLE_WORDS = ("意见", "通知", "办法", "纲要", "方案", "措施", "规定", "条例", "决定", "细则", "规划", "计划", "指南", "公告")
 _SENTENCE_PUNCT = re.compile(r"[。；;：:!?！？,，]")
-_ORG_SUFFIX = re.compile(
-    r"(局|委|厅|部|办|会|署|院|联|中心|政府|办公厅|办公室|委员会|管委会|银行|总局|分局|支队|研究院|协会)$"
-)
+_ORG_SUFFIX = org_suffix_pattern("org_suffixes")
 _TABLE_KEYS = {
     "发布单位": "issuer", "发文机关": "issuer", "发布机关": "issuer",
     "发布文号": "doc_number", "文号": "doc_number", "发文字号": "doc_number",
@@ -59,14 +54,14 @@ def is_title_line(line: str) -> bool:
         and not _SENTENCE_PUNCT.search(s)
         and "《" not in s
         and "|" not in s
-        and any(s.endswith(w) or s.endswith(w + "”") for w in _TITLE_WORDS)
+        and any(s.endswith(w) or s.endswith(w + "”") for w in load("title_words"))
     )
 
 
 def find_title(lines: list[str], limit: int = 25) -> tuple[int, int] | None:
     """Locate the title as a span of lines [start, end); handles a title broken over two lines."""
     for i, line in enumerate(lines[:limit]):
-        if re.match(r"^([一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章条节])", line):
+        if starts_body(to_simplified(line)):
             return None  # the body has started; no title line in this document
         if is_title_line(line):
             prev = lines[i - 1] if i else ""
@@ -134,27 +129,3 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
                 if found and not issuers:
                     issuers = found
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date)
-
-
-def load_catalog(folder: Path) -> dict[str, dict]:
-    """Catalog entries keyed by file stem (see README, 'Catalog format')."""
-    path = folder / CATALOG_NAME
-    if not path.is_file():
-        return {}
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    return {str(k): v for k, v in data.get("documents", {}).items()}
-
-
-def merge_meta(auto: DocMeta, entry: dict | None) -> DocMeta:
-    """Catalog values win over extracted ones; extracted ones fill the gaps."""
-    if not entry:
-        return auto
-    fields = {k: v for k, v in entry.items() if k in DocMeta.model_fields and v not in (None, "", [])}
-    return auto.model_copy(update=fields)
-
-
-def alias_keys(meta: DocMeta) -> list[str]:
-    """Every name a user may call the document by, in search form."""
-    names = [meta.title, meta.short_name, *meta.aliases, meta.doc_number, meta.doc_id]
-    return sorted({search_form(n) for n in names if n}, key=len, reverse=True)

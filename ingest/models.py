@@ -108,7 +108,7 @@ def human_item_label(clause: Clause) -> str:
     """Turn ``二（三）6`` into ``二、（三）第6项``: the form staff read out on the phone."""
     if not clause.ladder:
         return clause.item
-    from ingest.numbering import format_number
+    from ingest.text.ladder import format_number
 
     pairs = list(zip(clause.ladder, clause.numbers))
     if "article" in clause.ladder:  # the canonical label starts at the article, so does this

@@ -18,11 +18,11 @@ def make_settings(data_dir: Path, **extra) -> Settings:
 
 @pytest.fixture(scope="session")
 def shipped_data_dir(tmp_path_factory) -> Path:
-    from bot.api import PolicyBot
+    from bot.service import PolicyBot
 
     data = tmp_path_factory.mktemp("shipped-index")
     bot = PolicyBot(make_settings(data))
-    report = bot.ensure_index(progress=False)
+    report = bot.library.ensure_index(progress=False)
     assert report is not None and all(r.status == "added" for r in report.results)
     return data
 
@@ -30,6 +30,6 @@ def shipped_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bot(shipped_data_dir):
     """An extractive-mode bot over the shipped corpus (no LLM configured)."""
-    from bot.api import PolicyBot
+    from bot.service import PolicyBot
 
     return PolicyBot(make_settings(shipped_data_dir))

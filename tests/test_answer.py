@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot.api import PolicyBot
+from bot.service import PolicyBot
 from bot.evaluation import evaluate_answers, load_questions
 from tests.conftest import REPO, make_settings
 from tests.fake_openai_server import malformed_json, reply, sleep, status, truncated_stream

@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clauses import build_clauses, extract_departments, match_heading
-from ingest.clean import clean_lines, search_form
+from ingest.clauses import build_clauses
+from ingest.departments import extract_departments
+from ingest.headings import match_heading
+from ingest.clean import clean_lines
+from ingest.text.script import search_form
 from ingest.documents import parse_document
-from ingest.metadata import extract_meta, find_title, load_catalog
+from ingest.catalog import load_catalog
+from ingest.metadata import extract_meta, find_title
 from ingest.models import DocMeta
 from tests.conftest import CORPUS
 
@@ -68,7 +72,7 @@ def test_tianjin_2024_outline_continuous_paren_numbering_across_sections():
     expected = []
     sections = [(1, 1, 2), (2, 3, 5), (3, 6, 9), (4, 10, 12), (5, 13, 15), (6, 16, 18), (7, 19, 21), (8, 22, 24),
                 (9, 25, 28), (10, 29, 31)]
-    from ingest.numbering import to_chinese_numeral as cn
+    from ingest.text.ladder import to_chinese_numeral as cn
 
     for sec, a, b in sections:
         expected += [f"{cn(sec)}（{cn(n)}）" for n in range(a, b + 1)]

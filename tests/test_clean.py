@@ -1,7 +1,8 @@
 """Cleaning: pinyin annotations, boilerplate, search form."""
 from __future__ import annotations
 
-from ingest.clean import clean_lines, is_traditional, match_form, search_form, strip_pinyin
+from ingest.clean import clean_lines, strip_pinyin
+from ingest.text.script import is_traditional, match_form, search_form
 
 
 def test_pinyin_annotations_removed_but_real_parentheses_kept():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.api import PolicyBot
+from bot.service import PolicyBot
 from ingest.models import Clause
 from tests.conftest import REPO, make_settings
 from vectorstore.chroma_store import ClauseStore
@@ -38,16 +38,16 @@ def test_ingest_is_idempotent_and_replaces_changed_files(small_bot, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     f = write(docs / "demo.txt", DOC_V1)
-    first = small_bot.ingest([docs], progress=False)
+    first = small_bot.library.ingest([docs], progress=False)
     assert [r.status for r in first.results] == ["added"] and first.embedded > 0
     labels = [c.item for c in small_bot.retriever.clauses.values()]
     assert {"一、", "二（一）", "二（二）", "落款", "文件信息"} <= set(labels)
-    second = small_bot.ingest([docs], progress=False)
+    second = small_bot.library.ingest([docs], progress=False)
     assert [r.status for r in second.results] == ["unchanged"] and second.embedded == 0
     assert "no changes" in second.summary()
 
     write(f, DOC_V1.replace("支持企业参与团体标准制定。", "支持企业主导制定国际标准。"))
-    third = small_bot.ingest([docs], progress=False)
+    third = small_bot.library.ingest([docs], progress=False)
     assert [r.status for r in third.results] == ["updated"]
     assert third.embedded <= 2  # unchanged clauses reuse their stored embeddings
     texts = " ".join(c.text for c in small_bot.retriever.clauses.values())
@@ -58,16 +58,16 @@ def test_ingest_is_idempotent_and_replaces_changed_files(small_bot, tmp_path):
 
 def test_remove_document(small_bot, tmp_path):
     f = write(tmp_path / "demo.txt", DOC_V1)
-    small_bot.ingest([f], progress=False)
-    assert small_bot.remove("demo") is True
+    small_bot.library.ingest([f], progress=False)
+    assert small_bot.library.remove("demo") is True
     assert small_bot.retriever.parts == [] and small_bot.store.clauses.count() == 0
-    assert small_bot.remove("demo") is False
+    assert small_bot.library.remove("demo") is False
 
 
 def test_reopened_collection_uses_registered_embedding_function(small_bot, tmp_path):
     f = write(tmp_path / "demo.txt", DOC_V1)
-    small_bot.ingest([f], progress=False)
-    reopened = ClauseStore(small_bot.settings)
+    small_bot.library.ingest([f], progress=False)
+    reopened = ClauseStore(small_bot.settings.store_config())
     coll = reopened.client.get_collection(small_bot.settings.collection)  # no embedding function passed
     res = coll.query(query_texts=["计量托管"], n_results=1)
     assert res["ids"][0]
@@ -76,7 +76,7 @@ def test_reopened_collection_uses_registered_embedding_function(small_bot, tmp_p
 def test_half_written_version_is_invisible_and_swept(small_bot, tmp_path):
     """An ingest that dies after writing new records but before flipping the registry."""
     f = write(tmp_path / "demo.txt", DOC_V1)
-    small_bot.ingest([f], progress=False)
+    small_bot.library.ingest([f], progress=False)
     before = {c.clause_id: c.text for c in small_bot.retriever.clauses.values()}
     part = small_bot.retriever.parts[1]
     ghost: Clause = part.model_copy(update={"text": "幽灵条款", "search_text": "幽灵条款"})
@@ -114,7 +114,7 @@ def test_killed_ingest_leaves_previous_index_answering(tmp_path):
     assert hits and hits[0].doc_id in {"demo", "other"}
     assert any("小微企业开展质量认证" in h.text for h in hits)
     # a fresh ingest completes the interrupted work
-    report = bot.ingest([docs], progress=False)
+    report = bot.library.ingest([docs], progress=False)
     assert all(r.status in ("added", "updated", "unchanged") for r in report.results)
 
 
@@ -127,7 +127,7 @@ def test_bad_files_are_skipped_with_a_message_and_the_rest_ingest(small_bot, tmp
     (docs / "table.xlsx").write_bytes(b"PK\x03\x04junk")
     write(docs / "gbk.txt", DOC_V1.replace("示例市", "甲市"), "gbk")
     write(docs / "big5.txt", "示例市質量辦法\n一、總體要求\n推動質量提升，鼓勵企業開展質量認證。\n", "big5")
-    report = small_bot.ingest([docs], progress=False)
+    report = small_bot.library.ingest([docs], progress=False)
     by_name = {Path(r.path).name: r for r in report.results}
     assert by_name["good.txt"].status == "added" and by_name["gbk.txt"].status == "added"
     assert by_name["big5.txt"].status == "added"
@@ -160,15 +160,15 @@ def test_cli_clauses_json_contract(bot, shipped_data_dir):
 def test_upload_name_clash_and_rejected_upload_cleanup(small_bot, tmp_path):
     pdf_like = tmp_path / "policy.txt"
     write(pdf_like, DOC_V1)
-    first = small_bot.add_upload("policy.txt", pdf_like)
+    first = small_bot.library.add_upload("policy.txt", pdf_like)
     other = tmp_path / "policy.md"
     write(other, DOC_V1.replace("示例市", "乙市"))
-    second = small_bot.add_upload("policy.md", other)
+    second = small_bot.library.add_upload("policy.md", other)
     assert first.status == "added" and second.status == "added" and second.doc_id == "policy-md"
-    assert {d["doc_id"] for d in small_bot.documents()} == {"policy", "policy-md"}
+    assert {d["doc_id"] for d in small_bot.library.documents()} == {"policy", "policy-md"}
     junk = tmp_path / "junk.txt"
     junk.write_bytes(b"")
-    bad = small_bot.add_upload("junk.txt", junk)
+    bad = small_bot.library.add_upload("junk.txt", junk)
     assert bad.status == "skipped"
     uploads = small_bot.settings.data_dir / "uploads"
     assert sorted(p.name for p in uploads.iterdir()) == ["policy-md.md", "policy.txt"]

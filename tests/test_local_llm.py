@@ -1,4 +1,4 @@
-"""``bot.local_llm``: model assembly on tiny fake parts (no 1 GB model, no llama_cpp needed)."""
+"""``bot.answer.local_llm``: model assembly on tiny fake parts (no 1 GB model, no llama_cpp needed)."""
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import local_llm
-from bot.local_llm import ModelAssemblyError, assemble_model
+from bot.answer import local_llm
+from bot.answer.local_llm import ModelAssemblyError, assemble_model
 
 NAME = "model.gguf"
 

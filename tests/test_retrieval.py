@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from bot.evaluation import evaluate_retrieval, load_questions
-from bot.lexical import tokenize
-from bot.query import analyze, parse_item_ref
-from bot.retrieval import SearchFilters, diversify
-from ingest.clean import match_form
+from ingest.text.segment import tokenize
+from bot.retrieval.analysis import analyze, parse_item_ref
+from bot.retrieval import SearchFilters
+from bot.retrieval.fusion import diversify
+from ingest.text.script import match_form
 from tests.conftest import REPO
 
 
@@ -47,7 +48,7 @@ def test_item_ref_parsing():
 
 
 def test_questions_asking_for_a_number_are_not_lookups(bot):
-    a = analyze("广东那份讲技术性贸易壁垒的是第几条", bot.metas())
+    a = analyze("广东那份讲技术性贸易壁垒的是第几条", bot.library.metas())
     assert a.item is None
     hits = top(bot, "广东那份讲技术性贸易壁垒的是第几条")
     assert hits[0].item == "八、"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import PolicyBot
+from bot.service import PolicyBot
 from bot.evaluation import evaluate_retrieval, load_questions
 from bot.retrieval import SearchFilters
 from tests.chroma_server import ChromaServer
@@ -29,7 +29,7 @@ def server(tmp_path_factory):
 def server_bot(server, tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("app1"), CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port)
     bot = PolicyBot(settings)
-    report = bot.ensure_index(progress=False)
+    report = bot.library.ensure_index(progress=False)
     assert report is not None and {r.status for r in report.results} == {"added"}
     return bot
 
@@ -53,12 +53,12 @@ def test_second_instance_shares_the_index(server, server_bot, tmp_path):
     assert len(other.retriever.parts) == len(server_bot.retriever.parts)  # BM25 side rebuilt from the server
     doc = tmp_path / "shiliban.txt"
     doc.write_text(SMALL, encoding="utf-8")
-    again = server_bot.ingest([server_bot.settings.corpus_dir], progress=False)
+    again = server_bot.library.ingest([server_bot.settings.corpus_dir], progress=False)
     assert {r.status for r in again.results} == {"unchanged"} and again.embedded == 0
     report = other.ingest([doc], progress=False)
     assert report.results[0].status == "added"
     assert server_bot.retriever.refresh_if_changed(max_age=0.0)  # sees the other instance's ingest
     assert any(h.doc_id == "shiliban" for h in server_bot.search("计量托管服务平台", 3))
-    assert other.remove("shiliban")
+    assert other.library.remove("shiliban")
     server_bot.retriever.reload()
     assert all(h.doc_id != "shiliban" for h in server_bot.search("计量托管服务平台", 3))

@@ -161,7 +161,7 @@ def test_feedback_is_recorded(ui_server: str, ui_data_dir: Path) -> None:
 
 # ----- rendering helpers (no server needed) -----------------------------------------------------
 def test_rendering_escapes_document_text_before_marking() -> None:
-    from bot.schemas import Answer, Citation
+    from bot.answer.schemas import Answer, Citation
     from bot.ui import highlight_sentences, highlight_terms, render_answer_text, source_entry
 
     text = "第一条 <script>alert(1)</script> 支持企业 & 个体户。第二条 其他。"

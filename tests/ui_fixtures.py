@@ -82,7 +82,7 @@ def _build_index(data_dir: Path) -> Path:
     log = OUTPUT_DIR / "ui-index.log"
     with log.open("w", encoding="utf-8") as fh:
         proc = subprocess.run(
-            [sys.executable, "-c", "from bot.api import get_bot; get_bot().ensure_index(progress=False)"],
+            [sys.executable, "-c", "from bot.service import get_bot; get_bot().library.ensure_index(progress=False)"],
             cwd=REPO, env=app_env(data_dir), stdout=fh, stderr=subprocess.STDOUT, timeout=START_TIMEOUT,
         )
     if proc.returncode != 0:

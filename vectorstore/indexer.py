@@ -1,4 +1,4 @@
-"""Ingest orchestration: files → parsed documents → (only what changed) → Chroma.
+"""Indexing: files → parsed documents (:mod:`ingest`) → (only what changed) → Chroma.
 
 Idempotent by content hash: an unchanged file (same bytes, same catalog entry, same parser version)
 is skipped before parsing, so a second run embeds nothing and says so.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ingest.catalog import CATALOG_NAME, CatalogEntry, load_catalog
 from ingest.documents import content_hash, doc_id_for, parse_document
-from ingest.metadata import CATALOG_NAME, load_catalog
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError
 from vectorstore.chroma_store import ClauseStore
 
@@ -73,7 +73,7 @@ def ingest_paths(
     """Index the given files/folders. Bad files are skipped with a message; the rest still ingest."""
     files = expand_paths(paths)
     report = IngestReport(swept=store.sweep())
-    catalogs: dict[Path, dict[str, dict]] = {}
+    catalogs: dict[Path, dict[str, CatalogEntry]] = {}
     bar = tqdm(files, desc="索引文件", unit="个", disable=not progress, leave=False)
     for path in bar:
         did = doc_id_for(path)

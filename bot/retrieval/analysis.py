@@ -7,12 +7,13 @@ lets retrieval put the exact clause first instead of hoping similarity finds it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ingest.clean import search_form
+from bot.retrieval.catalog import find_documents
 from ingest.models import DocMeta
-from ingest.numbering import CN_NUMERAL_CHARS, parse_chinese_numeral
+from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
+from ingest.text.script import search_form
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
@@ -20,9 +21,6 @@ _NUM = rf"(?:\d{{1,3}}|{_CN})"
 _COMPARE = re.compile(r"(分别|对比|比较|区别|异同|不同|相比|各自|都)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _DEPT_ASK = re.compile(r"(负责|牵头|承担|职责|分工)")
-
-_REGION_KEYS = {"全国": ["国家", "全国", "中央", "国务院"]}
-_TYPE_WORDS = ["实施意见", "纲要", "意见", "方案", "措施", "办法", "通知", "条例", "规定"]
 
 
 @dataclass
@@ -45,69 +43,6 @@ class QueryAnalysis:
     departments: list[str] = field(default_factory=list)
 
 
-def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
-    """Strings that, found in a question, point at this document, with their strength (cached:
-    computed once per document version, not per query)."""
-    return dict(_mention_keys(meta.model_dump_json()))
-
-
-@lru_cache(maxsize=4096)
-def _mention_keys(meta_json: str) -> tuple[tuple[str, float], ...]:
-    meta = DocMeta.model_validate_json(meta_json)
-    keys: dict[str, float] = {}
-    for name in [meta.title, meta.short_name, *meta.aliases, meta.doc_number]:
-        if name:
-            keys[search_form(name)] = 4.0
-    region = search_form(meta.region)
-    for short in _REGION_KEYS.get(region, []):
-        keys.setdefault(short, 2.0)
-    if region and region != "全国":
-        # 浙江省温州市瓯海区 → 浙江, 温州, 瓯海 ; 天津市 → 天津
-        for piece in re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县|自治区)", region):
-            core = re.sub(r"(省|市|区|县|自治区)$", "", piece)
-            if len(core) >= 2:
-                keys.setdefault(core, 2.0)
-                keys.setdefault(piece, 2.0)
-    if meta.level:
-        keys.setdefault(search_form(meta.level) + "级", 1.0)
-    return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
-
-
-def find_documents(q: str, metas: list[DocMeta]) -> dict[str, float]:
-    """Score each document by how clearly the question names it (0 = not named)."""
-    scores: dict[str, float] = {}
-    for meta in metas:
-        score = 0.0
-        matched_text = q
-        for key, weight in sorted(doc_mention_keys(meta).items(), key=lambda kv: -len(kv[0])):
-            if key and key in matched_text:
-                score = max(score, weight) + (0.5 if score else 0.0)
-                matched_text = matched_text.replace(key, " ")
-        if score:
-            title = _title_form(meta.title + meta.short_name)
-            for w in _TYPE_WORDS:
-                if w in q and w in title:
-                    score += 1.0
-                    break
-            if meta.date and meta.date[:4] in q:
-                score += 1.0
-        scores[meta.doc_id] = score
-    if not any(scores.values()):
-        # “纲要（二十四）”: a document type that only one document has names that document.
-        for w in _TYPE_WORDS:
-            if w in q:
-                owners = [m.doc_id for m in metas if w in _title_form(m.title + m.short_name)]
-                if len(owners) == 1:
-                    scores[owners[0]] = 1.5
-                    break
-    return {k: v for k, v in scores.items() if v > 0}
-
-
-@lru_cache(maxsize=4096)
-def _title_form(text: str) -> str:
-    return search_form(text)
-
-
 def parse_item_ref(q: str) -> ItemRef | None:
     """Clause numbers in a question; '第几条' (asking for a number) is not a reference."""
     q = q.replace("（", "(").replace("）", ")")
@@ -126,7 +61,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
     if m:
         n = parse_chinese_numeral(m.group(1))
         if n:
-            style = {"部分": "cn", "章": "chapter", "节": "section"}.get(m.group(2))
+            style = UNIT_STYLES.get(m.group(2))
             return ItemRef([(style, n)], m.group(0))
     # A bare trailing number after a document name: “天津实施意见 15”, “广东 八”
     m = re.search(rf"[\u4e00-\u9fff\s]\s*({_NUM})\s*[、.]?\s*$", q)
@@ -137,7 +72,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
     return None
 
 
-def analyze(question: str, metas: list[DocMeta], departments: list[str] | None = None) -> QueryAnalysis:
+def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | None = None) -> QueryAnalysis:
     q = search_form(question)
     docs = find_documents(q, metas)
     ordered = sorted(docs, key=lambda d: -docs[d])

@@ -16,7 +16,8 @@ import re
 
 from pydantic import BaseModel, Field, computed_field
 
-from bot.tokens import count_tokens, pack_by_budget
+from bot.answer.contract import REFUSAL_PREFIX, answer_marker, is_refusal_text, source_marker
+from bot.answer.tokens import count_tokens, pack_by_budget
 from ingest.models import Clause
 
 __all__ = [
@@ -27,30 +28,6 @@ __all__ = [
     "is_refusal_text",
     "validate_citations",
 ]
-
-REFUSAL_PREFIX = "现有政策文件中未找到"
-
-# Phrases by which a model says "the sources don't answer this" (simplified and traditional); the
-# prompt asks for REFUSAL_PREFIX verbatim, the rest catch paraphrases.
-_REFUSAL_PATTERNS: tuple[str, ...] = (
-    REFUSAL_PREFIX,
-    "現有政策文件中未找到",
-    "现有政策文件中没有找到",
-    "未找到相关",
-    "未找到相關",
-    "没有找到相关",
-    "沒有找到相關",
-    "无法从所给资料",
-    "無法從所給資料",
-    "无法从所提供的资料",
-    "無法從所提供的資料",
-    "无法根据所给资料",
-    "無法根據所給資料",
-    "所给资料中没有",
-    "所給資料中沒有",
-    "资料中未提及",
-    "資料中未提及",
-)
 
 _SEP = "\n\n"
 _TRUNCATION_NOTE = "……（节选）"
@@ -112,7 +89,7 @@ def format_source(index: int, clause: Clause, text: str | None = None) -> str:
     """
     body = clause.text if text is None else text
     body = _SOURCE_MARKER_RE.sub(lambda m: f"({m.group(1).strip()})", body)
-    lines = [f"[S{index}] {clause.citation()}"]
+    lines = [f"{source_marker(index)} {clause.citation()}"]
     meta = []
     if clause.doc.doc_number:
         meta.append(f"文号：{clause.doc.doc_number}")
@@ -160,12 +137,6 @@ def _truncate_to_fit(clause: Clause, budget: int) -> str | None:
     return format_source(1, clause, text=text[:lo] + _TRUNCATION_NOTE)
 
 
-def is_refusal_text(text: str) -> bool:
-    """Does the model say the sources don't answer the question?"""
-    head = text.strip()
-    return any(p in head for p in _REFUSAL_PATTERNS)
-
-
 def _marker_numbers(body: str) -> list[int]:
     """``S1, S3`` → [1, 3]; ``S1-S3`` → [1, 2, 3] (ranges capped so ``S1-S9999`` can't explode)."""
     out: list[int] = []
@@ -204,7 +175,7 @@ def validate_citations(answer: str, given: list[Clause]) -> ValidatedAnswer:
                     canonical[s] = len(canonical) + 1
                     citations.append(given[s - 1])
                     source_numbers.append(s)
-                tag = f"[{canonical[s]}]"
+                tag = answer_marker(canonical[s])
                 if tag not in parts:
                     parts.append(tag)
             else:

@@ -1,4 +1,4 @@
-"""``policybot`` command line: a thin layer over :mod:`bot.api` (same behaviour as the UI)."""
+"""The ``policybot`` commands: each parses nothing, calls the service and prints what comes back."""
 from __future__ import annotations
 
 import argparse
@@ -8,13 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+from typing import Any
+
 from bot.retrieval import SearchFilters
-from bot.settings import get_settings
+from bot.service import PolicyBot, QuestionError
 
 
-def _bot():
-    from bot.api import PolicyBot
-
+def _bot() -> PolicyBot:
     return PolicyBot()
 
 
@@ -40,7 +40,7 @@ def cmd_ingest(args) -> int:
         msg = r.message or f"{r.clauses} 条款"
         console.print(f"[{style}]{r.status:9}[/] {Path(r.path).name}  {msg}")
 
-    report = bot.ingest(paths, progress=not args.quiet, force=args.force, on_file=show)
+    report = bot.library.ingest(paths, progress=not args.quiet, force=args.force, on_file=show)
     console.print(f"{report.summary()}（{time.perf_counter() - t0:.1f} 秒）")
     if args.json:
         _print_json({"results": [r.__dict__ for r in report.results], "embedded": report.embedded})
@@ -48,20 +48,20 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    docs = _bot().documents()
+    docs = _bot().library.documents()
     if args.json:
         for d in docs:
             _print_json(d)
         return 0
     for d in docs:
-        print(f"{d['doc_id']}\t{d['short_name'] or d['title']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
+        print(f"{d['doc_id']}\t{d['display_name']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
               f"{d['region'] or '-'}\t{d['clause_count']} 条")
     return 0
 
 
 def cmd_clauses(args) -> int:
     bot = _bot()
-    doc = bot.resolve_doc(args.doc) if args.doc else None
+    doc = bot.library.resolve(args.doc) if args.doc else None
     if args.doc and not doc:
         print(f"找不到文件：{args.doc}", file=sys.stderr)
         return 1
@@ -77,19 +77,19 @@ def cmd_clauses(args) -> int:
 
 def cmd_show(args) -> int:
     bot = _bot()
-    doc = bot.resolve_doc(args.doc)
+    doc = bot.library.resolve(args.doc)
     if not doc:
         print(f"找不到文件：{args.doc}", file=sys.stderr)
         return 1
-    meta = next(m for m in bot.metas() if m.doc_id == doc)
-    hits = [h for h in bot.search(f"{meta.short_name or meta.title} 第{args.item}条" if args.item.isdigit()
-                                  else f"{meta.short_name or meta.title} {args.item}", 5, SearchFilters(doc_ids=[doc]))
+    meta = next(m for m in bot.library.metas() if m.doc_id == doc)
+    hits = [h for h in bot.search(f"{meta.display_name} 第{args.item}条" if args.item.isdigit()
+                                  else f"{meta.display_name} {args.item}", 5, SearchFilters(doc_ids=[doc]))
             if h.via == "lookup"]
     if not hits:
-        exact = [c for c in bot.outline(doc) if c.item == args.item]
+        exact = [c for c in bot.library.outline(doc) if c.item == args.item]
         hits = exact
     if not hits:
-        print(f"{meta.short_name or meta.title} 中找不到条款 {args.item}", file=sys.stderr)
+        print(f"{meta.display_name} 中找不到条款 {args.item}", file=sys.stderr)
         return 1
     for c in hits:
         if args.json:
@@ -104,8 +104,8 @@ def cmd_show(args) -> int:
 
 def cmd_remove(args) -> int:
     bot = _bot()
-    doc = bot.resolve_doc(args.doc)
-    if not doc or not bot.remove(doc):
+    doc = bot.library.resolve(args.doc)
+    if not doc or not bot.library.remove(doc):
         print(f"找不到文件：{args.doc}", file=sys.stderr)
         return 1
     print(f"已删除 {doc}")
@@ -122,8 +122,6 @@ def _result_rows(cites) -> list[dict]:
 
 
 def cmd_search(args) -> int:
-    from bot.api import QuestionError
-
     bot = _bot()
     filters = _filters(args)
     if args.questions:
@@ -147,7 +145,7 @@ def cmd_search(args) -> int:
         _print_json({"query": args.query, "results": _result_rows(cites)})
         return 0
     for i, c in enumerate(cites, 1):
-        print(f"{i:2}. [{c.via}] {c.short_name or c.doc_title} {c.item}  {c.text[:80]}")
+        print(f"{i:2}. [{c.via}] {c.doc_name} {c.item}  {c.text[:80]}")
     return 0
 
 
@@ -234,96 +232,18 @@ def cmd_rebuild(args) -> int:
     """Re-index everything from the files (shipped corpus + uploads): the one-command rebuild."""
     bot = _bot()
     paths = [bot.settings.corpus_dir]
-    uploads = bot.settings.data_dir / "uploads"
+    uploads = bot.settings.uploads_dir
     if uploads.is_dir():
         paths.append(uploads)
-    report = bot.ingest(paths, force=True)
+    report = bot.library.ingest(paths, force=True)
     print(report.summary())
     return 0
 
 
 def cmd_llm(args) -> int:
     """``policybot llm serve``: the optional local model server (needs ``pip install -e '.[local-llm]'``)."""
-    from bot.local_llm import serve
+    from bot.answer.local_llm import serve
 
     return serve(host=args.host, port=args.port, n_ctx=args.n_ctx, threads=args.threads)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="policybot", description="质量政策问答助手 · policy Q&A with clause citations")
-    p.add_argument("-v", "--verbose", action="store_true")
-    sub = p.add_subparsers(dest="cmd", required=True)
-
-    s = sub.add_parser("ingest", help="index policy files (default: the shipped corpus)")
-    s.add_argument("paths", nargs="*")
-    s.add_argument("--force", action="store_true", help="re-parse and re-index even unchanged files")
-    s.add_argument("--quiet", action="store_true")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_ingest)
-
-    s = sub.add_parser("docs", help="list indexed documents")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_docs)
-
-    s = sub.add_parser("clauses", help="list clauses (one JSON object per line with --json)")
-    s.add_argument("--doc")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_clauses)
-
-    s = sub.add_parser("show", help="show one clause: policybot show 天津实施意见 6")
-    s.add_argument("doc")
-    s.add_argument("item")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_show)
-
-    s = sub.add_parser("remove", help="remove a document from the index")
-    s.add_argument("doc")
-    s.set_defaults(func=cmd_remove)
-
-    for name, func, helptext in (("search", cmd_search, "ranked clauses (no LLM)"),
-                                 ("ask", cmd_ask, "answer with citations")):
-        s = sub.add_parser(name, help=helptext)
-        s.add_argument("query" if name == "search" else "question", nargs="?")
-        s.add_argument("--k", type=int, default=10)
-        s.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
-        s.add_argument("--region", action="append")
-        s.add_argument("--level", action="append")
-        s.add_argument("--department")
-        s.add_argument("--phrase", help="exact-phrase mode: every clause containing this phrase")
-        s.add_argument("--questions", help="JSONL file of {id, question}; one JSON line out per question")
-        s.add_argument("--json", action="store_true")
-        s.set_defaults(func=func)
-
-    s = sub.add_parser("eval", help="retrieval and answer metrics on a JSONL question set")
-    s.add_argument("file")
-    s.add_argument("--retrieval-only", action="store_true")
-    s.set_defaults(func=cmd_eval)
-
-    s = sub.add_parser("export", help="export the active index (records + embeddings) as JSONL")
-    s.add_argument("out")
-    s.set_defaults(func=cmd_export)
-
-    s = sub.add_parser("rebuild", help="rebuild the index from the files in the data directory")
-    s.set_defaults(func=cmd_rebuild)
-
-    s = sub.add_parser("llm", help="optional local LLM (pip install -e '.[local-llm]')")
-    llm_sub = s.add_subparsers(dest="llm_cmd", required=True)
-    s = llm_sub.add_parser("serve", help="run a local OpenAI-compatible model server (llama.cpp)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8081)
-    s.add_argument("--n-ctx", type=int, default=4096, help="context window in tokens")
-    s.add_argument("--threads", type=int, default=2, help="CPU threads for inference")
-    s.set_defaults(func=cmd_llm)
-
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    get_settings()
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

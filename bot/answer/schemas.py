@@ -1,6 +1,8 @@
 """What the bot API returns: plain pydantic records that the CLI prints as JSON and the UI renders."""
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from ingest.models import Clause, human_item_label
@@ -12,6 +14,7 @@ class Citation(BaseModel):
     clause_id: str
     doc_id: str
     doc_title: str
+    doc_name: str = ""  # how citations name the document: short name, else title (DocMeta.display_name)
     short_name: str = ""
     issuers: list[str] = Field(default_factory=list)
     doc_number: str = ""
@@ -30,9 +33,10 @@ class Citation(BaseModel):
     marker: int | None = None  # [n] in the answer text
 
     @classmethod
-    def from_clause(cls, c: Clause, **extra) -> "Citation":
+    def from_clause(cls, c: Clause, **extra: Any) -> Citation:
         return cls(
-            clause_id=c.clause_id, doc_id=c.doc_id, doc_title=c.doc_title, short_name=c.doc.short_name,
+            clause_id=c.clause_id, doc_id=c.doc_id, doc_title=c.doc_title, doc_name=c.doc.display_name,
+            short_name=c.doc.short_name,
             issuers=c.doc.issuers, doc_number=c.doc.doc_number, date=c.doc.date, region=c.doc.region,
             item=c.item, item_label=human_item_label(c) if c.kind in ("item", "section") else c.item,
             citation=c.citation(), kind=c.kind, heading_path=c.heading_path, departments=c.departments,

@@ -1,8 +1,8 @@
-"""Extractive answers: the best sentences of the best clauses, each with its citation.
+"""Evidence: which sentences of the retrieved clauses carry the question's content words.
 
-This is the answer whenever no LLM is configured (a fresh machine, a locked-down network) and the
-fallback whenever the LLM fails.  It is deterministic and can only quote real clauses, so it can
-never invent a citation.
+Character bigrams of the question (minus function words) against each sentence: robust to
+paraphrase, cheap, and the same measure decides what the extractive answer quotes and whether the
+evidence is strong enough to answer at all.
 """
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 
 from bot.retrieval import SearchHit
-from ingest.clean import search_form
 from ingest.models import Clause
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
 
 _SENT = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
-_STOP_CHARS = set("的了和与及等在对为是有吗呢么什哪这那个份里中要会能不也都就把被给让从向以于之其或并还又我你他她它请问怎")
+_STOP_CHARS = frozenset(load("stop_chars"))
 
 
 def sentences(text: str) -> list[str]:

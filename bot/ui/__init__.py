@@ -1,6 +1,6 @@
 """Gradio 6 web UI: 智能问答 (enterprises), 条款检索 (hotline), 文档管理 (administrators).
 
-Callbacks only call :class:`bot.api.PolicyBot` and render what comes back.  Every piece of user or
+Callbacks only call :class:`bot.service.PolicyBot` and render what comes back.  Every piece of user or
 document text goes through :func:`esc` (``html.escape``) before it reaches the page; highlighting
 works on spans of the *raw* text and escapes each piece, so a ``<mark>`` can never split an entity
 and no document text is ever interpreted as markup.
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.api import PolicyBot, QuestionError
+from bot.service import PolicyBot, QuestionError
 from bot.retrieval import SearchFilters
-from bot.schemas import Answer, Citation
+from bot.answer.schemas import Answer, Citation
 
 EXAMPLES = [
     "我们小厂想做质量认证，政府有帮扶吗？",
@@ -189,7 +189,7 @@ def query_terms(query: str, phrase: bool = False, doc_names: Iterable[str] = ())
     q = (query or "").strip()
     if phrase or re.fullmatch(r"[“\"「『].+[”\"」』]", q):
         return [q.strip("“”\"「」『』 ")]
-    from bot.lexical import tokenize
+    from ingest.text.segment import tokenize
 
     for name in sorted({n for n in doc_names if n and len(n) >= 2}, key=len, reverse=True):
         q = q.replace(name, " ")
@@ -379,10 +379,10 @@ def region_choices(docs: list[dict]) -> list[str]:
 
 # ----- the app -----------------------------------------------------------------------------------
 def build_ui(bot: PolicyBot) -> gr.Blocks:
-    docs0 = bot.documents()
+    docs0 = bot.library.documents()
 
     def choice_updates():
-        docs = bot.documents()
+        docs = bot.library.documents()
         dc = doc_choices(docs)
         return (gr.update(choices=dc), gr.update(choices=region_choices(docs)),
                 gr.update(choices=[("全部文档", ALL_DOCS)] + dc), gr.update(choices=dc), gr.update(choices=dc))
@@ -420,7 +420,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             return "反馈类型无效（应为 up 或 down）。"
         if not last:
             return "请先提问，再对回答进行评价。"
-        bot.record_feedback(last, r, comment or "")
+        bot.feedback.record(last, r, comment or "")
         return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     def lookup(query: str, phrase: bool, doc_id: str) -> tuple[str, list[dict]]:
@@ -434,26 +434,26 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             return f'<div class="pb-results"><p class="pb-error">{esc(exc)}</p></div>', []
         rows = [c.model_dump(include={"clause_id", "doc_id", "short_name", "item", "item_label", "citation",
                                       "departments", "text", "via", "score"}) for c in results]
-        names = [n for d in bot.documents() for n in (d.get("short_name"), d.get("title"), d.get("doc_number"),
+        names = [n for d in bot.library.documents() for n in (d.get("short_name"), d.get("title"), d.get("doc_number"),
                                                        *(d.get("aliases") or []))]
         return render_results(q, results, phrase, names), rows
 
     def outline(doc_id: str) -> str:
-        doc = next((d for d in bot.documents() if d["doc_id"] == doc_id), None)
+        doc = next((d for d in bot.library.documents() if d["doc_id"] == doc_id), None)
         if doc is None and doc_id:
-            resolved = bot.resolve_doc(doc_id)
-            doc = next((d for d in bot.documents() if d["doc_id"] == resolved), None)
-        return render_outline(doc, bot.outline(doc["doc_id"]) if doc else [])
+            resolved = bot.library.resolve(doc_id)
+            doc = next((d for d in bot.library.documents() if d["doc_id"] == resolved), None)
+        return render_outline(doc, bot.library.outline(doc["doc_id"]) if doc else [])
 
     def documents():
-        return documents_table(bot.documents())
+        return documents_table(bot.library.documents())
 
     def upload(files: list[str] | None):
         rows = []
         for f in files or []:
             path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
             try:
-                r = bot.add_upload(path.name, path)
+                r = bot.library.add_upload(path.name, path)
             except Exception as exc:  # one bad file must not abort the batch
                 rows.append([path.name, STATUS_TEXT["skipped"], 0, f"导入失败：{exc}"])
                 continue
@@ -462,18 +462,18 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             rows.append([path.name, STATUS_TEXT.get(r.status, r.status), r.clauses, msg])
         if not rows:
             rows = [["—", "—", 0, "请先选择要上传的文件。"]]
-        return (rows, documents_table(bot.documents()), *choice_updates())
+        return (rows, documents_table(bot.library.documents()), *choice_updates())
 
     def remove(doc_id: str):
         if not doc_id:
             msg = "请先选择要删除的文档。"
         else:
-            name = next((d.get("short_name") or d.get("title") for d in bot.documents() if d["doc_id"] == doc_id), doc_id)
-            msg = f"已删除：{name}" if bot.remove(doc_id) else f"未找到文档：{doc_id}"
-        return (msg, documents_table(bot.documents()), *choice_updates())
+            name = next((d.get("short_name") or d.get("title") for d in bot.library.documents() if d["doc_id"] == doc_id), doc_id)
+            msg = f"已删除：{name}" if bot.library.remove(doc_id) else f"未找到文档：{doc_id}"
+        return (msg, documents_table(bot.library.documents()), *choice_updates())
 
     def on_load():
-        return (documents_table(bot.documents()), *choice_updates())
+        return (documents_table(bot.library.documents()), *choice_updates())
 
     # ---- layout ----
     with gr.Blocks(title="质量政策智能问答", analytics_enabled=False) as demo:

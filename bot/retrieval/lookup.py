@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.query import ItemRef
+from bot.retrieval.analysis import ItemRef
 from ingest.models import Clause
-
-_STYLE_ORDER = ["chapter", "section", "article", "cn", "paren_cn", "arabic", "paren_arabic"]
+from ingest.text.ladder import STYLES
 
 
 def _number_at(clause: Clause, style: str) -> int | None:
@@ -22,7 +21,7 @@ def _number_at(clause: Clause, style: str) -> int | None:
 def primary_style(clauses: list[Clause]) -> str | None:
     """Deepest numbering level whose numbers never repeat in the document."""
     best: str | None = None
-    for style in _STYLE_ORDER:
+    for style in STYLES:
         seen: dict[int, set[tuple[int, ...]]] = defaultdict(set)
         for c in clauses:
             n = _number_at(c, style)
@@ -51,7 +50,7 @@ def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Cla
             continue
         n = ref.path[-1][1]
         primary = primary_style(doc_clauses)
-        tried = [primary] + [s for s in _STYLE_ORDER if s != primary]
+        tried: list[str | None] = [primary, *(s for s in STYLES if s != primary)]
         for style in tried:
             if style is None:
                 continue

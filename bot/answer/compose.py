@@ -1,0 +1,81 @@
+"""From retrieved clauses to the final answer: LLM when configured, extractive otherwise.
+
+Whatever path produced the text, every citation in the result points at a clause that retrieval
+actually returned; an LLM marker that points nowhere is removed and reported, and an LLM failure
+degrades to the extractive answer with a short notice — never to an error page.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from bot.answer import llm
+from bot.answer.citations import build_sources_block, validate_citations
+from bot.answer.contract import REFUSAL
+from bot.answer.extractive import dedupe, extractive_answer
+from bot.answer.prompting import build_answer_messages
+from bot.answer.schemas import Answer, Citation
+from bot.retrieval import SearchResult
+from bot.retrieval.catalog import DocumentCatalog
+from bot.settings import Settings
+from ingest.text.script import is_traditional, to_traditional
+
+log = logging.getLogger(__name__)
+
+CONTEXT_CLAUSES = 6
+
+
+def answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
+                  settings: Settings) -> Iterator[Answer]:
+    """Partial answers (``done=False``) while an LLM streams, then the final one."""
+    if settings.llm_configured and result.hits:
+        yield from llm_answer_stream(question, result, catalog, settings)
+    else:
+        yield localize(extractive_answer(question, result, catalog))
+
+
+def localize(answer: Answer) -> Answer:
+    """Answer in the question's script: a traditional question gets a traditional answer."""
+    if is_traditional(answer.question):
+        answer.answer = to_traditional(answer.answer)
+    return answer
+
+
+def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
+                      settings: Settings) -> Iterator[Answer]:
+    """Stream the LLM's answer, then validate its markers; fall back to extractive on any failure."""
+    fallback = extractive_answer(question, result, catalog)
+    clauses = [h.clause for h in dedupe(result.hits)[:CONTEXT_CLAUSES]]
+    if not clauses:
+        yield fallback
+        return
+    block, given = build_sources_block(clauses, settings.llm_context_tokens)
+    messages = build_answer_messages(question, block)
+    text = ""
+    try:
+        for delta in llm.stream(messages, settings):
+            text += delta
+            yield Answer(question=question, answer=text, mode="llm", done=False, retrieved=fallback.retrieved)
+    except llm.LLMUnavailable as exc:
+        fallback.mode = "extractive-fallback"
+        fallback.notice = f"{exc.user_message}以下为检索摘录回答。"
+        yield localize(fallback)
+        return
+    checked = validate_citations(text, given)
+    if checked.is_refusal:
+        yield Answer(question=question, answer=checked.text or REFUSAL, refused=True, mode="llm",
+                     retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)
+        return
+    if not checked.citations:
+        fallback.mode = "extractive-fallback"
+        fallback.notice = "大模型的回答没有给出有效的条款引用，已改用检索摘录回答。"
+        fallback.invalid_markers = checked.invalid_markers
+        yield localize(fallback)
+        return
+    cites = []
+    for n, clause in enumerate(checked.citations, start=1):
+        hit = next((h for h in result.hits if h.clause.clause_id == clause.clause_id), None)
+        cites.append(Citation.from_clause(clause, marker=n, score=hit.score if hit else 0.0, via=hit.via if hit else ""))
+    notice = f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else None
+    yield Answer(question=question, answer=checked.text, mode="llm", citations=cites, notice=notice,
+                 retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)

@@ -1,0 +1,51 @@
+"""When the evidence does not support an answer: the refusal rules of the extractive path.
+
+A question is refused — with the contract's refusal sentence and "see also" clauses — when nothing
+was retrieved, when it names a place no document covers, when it asks for a kind of fact (an
+amount, a web address, a phone number) that the evidence does not contain, or when the best clauses
+share too little with it.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.answer.evidence import evidence_score
+from bot.retrieval import SearchResult
+from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+EVIDENCE_FLOOR = 0.12  # calibrated on eval/dev.jsonl: answerable questions score ≥ 0.10 with dense ≥ 0.87
+DENSE_FLOOR = 0.87
+
+# Facts whose very form must appear in the evidence (an amount, a web address, a phone number …).
+FACT_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"多少钱|多少元|奖励多少|补贴多少|资助多少|补助多少|金额|奖金"), re.compile(r"\d+(\.\d+)?\s*(万|亿)?元")),
+    (re.compile(r"网址|网站|链接|官网|url", re.I), re.compile(r"https?://|www\.|\.(cn|com|gov)\b", re.I)),
+    (re.compile(r"电话|热线|联系方式|邮箱"), re.compile(r"\d{3,4}-?\d{7,8}|\d{5,}|@")),
+    (re.compile(r"注册登录|怎么登录|如何登录|账号|密码"), re.compile(r"登录|账号")),
+]
+
+
+def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
+    """Why the evidence does not support an answer (None: answer it)."""
+    hits = result.hits
+    if not hits:
+        return "no_hits"
+    if any(h.via == "lookup" for h in hits[:1]):
+        return None
+    q = search_form(question)
+    covered = catalog.covered_text()
+    named = [p for p in load("places") if p in q]
+    if named and not any(p in covered for p in named):
+        return "out_of_scope_region"
+    evidence_text = " ".join(h.clause.text for h in hits[:3])
+    for asks, needs in FACT_TYPES:
+        if asks.search(q) and not needs.search(evidence_text):
+            return "fact_not_in_sources"
+    if result.analysis.phrase_only or result.analysis.departments:
+        return None
+    ev = evidence_score(strip_document_names(question, catalog), hits)
+    if ev < EVIDENCE_FLOOR and hits[0].dense < DENSE_FLOOR:
+        return "weak_evidence"
+    return None

@@ -1,0 +1,130 @@
+"""The documents in the index and the names people call them by.
+
+A question names a document by its title, short name, alias, 文号, region (天津, 瓯海), level (市级)
+or type (纲要); :func:`find_documents` scores how clearly, :func:`strip_document_names` removes
+those names before content words are compared, and :class:`DocumentCatalog` answers "which
+document is that" for the CLI, the UI and follow-up questions.  Every place that shows a document
+uses :meth:`DocumentCatalog.display_name` (short name, else title).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.models import DocMeta
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+_NATIONAL = "全国"
+
+
+def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
+    """Strings that, found in a question, point at this document, with their strength (cached:
+    computed once per document version, not per query)."""
+    return dict(_mention_keys(meta.model_dump_json()))
+
+
+@lru_cache(maxsize=4096)
+def _mention_keys(meta_json: str) -> tuple[tuple[str, float], ...]:
+    meta = DocMeta.model_validate_json(meta_json)
+    keys: dict[str, float] = {}
+    for name in [meta.title, meta.short_name, *meta.aliases, meta.doc_number]:
+        if name:
+            keys[search_form(name)] = 4.0
+    region = search_form(meta.region)
+    if region == _NATIONAL:
+        for short in load("national_names"):
+            keys.setdefault(short, 2.0)
+    if region and region != _NATIONAL:
+        # 浙江省温州市瓯海区 → 浙江, 温州, 瓯海 ; 天津市 → 天津
+        for piece in re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县|自治区)", region):
+            core = re.sub(r"(省|市|区|县|自治区)$", "", piece)
+            if len(core) >= 2:
+                keys.setdefault(core, 2.0)
+                keys.setdefault(piece, 2.0)
+    if meta.level:
+        keys.setdefault(search_form(meta.level) + "级", 1.0)
+    return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=4096)
+def _title_form(text: str) -> str:
+    return search_form(text)
+
+
+def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
+    """Score each document by how clearly the question (in search form) names it; 0 = not named."""
+    metas = list(metas)
+    type_words = load("doc_types")
+    scores: dict[str, float] = {}
+    for meta in metas:
+        score = 0.0
+        matched_text = q
+        for key, weight in sorted(doc_mention_keys(meta).items(), key=lambda kv: -len(kv[0])):
+            if key and key in matched_text:
+                score = max(score, weight) + (0.5 if score else 0.0)
+                matched_text = matched_text.replace(key, " ")
+        if score:
+            title = _title_form(meta.title + meta.short_name)
+            for w in type_words:
+                if w in q and w in title:
+                    score += 1.0
+                    break
+            if meta.date and meta.date[:4] in q:
+                score += 1.0
+        scores[meta.doc_id] = score
+    if not any(scores.values()):
+        # “纲要（二十四）”: a document type that only one document has names that document.
+        for w in type_words:
+            if w in q:
+                owners = [m.doc_id for m in metas if w in _title_form(m.title + m.short_name)]
+                if len(owners) == 1:
+                    scores[owners[0]] = 1.5
+                    break
+    return {k: v for k, v in scores.items() if v > 0}
+
+
+def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") -> str:
+    """``text`` in search form with the names of the given documents (longest first) replaced by ``gap``."""
+    out = search_form(text)
+    for meta in metas:
+        for key in sorted(doc_mention_keys(meta), key=len, reverse=True):
+            out = out.replace(key, gap)
+    return out
+
+
+@dataclass(frozen=True)
+class DocumentCatalog:
+    """The active documents, in index order; immutable (a reload builds a new one)."""
+
+    metas: tuple[DocMeta, ...] = ()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.metas)
+
+    def __len__(self) -> int:
+        return len(self.metas)
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.doc_id for m in self.metas]
+
+    def get(self, doc_id: str) -> DocMeta | None:
+        return next((m for m in self.metas if m.doc_id == doc_id), None)
+
+    def display_name(self, doc_id: str) -> str:
+        meta = self.get(doc_id)
+        return meta.display_name if meta else doc_id
+
+    def resolve(self, name: str) -> str | None:
+        """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""
+        if name in self.ids:
+            return name
+        scores = find_documents(search_form(name), self.metas)
+        return max(scores, key=lambda d: scores[d]) if scores else None
+
+    def covered_text(self) -> str:
+        """Regions and titles of every document, in search form (is a place covered at all?)."""
+        return " ".join(search_form(m.region + m.title) for m in self.metas)

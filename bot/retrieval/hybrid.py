@@ -1,0 +1,160 @@
+"""Hybrid retrieval: number lookup first, then dense (Chroma) + BM25 fused by reciprocal rank.
+
+The stages — query analysis (:mod:`.analysis`), number lookup (:mod:`.lookup`), lexical
+(:mod:`.lexical`), dense (:mod:`.dense`) and fusion (:mod:`.fusion`) — each do one job;
+:class:`HybridRetriever` wires them over one :class:`~.snapshot.IndexSnapshot`.  Retrieval works on
+clause *parts* (what was embedded) and answers with whole clauses, so a user always sees a
+complete item with one label, whichever of its parts matched.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from bot.retrieval import lookup
+from bot.retrieval.analysis import QueryAnalysis, analyze
+from bot.retrieval.catalog import DocumentCatalog
+from bot.retrieval.dense import ChromaDense
+from bot.retrieval.fusion import DENSE_CANDIDATES, boost_phrases, diversify, rrf
+from bot.retrieval.snapshot import IndexSnapshot
+from bot.retrieval.types import DenseSearcher, SearchFilters, SearchHit, SearchResult
+from ingest.models import Clause
+from ingest.text.script import match_form, search_form
+from vectorstore.chroma_store import ClauseStore
+
+DOC_FILTER_RATIO = 0.6  # documents named almost as clearly as the best one stay in scope
+
+
+class HybridRetriever:
+    """Searches the active index; reloads its snapshot when the store's active versions change."""
+
+    def __init__(self, store: ClauseStore, dense: DenseSearcher | None = None) -> None:
+        self.store = store
+        self.dense = dense or ChromaDense(store)
+        self._lock = threading.RLock()
+        self.snapshot = IndexSnapshot()
+        self._checked = 0.0
+        self.reload()
+
+    # ----- the index state (read-only views of the current snapshot) --------------------------
+    @property
+    def parts(self) -> list[Clause]:
+        return self.snapshot.parts
+
+    @property
+    def clauses(self) -> dict[str, Clause]:
+        return self.snapshot.clauses
+
+    @property
+    def catalog(self) -> DocumentCatalog:
+        return self.snapshot.catalog
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return self.snapshot.versions
+
+    def refresh_if_changed(self, max_age: float = 5.0) -> bool:
+        """Pick up another instance's ingest (shared Chroma server): compare the registry's active
+        versions at most every ``max_age`` seconds, and rebuild only when they changed."""
+        now = time.monotonic()
+        if now - self._checked < max_age:
+            return False
+        self._checked = now
+        if self.store.active_versions() != self.snapshot.versions:
+            self.reload()
+            return True
+        return False
+
+    def reload(self) -> None:
+        """Rebuild the snapshot from the store (start-up, after ingest, after removal)."""
+        with self._lock:
+            self._checked = time.monotonic()
+            self.snapshot = IndexSnapshot.build(self.store.active_clauses(), self.store.active_versions())
+
+    def analyze(self, question: str) -> QueryAnalysis:
+        """The question's documents, item number, phrases — without searching."""
+        snap = self.snapshot
+        return analyze(question, snap.catalog, snap.departments)
+
+    # ------------------------------------------------------------------------------------------
+    def _scope(self, snap: IndexSnapshot, analysis: QueryAnalysis, filters: SearchFilters) -> set[str]:
+        """Documents in scope: explicit filters, else the ones the question names."""
+        metas = snap.catalog.metas
+        docs = {m.doc_id for m in metas}
+        if filters.doc_ids:
+            docs &= set(filters.doc_ids)
+        if filters.regions:
+            docs &= {m.doc_id for m in metas if any(r in m.region for r in filters.regions)}
+        if filters.levels:
+            docs &= {m.doc_id for m in metas if m.level in filters.levels}
+        if analysis.doc_scores and not filters.doc_ids:
+            best = max(analysis.doc_scores.values())
+            named = {d for d, s in analysis.doc_scores.items() if s >= best * DOC_FILTER_RATIO}
+            if named & docs:
+                docs &= named
+        return docs
+
+    def _part_mask(self, snap: IndexSnapshot, scope: set[str], department: str | None,
+                   phrase: str | None) -> np.ndarray:
+        doc_flags = np.zeros(len(snap.doc_codes) + 1, dtype=bool)
+        doc_flags[[snap.doc_codes[d] for d in scope if d in snap.doc_codes]] = True
+        in_scope = doc_flags[snap.part_doc]
+        if department:
+            dept = search_form(department)
+            in_scope &= np.array([any(dept in search_form(d) for d in c.departments) for c in snap.parts])
+        if phrase:
+            p = match_form(phrase)
+            in_scope &= np.array([p in t for t in snap.match_texts])
+        return in_scope
+
+    def search(self, question: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        filters = filters or SearchFilters()
+        snap = self.snapshot
+        analysis = analyze(question, snap.catalog, snap.departments)
+        scope = self._scope(snap, analysis, filters)
+        department = filters.department or (analysis.departments[0] if analysis.departments else None)
+        phrase = filters.phrase or (analysis.phrases[0] if analysis.phrase_only else None)
+        in_scope = self._part_mask(snap, scope, department, phrase)
+
+        # 1. number lookup
+        first: list[SearchHit] = []
+        if analysis.item and (analysis.doc_ids or filters.doc_ids):
+            targets = lookup.resolve(analysis.item, list(snap.clauses.values()), sorted(scope))
+            first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
+
+        # 2. lexical + dense, fused
+        lex = snap.bm25.scores(analysis.text)
+        n_dense = DENSE_CANDIDATES * (1 if len(scope) >= len(snap.catalog) else 3)
+        dense = self.dense.run(analysis.text, n_dense, snap) if in_scope.any() else {}
+        lex = np.where(in_scope, lex, -1.0)
+        fused = rrf(lex, dense, in_scope)
+        boost_phrases(fused, analysis.phrases, lex, snap.match_texts)
+        if phrase or department:  # listing modes: every matching clause, even if not retrieved
+            for i in np.flatnonzero(in_scope):
+                fused[int(i)] += 1e-6
+
+        # 3. whole clauses, best part first
+        best_part: dict[str, tuple[float, int]] = {}
+        for i, s in fused.items():
+            cid = snap.parts[i].clause_id
+            if cid not in best_part or s > best_part[cid][0]:
+                best_part[cid] = (s, i)
+        ranked = sorted(best_part.items(), key=lambda kv: -kv[1][0])
+        via = "phrase" if phrase else "department" if department else "hybrid"
+        hits = list(first)
+        seen = {h.clause.clause_id for h in first}
+        for cid, (s, i) in ranked:
+            if cid in seen:
+                continue
+            hits.append(SearchHit(snap.clauses[cid], s, dense=dense.get(i, 0.0),
+                                  lexical=float(max(lex[i], 0.0)), via=via, matched_part=snap.parts[i].part))
+        for h in first:  # lookup hits also carry similarity, for answer confidence
+            pi = snap.part_index.get((h.clause.clause_id, 1))
+            if pi is not None:
+                h.dense, h.lexical = dense.get(pi, 0.0), float(max(lex[pi], 0.0))
+        if analysis.compare and len(scope) > 1 and not first:
+            hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
+        limit = max(k, 50) if (phrase or department) else max(k, len(first))
+        return SearchResult(hits[:limit], analysis)

@@ -1,0 +1,50 @@
+"""What the retrieval stages pass to each other and to the answer layer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from bot.retrieval.analysis import QueryAnalysis
+from ingest.models import Clause
+
+if TYPE_CHECKING:
+    from bot.retrieval.snapshot import IndexSnapshot
+
+
+@dataclass
+class SearchFilters:
+    doc_ids: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    department: str | None = None
+    phrase: str | None = None  # exact-phrase mode
+
+
+@dataclass
+class SearchHit:
+    clause: Clause  # whole clause (all parts joined)
+    score: float
+    dense: float = 0.0  # best cosine similarity of a part
+    lexical: float = 0.0  # best BM25 score of a part
+    via: str = "hybrid"  # lookup | phrase | department | hybrid
+    matched_part: int = 1
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    analysis: QueryAnalysis
+
+
+class LexicalScorer(Protocol):
+    """Scores every clause part for a query in one call (index = part position)."""
+
+    def scores(self, query: str) -> np.ndarray: ...
+
+
+class DenseSearcher(Protocol):
+    """Nearest clause parts for a query: {part position: cosine similarity}."""
+
+    def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]: ...

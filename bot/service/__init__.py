@@ -1,0 +1,92 @@
+"""The one service the CLI and the Gradio app share.
+
+``PolicyBot`` is a thin facade over separate collaborators — the document library
+(:mod:`.library`), the follow-up rewriter (:mod:`.followup`), the feedback log (:mod:`.feedback`) —
+plus the two reading paths, :meth:`PolicyBot.search` and :meth:`PolicyBot.answer_stream`.  UI
+handlers and CLI commands call it and render what comes back, so every surface behaves the same.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+
+from bot.answer.compose import answer_stream
+from bot.answer.schemas import Answer, Citation
+from bot.retrieval import HybridRetriever, SearchFilters
+from bot.service.feedback import FeedbackLog
+from bot.service.followup import FollowUpRewriter, History
+from bot.service.library import DocumentLibrary
+from bot.service.questions import QuestionError, check_question
+from bot.settings import Settings, get_settings
+from vectorstore.chroma_store import ClauseStore
+
+__all__ = ["PolicyBot", "QuestionError", "get_bot"]
+
+log = logging.getLogger(__name__)
+
+
+class PolicyBot:
+    def __init__(self, settings: Settings | None = None, store: ClauseStore | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.store = store or ClauseStore(self.settings.store_config())
+        self.retriever = HybridRetriever(self.store)
+        self.library = DocumentLibrary(self.settings, self.store, self.retriever)
+        self.follow_up = FollowUpRewriter(self.retriever, self.settings)
+        self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
+
+    def check_question(self, question: str | None) -> str:
+        return check_question(question, self.settings.max_question_chars)
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Citation]:
+        """Ranked clauses (no answer); raises :class:`QuestionError` on a question it will not run."""
+        q = self.check_question(query)
+        self.retriever.refresh_if_changed()
+        result = self.retriever.search(q, k, filters)
+        return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
+
+    def answer_stream(self, question: str, history: History | None = None,
+                      filters: SearchFilters | None = None) -> Iterator[Answer]:
+        """Partial answers (``done=False``) while the LLM streams, then the final one."""
+        started = time.perf_counter()
+        try:
+            q = self.check_question(question)
+        except QuestionError as exc:
+            yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
+            return
+        self.retriever.refresh_if_changed()
+        standalone = self.follow_up.standalone(q, history)
+        result = self.retriever.search(standalone, 8, filters)
+        final = None
+        for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
+            final.question = q
+            yield final
+        log.info("answered in %.0f ms (mode=%s, refused=%s)", (time.perf_counter() - started) * 1000,
+                 final.mode if final else "-", final.refused if final else "-")
+
+    def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
+        final = None
+        for final in self.answer_stream(question, history, filters):
+            pass
+        assert final is not None
+        return final
+
+    def mode_description(self) -> str:
+        s = self.settings
+        if not s.llm_configured:
+            return "回答模式：检索摘录（未配置大模型）"
+        return f"回答模式：大模型 {s.llm_model} @ {s.openai_base_url or 'api.openai.com'}"
+
+
+_bot: PolicyBot | None = None
+_bot_lock = threading.Lock()
+
+
+def get_bot() -> PolicyBot:
+    """Process-wide bot (the app serves many sessions from one index)."""
+    global _bot
+    with _bot_lock:
+        if _bot is None:
+            _bot = PolicyBot()
+        return _bot

@@ -1,0 +1,30 @@
+"""The 有帮助/没帮助 log: one JSON line per rating, with the full answer, durable and reviewable."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.answer.schemas import Answer
+
+
+class FeedbackLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def record(self, answer: Answer | dict[str, Any], rating: str, comment: str = "") -> Path:
+        """Append a like/dislike with the answer it rates to ``feedback.jsonl``."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = answer.model_dump() if isinstance(answer, Answer) else dict(answer)
+        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment[:2000],
+                  "question": data.get("question"), "answer": data.get("answer"), "mode": data.get("mode"),
+                  "refused": data.get("refused"),
+                  "citations": [{k: c.get(k) for k in ("clause_id", "citation", "item")}
+                                for c in data.get("citations", [])]}
+        with self._lock, self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.flush()
+        return self.path

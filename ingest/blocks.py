@@ -1,0 +1,110 @@
+"""Cutting a document's lines into blocks: covering notice, preamble, numbered items, sign-off, attachments."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.headings import find_headings, heading_title
+from ingest.metadata import is_date_line, looks_like_org_line, parse_meta_table
+from ingest.models import DocMeta
+from ingest.text.ladder import STYLE_RANK
+from ingest.text.script import search_form, to_simplified
+
+_SIGNOFF_NOTE = re.compile(r"^[(（]此件.{0,12}[)）]$")
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
+
+
+@dataclass
+class Block:
+    kind: str
+    lines: list[str]
+    path: list[tuple[str, int]] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # heading titles of the path, outermost first
+
+
+def split_signoff(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split trailing sign-off (issuers, date, 此件公开) and attachment lines off the body."""
+    body = list(lines)
+    signoff: list[str] = []
+    attachments: list[str] = []
+    while body:
+        line = body[-1]
+        if _ATTACHMENT.match(to_simplified(line)):
+            attachments.insert(0, body.pop())
+        elif _SIGNOFF_NOTE.match(line) or is_date_line(line) or (signoff and looks_like_org_line(line)):
+            signoff.insert(0, body.pop())
+        else:
+            break
+    if signoff and not any(is_date_line(l) for l in signoff):
+        body.extend(signoff)  # not a real sign-off
+        signoff = []
+    return body, signoff, attachments
+
+
+def find_title_span(lines: list[str], meta: DocMeta, auto_span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Prefer the line(s) that spell the catalog title; fall back to the auto-detected span."""
+    target = search_form(meta.title).replace(" ", "") if meta.title else ""
+    if target:
+        for i in range(min(len(lines), 30)):
+            for width in (1, 2, 3):
+                joined = search_form("".join(lines[i : i + width])).replace(" ", "")
+                if joined == target:
+                    return (i, i + width)
+    return auto_span
+
+
+def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[list[Block], list[str]]:
+    """Cut the document into notice / preamble / numbered blocks / sign-off / attachments.
+
+    Returns the blocks and the lines of a scraped metadata table (for the document-info clause).
+    """
+    table_values, table_idx = parse_meta_table(lines[:40])
+    skip = set(table_idx)
+    if title_span:
+        skip.update(range(*title_span))
+    body_start = title_span[1] if title_span else 0
+    headings = find_headings(lines, 0)
+    headings = [h for h in headings if h.index not in skip]
+    first = headings[0].index if headings else len(lines)
+    blocks: list[Block] = []
+
+    front = [(i, l) for i, l in enumerate(lines[:first]) if i not in skip]
+    if title_span and title_span[0] > 0:
+        notice = [l for i, l in front if i < title_span[0]]
+        pre = [l for i, l in front if i >= body_start]
+        if notice:
+            blocks.append(Block("notice", notice))
+        if pre:
+            blocks.append(Block("preamble", pre))
+    elif front:
+        kind = "notice" if re.search(r"[:：]$", front[0][1]) and not title_span else "preamble"
+        blocks.append(Block(kind, [l for _, l in front]))
+
+    tail_sign: list[str] = []
+    tail_attach: list[str] = []
+    current: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for k, h in enumerate(headings):
+        end = headings[k + 1].index if k + 1 < len(headings) else len(lines)
+        seg = [l for i, l in enumerate(lines[h.index : end], start=h.index) if i not in skip]
+        if k + 1 == len(headings):
+            seg, tail_sign, tail_attach = split_signoff(seg)
+        current = {s: v for s, v in current.items() if STYLE_RANK[s] < STYLE_RANK[h.style]}
+        titles = {s: v for s, v in titles.items() if s in current}
+        current[h.style] = h.number
+        display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
+        titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
+        path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
+        if only_title:
+            continue  # a structural heading; its title lives on in its children's heading paths
+        blocks.append(Block("item", seg, path, [titles[s] for s, _ in path]))
+    for b, nxt in zip(blocks, blocks[1:]):
+        if b.path and len(nxt.path) > len(b.path) and nxt.path[: len(b.path)] == b.path:
+            b.kind = "section"  # an introduction to the numbered items below it
+    if tail_sign:
+        blocks.append(Block("signoff", tail_sign))
+    if tail_attach:
+        blocks.append(Block("attachment", tail_attach))
+    table_lines = [lines[i] for i in table_idx]
+    return blocks, table_lines

@@ -1,0 +1,65 @@
+"""Chinese word segmentation for search: jieba with the policy dictionary, stop words, bigrams.
+
+Policy vocabulary is full of compounds that a general segmenter splits (质量基础设施, 首席质量官,
+双随机、一公开); a user dictionary built from the corpus keeps them whole.  Character bigrams are
+indexed beside the words so that a paraphrase sharing only part of a compound still scores.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+
+import jieba
+
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+jieba.setLogLevel(logging.WARNING)
+_lock = threading.Lock()
+
+_STOP = frozenset(load("stopwords"))
+_added: set[str] = set()  # jieba keeps one global dictionary; each word is added once per process
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def domain_terms() -> tuple[str, ...]:
+    """Terms every quality-policy corpus uses (``wordlists/domain_terms.txt``)."""
+    return load("domain_terms")
+
+
+def add_terms(terms: Iterable[str]) -> None:
+    """Teach jieba words it must not split.
+
+    jieba keeps one global dictionary; a word already taught is not added again, so reloading the
+    index does not grow the dictionary (or jieba's prefix table) with every reload.
+    """
+    with _lock:
+        for t in terms:
+            t = search_form(t)
+            if 2 <= len(t) <= 16 and t not in _added:
+                jieba.add_word(t, freq=200000)
+                _added.add(t)
+
+
+def corpus_terms(texts: Iterable[str]) -> list[str]:
+    """Quoted terms (“计量托管”) and short item titles are the corpus's own vocabulary."""
+    found: Counter[str] = Counter()
+    for t in texts:
+        for m in re.finditer(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]", t):
+            found[m.group(1)] += 1
+    return [w for w, _ in found.most_common()]
+
+
+def tokenize(text: str, bigrams: bool = True) -> list[str]:
+    """Search-form text → jieba words (search mode) + CJK character bigrams, stopwords removed."""
+    s = search_form(text)
+    with _lock:
+        words = [w for w in jieba.lcut_for_search(s) if _TOKEN_OK.search(w) and w not in _STOP]
+    if bigrams:
+        for run in _CJK_RUN.findall(s):
+            words.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+    return words

@@ -1,0 +1,31 @@
+"""Word lists as data: one ``<name>.txt`` per list, beside this module.
+
+Each file starts with ``#`` comment lines saying what the list is for and where it comes from; the
+words follow, separated by spaces or new lines, in the order that matters where it matters
+(``doc_types``: longer words first).  Lists are read through :mod:`importlib.resources`, so they are
+found in a source checkout and in an installed wheel alike.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["load", "org_suffix_pattern"]
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> tuple[str, ...]:
+    """The words of ``<name>.txt`` in file order (comments and blank lines skipped)."""
+    text = resources.files(__package__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    words: list[str] = []
+    for line in text.splitlines():
+        if not line.lstrip().startswith("#"):
+            words.extend(line.split())
+    return tuple(words)
+
+
+@lru_cache(maxsize=None)
+def org_suffix_pattern(name: str) -> re.Pattern[str]:
+    """``(局|委|…)$`` for a list of name endings."""
+    return re.compile("(" + "|".join(re.escape(w) for w in load(name)) + ")$")

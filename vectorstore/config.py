@@ -1,0 +1,23 @@
+"""Where the index lives: the settings the vector store needs, passed in by the layer above.
+
+The store never reads the environment itself; :meth:`bot.settings.Settings.store_config` builds this
+record, so ingest scripts, tests and benches can point a store anywhere without global state.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+
+class StoreConfig(BaseModel):
+    """An embedded Chroma under ``path``, or a Chroma server when ``host`` is set."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    collection: str = "policy_clauses"
+    host: str | None = None
+    port: int = 8000
+    ssl: bool = False
+    token: SecretStr | None = None
