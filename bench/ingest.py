@@ -8,9 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import SHIPPED_CORPUS_DIR, Settings  # noqa: E402
-from vectorstore.indexer import ingest_paths  # noqa: E402
-from vectorstore.chroma_store import ClauseStore  # noqa: E402
+from bot.settings import SHIPPED_CORPUS_DIR, Settings
+from vectorstore.chroma_store import ClauseStore
+from vectorstore.indexer import ingest_paths
 
 
 def main() -> None:

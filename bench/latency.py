@@ -10,7 +10,6 @@ import argparse
 import json
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -20,10 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.service import PolicyBot  # noqa: E402
-from bot.retrieval import HybridRetriever  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from vectorstore.chroma_store import ClauseStore  # noqa: E402
+from bot.retrieval import HybridRetriever
+from bot.service import PolicyBot
+from bot.settings import Settings
+from vectorstore.chroma_store import ClauseStore
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = [json.loads(l)["question"] for l in (REPO / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if l]

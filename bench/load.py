@@ -92,8 +92,8 @@ def make_plan(questions: list[str], sessions: int, per_session: int, lookup_ever
 # ----- expected responses --------------------------------------------------------------------------
 def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple[int, int], Expected]:
     """Replay every session in-process over the same index (history included)."""
-    from bot.service import PolicyBot
     from bot.retrieval import SearchFilters
+    from bot.service import PolicyBot
     from bot.settings import Settings
     from bot.ui import md_text, render_chat
 
@@ -226,7 +226,7 @@ def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int]
     def session(reqs: list[Request]) -> None:
         try:
             client = Client(url, verbose=False, download_files=False)
-        except Exception as exc:  # noqa: BLE001 - counted as errors, the run goes on
+        except Exception as exc:
             client, setup_error = None, f"{type(exc).__name__}: {exc}"
         else:
             setup_error = ""
@@ -250,7 +250,7 @@ def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int]
                     o.verdict, o.detail = judge(got, expected[(r.session, r.seq)], others)
                 except TimeoutError:
                     o.verdict, o.error = "timeout", "still running at --max-seconds"
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     o.latency = time.perf_counter() - t0
                     o.verdict, o.error = "error", f"{type(exc).__name__}: {str(exc)[:200]}"
             with lock:

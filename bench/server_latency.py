@@ -10,10 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.latency import QUESTIONS, measure  # noqa: E402
-from bot.service import PolicyBot  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.chroma_server import ChromaServer  # noqa: E402
+from bench.latency import QUESTIONS, measure
+from bot.service import PolicyBot
+from bot.settings import Settings
+from tests.chroma_server import ChromaServer
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ def gold_rank(texts: list[str], anchors: list[str]) -> int | None:
 def evaluate_retrieval(retriever: HybridRetriever, questions: list[dict], k: int = 10) -> RetrievalEval:
     res = RetrievalEval()
     cut = (1, 3, 5, 10)
-    hits_at = {c: 0 for c in cut}
+    hits_at = dict.fromkeys(cut, 0)
     by_kind: dict[str, list[int]] = defaultdict(list)
     lookup_ok: list[int] = []
     rr = 0.0

@@ -6,6 +6,7 @@ never show up in a ``repr`` or a log line.
 """
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +16,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from vectorstore.config import StoreConfig
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CORPUS_DIR = PACKAGE_ROOT / "data" / "policies"
+
+
+def _shipped_corpus_dir() -> Path:
+    """``data/policies`` of a source checkout; the ``policybot_corpus`` package of an installed wheel."""
+    checkout = PACKAGE_ROOT / "data" / "policies"
+    if checkout.is_dir():
+        return checkout
+    spec = importlib.util.find_spec("policybot_corpus")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else checkout
+
+
+SHIPPED_CORPUS_DIR = _shipped_corpus_dir()
 
 
 def _default_data_dir() -> Path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ingest.headings import find_headings, heading_title
 from ingest.metadata import is_date_line, looks_like_org_line, parse_meta_table
@@ -58,7 +59,7 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
 
     Returns the blocks and the lines of a scraped metadata table (for the document-info clause).
     """
-    table_values, table_idx = parse_meta_table(lines[:40])
+    _, table_idx = parse_meta_table(lines[:40])
     skip = set(table_idx)
     if title_span:
         skip.update(range(*title_span))
@@ -99,7 +100,7 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
         if only_title:
             continue  # a structural heading; its title lives on in its children's heading paths
         blocks.append(Block("item", seg, path, [titles[s] for s, _ in path]))
-    for b, nxt in zip(blocks, blocks[1:]):
+    for b, nxt in pairwise(blocks):
         if b.path and len(nxt.path) > len(b.path) and nxt.path[: len(b.path)] == b.path:
             b.kind = "section"  # an introduction to the numbered items below it
     if tail_sign:

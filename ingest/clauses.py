@@ -78,7 +78,7 @@ def build_clauses(meta: DocMeta, lines: list[str], title_span: tuple[int, int] |
 
     def emit(kind: str, item: str, text: str, path: list[tuple[str, int]], titles: list[str]) -> None:
         parts = split_parts(text)
-        context = " ".join([meta.short_name or meta.title, *titles[:-1]])
+        context = " ".join([meta.display_name, *titles[:-1]])
         departments = extract_departments(text) if kind in ("item", "section") else []
         for p, part_text in enumerate(parts, start=1):
             search = search_form(f"{context} {titles[-1] if titles else item} {part_text}" if p > 1 else f"{context} {part_text}")
@@ -88,7 +88,7 @@ def build_clauses(meta: DocMeta, lines: list[str], title_span: tuple[int, int] |
                     doc_id=meta.doc_id,
                     doc_title=meta.title,
                     item=item,
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     heading_path=titles,
                     text=part_text,
                     search_text=search,

@@ -49,7 +49,7 @@ def find_headings(lines: list[str], start: int) -> list[Heading]:
         style, n, rest = m
         seen = last.get(style)
         parent_open = any(STYLE_RANK[s] < STYLE_RANK[style] for s in current) or not out
-        if not (n == 1 and (seen is None or parent_open) or (seen is not None and n == seen + 1)):
+        if not ((n == 1 and (seen is None or parent_open)) or (seen is not None and n == seen + 1)):
             continue
         if seen is None and out and STYLE_RANK[style] < min(STYLE_RANK[h.style] for h in out) and n != 1:
             continue

@@ -47,6 +47,11 @@ def looks_like_org_line(line: str) -> bool:
     return bool(parts) and all(_ORG_SUFFIX.search(p) for p in parts)
 
 
+def _title_endings() -> tuple[str, ...]:
+    words = load("title_words")
+    return words + tuple(w + "”" for w in words)
+
+
 def is_title_line(line: str) -> bool:
     s = to_simplified(line)
     return (
@@ -54,7 +59,7 @@ def is_title_line(line: str) -> bool:
         and not _SENTENCE_PUNCT.search(s)
         and "《" not in s
         and "|" not in s
-        and any(s.endswith(w) or s.endswith(w + "”") for w in load("title_words"))
+        and s.endswith(_title_endings())
     )
 
 

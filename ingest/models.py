@@ -5,7 +5,8 @@ so it is computed once here and never re-derived elsewhere.
 """
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -100,8 +101,8 @@ class Clause(BaseModel):
         }
 
     @classmethod
-    def from_chroma_metadata(cls, meta: dict) -> "Clause":
-        return cls.model_validate_json(meta["payload"])
+    def from_chroma_metadata(cls, meta: Mapping[str, Any]) -> Clause:
+        return cls.model_validate_json(str(meta["payload"]))
 
 
 def human_item_label(clause: Clause) -> str:
@@ -110,7 +111,7 @@ def human_item_label(clause: Clause) -> str:
         return clause.item
     from ingest.text.ladder import format_number
 
-    pairs = list(zip(clause.ladder, clause.numbers))
+    pairs = list(zip(clause.ladder, clause.numbers, strict=True))
     if "article" in clause.ladder:  # the canonical label starts at the article, so does this
         pairs = pairs[clause.ladder.index("article"):]
     return "".join(format_number(style, n, spoken=True) for style, n in pairs)

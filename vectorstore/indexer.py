@@ -97,7 +97,7 @@ def ingest_paths(
                     raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")
                 reuse = store.reusable_embeddings(did) if old else {}
                 todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
-                fresh = dict(zip(todo, store.embedder.embed_passages(todo).tolist())) if todo else {}
+                fresh = dict(zip(todo, store.embedder.embed_passages(todo).tolist(), strict=True)) if todo else {}
                 vectors = [reuse.get(c.search_text) or fresh[c.search_text] for c in parsed.clauses]
                 report.embedded += len(todo)
                 store.write_document(parsed.meta, parsed.clauses, vectors)

@@ -42,9 +42,12 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         # Citing a runner-up "just in case" only dilutes what the reader must check.
         pool = hits[:1]
         if result.analysis.compare:
-            seen: set[str] = set()
-            pool = [h for h in hits if not (h.clause.doc_id in seen or seen.add(h.clause.doc_id))]
-        extracts = pick_sentences(strip_document_names(question, catalog), dedupe(pool), len(pool), compare=result.analysis.compare)
+            best: dict[str, SearchHit] = {}
+            for h in hits:
+                best.setdefault(h.clause.doc_id, h)  # the best hit of each document, in rank order
+            pool = list(best.values())
+        content = strip_document_names(question, catalog)
+        extracts = pick_sentences(content, dedupe(pool), len(pool), compare=result.analysis.compare)
         for ex in extracts:
             hit = next(h for h in hits if h.clause.clause_id == ex.clause.clause_id)
             n = len(citations) + 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +178,17 @@ def _backoff(attempt: int, base_delay: float, retry_after: float | None) -> floa
     return min(delay, MAX_BACKOFF)
 
 
+def _retry_delay(failure: _Failure, attempt: int, attempts: int, base_delay: float, what: str) -> float:
+    """Seconds to wait before the next attempt; raises :class:`LLMUnavailable` when none is left."""
+    if failure.retryable and attempt + 1 < attempts:
+        delay = _backoff(attempt, base_delay, failure.retry_after)
+        logger.warning("LLM %s failed (%s: %s); retry %d/%d in %.2fs",
+                       what, failure.kind, failure.detail, attempt + 1, attempts - 1, delay)
+        return delay
+    logger.warning("LLM %s failed (%s: %s) after %d attempt(s); giving up", what, failure.kind, failure.detail, attempt + 1)
+    raise LLMUnavailable(failure.kind) from None
+
+
 def _content_text(content: Any) -> str:
     """Text of a message/chunk ``content``: a string, or a list of content blocks."""
     if isinstance(content, str):
@@ -219,17 +230,9 @@ def complete(
     for attempt in range(attempts):
         try:
             result = model.invoke(messages)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes LLMUnavailable below
-            failure = _classify(exc)
-            if failure.retryable and attempt + 1 < attempts:
-                delay = _backoff(attempt, retry_base_delay, failure.retry_after)
-                logger.warning("LLM request failed (%s: %s); retry %d/%d in %.2fs",
-                               failure.kind, failure.detail, attempt + 1, attempts - 1, delay)
-                time.sleep(delay)
-                continue
-            logger.warning("LLM request failed (%s: %s) after %d attempt(s); giving up",
-                           failure.kind, failure.detail, attempt + 1)
-            raise LLMUnavailable(failure.kind) from None
+        except Exception as exc:
+            time.sleep(_retry_delay(_classify(exc), attempt, attempts, retry_base_delay, "request"))
+            continue
         text = _content_text(result.content)
         if not text.strip():
             logger.warning("LLM returned empty content")
@@ -266,21 +269,14 @@ def stream(
                 if text:
                     yielded = True
                     yield text
-        except Exception as exc:  # noqa: BLE001 - every failure becomes LLMUnavailable below
+        except Exception as exc:
             failure = _classify(exc)
             if yielded:
                 kind = "timeout" if failure.kind == "timeout" else "stream_broken"
                 logger.warning("LLM stream broke after partial output (%s: %s)", failure.kind, failure.detail)
                 raise LLMUnavailable(kind) from None
-            if failure.retryable and attempt + 1 < attempts:
-                delay = _backoff(attempt, retry_base_delay, failure.retry_after)
-                logger.warning("LLM stream request failed (%s: %s); retry %d/%d in %.2fs",
-                               failure.kind, failure.detail, attempt + 1, attempts - 1, delay)
-                time.sleep(delay)
-                continue
-            logger.warning("LLM stream request failed (%s: %s) after %d attempt(s); giving up",
-                           failure.kind, failure.detail, attempt + 1)
-            raise LLMUnavailable(failure.kind) from None
+            time.sleep(_retry_delay(failure, attempt, attempts, retry_base_delay, "stream request"))
+            continue
         if not finished:
             if not yielded and attempt + 1 < attempts:
                 delay = _backoff(attempt, retry_base_delay, None)

@@ -148,6 +148,6 @@ def condense_question(
     except LLMUnavailable as exc:
         logger.info("condense_question fell back to the original question (%s)", exc.kind)
         return question
-    except Exception as exc:  # noqa: BLE001 - a convenience step must never break answering
+    except Exception as exc:
         logger.info("condense_question fell back to the original question (%s)", type(exc).__name__)
         return question

@@ -1,21 +1,23 @@
 """The ``policybot`` commands: each parses nothing, calls the service and prints what comes back."""
 from __future__ import annotations
 
-import argparse
 import json
-import logging
 import sys
 import time
 from pathlib import Path
-
-from typing import Any
 
 from bot.retrieval import SearchFilters
 from bot.service import PolicyBot, QuestionError
 
 
-def _bot() -> PolicyBot:
-    return PolicyBot()
+def _bot(build: bool = False) -> PolicyBot:
+    """The service; with ``build``, an empty index is first built from the shipped corpus (a fresh
+    install answers ``policybot ask`` at once, as the app does on its first start)."""
+    bot = PolicyBot()
+    if build and not bot.retriever.parts:
+        print("首次使用：正在为已收录的政策文件建立索引…", file=sys.stderr, flush=True)
+        bot.library.ensure_index(progress=False)
+    return bot
 
 
 def _print_json(obj) -> None:
@@ -48,7 +50,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    docs = _bot().library.documents()
+    docs = _bot(build=True).library.documents()
     if args.json:
         for d in docs:
             _print_json(d)
@@ -60,7 +62,7 @@ def cmd_docs(args) -> int:
 
 
 def cmd_clauses(args) -> int:
-    bot = _bot()
+    bot = _bot(build=True)
     doc = bot.library.resolve(args.doc) if args.doc else None
     if args.doc and not doc:
         print(f"找不到文件：{args.doc}", file=sys.stderr)
@@ -76,7 +78,7 @@ def cmd_clauses(args) -> int:
 
 
 def cmd_show(args) -> int:
-    bot = _bot()
+    bot = _bot(build=True)
     doc = bot.library.resolve(args.doc)
     if not doc:
         print(f"找不到文件：{args.doc}", file=sys.stderr)
@@ -122,7 +124,7 @@ def _result_rows(cites) -> list[dict]:
 
 
 def cmd_search(args) -> int:
-    bot = _bot()
+    bot = _bot(build=True)
     filters = _filters(args)
     if args.questions:
         for q in _read_questions(args.questions):
@@ -159,7 +161,7 @@ def _answer_row(qid, a) -> dict:
 
 
 def cmd_ask(args) -> int:
-    bot = _bot()
+    bot = _bot(build=True)
     filters = _filters(args)
     if args.questions:
         for q in _read_questions(args.questions):
@@ -200,7 +202,7 @@ def cmd_ask(args) -> int:
 def cmd_eval(args) -> int:
     from bot.evaluation import evaluate_answers, evaluate_retrieval, format_answers, format_retrieval, load_questions
 
-    bot = _bot()
+    bot = _bot(build=True)
     questions = load_questions(Path(args.file))
     t0 = time.perf_counter()
     ev = evaluate_retrieval(bot.retriever, questions, k=10)

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from bot.retrieval.catalog import find_documents
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
-from ingest.text.script import search_form
+from ingest.text.script import quote_pattern, search_form
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
 
 _COMPARE = re.compile(r"(分别|对比|比较|区别|异同|不同|相比|各自|都)")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+_QUOTED = quote_pattern(2, 40)
 _DEPT_ASK = re.compile(r"(负责|牵头|承担|职责|分工)")
 
 

@@ -132,8 +132,8 @@ class HybridRetriever:
         fused = rrf(lex, dense, in_scope)
         boost_phrases(fused, analysis.phrases, lex, snap.match_texts)
         if phrase or department:  # listing modes: every matching clause, even if not retrieved
-            for i in np.flatnonzero(in_scope):
-                fused[int(i)] += 1e-6
+            for j in np.flatnonzero(in_scope):
+                fused[int(j)] += 1e-6
 
         # 3. whole clauses, best part first
         best_part: dict[str, tuple[float, int]] = {}

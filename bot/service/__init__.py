@@ -66,10 +66,7 @@ class PolicyBot:
                  final.mode if final else "-", final.refused if final else "-")
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
-        final = None
-        for final in self.answer_stream(question, history, filters):
-            pass
-        assert final is not None
+        *_, final = self.answer_stream(question, history, filters)
         return final
 
     def mode_description(self) -> str:

@@ -52,3 +52,30 @@ def search_form(text: str) -> str:
 def match_form(text: str) -> str:
     """Search form without any whitespace, for substring matching (anchors, phrase mode)."""
     return re.sub(r"\s+", "", search_form(text))
+
+
+# Quotation marks people and documents use around a term: “计量托管” "计量托管" 「计量托管」 『计量托管』.
+QUOTE_OPEN = "“\"「『"
+QUOTE_CLOSE = "”\"」』"
+
+
+@lru_cache(maxsize=8)
+def quote_pattern(min_len: int = 1, max_len: int | None = None) -> re.Pattern[str]:
+    """A quoted term of ``min_len``–``max_len`` characters; group 1 is the term."""
+    length = f"{{{min_len},{max_len if max_len is not None else ''}}}"
+    return re.compile(f"[{QUOTE_OPEN}]([^{QUOTE_CLOSE}]{length})[{QUOTE_CLOSE}]")
+
+
+def quoted_terms(text: str, min_len: int = 1, max_len: int | None = None) -> list[str]:
+    """The quoted terms of ``text``, in order."""
+    return quote_pattern(min_len, max_len).findall(text)
+
+
+def is_quoted(text: str) -> bool:
+    """Is the whole text one quoted term (``"计量托管"``)?"""
+    return bool(re.fullmatch(f"[{QUOTE_OPEN}].+[{QUOTE_CLOSE}]", text.strip()))
+
+
+def unquote(text: str) -> str:
+    """The text without surrounding quotation marks and spaces."""
+    return text.strip(QUOTE_OPEN + QUOTE_CLOSE + " ")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import jieba
 
-from ingest.text.script import search_form
+from ingest.text.script import quoted_terms, search_form
 from ingest.text.wordlists import load
 
 jieba.setLogLevel(logging.WARNING)
@@ -49,8 +49,7 @@ def corpus_terms(texts: Iterable[str]) -> list[str]:
     """Quoted terms (“计量托管”) and short item titles are the corpus's own vocabulary."""
     found: Counter[str] = Counter()
     for t in texts:
-        for m in re.finditer(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]", t):
-            found[m.group(1)] += 1
+        found.update(quoted_terms(t, 2, 12))
     return [w for w, _ in found.most_common()]
 
 

@@ -8,13 +8,13 @@ found in a source checkout and in an installed wheel alike.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 __all__ = ["load", "org_suffix_pattern"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> tuple[str, ...]:
     """The words of ``<name>.txt`` in file order (comments and blank lines skipped)."""
     text = resources.files(__package__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def load(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def org_suffix_pattern(name: str) -> re.Pattern[str]:
     """``(局|委|…)$`` for a list of name endings."""
     return re.compile("(" + "|".join(re.escape(w) for w in load(name)) + ")$")

@@ -1,0 +1,1 @@
+"""Answers: the answer contract, evidence, extractive composer, refusals, the LLM path and citation checks."""

@@ -1,0 +1,95 @@
+"""Static assets of the web UI: example questions, the two inline scripts, CSS and the theme."""
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+EXAMPLES = [
+    "我们小厂想做质量认证，政府有帮扶吗？",
+    "天津实施意见第15条讲什么",
+    "广东那份文件讲技术性贸易壁垒的是第几条？",
+    "天津和国家的文件在计量服务方面分别有什么要求？",
+]
+
+# Copy "citation + newline + text" from the button's data-copy attribute; falls back to a hidden
+# textarea + execCommand where the Clipboard API is unavailable (plain http on a LAN address).
+COPY_ONCLICK = (
+    "(function(b){var t=b.getAttribute('data-copy')||'';"
+    "var ok=function(){b.textContent='已复制';b.classList.add('pb-copied');"
+    "setTimeout(function(){b.textContent='复制引用';b.classList.remove('pb-copied');},1500);};"
+    "var fb=function(){var a=document.createElement('textarea');a.value=t;a.style.position='fixed';"
+    "a.style.opacity='0';document.body.appendChild(a);a.select();"
+    "try{document.execCommand('copy');ok();}catch(e){}document.body.removeChild(a);};"
+    "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(t).then(ok,fb);}else{fb();}"
+    "})(this)"
+)
+
+# Clicking a citation link in the chat opens (and scrolls to) its <details> source entry.  Installed
+# once per page from the sources panel's ``js_on_load``; delegated, so it survives re-renders.
+CITE_LINK_JS = """
+if (!window.__pbCiteLinks) {
+  window.__pbCiteLinks = true;
+  document.addEventListener('click', function (e) {
+    var a = e.target && e.target.closest ? e.target.closest('a[href^="#cite-"]') : null;
+    if (!a) return;
+    var el = document.getElementById(a.getAttribute('href').slice(1));
+    if (!el) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (el.tagName === 'DETAILS') el.open = true;
+    el.scrollIntoView({behavior: 'smooth', block: 'center'});
+    el.classList.add('pb-flash');
+    setTimeout(function () { el.classList.remove('pb-flash'); }, 1600);
+  }, true);
+}
+"""
+
+CSS = """
+#pb-header h1 { margin-bottom: 0.2em; }
+#pb-mode { color: var(--body-text-color-subdued); }
+.pb-sources, .pb-results, .pb-outline { font-size: 15px; line-height: 1.7; }
+.pb-sources h3, .pb-results h3 { margin: 0.3em 0 0.5em; font-size: 1.05em; }
+.pb-empty { color: var(--body-text-color-subdued); padding: 0.5em 0; }
+.pb-error { color: #b42318; padding: 0.5em 0; }
+details.pb-source, details.pb-clause, article.pb-card {
+  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.5em 0.8em;
+  margin: 0 0 0.6em; background: var(--background-fill-primary);
+}
+details.pb-source > summary, details.pb-clause > summary { cursor: pointer; font-weight: 600; }
+details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bottom: 0.4em; }
+.pb-marker { color: var(--color-accent); margin-right: 0.3em; }
+.pb-meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; margin: 0.3em 0;
+  font-size: 0.92em; }
+.pb-meta dt { color: var(--body-text-color-subdued); }
+.pb-meta dd { margin: 0; }
+.pb-citation { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0.3em 0; }
+.pb-text { white-space: pre-wrap; margin: 0.3em 0; }
+.pb-text mark, .pb-card mark { background: #fff1a8; color: inherit; padding: 0 1px; border-radius: 2px; }
+.pb-card header { display: flex; flex-wrap: wrap; gap: 0.3em 0.6em; align-items: baseline; }
+.pb-doc { font-weight: 700; }
+.pb-item { background: var(--color-accent-soft); border-radius: 4px; padding: 0 0.4em; }
+.pb-item-label { font-weight: 400; font-size: 0.85em; color: var(--body-text-color-subdued); margin-left: 0.5em; }
+.pb-dept { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.pb-heading { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.pb-copy { margin-left: auto; font-size: 0.85em; padding: 0.1em 0.7em; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
+.pb-copy.pb-copied { background: #d1fadf; }
+.pb-count { color: var(--body-text-color-subdued); margin: 0.2em 0 0.6em; }
+.pb-group { margin: 0.8em 0 0.4em; font-weight: 700; }
+.pb-group.pb-level-2 { margin-left: 1em; font-weight: 600; }
+.pb-refused { border-left: 4px solid #f79009; padding-left: 0.6em; }
+.pb-flash { outline: 3px solid var(--color-accent); }
+"""
+
+THEME = gr.themes.Default(
+    primary_hue="blue",
+    font=["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "ui-sans-serif",
+          "system-ui", "sans-serif"],
+    font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace"],
+)
+
+
+def launch_options() -> dict[str, Any]:
+    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``)."""
+    return {"theme": THEME, "css": CSS}

@@ -1,0 +1,135 @@
+"""The Gradio layout: components and event wiring, nothing else.
+
+Key components carry stable ``elem_id``s (``pb-*``) for browser tests; every callback an API client
+may want has an explicit ``api_name``, the rest are ``api_visibility="private"``.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from bot.service import PolicyBot
+from bot.ui.assets import CITE_LINK_JS, EXAMPLES
+from bot.ui.handlers import UIHandlers
+from bot.ui.render_chat import render_sources
+from bot.ui.render_lookup import (
+    ALL_DOCS,
+    DOC_COLUMN_WIDTHS,
+    DOC_HEADERS,
+    RESULTS_PLACEHOLDER,
+    UPLOAD_COLUMN_WIDTHS,
+    UPLOAD_HEADERS,
+    doc_choices,
+    documents_table,
+    lookup_doc_choices,
+    region_choices,
+    render_outline,
+)
+from bot.ui.render_text import esc
+
+
+def build_ui(bot: PolicyBot) -> gr.Blocks:
+    h = UIHandlers(bot)
+    docs0 = bot.library.documents()
+
+    with gr.Blocks(title="质量政策智能问答", analytics_enabled=False) as demo:
+        with gr.Column(elem_id="pb-header"):
+            gr.Markdown("# 质量政策智能问答\n依据已收录的质量政策文件作答，每条回答都附条款出处，可展开核对原文。")
+            gr.Markdown(esc(bot.mode_description()), elem_id="pb-mode")
+
+        with gr.Tabs(elem_id="pb-tabs"):
+            # -------- 智能问答 --------
+            with gr.Tab("智能问答", id="chat", elem_id="pb-tab-chat"):
+                history_state = gr.State([])
+                last_state = gr.State(None)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="对话", elem_id="pb-chatbot", height=520, feedback_options=None,
+                                             placeholder="请输入您关心的质量政策问题，例如认证帮扶、标准制定、计量服务等。",
+                                             buttons=["copy"])
+                        with gr.Row():
+                            msg = gr.Textbox(label="您的问题", placeholder="例如：我们小厂想做质量认证，政府有帮扶吗？",
+                                             lines=2, max_lines=6, scale=5, elem_id="pb-question", autofocus=True)
+                            with gr.Column(scale=1, min_width=120):
+                                send = gr.Button("发送", variant="primary", elem_id="pb-send")
+                                clear = gr.Button("清空对话", elem_id="pb-clear")
+                        gr.Examples(EXAMPLES, inputs=[msg], label="示例问题", elem_id="pb-examples")
+                        with gr.Accordion("筛选范围（可选）", open=False, elem_id="pb-filters"):
+                            doc_filter = gr.CheckboxGroup(doc_choices(docs0), label="只在这些文档中查找",
+                                                          elem_id="pb-doc-filter")
+                            region_filter = gr.CheckboxGroup(region_choices(docs0), label="地区",
+                                                             elem_id="pb-region-filter")
+                        with gr.Group(elem_id="pb-feedback"):
+                            with gr.Row():
+                                up = gr.Button("有帮助", size="sm", elem_id="pb-like")
+                                down = gr.Button("没帮助", size="sm", elem_id="pb-dislike")
+                            rating = gr.Textbox("", visible=False, label="rating")
+                            comment = gr.Textbox(label="补充意见（可选）", placeholder="哪里不准确？缺了什么？",
+                                                 lines=1, elem_id="pb-comment")
+                            feedback_status = gr.Markdown("", label="反馈结果", elem_id="pb-feedback-status")
+                    with gr.Column(scale=2):
+                        sources = gr.HTML(render_sources(None), label="回答依据", elem_id="pb-sources", js_on_load=CITE_LINK_JS,
+                                          padding=True)
+
+                chat_inputs = [msg, doc_filter, region_filter, history_state]
+                chat_outputs = [chatbot, sources, history_state, last_state, msg]
+                send.click(h.chat, chat_inputs, chat_outputs, api_name="chat")
+                msg.submit(h.chat, chat_inputs, chat_outputs, api_visibility="private")
+                chatbot.clear(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
+                              api_visibility="private")
+                clear.click(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
+                            api_visibility="private")
+                # One public ``feedback(rating, comment)`` endpoint; the buttons set the rating first.
+                up.click(lambda: "up", None, rating, queue=False, api_visibility="private").then(
+                    h.feedback, [rating, comment, last_state], feedback_status, api_name="feedback")
+                down.click(lambda: "down", None, rating, queue=False, api_visibility="private").then(
+                    h.feedback, [rating, comment, last_state], feedback_status, api_visibility="private")
+
+            # -------- 条款检索 --------
+            with gr.Tab("条款检索", id="lookup", elem_id="pb-tab-lookup"):
+                with gr.Row():
+                    query = gr.Textbox(label="检索",
+                                       placeholder="关键词、条款号或文件名+条款号，如：天津实施意见 15、广东 八、\"计量托管\"",
+                                       scale=4, elem_id="pb-lookup-query")
+                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value=ALL_DOCS,
+                                             label="文档", scale=2, allow_custom_value=True, elem_id="pb-lookup-doc")
+                    with gr.Column(scale=1, min_width=120):
+                        phrase = gr.Checkbox(label="精确短语", value=False, elem_id="pb-lookup-phrase")
+                        search_btn = gr.Button("检索", variant="primary", elem_id="pb-lookup-btn")
+                results = gr.HTML(RESULTS_PLACEHOLDER,
+                                  label="检索结果", elem_id="pb-lookup-results", padding=True)
+                results_json = gr.JSON(visible=False, label="检索结果数据")
+                search_btn.click(h.lookup, [query, phrase, lookup_doc], [results, results_json], api_name="lookup")
+                query.submit(h.lookup, [query, phrase, lookup_doc], [results, results_json], api_visibility="private")
+
+                gr.Markdown("### 文档浏览")
+                browse_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择文档查看目录，点击条款展开原文",
+                                         allow_custom_value=True, elem_id="pb-browse-doc")
+                outline_html = gr.HTML(render_outline(None, []), label="文档目录", elem_id="pb-outline", padding=True)
+                browse_doc.change(h.outline, browse_doc, outline_html, api_name="outline")
+
+            # -------- 文档管理 --------
+            with gr.Tab("文档管理", id="docs", elem_id="pb-tab-docs"):
+                docs_table = gr.Dataframe(documents_table(docs0), headers=DOC_HEADERS, interactive=False, wrap=True,
+                                          column_widths=DOC_COLUMN_WIDTHS, label="已收录文档", elem_id="pb-docs-table")
+                refresh = gr.Button("刷新列表", size="sm", elem_id="pb-docs-refresh")
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        files = gr.File(file_count="multiple", label="上传政策文件（.txt .md .html .docx .pdf）",
+                                        elem_id="pb-upload-files")
+                        upload_btn = gr.Button("导入", variant="primary", elem_id="pb-upload-btn")
+                    with gr.Column():
+                        remove_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择要删除的文档",
+                                                 allow_custom_value=True, elem_id="pb-remove-doc")
+                        remove_btn = gr.Button("删除文档", variant="stop", elem_id="pb-remove-btn")
+                        remove_status = gr.Markdown("", label="删除结果", elem_id="pb-remove-status")
+                upload_table = gr.Dataframe(headers=UPLOAD_HEADERS, interactive=False, wrap=True, label="导入结果",
+                                            column_widths=UPLOAD_COLUMN_WIDTHS,
+                                            elem_id="pb-upload-results")
+
+                choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc, remove_doc]
+                refresh.click(h.documents, None, docs_table, api_name="documents")
+                upload_btn.click(h.upload, files, [upload_table, docs_table, *choice_outputs], api_name="upload")
+                remove_btn.click(h.remove, remove_doc, [remove_status, docs_table, *choice_outputs], api_name="remove")
+
+        demo.load(h.on_load, None, [docs_table, *choice_outputs], api_visibility="private")
+    return demo

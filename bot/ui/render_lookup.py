@@ -1,0 +1,137 @@
+"""条款检索 and 文档管理 rendering: result cards, document outlines, the document table and choices.
+
+Document dicts are those of :meth:`bot.service.library.DocumentLibrary.documents`; how a document
+is named comes from their ``display_name`` (:attr:`ingest.models.DocMeta.display_name`) and
+``Citation.doc_name``, so the rule lives in one place.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from bot.answer.schemas import Citation
+from bot.ui.render_text import copy_button, esc, highlight_terms, query_terms
+
+if TYPE_CHECKING:
+    from vectorstore.indexer import FileResult
+
+ALL_DOCS = ""  # dropdown value meaning "all documents"
+RESULT_FIELDS = {"clause_id", "doc_id", "short_name", "item", "item_label", "citation", "departments", "text",
+                 "via", "score"}  # what the lookup endpoint returns as data next to the cards
+RESULTS_PLACEHOLDER = '<div class="pb-results"><p class="pb-empty">输入关键词或条款号后回车。</p></div>'
+
+
+# ----- 条款检索 ------------------------------------------------------------------------------------
+def result_card(c: Citation, terms: list[str], rank: int) -> str:
+    """One search hit: document, item label, lead department, copy button, heading path, marked text."""
+    dept = f'<span class="pb-dept">牵头：{esc("、".join(c.departments))}</span>' if c.departments else ""
+    heading = " › ".join(c.heading_path[:-1]) if len(c.heading_path) > 1 else ""
+    return (
+        f'<article class="pb-card" data-rank="{rank}" data-clause-id="{esc(c.clause_id)}" data-item="{esc(c.item)}">'
+        f'<header><span class="pb-doc">{esc(c.doc_name)}</span><span class="pb-item">{esc(c.item_label or c.item)}</span>'
+        f'{dept}{copy_button(c)}</header>'
+        + (f'<div class="pb-heading">{esc(heading)}</div>' if heading else "")
+        + f'<div class="pb-text">{highlight_terms(c.text, terms)}</div>'
+        f'<div class="pb-citation">{esc(c.citation)}</div></article>'
+    )
+
+
+def render_results(query: str, results: list[Citation], phrase: bool, doc_names: Iterable[str] = ()) -> str:
+    """Result cards; a number-lookup hit is shown as is, other hits with the query terms marked."""
+    if not results:
+        return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(query)}”匹配的条款。</p></div>'
+    terms = query_terms(query, phrase, doc_names)
+    cards = "".join(result_card(c, [] if c.via == "lookup" else terms, i) for i, c in enumerate(results, start=1))
+    return f'<div class="pb-results"><p class="pb-count">找到 {len(results)} 条</p>{cards}</div>'
+
+
+def render_lookup_error(message: object) -> str:
+    """A rejected query (empty, too long): the reason instead of result cards."""
+    return f'<div class="pb-results"><p class="pb-error">{esc(message)}</p></div>'
+
+
+def result_rows(results: list[Citation]) -> list[dict[str, Any]]:
+    """The hits as plain records for API clients (the hidden JSON output of ``/lookup``)."""
+    return [c.model_dump(include=RESULT_FIELDS) for c in results]
+
+
+def doc_names(docs: list[dict[str, Any]]) -> list[str]:
+    """Every name a query may use for a document (short name, title, number, aliases); a query's
+    mention of a document is not highlighted in the cards (see :func:`query_terms`)."""
+    return [n for d in docs for n in (d.get("short_name"), d.get("title"), d.get("doc_number"),
+                                      *(d.get("aliases") or [])) if n]
+
+
+def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
+    """A document's clauses under their headings (a heading is printed when it changes), each
+    clause collapsible with its citation, full text and copy button."""
+    if doc is None:
+        return '<div class="pb-outline"><p class="pb-empty">请选择一份文档。</p></div>'
+    head = (f'<h3>{esc(doc.get("title"))}</h3><p class="pb-count">{esc("、".join(doc.get("issuers") or []))}'
+            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条</p>')
+    out: list[str] = [head]
+    current: list[str] = []
+    for c in clauses:
+        groups = c.heading_path[:-1]
+        same = 0
+        while same < min(len(groups), len(current)) and groups[same] == current[same]:
+            same += 1
+        for level in range(same, len(groups)):  # headings that changed since the previous clause
+            out.append(f'<div class="pb-group pb-level-{min(level + 1, 2)}">{esc(groups[level])}</div>')
+        current = list(groups)
+        title = c.heading_path[-1] if c.heading_path else c.item
+        label = "" if not c.item_label or title.startswith(c.item_label) else c.item_label
+        out.append(
+            f'<details class="pb-clause" data-clause-id="{esc(c.clause_id)}" data-item="{esc(c.item)}">'
+            f'<summary>{esc(title[:80])}'
+            + (f' <span class="pb-item-label">{esc(label)}</span>' if label else "") + '</summary>'
+            f'<div class="pb-citation">{esc(c.citation)}</div>'
+            f'<div class="pb-text">{esc(c.text)}</div>{copy_button(c)}</details>'
+        )
+    return f'<div class="pb-outline">{"".join(out)}</div>'
+
+
+# ----- 文档管理 ------------------------------------------------------------------------------------
+DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "地区", "层级", "条款数", "文档ID"]
+DOC_COLUMN_WIDTHS: list[str | int] = ["10%", "22%", "20%", "10%", "9%", "8%", "5%", "5%", "11%"]
+UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
+UPLOAD_COLUMN_WIDTHS: list[str | int] = ["25%", "8%", "7%", "60%"]
+STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
+
+
+def documents_table(docs: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of the 已收录文档 table (columns :data:`DOC_HEADERS`)."""
+    return [[d.get("short_name") or "", d.get("title") or "", "、".join(d.get("issuers") or []),
+             d.get("doc_number") or "", d.get("date") or "", d.get("region") or "", d.get("level") or "",
+             d.get("clause_count", 0), d.get("doc_id")] for d in docs]
+
+
+def doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(label, doc id) pairs for the document pickers."""
+    return [(d["display_name"] or d["doc_id"], d["doc_id"]) for d in docs]
+
+
+def lookup_doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The lookup scope picker: all documents, then each one."""
+    return [("全部文档", ALL_DOCS), *doc_choices(docs)]
+
+
+def region_choices(docs: list[dict[str, Any]]) -> list[str]:
+    return sorted({d["region"] for d in docs if d.get("region")})
+
+
+def upload_row(filename: str, result: FileResult) -> list[Any]:
+    """One row of the 导入结果 table (columns :data:`UPLOAD_HEADERS`)."""
+    msg = result.message or (f"已导入 {result.clauses} 条条款（文档ID：{result.doc_id}）"
+                             if result.status in ("added", "updated") else "内容未变化，无需重新索引")
+    return [filename, STATUS_TEXT.get(result.status, result.status), result.clauses, msg]
+
+
+def upload_error_row(filename: str, error: Exception) -> list[Any]:
+    """The row of a file whose import raised; the rest of the batch goes on."""
+    return [filename, STATUS_TEXT["skipped"], 0, f"导入失败：{error}"]
+
+
+def upload_table(rows: list[list[Any]]) -> list[list[Any]]:
+    """The 导入结果 table; a hint row when no file was chosen."""
+    return rows or [["—", "—", 0, "请先选择要上传的文件。"]]

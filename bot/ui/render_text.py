@@ -1,0 +1,100 @@
+"""Escaping and highlighting: the primitives every rendered surface is built from.
+
+All document and user text reaches the page through :func:`esc` (``html.escape``).  Highlighting
+works on spans of the *raw* text and escapes each piece separately, so a ``<mark>`` can never split
+an entity and no document text is ever interpreted as markup.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from bot.answer.schemas import Citation
+from bot.ui.assets import COPY_ONCLICK
+
+
+def esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#+|~])")  # < > & are left to html.escape
+
+
+def md_text(text: str) -> str:
+    """Plain text for a Markdown surface (the chatbot): Markdown punctuation neutralised, then escaped."""
+    return esc(_MD_SPECIAL.sub(r"\\\1", text or ""))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mark_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Escape ``text`` and wrap the given character spans of the raw text in ``<mark>``."""
+    out, pos = [], 0
+    for s, e in _merge([(s, e) for s, e in spans if e > s]):
+        out.append(esc(text[pos:s]))
+        out.append(f"<mark>{esc(text[s:e])}</mark>")
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _normalise_for_match(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def highlight_sentences(text: str, sentences: Iterable[str]) -> str:
+    """Clause text with the sentences an answer relied on wrapped in ``<mark>`` (all else escaped)."""
+    spans = []
+    for sent in sentences:
+        sent = (sent or "").strip()
+        if not sent:
+            continue
+        i = text.find(sent)
+        if i >= 0:
+            spans.append((i, i + len(sent)))
+            continue
+        # Tolerate whitespace differences between the sentence and the stored text.
+        pattern = r"\s*".join(re.escape(ch) for ch in _normalise_for_match(sent))
+        m = re.search(pattern, text) if pattern else None
+        if m:
+            spans.append(m.span())
+    return mark_spans(text, spans)
+
+
+def highlight_terms(text: str, terms: Iterable[str]) -> str:
+    """Clause text with every occurrence of the query terms in ``<mark>`` (case-insensitive)."""
+    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not terms:
+        return esc(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    return mark_spans(text, (m.span() for m in pattern.finditer(text)))
+
+
+def query_terms(query: str, phrase: bool = False, doc_names: Iterable[str] = ()) -> list[str]:
+    """Words of a search query worth highlighting: jieba words of two or more characters, after
+    removing the document names the query mentions (``天津实施意见 15`` highlights ``15``, not ``天津``)."""
+    q = (query or "").strip()
+    if phrase or re.fullmatch(r"[“\"「『].+[”\"」』]", q):
+        return [q.strip("“”\"「」『』 ")]
+    from ingest.text.segment import tokenize
+
+    for name in sorted({n for n in doc_names if n and len(n) >= 2}, key=len, reverse=True):
+        q = q.replace(name, " ")
+    words = {w for w in tokenize(q, bigrams=False) if len(w) >= 2}
+    words |= {m.group(1) for m in re.finditer(r"[“\"「『]([^”\"」』]+)[”\"」』]", q)}
+    return sorted(words, key=len, reverse=True)
+
+
+def copy_button(c: Citation) -> str:
+    """The 复制引用 button: the citation line and the clause text travel in its ``data-copy`` attribute."""
+    return (f'<button type="button" class="pb-copy" title="复制引用和条款原文" '
+            f'data-copy="{esc(c.citation + chr(10) + c.text)}" onclick="{esc(COPY_ONCLICK)}">复制引用</button>')

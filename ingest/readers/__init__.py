@@ -1,0 +1,50 @@
+"""Policy files (.txt/.md/.html/.docx/.pdf) → plain text, one paragraph per line.
+
+Government policy files arrive in every format and encoding (GBK web pages, Big5 reposts, scanned
+PDFs, broken .docx). Ingest must never crash on one bad file: every failure becomes an
+:class:`UnreadableFileError` whose message names the file and says why, so the batch can skip it
+and tell the user. Text is only extracted here; cleaning (NFKC, boilerplate) happens later.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError
+from ingest.readers.encoding import decode_bytes, normalise_newlines, read_text
+from ingest.readers.formats import read_docx, read_html, read_pdf
+
+__all__ = ["SUPPORTED_SUFFIXES", "UnreadableFileError", "decode_bytes", "read_document"]
+
+
+def read_document(path: Path) -> str:
+    """Plain text of a policy file, paragraphs separated by "\\n"; raises only UnreadableFileError."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "（无扩展名）"
+        raise UnreadableFileError(path, f"不支持的文件类型 {shown}", f"unsupported file type {suffix or '(none)'}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(path, "无法读取文件", f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise UnreadableFileError(path, "文件为空", "empty file")
+
+    try:
+        if suffix in (".txt", ".md"):
+            text = read_text(path, data)
+        elif suffix in (".html", ".htm"):
+            text = read_html(path, data)
+        elif suffix == ".docx":
+            text = read_docx(path, data)
+        else:
+            text = read_pdf(path, data)
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # library bugs on odd input must not abort a whole ingest run
+        raise UnreadableFileError(path, "解析失败", f"failed to parse: {type(exc).__name__}: {exc}") from exc
+
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise UnreadableFileError(path, "文件为空，未包含文字", "file contains no text")
+    return text

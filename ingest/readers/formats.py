@@ -1,0 +1,176 @@
+"""Structured formats → text: HTML (charset-aware, site chrome dropped), .docx (tables as rows), PDF."""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.readers.base import UnreadableFileError
+from ingest.readers.encoding import BOMS, decode_bytes, normalise_newlines, try_decode
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+# --------------------------------------------------------------------------- HTML
+
+_HTML_DROP = frozenset(
+    {"script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
+)
+_HTML_BLOCKS = frozenset(
+    {
+        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+        "thead", "tbody", "tfoot", "caption", "section", "article", "main", "aside", "blockquote",
+        "pre", "address", "figure", "figcaption", "center", "hr", "body",
+    }
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML collapses only these; &nbsp; / U+3000 are content
+
+
+def _decode_html(data: bytes) -> str:
+    """BOM beats <meta charset>, which beats guessing; GB2312/GBK labels are read as gb18030."""
+    if any(data.startswith(bom) for bom, _ in BOMS):
+        return decode_bytes(data)
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        label = match.group(1).decode("ascii", "ignore").lower()
+        if label in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn"):
+            label = "gb18030"  # pages labelled GB2312 routinely contain GBK-only characters
+        elif label == "big5":
+            label = "cp950"
+        if (text := try_decode(data, label)) is not None:
+            return text
+    return decode_bytes(data)
+
+
+def read_html(path: Path, data: bytes) -> str:
+    from bs4 import BeautifulSoup
+
+    try:
+        markup = _decode_html(data)
+    except ValueError as exc:
+        raise UnreadableFileError(path, "无法识别网页编码", f"undecodable HTML: {exc}") from exc
+    soup = BeautifulSoup(markup, "lxml")
+    pieces: list[str] = []
+    _html_walk(soup, pieces)
+    lines = (line.strip(" \t") for line in "".join(pieces).split("\n"))
+    text = "\n".join(line for line in lines if line.strip())
+    if not text:
+        raise UnreadableFileError(path, "网页中没有正文文字", "no text in HTML page")
+    return text
+
+
+def _html_walk(node: object, out: list[str]) -> None:
+    """Append text, with "\\n" at block boundaries so paragraphs survive as lines."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import PreformattedString
+
+    for child in getattr(node, "children", ()):
+        if isinstance(child, PreformattedString):  # comments, doctype, CDATA
+            continue
+        if isinstance(child, NavigableString):
+            out.append(_HTML_SPACE.sub(" ", str(child)))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = (child.name or "").lower()
+        if name in _HTML_DROP:
+            continue
+        if name == "br":
+            out.append("\n")
+        elif name == "tr":
+            cells = []
+            for cell in child.find_all(("td", "th"), recursive=False):
+                parts: list[str] = []
+                _html_walk(cell, parts)
+                cells.append(_HTML_SPACE.sub(" ", "".join(parts)).strip())
+            out.append("\n" + " | ".join(cells) + "\n")
+        elif name in _HTML_BLOCKS:
+            out.append("\n")
+            _html_walk(child, out)
+            out.append("\n")
+        else:
+            _html_walk(child, out)
+
+
+# --------------------------------------------------------------------------- DOCX
+
+def read_docx(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 container: legacy .doc or an encrypted .docx
+        raise UnreadableFileError(
+            path,
+            "不是有效的 .docx（可能是旧版 .doc 或加密文档，请另存为 .docx）",
+            "not a valid .docx (legacy .doc or encrypted document?)",
+        )
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        # iter_inner_content keeps paragraphs and tables in document order.
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_docx_table_rows(block))
+            else:
+                lines.append(block.text)
+    except Exception as exc:
+        raise UnreadableFileError(path, "Word 文件已损坏或格式无效", f"corrupt or invalid .docx: {exc}") from exc
+    return "\n".join(lines)
+
+
+def _docx_table_rows(table: Table) -> Iterator[str]:
+    """One line per row, cells joined with " | "; merged cells appear once, not once per grid column."""
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell)
+        yield " | ".join(" ".join(p.text for p in cell.paragraphs if p.text.strip()) for cell in cells)
+        for cell in cells:  # nested tables follow their row
+            for inner in cell.tables:
+                yield from _docx_table_rows(inner)
+
+
+# --------------------------------------------------------------------------- PDF
+
+def read_pdf(path: Path, data: bytes) -> str:
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+    except Exception as exc:
+        raise UnreadableFileError(path, "PDF 文件已损坏或格式无效", f"corrupt or invalid PDF: {exc}") from exc
+
+    if reader.is_encrypted:
+        try:
+            # Many official PDFs carry only an owner password (print/copy restrictions): "" opens them.
+            ok = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except DependencyError as exc:
+            raise UnreadableFileError(
+                path, "PDF 使用 AES 加密，需要安装 cryptography 库", f"AES-encrypted PDF needs 'cryptography': {exc}"
+            ) from exc
+        except Exception as exc:
+            raise UnreadableFileError(path, "PDF 加密方式无法处理", f"cannot decrypt PDF: {exc}") from exc
+        if not ok:
+            raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF")
+
+    pages: list[str] = []
+    try:
+        for page in reader.pages:
+            text = normalise_newlines(page.extract_text() or "").strip("\n")
+            if text.strip():
+                pages.append(text)
+    except FileNotDecryptedError as exc:
+        raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF") from exc
+    except Exception as exc:
+        raise UnreadableFileError(path, "PDF 文件已损坏，无法提取文字", f"corrupt PDF, text extraction failed: {exc}") from exc
+    if not pages:
+        raise UnreadableFileError(
+            path, "可能是扫描件，未包含可提取的文字", "no extractable text; probably a scanned PDF"
+        )
+    return "\n".join(pages)
