@@ -1,7 +1,24 @@
-"""Retrieval evaluation on a JSONL question set (format of ``eval/dev.jsonl``).
+"""Retrieval and answer evaluation on a JSONL question set (format of ``eval/dev.jsonl``).
 
 A hit is a retrieved clause whose text contains a gold anchor after normalisation (NFKC, simplified,
-no whitespace), so the traditional-script document is judged against simplified anchors.
+no whitespace), so the traditional-script document is judged against simplified anchors.  A citation
+"is gold" the same way: its clause text contains a gold anchor.
+
+Answer metrics (``score_answers``; "answered" = an answerable question the bot did not refuse):
+
+* ``refusal_on_unanswerable``: share of unanswerable questions (no gold) that were refused;
+* ``false_refusal``: share of answerable questions that were refused;
+* ``cited_share``: share of answered questions with at least one citation;
+* ``gold_cited``: share of answered questions with at least one gold citation;
+* ``citation_precision``: share of the citations of answered questions that are gold;
+* ``comparison_gold_cited``: over answered comparison questions (kind ``cross_doc``, or gold entries
+  from two or more documents), the share of gold entries whose anchor some citation contains;
+* ``must_mention``: share of the must_mention strings of answered questions found in the answer text
+  (both sides in ``match_form``);
+* answer length: median and 90th percentile (linear interpolation) of ``len(answer)`` over answered
+  questions that are not lookups.  A lookup answer is one with a citation retrieved ``via == "lookup"``
+  (the question named a clause number and the answer quotes whole clauses).  The length counts only
+  the text before the first line starting with "另见" (the see-also tail).
 """
 from __future__ import annotations
 
@@ -9,7 +26,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever
 from ingest.text.script import match_form
 
@@ -82,6 +101,13 @@ def format_retrieval(ev: RetrievalEval) -> str:
     return "\n".join(lines)
 
 
+SEE_ALSO = "另见"
+
+
+class Answerer(Protocol):
+    def answer(self, question: str) -> Answer: ...
+
+
 @dataclass
 class AnswerEval:
     answerable: int = 0
@@ -89,24 +115,77 @@ class AnswerEval:
     refusal_on_unanswerable: float = 0.0
     false_refusal: float = 0.0
     cited_share: float = 0.0
+    gold_cited: float = 0.0
     citation_precision: float = 0.0
+    comparison_questions: int = 0
+    comparison_gold: int = 0
+    comparison_gold_cited: float = 0.0
     must_mention: float = 0.0
+    length_n: int = 0
+    length_median: float = 0.0
+    length_p90: float = 0.0
     seconds_per_question: float = 0.0
     modes: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
-def evaluate_answers(bot, questions: list[dict]) -> AnswerEval:
-    """Answer metrics: refusals, citations and whether the answer mentions what it must."""
-    import time
+def is_gold_citation(c: Citation, gold: list[dict]) -> bool:
+    """Does the cited clause contain any gold anchor?"""
+    text = match_form(c.text)
+    return any(match_form(g["anchor"]) in text for g in gold)
 
+
+def gold_entries_cited(citations: list[Citation], gold: list[dict]) -> list[bool]:
+    """Per gold entry: does some citation contain its anchor?"""
+    texts = [match_form(c.text) for c in citations]
+    return [any(match_form(g["anchor"]) in t for t in texts) for g in gold]
+
+
+def is_comparison(q: dict) -> bool:
+    gold = q.get("gold") or []
+    return q.get("kind") == "cross_doc" or len({g.get("doc") for g in gold}) >= 2
+
+
+def is_lookup_answer(a: Answer) -> bool:
+    return any(c.via == "lookup" for c in a.citations)
+
+
+def answer_length(text: str) -> int:
+    """Characters before the first line starting with 另见 (trailing line breaks dropped)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(SEE_ALSO):
+            return len("\n".join(lines[:i]).rstrip("\n"))
+    return len(text)
+
+
+def mentions(text: str, must: list[str]) -> list[bool]:
+    mt = match_form(text)
+    return [match_form(m) in mt for m in must]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """p-th percentile (0-100) with linear interpolation between closest ranks; 0.0 for no values."""
+    if not values:
+        return 0.0
+    v = sorted(values)
+    pos = (len(v) - 1) * p / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+
+
+def _share(hits: int, total: int, empty: float = 0.0) -> float:
+    return hits / total if total else empty
+
+
+def score_answers(pairs: list[tuple[dict, Answer]]) -> AnswerEval:
+    """Answer metrics (module docstring) from (question, answer) pairs; no index needed."""
     ev = AnswerEval()
-    refused_unans = false_ref = cited = 0
-    precise = total_cites = 0
-    mention_hit = mention_total = 0
-    t0 = time.perf_counter()
-    for q in questions:
-        a = bot.answer(q["question"])
+    refused_unans = false_ref = cited = gold_hit = 0
+    precise = total_cites = mention_hit = mention_total = comp_hit = 0
+    lengths: list[float] = []
+    for q, a in pairs:
         ev.modes[a.mode] = ev.modes.get(a.mode, 0) + 1
         gold = q.get("gold") or []
         if not gold:
@@ -121,22 +200,42 @@ def evaluate_answers(bot, questions: list[dict]) -> AnswerEval:
             ev.problems.append(f"{q['id']} refused an answerable question")
             continue
         cited += int(bool(a.citations))
-        anchors = [match_form(g["anchor"]) for g in gold]
-        for c in a.citations:
-            total_cites += 1
-            precise += int(any(k in match_form(c.text) for k in anchors))
-        text = match_form(a.answer)
-        for m in q.get("must_mention") or []:
-            mention_total += 1
-            mention_hit += int(match_form(m) in text)
-    n = len(questions)
-    ev.seconds_per_question = (time.perf_counter() - t0) / max(n, 1)
+        golds = [is_gold_citation(c, gold) for c in a.citations]
+        gold_hit += int(any(golds))
+        precise += sum(golds)
+        total_cites += len(golds)
+        if is_comparison(q):
+            covered = gold_entries_cited(a.citations, gold)
+            ev.comparison_questions += 1
+            ev.comparison_gold += len(covered)
+            comp_hit += sum(covered)
+        ment = mentions(a.answer, q.get("must_mention") or [])
+        mention_hit += sum(ment)
+        mention_total += len(ment)
+        if not is_lookup_answer(a):
+            lengths.append(answer_length(a.answer))
     answered = ev.answerable - false_ref
-    ev.refusal_on_unanswerable = refused_unans / ev.unanswerable if ev.unanswerable else 1.0
-    ev.false_refusal = false_ref / ev.answerable if ev.answerable else 0.0
-    ev.cited_share = cited / answered if answered else 0.0
-    ev.citation_precision = precise / total_cites if total_cites else 0.0
-    ev.must_mention = mention_hit / mention_total if mention_total else 0.0
+    ev.refusal_on_unanswerable = _share(refused_unans, ev.unanswerable, empty=1.0)
+    ev.false_refusal = _share(false_ref, ev.answerable)
+    ev.cited_share = _share(cited, answered)
+    ev.gold_cited = _share(gold_hit, answered)
+    ev.citation_precision = _share(precise, total_cites)
+    ev.comparison_gold_cited = _share(comp_hit, ev.comparison_gold)
+    ev.must_mention = _share(mention_hit, mention_total)
+    ev.length_n = len(lengths)
+    ev.length_median = percentile(lengths, 50)
+    ev.length_p90 = percentile(lengths, 90)
+    return ev
+
+
+def evaluate_answers(bot: Answerer, questions: list[dict]) -> AnswerEval:
+    """Ask every question, then score the answers (see ``score_answers``)."""
+    import time
+
+    t0 = time.perf_counter()
+    pairs = [(q, bot.answer(q["question"])) for q in questions]
+    ev = score_answers(pairs)
+    ev.seconds_per_question = (time.perf_counter() - t0) / max(len(questions), 1)
     return ev
 
 
@@ -145,5 +244,10 @@ def format_answers(ev: AnswerEval) -> str:
     lines.append(f"  refusal on unanswerable={ev.refusal_on_unanswerable:.2f}  false refusals={ev.false_refusal:.3f}  "
                  f"answers with citation={ev.cited_share:.3f}  citation precision={ev.citation_precision:.3f}  "
                  f"must_mention coverage={ev.must_mention:.3f}")
+    lines.append(f"  answers citing a gold clause={ev.gold_cited:.3f}  "
+                 f"comparison gold clauses cited={ev.comparison_gold_cited:.3f} "
+                 f"({ev.comparison_gold} gold clauses in {ev.comparison_questions} answered comparison questions)")
+    lines.append(f"  answer length (answered, non-lookup, before 另见; n={ev.length_n}): "
+                 f"median={ev.length_median:.0f}  p90={ev.length_p90:.0f}")
     lines.extend("  " + p for p in ev.problems)
     return "\n".join(lines)

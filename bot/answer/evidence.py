@@ -11,37 +11,13 @@ from dataclasses import dataclass
 
 from bot.retrieval import SearchHit
 from ingest.models import Clause
-from ingest.text.script import search_form
-from ingest.text.wordlists import load
+from ingest.text.segment import overlap, query_grams
 
 _SENT = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
-_STOP_CHARS = frozenset(load("stop_chars"))
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.findall(text) if len(s.strip()) > 1]
-
-
-def query_grams(question: str) -> set[str]:
-    """Character bigrams of the question's Chinese, minus function words: robust for paraphrase."""
-    q = search_form(question)
-    grams: set[str] = set()
-    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9]+", q):
-        if run.isascii():
-            grams.add(run)
-            continue
-        for i in range(len(run) - 1):
-            g = run[i : i + 2]
-            if not (g[0] in _STOP_CHARS and g[1] in _STOP_CHARS):
-                grams.add(g)
-    return grams
-
-
-def overlap(grams: set[str], text: str) -> float:
-    if not grams:
-        return 0.0
-    t = search_form(text)
-    return sum(1 for g in grams if g in t) / len(grams)
 
 
 @dataclass

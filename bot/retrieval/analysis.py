@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from bot.retrieval.catalog import find_documents
+from bot.retrieval.catalog import find_documents, strip_document_names
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
 from ingest.text.script import quote_pattern, search_form
+
+if TYPE_CHECKING:
+    from bot.retrieval.intent import QuestionIntent
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
@@ -41,6 +45,8 @@ class QueryAnalysis:
     phrase_only: bool = False
     compare: bool = False
     departments: list[str] = field(default_factory=list)
+    content: str = ""  # search form without the names of the documents it names: what is asked about
+    intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
 
 
 def parse_item_ref(q: str) -> ItemRef | None:
@@ -73,6 +79,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
 
 
 def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | None = None) -> QueryAnalysis:
+    metas = tuple(metas)
     q = search_form(question)
     docs = find_documents(q, metas)
     ordered = sorted(docs, key=lambda d: -docs[d])
@@ -87,6 +94,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
         phrases=phrases,
         phrase_only=phrase_only,
         compare=len(ordered) >= 2 and bool(_COMPARE.search(q)),
+        content=strip_document_names(question, metas),
     )
     if departments and _DEPT_ASK.search(q):
         found = [d for d in sorted(departments, key=len, reverse=True) if search_form(d) in q]

@@ -18,6 +18,7 @@ from bot.retrieval.analysis import QueryAnalysis, analyze
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.dense import ChromaDense
 from bot.retrieval.fusion import DENSE_CANDIDATES, boost_phrases, diversify, rrf
+from bot.retrieval.rerank import Reranker
 from bot.retrieval.snapshot import IndexSnapshot
 from bot.retrieval.types import DenseSearcher, SearchFilters, SearchHit, SearchResult
 from ingest.models import Clause
@@ -30,9 +31,11 @@ DOC_FILTER_RATIO = 0.6  # documents named almost as clearly as the best one stay
 class HybridRetriever:
     """Searches the active index; reloads its snapshot when the store's active versions change."""
 
-    def __init__(self, store: ClauseStore, dense: DenseSearcher | None = None) -> None:
+    def __init__(self, store: ClauseStore, dense: DenseSearcher | None = None,
+                 reranker: Reranker | None = None) -> None:
         self.store = store
         self.dense = dense or ChromaDense(store)
+        self.reranker = reranker or Reranker()
         self._lock = threading.RLock()
         self.snapshot = IndexSnapshot()
         self._checked = 0.0
@@ -109,7 +112,8 @@ class HybridRetriever:
             in_scope &= np.array([p in t for t in snap.match_texts])
         return in_scope
 
-    def search(self, question: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+    def search(self, question: str, k: int = 10, filters: SearchFilters | None = None,
+               rerank: bool = True) -> SearchResult:
         filters = filters or SearchFilters()
         snap = self.snapshot
         analysis = analyze(question, snap.catalog, snap.departments)
@@ -143,13 +147,12 @@ class HybridRetriever:
                 best_part[cid] = (s, i)
         ranked = sorted(best_part.items(), key=lambda kv: -kv[1][0])
         via = "phrase" if phrase else "department" if department else "hybrid"
-        hits = list(first)
         seen = {h.clause.clause_id for h in first}
-        for cid, (s, i) in ranked:
-            if cid in seen:
-                continue
-            hits.append(SearchHit(snap.clauses[cid], s, dense=dense.get(i, 0.0),
-                                  lexical=float(max(lex[i], 0.0)), via=via, matched_part=snap.parts[i].part))
+        found = [SearchHit(snap.clauses[cid], s, dense=dense.get(i, 0.0), lexical=float(max(lex[i], 0.0)), via=via,
+                           matched_part=snap.parts[i].part) for cid, (s, i) in ranked if cid not in seen]
+        if rerank and not (phrase or department):  # listing modes keep every match in fused order
+            found = self.reranker.run(analysis, found)
+        hits = first + found
         for h in first:  # lookup hits also carry similarity, for answer confidence
             pi = snap.part_index.get((h.clause.clause_id, 1))
             if pi is not None:

@@ -21,6 +21,7 @@ jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
 
 _STOP = frozenset(load("stopwords"))
+_STOP_CHARS = frozenset(load("stop_chars"))
 _added: set[str] = set()  # jieba keeps one global dictionary; each word is added once per process
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -62,3 +63,25 @@ def tokenize(text: str, bigrams: bool = True) -> list[str]:
         for run in _CJK_RUN.findall(s):
             words.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
     return words
+
+
+def query_grams(question: str) -> set[str]:
+    """Character bigrams of the question's Chinese, minus function words: robust for paraphrase."""
+    q = search_form(question)
+    grams: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9]+", q):
+        if run.isascii():
+            grams.add(run)
+            continue
+        for i in range(len(run) - 1):
+            g = run[i : i + 2]
+            if not (g[0] in _STOP_CHARS and g[1] in _STOP_CHARS):
+                grams.add(g)
+    return grams
+
+
+def overlap(grams: set[str], text: str) -> float:
+    if not grams:
+        return 0.0
+    t = search_form(text)
+    return sum(1 for g in grams if g in t) / len(grams)

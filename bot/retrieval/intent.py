@@ -1,0 +1,197 @@
+"""What kind of answer a question wants: its answer type, plus the places and levels it names.
+
+:func:`classify` reads the question's search form (so a traditional question classifies as its
+simplified twin) against the cue sections of ``ingest/text/wordlists/question_cues.txt``; no cue
+word lives in this module.  The answer types:
+
+``lookup``       the user gives a clause number (第15条, 二（六）, 纲要（二十四）, “天津实施意见 15”)
+``locate``       the user asks where something is (第几条, 哪一项, 哪一部分, 放在哪方面); ``unit`` is the
+                 unit word used (条/项/部分/点 …) so the answer can echo it
+``metadata``     about the document itself (文号, 哪天发布的, 谁发的, 有效期, 是否有效)
+``compare``      across documents (各地, 和…比, 有什么不同; 分别/都 when two documents or places are named)
+``responsible``  the responsible body (谁负责, 哪些部门, 牵头)
+``quantity``     a number, target or deadline; ``quantity_kind`` is count / amount / ratio / deadline,
+                 or None for a target asked without a kind (目标是什么)
+``yesno``        yes-no or eligibility (有没有, 能不能, …吗, 哪些企业可以, 我们小厂…)
+``list``         an enumeration (哪些, 有哪几种)
+``procedure``    how to do it (怎么办, 怎么申请, 流程, 材料)
+``general``      none of these
+
+Precedence.  When cues of different sections overlap in the text the longer one wins (第几条 is
+locate, not a 几条 count; 哪些部门 is responsible, not a 哪些 list; 负责人 is no cue).  The question is then read sentence by
+sentence (split at ？！。；): the primary type is the strongest type of the first sentence that asks
+anything, and every other type asked, in reading order, is ``secondary`` — so
+``…有没有…？这事由哪些部门负责？`` is yesno with secondary responsible.  Within one sentence the order is
+
+    compare (a compare cue) > locate > lookup > metadata > compare (only ``named_documents`` ≥ 2)
+    > responsible > quantity > yesno > list > procedure
+
+A locate cue anywhere cancels the lookup (第几条 asks for a number, it does not give one).  A compare cue
+of the weak kind (分别, 都, 哪个 …) counts only when two or more documents (``named_documents``, from the
+caller's document detection) or places are named.  Eligibility said about oneself (我们小厂…) makes a
+yesno question only when nothing else is asked; with no cue at all the type is general.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+if TYPE_CHECKING:
+    from bot.retrieval.analysis import ItemRef
+
+__all__ = ["ANSWER_TYPES", "QUANTITY_KINDS", "AnswerType", "QuestionIntent", "classify"]
+
+AnswerType = Literal["lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list", "compare",
+                     "procedure", "general"]
+ANSWER_TYPES: tuple[AnswerType, ...] = ("lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list",
+                                        "compare", "procedure", "general")
+QuantityKind = Literal["count", "amount", "ratio", "deadline"]
+QUANTITY_KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # the first one asked is the kind
+
+_PRECEDENCE = ("compare", "locate", "lookup", "metadata", "compare_named", "responsible", "quantity", "yesno", "list",
+               "procedure")
+# Cue section → answer type; compare_weak, eligibility and ignore are handled in classify, unit and level are words.
+_SECTION_TYPE: dict[str, AnswerType] = {
+    "locate": "locate", "metadata": "metadata", "compare": "compare", "responsible": "responsible",
+    "count": "quantity", "amount": "quantity", "ratio": "quantity", "deadline": "quantity", "quantity": "quantity",
+    "yesno": "yesno", "list": "list", "procedure": "procedure",
+}
+_AS_TYPE: dict[str, AnswerType] = {**{t: t for t in ANSWER_TYPES}, "compare_named": "compare"}
+_WORD_SECTIONS = ("unit", "level")
+_SENTENCE_END = re.compile(r"[?!。;]+")  # the search form has NFKC's ASCII ? ! ;
+_GAP = r"[^,?!。;]{0,15}?"  # A…B: B later in the same clause
+
+
+@dataclass(frozen=True)
+class QuestionIntent:
+    answer_type: AnswerType = "general"
+    quantity_kind: QuantityKind | None = None  # when quantity is asked (primary or secondary)
+    unit: str | None = None  # locate: the unit word asked in; lookup: the unit of the number given
+    secondary: tuple[AnswerType, ...] = ()  # the other types asked, in reading order
+    regions: tuple[str, ...] = ()  # places named (wordlists/places.txt), in order
+    levels: tuple[str, ...] = ()  # administrative levels named (国家级, 省级 …), in order
+
+    @property
+    def asks(self) -> tuple[AnswerType, ...]:
+        """Every type asked, primary first."""
+        return (self.answer_type, *self.secondary)
+
+
+@dataclass(frozen=True, order=True)
+class _Hit:
+    pieces: tuple[tuple[int, int], ...]  # spans of the cue's literal pieces (not of the gaps between them)
+    section: str
+
+    @property
+    def weight(self) -> int:
+        return sum(end - start for start, end in self.pieces)
+
+    def beats(self, other: _Hit) -> bool:
+        """Overlaps ``other`` with a longer piece (ties: more cue text, then the earlier start)."""
+        return any(s < oe and os < e and (e - s, self.weight, -s) > (oe - os, other.weight, -os)
+                   for s, e in self.pieces for os, oe in other.pieces)
+
+
+@cache
+def cue_sections() -> dict[str, tuple[str, ...]]:
+    """The sections of question_cues.txt: ``{"locate": ("第几条", …), …}``."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for word in load("question_cues"):
+        header = re.fullmatch(r"\[(\w+)\]", word)
+        if header:
+            current = sections.setdefault(header.group(1), [])
+        elif current is None:
+            raise ValueError(f"question_cues.txt: cue {word!r} before the first [section]")
+        else:
+            current.append(word)
+    return {name: tuple(words) for name, words in sections.items()}
+
+
+def _compile(cue: str) -> re.Pattern[str]:
+    """``A|B…C`` → ``(A|B)<gap>(C)``, alternatives longest first, each in search form."""
+    groups = []
+    for piece in cue.split("…"):
+        alternatives = sorted({search_form(a) for a in piece.split("|") if a}, key=len, reverse=True)
+        groups.append("(" + "|".join(re.escape(a) for a in alternatives) + ")")
+    return re.compile(_GAP.join(groups))
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _compile(cue)) for name, cues in cue_sections().items() if name not in _WORD_SECTIONS
+                 for cue in cues)
+
+
+def _hits(q: str) -> list[_Hit]:
+    """Every cue match that no overlapping, longer cue of another section beats, in reading order."""
+    found = sorted(_Hit(tuple(m.span(i) for i in range(1, (m.lastindex or 0) + 1)), name)
+                   for name, pattern in _patterns() for m in pattern.finditer(q))
+    return [h for h in found if not any(other.beats(h) for other in found if other.section != h.section)]
+
+
+def _named(q: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words found in ``q`` in reading order, a longer word hiding the shorter ones inside it."""
+    found: list[tuple[int, str]] = []
+    for word in sorted(set(words), key=len, reverse=True):
+        at = q.find(word)
+        if at >= 0:
+            found.append((at, word))
+            q = q.replace(word, " " * len(word))
+    return tuple(word for _, word in sorted(found))
+
+
+def _item_ref(q: str) -> ItemRef | None:
+    from bot.retrieval.analysis import parse_item_ref  # imported here: analysis imports this module
+
+    return parse_item_ref(q)
+
+
+def _unit(text: str, last: bool = False) -> str | None:
+    """The unit word in ``text`` (the first listed, or the last written when ``last``)."""
+    found = [(text.rfind(u), u) for u in cue_sections()["unit"] if u in text]
+    if not found:
+        return None
+    return max(found)[1] if last else found[0][1]
+
+
+def classify(question: str, named_documents: int = 0) -> QuestionIntent:
+    """The answer type of ``question``; ``named_documents`` is how many documents it names (0 if unknown)."""
+    q = search_form(question)
+    regions = _named(q, load("places"))
+    hits = _hits(q)
+    several = named_documents >= 2 or len(regions) >= 2
+    by_sentence: dict[int, set[str]] = {}  # sentence number → the kinds it asks
+
+    def add(kind: str, at: int) -> None:
+        by_sentence.setdefault(len(_SENTENCE_END.findall(q, 0, at)), set()).add(kind)
+
+    for h in hits:
+        kind = _SECTION_TYPE.get(h.section) or ("compare" if h.section == "compare_weak" and several else None)
+        if kind:
+            add(kind, h.pieces[0][0])
+    locates = [h for h in hits if h.section == "locate"]
+    ref = None if locates else _item_ref(q)
+    if ref is not None:
+        add("lookup", max(q.find(ref.raw), 0))
+    if named_documents >= 2 and not any("compare" in kinds for kinds in by_sentence.values()):
+        by_sentence.setdefault(min(by_sentence, default=0), set()).add("compare_named")
+    asks: list[AnswerType] = []
+    for i in sorted(by_sentence):
+        for name in sorted(by_sentence[i], key=_PRECEDENCE.index):
+            if _AS_TYPE[name] not in asks:
+                asks.append(_AS_TYPE[name])
+    if not asks:
+        asks = ["yesno" if any(h.section == "eligibility" for h in hits) else "general"]
+    sections = {h.section for h in hits}
+    quantity_kind = next((k for k in QUANTITY_KINDS if k in sections), None) if "quantity" in asks else None
+    if "locate" in asks:
+        unit = next((u for h in locates if (u := _unit("".join(q[s:e] for s, e in h.pieces)))), None)
+    else:
+        unit = _unit(ref.raw, last=True) if ref is not None else None
+    return QuestionIntent(asks[0], quantity_kind, unit, tuple(asks[1:]), regions, _named(q, cue_sections()["level"]))

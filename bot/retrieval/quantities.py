@@ -1,0 +1,23 @@
+"""What a stated quantity looks like in a clause, by the kind a question asks for.
+
+A "多少家" question is answered by "50家以上", a "比例" question by "90%", a "到哪年" question by
+"到2025年"; the reranker prefers clauses that state the asked kind and the answer composer quotes the
+sentence that does.
+"""
+from __future__ import annotations
+
+import re
+
+QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
+    "count": re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?(?:家|个|项|名|所|座|批|条|次|人|户|类|种|支|项次)"),
+    "amount": re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元"),
+    "ratio": re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百\d]+|\d+\s*成"),
+    "deadline": re.compile(r"(?:19|20)\d{2}\s*年(?:底|末|前|起)?|\d{1,2}\s*月底|\d+\s*(?:个工作日|日内|天内|年内)"),
+}
+ANY_QUANTITY = re.compile("|".join(p.pattern for p in QUANTITY_PATTERNS.values()))
+
+
+def states_quantity(text: str, kind: str | None) -> bool:
+    """Does the text state a quantity of ``kind`` (any kind when None)?"""
+    pattern = QUANTITY_PATTERNS.get(kind or "", ANY_QUANTITY)
+    return bool(pattern.search(text))

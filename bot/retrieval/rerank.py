@@ -1,0 +1,115 @@
+"""Second stage: re-order the fused candidates with evidence the system already has.
+
+Fusion knows only ranks.  The reranker also looks at how much of the question's content (plus the
+thesaurus's policy words for its everyday words) the clause body and heading contain, whether the
+clause states what the answer type needs (a quantity of the asked kind, a list of responsible
+bodies), whether it is a document's 文件信息 record (which answers questions about the document,
+not about its content), and how clearly the question named its document.  A linear score over these
+features re-sorts the top :data:`POOL` candidates.
+
+The weights are fitted by ``scripts/train_reranker.py`` on questions generated from the corpus
+(``scripts/make_training_questions.py``), never on the dev set, and ship as ``rerank_weights.json``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from bot.retrieval.analysis import QueryAnalysis
+from bot.retrieval.quantities import states_quantity
+from bot.retrieval.types import SearchHit
+from ingest.text.segment import overlap, query_grams
+from ingest.text.thesaurus import expand
+
+POOL = 30
+FEATURES: tuple[str, ...] = (
+    "fused",            # fused score / best fused score among the candidates
+    "first",            # 1 for the fused top candidate
+    "dense",            # cosine similarity minus the best one among the candidates
+    "lexical",          # BM25 / best BM25 among the candidates
+    "body",             # share of the question's content bigrams found in the clause
+    "heading",          # … found in the clause's heading path
+    "quantity_fit",     # a quantity question and the clause states a quantity of the asked kind
+    "responsible_fit",  # a responsible-body question and the clause lists responsible bodies
+    "docinfo_ask",      # the 文件信息 record, for a question about the document itself
+    "docinfo_other",    # the 文件信息 record, for any other question
+    "frame",            # notice, preamble, sign-off or a section introduction rather than an item
+    "named_doc",        # how clearly the question names the clause's document (score / best)
+)
+
+
+@dataclass(frozen=True)
+class RerankWeights:
+    values: np.ndarray
+
+    @classmethod
+    def from_dict(cls, data: dict[str, float]) -> RerankWeights:
+        return cls(np.array([float(data.get(name, 0.0)) for name in FEATURES]))
+
+
+@cache
+def shipped_weights() -> RerankWeights | None:
+    """The fitted weights shipped with the package (None before the first training run)."""
+    resource = resources.files(__package__).joinpath("rerank_weights.json")
+    if not resource.is_file():
+        return None
+    return RerankWeights.from_dict(json.loads(resource.read_text(encoding="utf-8"))["weights"])
+
+
+def content_grams(content: str) -> set[str]:
+    """Bigrams of the question's content (document names removed) and of the policy words it implies."""
+    grams = query_grams(content)
+    for term in expand(content):
+        grams |= query_grams(term)
+    return grams
+
+
+def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate."""
+    if not hits:
+        return np.zeros((0, len(FEATURES)))
+    grams = content_grams(analysis.content)
+    intent = analysis.intent
+    answer_type = intent.answer_type if intent else "general"
+    best_fused = max(h.score for h in hits) or 1.0
+    best_dense = max(h.dense for h in hits)
+    best_lex = max(h.lexical for h in hits) or 1.0
+    best_doc = max(analysis.doc_scores.values(), default=0.0) or 1.0
+    rows = []
+    for rank, h in enumerate(hits):
+        c = h.clause
+        is_docinfo = c.kind == "docinfo"
+        rows.append([
+            h.score / best_fused,
+            1.0 if rank == 0 else 0.0,
+            h.dense - best_dense if h.dense else -0.1,
+            h.lexical / best_lex,
+            overlap(grams, c.search_text),
+            overlap(grams, " ".join(c.heading_path)),
+            1.0 if answer_type == "quantity" and states_quantity(c.text, intent.quantity_kind if intent else None) else 0.0,
+            1.0 if answer_type == "responsible" and c.departments else 0.0,
+            1.0 if is_docinfo and answer_type == "metadata" else 0.0,
+            1.0 if is_docinfo and answer_type != "metadata" else 0.0,
+            1.0 if c.kind in ("notice", "preamble", "signoff", "section") else 0.0,
+            analysis.doc_scores.get(c.doc_id, 0.0) / best_doc,
+        ])
+    return np.array(rows, dtype=np.float64)
+
+
+class Reranker:
+    """Re-sorts the top :data:`POOL` candidates by the linear score; the rest keep their order."""
+
+    def __init__(self, weights: RerankWeights | None = None) -> None:
+        self.weights = weights if weights is not None else shipped_weights()
+
+    def run(self, analysis: QueryAnalysis, hits: list[SearchHit]) -> list[SearchHit]:
+        if self.weights is None or len(hits) < 2:
+            return hits
+        pool, rest = hits[:POOL], hits[POOL:]
+        scores = features(analysis, pool) @ self.weights.values
+        order = sorted(range(len(pool)), key=lambda i: (-scores[i], i))
+        return [pool[i] for i in order] + rest

@@ -1,0 +1,45 @@
+"""Everyday words → the words policies use (``wordlists/thesaurus.txt``), for query expansion.
+
+An enterprise asks about "山寨货" and "给钱"; the documents say "假冒伪劣" and "资金支持/奖补".
+:func:`expand` returns the policy terms a question's everyday words stand for, so retrieval can look
+for both; :func:`colloquial` goes the other way, for generating paraphrased training questions.
+"""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from ingest.text.script import search_form
+
+
+@cache
+def _pairs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    text = resources.files("ingest.text.wordlists").joinpath("thesaurus.txt").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#") or "=>" not in line:
+            continue
+        everyday, policy = line.split("=>", 1)
+        pairs.append((tuple(search_form(w) for w in everyday.split()), tuple(search_form(w) for w in policy.split())))
+    return tuple(pairs)
+
+
+def expand(question: str) -> list[str]:
+    """Policy terms for the everyday words in ``question`` (search form), not already in it."""
+    q = search_form(question)
+    out: list[str] = []
+    for everyday, policy in _pairs():
+        if any(w in q for w in everyday):
+            out.extend(p for p in policy if p not in q and p not in out)
+    return out
+
+
+def colloquial(text: str) -> dict[str, str]:
+    """Policy term found in ``text`` → an everyday word for it (first listed), for paraphrasing."""
+    t = search_form(text)
+    found: dict[str, str] = {}
+    for everyday, policy in _pairs():
+        for p in policy:
+            if p in t and p not in found and everyday:
+                found[p] = everyday[0]
+    return found
