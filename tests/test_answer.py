@@ -15,6 +15,8 @@ from tests.conftest import REPO, make_settings
 from tests.fake_openai_server import malformed_json, reply, sleep, status, truncated_stream
 from tests.llm_fixtures import TEST_API_KEY
 
+pytestmark = pytest.mark.integration
+
 
 def test_extractive_answer_cites_the_clause_it_quotes(bot):
     a = bot.answer("天津有没有定期跟踪分析民营企业的经营状况？多久出一次报告？")

@@ -35,6 +35,8 @@ from gradio_client import Client, handle_file  # noqa: E402
 
 from tests.ui_fixtures import make_docx, ui_data_dir, ui_server  # noqa: E402,F401
 
+pytestmark = pytest.mark.integration
+
 LEAK_KEY = "sk-leakcheck-7Qw9ZpX2vN4mR8tY"  # unique, so any occurrence anywhere is a leak
 
 TINY_DOC = "\n".join([

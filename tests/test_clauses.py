@@ -17,6 +17,8 @@ from ingest.metadata import extract_meta, find_title
 from ingest.models import DocMeta
 from tests.conftest import CORPUS
 
+pytestmark = pytest.mark.unit
+
 CATALOG = load_catalog(CORPUS)
 
 

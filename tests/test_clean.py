@@ -1,8 +1,12 @@
 """Cleaning: pinyin annotations, boilerplate, search form."""
 from __future__ import annotations
 
+import pytest
+
 from ingest.clean import clean_lines, strip_pinyin
 from ingest.text.script import is_traditional, match_form, search_form
+
+pytestmark = pytest.mark.unit
 
 
 def test_pinyin_annotations_removed_but_real_parentheses_kept():

@@ -13,6 +13,8 @@ from ingest.models import Clause
 from tests.conftest import REPO, make_settings
 from vectorstore.chroma_store import ClauseStore
 
+pytestmark = pytest.mark.integration
+
 DOC_V1 = """示例市质量提升办法
 一、总体要求
 推动示例市质量提升，建设计量托管服务平台。

@@ -36,6 +36,8 @@ from tests.fake_openai_server import (
 )
 from tests.llm_fixtures import TEST_API_KEY, fake_llm, llm_settings, make_llm_settings  # noqa: F401
 
+pytestmark = pytest.mark.integration
+
 FAST = 0.01  # retry base delay for tests that don't measure back-off
 
 

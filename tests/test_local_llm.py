@@ -10,6 +10,8 @@ import pytest
 from bot.answer import local_llm
 from bot.answer.local_llm import ModelAssemblyError, assemble_model
 
+pytestmark = pytest.mark.unit
+
 NAME = "model.gguf"
 
 

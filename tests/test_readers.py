@@ -14,6 +14,8 @@ import pytest
 
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, decode_bytes, read_document
 
+pytestmark = pytest.mark.unit
+
 # Realistic policy sentences, long (~100 chars) and short (~20 chars).
 GB_LONG = (
     "第一条 为了加强产品质量监督管理，提高产品质量水平，明确产品质量责任，保护消费者的合法权益，"

@@ -15,6 +15,8 @@ from bot.retrieval.fusion import diversify
 from ingest.text.script import match_form
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.integration
+
 
 def top(bot, q, k=5, **f):
     return bot.search(q, k, SearchFilters(**f) if f else None)

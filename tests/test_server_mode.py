@@ -10,6 +10,8 @@ from bot.retrieval import SearchFilters
 from tests.chroma_server import ChromaServer
 from tests.conftest import REPO, make_settings
 
+pytestmark = pytest.mark.integration
+
 SMALL = """示例市质量办法
 一、总体要求
 推动示例市质量提升，建设计量托管服务平台。

@@ -13,6 +13,8 @@ from gradio_client import Client, handle_file  # noqa: E402
 
 from tests.ui_fixtures import make_docx, ui_data_dir, ui_server  # noqa: E402,F401
 
+pytestmark = pytest.mark.integration
+
 
 def _client(url: str) -> Client:
     """A fresh client = a fresh session (its own chat history and last answer)."""

@@ -14,6 +14,8 @@ import pytest
 
 from tests.ui_fixtures import SCREENSHOT_DIR, make_docx, ui_data_dir, ui_server  # noqa: F401
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

@@ -4,9 +4,11 @@ Import them explicitly into a test module::
 
     from tests.ui_fixtures import ui_data_dir, ui_server  # noqa: F401
 
-``ui_data_dir`` builds the index of the shipped corpus once per session in a temporary
-``POLICYBOT_DATA_DIR``; ``ui_server`` starts ``python app.py`` on a free loopback port against it
-(extractive mode: no LLM endpoint in its environment) and yields the base URL.
+``ui_data_dir`` is a temporary ``POLICYBOT_DATA_DIR`` holding a copy of the session index of the
+shipped corpus (``shipped_index`` in ``tests/conftest.py``: built once, so the app embeds nothing);
+``ui_server`` starts ``python app.py`` on a free loopback port against it (extractive mode: no LLM
+endpoint in its environment) and yields the base URL.  The app writes (uploads, feedback) only to
+its own copy, never to the index the in-process tests use.
 
 A fixture imported into two modules is registered twice by pytest (once per module), so the
 session-scoped fixtures below share one index and one app process through module-level state
@@ -22,13 +24,17 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.conftest import ShippedIndex
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO / "test-output"
 SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
-START_TIMEOUT = 180.0  # index build (~25 s on a slow machine) + Gradio start-up
+START_TIMEOUT = 180.0  # Gradio start-up (the index is copied, not built); generous for a loaded machine
 
 # Variables that would point the app at something other than a private, extractive test instance.
 _DROP_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "POLICYBOT_LLM_MODEL", "CHROMA_HOST", "CHROMA_PORT",
@@ -77,20 +83,8 @@ def _tail(path: Path, n: int = 40) -> str:
 _shared: dict[str, object] = {"data_dir": None, "proc": None, "url": None, "log": None, "users": 0}
 
 
-def _build_index(data_dir: Path) -> Path:
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    log = OUTPUT_DIR / "ui-index.log"
-    with log.open("w", encoding="utf-8") as fh:
-        proc = subprocess.run(
-            [sys.executable, "-c", "from bot.service import get_bot; get_bot().library.ensure_index(progress=False)"],
-            cwd=REPO, env=app_env(data_dir), stdout=fh, stderr=subprocess.STDOUT, timeout=START_TIMEOUT,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"building the index failed (exit {proc.returncode}):\n{_tail(log)}")
-    return data_dir
-
-
 def _start_app(data_dir: Path) -> str:
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = OUTPUT_DIR / "ui-app.log"
@@ -132,10 +126,10 @@ def _stop_app() -> None:
 
 
 @pytest.fixture(scope="session")
-def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with the shipped corpus already indexed (built once per session)."""
+def ui_data_dir(tmp_path_factory: pytest.TempPathFactory, shipped_index: ShippedIndex) -> Path:
+    """A data directory with the shipped corpus already indexed (a copy of the session index)."""
     if _shared["data_dir"] is None:
-        _shared["data_dir"] = _build_index(tmp_path_factory.mktemp("policybot-ui-data"))
+        _shared["data_dir"] = shipped_index.copy_to(tmp_path_factory.mktemp("policybot-ui-data"))
     return _shared["data_dir"]  # type: ignore[return-value]
 
 

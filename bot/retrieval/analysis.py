@@ -9,22 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from bot.retrieval.catalog import find_documents, strip_document_names
+from bot.retrieval.catalog import count_mentions, find_documents, strip_document_names
+from bot.retrieval.intent import QuestionIntent, classify, cue_sections
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
 from ingest.text.script import quote_pattern, search_form
-
-if TYPE_CHECKING:
-    from bot.retrieval.intent import QuestionIntent
+from ingest.text.thesaurus import expand
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
 
-_COMPARE = re.compile(r"(分别|对比|比较|区别|异同|不同|相比|各自|都)")
 _QUOTED = quote_pattern(2, 40)
-_DEPT_ASK = re.compile(r"(负责|牵头|承担|职责|分工)")
 
 
 @dataclass
@@ -47,6 +43,7 @@ class QueryAnalysis:
     departments: list[str] = field(default_factory=list)
     content: str = ""  # search form without the names of the documents it names: what is asked about
     intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
+    expansions: list[str] = field(default_factory=list)  # policy words for its everyday words (thesaurus)
 
 
 def parse_item_ref(q: str) -> ItemRef | None:
@@ -86,17 +83,21 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
     stripped = question.strip()
     phrases = [search_form(p) for p in _QUOTED.findall(question)]
     phrase_only = bool(phrases) and len(search_form(re.sub(_QUOTED, "", stripped))) <= 2
+    content = strip_document_names(question, metas)
+    intent = classify(question, named_documents=count_mentions(q, metas) if len(ordered) >= 2 else len(ordered))
     analysis = QueryAnalysis(
         text=q,
         doc_ids=ordered,
         doc_scores=docs,
-        item=parse_item_ref(q) if not re.search(r"第几|哪一?(条|项|部分)", q) else None,
+        item=None if "locate" in intent.asks else parse_item_ref(q),
         phrases=phrases,
         phrase_only=phrase_only,
-        compare=len(ordered) >= 2 and bool(_COMPARE.search(q)),
-        content=strip_document_names(question, metas),
+        compare="compare" in intent.asks,
+        content=content,
+        intent=intent,
+        expansions=expand(content),
     )
-    if departments and _DEPT_ASK.search(q):
+    if departments and any(w in q for w in cue_sections()["department_duty"]):
         found = [d for d in sorted(departments, key=len, reverse=True) if search_form(d) in q]
         analysis.departments = found[:1]
     return analysis

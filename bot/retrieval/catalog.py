@@ -86,6 +86,23 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     return {k: v for k, v in scores.items() if v > 0}
 
 
+def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
+    """How many separate document names the question (search form) contains.
+
+    "天津" names two Tianjin documents but is one mention; "广东和天津质量强市纲要" is two.  A name
+    inside a longer matched name (天津 in 天津质量强市纲要) does not count on its own.
+    """
+    spans: list[tuple[int, int]] = []
+    for key in sorted({k for m in metas for k in doc_mention_keys(m) if k}, key=len, reverse=True):
+        start = q.find(key)
+        while start >= 0:
+            end = start + len(key)
+            if not any(s <= start and end <= e for s, e in spans):
+                spans.append((start, end))
+            start = q.find(key, end)
+    return len(spans)
+
+
 def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") -> str:
     """``text`` in search form with the names of the given documents (longest first) replaced by ``gap``."""
     out = search_form(text)

@@ -124,9 +124,14 @@ class HybridRetriever:
 
         # 1. number lookup
         first: list[SearchHit] = []
+        missing = None
         if analysis.item and (analysis.doc_ids or filters.doc_ids):
-            targets = lookup.resolve(analysis.item, list(snap.clauses.values()), sorted(scope))
+            clauses = list(snap.clauses.values())
+            targets = lookup.resolve(analysis.item, clauses, sorted(scope))
             first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
+            named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
+            if not targets and named:
+                missing = lookup.outline(clauses, named[0])
 
         # 2. lexical + dense, fused
         lex = snap.bm25.scores(analysis.text)
@@ -160,4 +165,4 @@ class HybridRetriever:
         if analysis.compare and len(scope) > 1 and not first:
             hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
         limit = max(k, 50) if (phrase or department) else max(k, len(first))
-        return SearchResult(hits[:limit], analysis)
+        return SearchResult(hits[:limit], analysis, missing)

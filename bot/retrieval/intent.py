@@ -24,7 +24,7 @@ anything, and every other type asked, in reading order, is ``secondary`` — so
 ``…有没有…？这事由哪些部门负责？`` is yesno with secondary responsible.  Within one sentence the order is
 
     compare (a compare cue) > locate > lookup > metadata > compare (only ``named_documents`` ≥ 2)
-    > responsible > quantity > yesno > list > procedure
+    > responsible > quantity > yesno > procedure > list
 
 A locate cue anywhere cancels the lookup (第几条 asks for a number, it does not give one).  A compare cue
 of the weak kind (分别, 都, 哪个 …) counts only when two or more documents (``named_documents``, from the
@@ -53,8 +53,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = ("lookup", "locate", "metadata", "respons
 QuantityKind = Literal["count", "amount", "ratio", "deadline"]
 QUANTITY_KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # the first one asked is the kind
 
-_PRECEDENCE = ("compare", "locate", "lookup", "metadata", "compare_named", "responsible", "quantity", "yesno", "list",
-               "procedure")
+_PRECEDENCE = ("compare", "locate", "lookup", "metadata", "compare_named", "responsible", "quantity", "yesno", "procedure",
+               "list")
 # Cue section → answer type; compare_weak, eligibility and ignore are handled in classify, unit and level are words.
 _SECTION_TYPE: dict[str, AnswerType] = {
     "locate": "locate", "metadata": "metadata", "compare": "compare", "responsible": "responsible",
@@ -62,7 +62,7 @@ _SECTION_TYPE: dict[str, AnswerType] = {
     "yesno": "yesno", "list": "list", "procedure": "procedure",
 }
 _AS_TYPE: dict[str, AnswerType] = {**{t: t for t in ANSWER_TYPES}, "compare_named": "compare"}
-_WORD_SECTIONS = ("unit", "level")
+_WORD_SECTIONS = ("unit", "level", "department_duty")  # word lists, not answer-type cues
 _SENTENCE_END = re.compile(r"[?!。;]+")  # the search form has NFKC's ASCII ? ! ;
 _GAP = r"[^,?!。;]{0,15}?"  # A…B: B later in the same clause
 

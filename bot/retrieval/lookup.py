@@ -8,6 +8,7 @@ within that document — exactly the level that runs continuously.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from bot.retrieval.analysis import ItemRef
 from ingest.models import Clause
@@ -61,3 +62,19 @@ def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Cla
                 out.extend(hits)
                 break
     return out
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A document's items at its primary numbering level, in order (what "共 27 项" counts)."""
+
+    doc_id: str
+    style: str | None
+    items: list[Clause] = field(default_factory=list)
+
+
+def outline(clauses: list[Clause], doc_id: str) -> Outline:
+    doc_clauses = sorted((c for c in clauses if c.doc_id == doc_id and c.kind in ("item", "section")),
+                         key=lambda c: c.order)
+    style = primary_style(doc_clauses)
+    return Outline(doc_id, style, [c for c in doc_clauses if c.ladder and c.ladder[-1] == style])

@@ -13,6 +13,8 @@ The weights are fitted by ``scripts/train_reranker.py`` on questions generated f
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,9 +25,9 @@ from bot.retrieval.analysis import QueryAnalysis
 from bot.retrieval.quantities import states_quantity
 from bot.retrieval.types import SearchHit
 from ingest.text.segment import overlap, query_grams
-from ingest.text.thesaurus import expand
 
 POOL = 30
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 FEATURES: tuple[str, ...] = (
     "fused",            # fused score / best fused score among the candidates
     "first",            # 1 for the fused top candidate
@@ -33,6 +35,9 @@ FEATURES: tuple[str, ...] = (
     "lexical",          # BM25 / best BM25 among the candidates
     "body",             # share of the question's content bigrams found in the clause
     "heading",          # … found in the clause's heading path
+    "sentence",         # … found in the clause's single best sentence (a concentrated match)
+    "length",           # log length of the clause (long clauses match many words by chance)
+    "depth",            # numbering depth (二（三）6 is deeper than 一、)
     "quantity_fit",     # a quantity question and the clause states a quantity of the asked kind
     "responsible_fit",  # a responsible-body question and the clause lists responsible bodies
     "docinfo_ask",      # the 文件信息 record, for a question about the document itself
@@ -60,19 +65,11 @@ def shipped_weights() -> RerankWeights | None:
     return RerankWeights.from_dict(json.loads(resource.read_text(encoding="utf-8"))["weights"])
 
 
-def content_grams(content: str) -> set[str]:
-    """Bigrams of the question's content (document names removed) and of the policy words it implies."""
-    grams = query_grams(content)
-    for term in expand(content):
-        grams |= query_grams(term)
-    return grams
-
-
 def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate."""
     if not hits:
         return np.zeros((0, len(FEATURES)))
-    grams = content_grams(analysis.content)
+    grams = query_grams(" ".join([analysis.content, *analysis.expansions]))
     intent = analysis.intent
     answer_type = intent.answer_type if intent else "general"
     best_fused = max(h.score for h in hits) or 1.0
@@ -90,6 +87,9 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
             h.lexical / best_lex,
             overlap(grams, c.search_text),
             overlap(grams, " ".join(c.heading_path)),
+            max((overlap(grams, s) for s in _SENTENCE.findall(c.search_text)), default=0.0),
+            math.log1p(len(c.text)) / 8.0,
+            len(c.ladder) / 3.0,
             1.0 if answer_type == "quantity" and states_quantity(c.text, intent.quantity_kind if intent else None) else 0.0,
             1.0 if answer_type == "responsible" and c.departments else 0.0,
             1.0 if is_docinfo and answer_type == "metadata" else 0.0,
@@ -111,5 +111,7 @@ class Reranker:
             return hits
         pool, rest = hits[:POOL], hits[POOL:]
         scores = features(analysis, pool) @ self.weights.values
+        for h, s in zip(pool, scores, strict=True):
+            h.rerank = float(s)
         order = sorted(range(len(pool)), key=lambda i: (-scores[i], i))
         return [pool[i] for i in order] + rest

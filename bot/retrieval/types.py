@@ -10,6 +10,7 @@ from bot.retrieval.analysis import QueryAnalysis
 from ingest.models import Clause
 
 if TYPE_CHECKING:
+    from bot.retrieval.lookup import Outline
     from bot.retrieval.snapshot import IndexSnapshot
 
 
@@ -30,12 +31,14 @@ class SearchHit:
     lexical: float = 0.0  # best BM25 score of a part
     via: str = "hybrid"  # lookup | phrase | department | hybrid
     matched_part: int = 1
+    rerank: float | None = None  # second-stage score (comparable within one result only)
 
 
 @dataclass
 class SearchResult:
     hits: list[SearchHit]
     analysis: QueryAnalysis
+    missing_item: Outline | None = None  # the question named a number its document does not have
 
 
 class LexicalScorer(Protocol):
