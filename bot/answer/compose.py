@@ -18,7 +18,7 @@ from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog
 from bot.settings import Settings
-from ingest.text.script import is_traditional, to_traditional
+from ingest.text.script import is_traditional, to_simplified, to_traditional
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,11 @@ def answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
 
 
 def localize(answer: Answer) -> Answer:
-    """Answer in the question's script: a traditional question gets a traditional answer."""
-    if is_traditional(answer.question):
-        answer.answer = to_traditional(answer.answer)
+    """The whole answer in the question's script, quotes included (OpenCC both ways); the cited
+    clause texts and their highlights keep the document's own script."""
+    convert = to_traditional if is_traditional(answer.question) else to_simplified
+    answer.answer = convert(answer.answer)
+    answer.lead = convert(answer.lead)
     return answer
 
 

@@ -1,51 +1,86 @@
 """Evidence: which sentences of the retrieved clauses carry the question's content words.
 
-Character bigrams of the question (minus function words) against each sentence: robust to
-paraphrase, cheap, and the same measure decides what the extractive answer quotes and whether the
-evidence is strong enough to answer at all.
+Character bigrams of the question (minus function words, plus the policy words its everyday words
+stand for) against each sentence: robust to paraphrase, cheap, and the same measure decides what the
+extractive answer quotes and whether the evidence is strong enough to answer at all.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from bot.retrieval import SearchHit
+from bot.retrieval.analysis import QueryAnalysis
 from ingest.models import Clause
 from ingest.text.segment import overlap, query_grams
 
 _SENT = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+_PIECE = re.compile(r"[^，,、：:]+[，,、：:]?")
+SENTENCE_LIMIT = 110  # a longer sentence is cut to its relevant pieces
+TITLE_LIMIT = 36  # an item's own title (its first sentence) frames the answer when this short
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.findall(text) if len(s.strip()) > 1]
 
 
-@dataclass
-class Extract:
-    clause: Clause
-    sentences: list[str]
+def question_grams(analysis: QueryAnalysis) -> set[str]:
+    """What the question asks about: its content words and the policy words they stand for."""
+    return query_grams(" ".join([analysis.content, *analysis.expansions]))
 
 
-def pick_sentences(question: str, hits: list[SearchHit], max_clauses: int = 3, compare: bool = False) -> list[Extract]:
-    """The most relevant sentences (in reading order) from the top clauses."""
-    grams = query_grams(question)
-    out: list[Extract] = []
-    best_first = 0.0
-    for rank, h in enumerate(hits[:max_clauses]):
-        sents = sentences(h.clause.text)
-        if not sents:
+def shorten(sentence: str, grams: set[str], limit: int = SENTENCE_LIMIT) -> str:
+    """A long sentence cut to its most relevant comma-separated pieces, in order, with … for the gaps."""
+    if len(sentence) <= limit:
+        return sentence
+    pieces = _PIECE.findall(sentence)
+    ranked = sorted(range(len(pieces)), key=lambda i: (-overlap(grams, pieces[i]), i))
+    keep: set[int] = set()
+    used = 0
+    for i in ranked:
+        if used + len(pieces[i]) > limit and keep:
             continue
-        scored = sorted(((overlap(grams, s), i) for i, s in enumerate(sents)), reverse=True)
-        if rank == 0:
-            best_first = scored[0][0]
-        elif not compare and scored[0][0] < max(0.15, 0.5 * best_first):
-            continue  # a weaker clause adds nothing the best one did not say
-        take = 3 if rank == 0 or compare else 1
-        chosen = sorted(i for score, i in scored[:take] if score > 0 or rank == 0)
-        if rank == 0 and 0 not in chosen and len(sents[0]) <= 40:
-            chosen = [0, *chosen][: take + 1]  # the item's own title frames the answer
-        out.append(Extract(h.clause, [sents[i] for i in chosen]))
-    return out
+        keep.add(i)
+        used += len(pieces[i])
+    out, last = [], -1
+    for i in sorted(keep):
+        if last >= 0 and i != last + 1:
+            out.append("…")
+        out.append(pieces[i])
+        last = i
+    text = "".join(out).rstrip("，,、：:")
+    return text if text.endswith(("。", "；", ";", "！", "？")) else text + "…"
+
+
+def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: int = 3,
+                     skip: tuple[str, ...] = ()) -> list[str]:
+    """The clause's sentences that carry the question (best first, then shown in reading order).
+
+    At most ``most`` sentences and about ``budget`` characters; a short item title is added in front
+    when there is room, because it says what the quoted sentences are about.
+    """
+    sents = sentences(clause.text)
+    if not sents:
+        return []
+    ranked = sorted(range(len(sents)), key=lambda i: (-overlap(grams, sents[i]), i))
+    chosen: dict[int, str] = {}
+    used = 0
+    for i in ranked:
+        if len(chosen) >= most or (chosen and overlap(grams, sents[i]) == 0):
+            break
+        text = shorten(sents[i], grams)
+        if any(text in s for s in skip) or (chosen and used + len(text) > budget):
+            continue
+        chosen[i] = text
+        used += len(text)
+    if 0 not in chosen and len(sents[0]) <= TITLE_LIMIT and used + len(sents[0]) <= budget + TITLE_LIMIT \
+            and not any(sents[0].rstrip("。") in s for s in skip):
+        chosen[0] = sents[0]
+    return [chosen[i] for i in sorted(chosen)]
+
+
+def best_overlap(grams: set[str], clause: Clause) -> float:
+    """How well the clause's best sentence covers the question (0..1)."""
+    return max((overlap(grams, s) for s in sentences(clause.text)), default=0.0)
 
 
 def evidence_score(question: str, hits: list[SearchHit]) -> float:
@@ -53,5 +88,4 @@ def evidence_score(question: str, hits: list[SearchHit]) -> float:
     grams = query_grams(question)
     if not hits or not grams:
         return 0.0
-    best = max(overlap(grams, h.clause.text) for h in hits[:3])
-    return best
+    return max(overlap(grams, h.clause.text) for h in hits[:3])

@@ -1,63 +1,122 @@
-"""Extractive answers: the best sentences of the best clauses, each with its citation.
+"""Extractive answers: a lead line in the question's terms, then the sentences that carry it, cited.
 
 This is the answer whenever no LLM is configured (a fresh machine, a locked-down network) and the
 fallback whenever the LLM fails.  It is deterministic and can only quote real clauses, so it can
-never invent a citation.
+never invent a citation.  Its shape follows the question's answer type (bot.retrieval.intent):
+lookups quote the whole clause with its document record; comparisons get one block per document;
+everything else a lead line (:mod:`.leads`), at most three supporting sentences of the best clause,
+and close runners-up as 另见.
 """
 from __future__ import annotations
 
+from bot.answer import comparison, edges, leads
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
-from bot.answer.evidence import pick_sentences
+from bot.answer.evidence import best_overlap, question_grams, select_sentences
 from bot.answer.refusal import refusal_reason
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
-from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+from bot.retrieval.catalog import DocumentCatalog
+from bot.retrieval.intent import QuestionIntent
+
+SEE_ALSO_MARGIN = 0.6  # a runner-up whose rerank score is this close to the best one is shown as 另见
+SEE_ALSO = 2
 
 
-def _short_cite(c: Citation) -> str:
+def _cite(c: Citation) -> str:
     return f"（{c.doc_name}{'' if c.kind in ('item', 'section') else ' '}{c.item_label}）"
 
 
-def extractive_answer(question: str, result: SearchResult, catalog: DocumentCatalog) -> Answer:
-    """Deterministic answer from the best sentences; lookups quote the whole clause."""
-    hits = result.hits
-    retrieved = [Citation.from_clause(h.clause, score=h.score, via=h.via) for h in hits]
-    reason = refusal_reason(question, result, catalog)
-    if reason:
-        text = REFUSAL + "\n以下条款可能相关，供参考："
-        return Answer(question=question, answer=text, refused=True, retrieved=retrieved,
-                      citations=[], notice=REFUSAL_NOTICES.get(reason), refusal_reason=reason)
-    lookups = [h for h in hits if h.via == "lookup"]
+def _citation(h: SearchHit, n: int, highlights: list[str]) -> Citation:
+    c = Citation.from_clause(h.clause, score=h.score, via=h.via, marker=n)
+    c.highlights = highlights
+    return c
+
+
+def _record(c: Citation) -> str:
+    return f"发布机关：{'、'.join(c.issuers) or '—'}；文号：{c.doc_number or '—'}；日期：{c.date or '—'}"
+
+
+def _lookup(question: str, lookups: list[SearchHit], retrieved: list[Citation]) -> Answer:
+    citations, lines = [], []
+    for n, h in enumerate(lookups[:3], start=1):
+        c = _citation(h, n, [h.clause.text])
+        citations.append(c)
+        lines.append(f"{c.citation}（{_record(c)}）：\n{c.text} {answer_marker(n)}")
+    return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
+                  lead=citations[0].citation)
+
+
+def _see_also(main: SearchHit, pool: list[SearchHit], grams: set[str], first_marker: int) -> list[Citation]:
+    """Runners-up that score close to the answer's clause and also carry the question."""
+    if main.rerank is None:
+        return []
+    strength = best_overlap(grams, main.clause)
+    out: list[Citation] = []
+    for h in pool[1:]:
+        if len(out) >= SEE_ALSO or h.rerank is None or h.rerank < main.rerank - SEE_ALSO_MARGIN:
+            break
+        if h.clause.clause_id != main.clause.clause_id and best_overlap(grams, h.clause) >= 0.6 * strength:
+            out.append(_citation(h, first_marker + len(out), []))
+    return out
+
+
+def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str],
+             retrieved: list[Citation]) -> Answer | None:
+    found = comparison.blocks(question, result, catalog, grams)
+    if not any(b.hit for b in found):
+        return None
     citations: list[Citation] = []
     lines: list[str] = []
+    for b in found:
+        name = catalog.display_name(b.doc_id)
+        if b.hit is None:
+            lines.append(f"【{name}】未涉及这一点。")
+            continue
+        sents = select_sentences(grams, b.hit.clause, budget=120, most=2)
+        c = _citation(b.hit, len(citations) + 1, sents)
+        citations.append(c)
+        lines.append(f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}")
+    return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved)
+
+
+def extractive_answer(question: str, result: SearchResult, catalog: DocumentCatalog) -> Answer:
+    """Deterministic answer from the retrieved clauses, shaped by the question's answer type."""
+    hits = result.hits
+    analysis = result.analysis
+    intent = analysis.intent or QuestionIntent()
+    retrieved = [Citation.from_clause(h.clause, score=h.score, via=h.via) for h in hits]
+    if result.missing_item is not None:
+        text = edges.missing_item(analysis.item, result.missing_item, catalog)
+        return Answer(question=question, answer=text, refused=True, retrieved=retrieved, refusal_reason="no_such_item",
+                      notice="问题中的条款编号在该文件中不存在。", lead=text.split("\n", 1)[0])
+    reason = refusal_reason(question, result, catalog)
+    if reason:
+        return Answer(question=question, answer=REFUSAL + "\n以下条款可能相关，供参考：", refused=True,
+                      retrieved=retrieved, notice=REFUSAL_NOTICES.get(reason), refusal_reason=reason)
+    lookups = [h for h in hits if h.via == "lookup"]
     if lookups:
-        for h in lookups[:3]:
-            n = len(citations) + 1
-            c = Citation.from_clause(h.clause, score=h.score, via=h.via, marker=n)
-            c.highlights = [c.text]
-            citations.append(c)
-            lines.append(f"{c.citation}：\n{c.text} {answer_marker(n)}")
-    else:
-        # One clause answers one question; a comparison gets the best clause of each named document.
-        # Citing a runner-up "just in case" only dilutes what the reader must check.
-        pool = hits[:1]
-        if result.analysis.compare:
-            best: dict[str, SearchHit] = {}
-            for h in hits:
-                best.setdefault(h.clause.doc_id, h)  # the best hit of each document, in rank order
-            pool = list(best.values())
-        content = strip_document_names(question, catalog)
-        extracts = pick_sentences(content, dedupe(pool), len(pool), compare=result.analysis.compare)
-        for ex in extracts:
-            hit = next(h for h in hits if h.clause.clause_id == ex.clause.clause_id)
-            n = len(citations) + 1
-            c = Citation.from_clause(ex.clause, score=hit.score, via=hit.via, marker=n)
-            c.highlights = ex.sentences
-            citations.append(c)
-            lines.append(f"{''.join(ex.sentences)}{_short_cite(c)} {answer_marker(n)}")
-    head = "根据现有政策文件：" if len(lines) > 1 else ""
-    text = "\n".join(([head] if head else []) + [f"{i}. {l}" if len(lines) > 1 else l for i, l in enumerate(lines, 1)])
-    return Answer(question=question, answer=text, citations=citations, retrieved=retrieved)
+        return _lookup(question, lookups, retrieved)
+    grams = question_grams(analysis)
+    notice = edges.unknown_year(question, analysis.doc_ids, catalog)
+    if analysis.compare:
+        answer = _compare(question, result, catalog, grams, retrieved)
+        if answer is not None:
+            answer.answer = "\n".join(filter(None, [notice, answer.answer]))
+            return answer
+    # The 文件信息 record answers questions about the document itself, never about its content.
+    pool = [h for h in hits if (h.clause.kind == "docinfo") == (intent.answer_type == "metadata")] or \
+        [h for h in hits if h.clause.kind != "docinfo"] or hits
+    main = pool[0]
+    lead = leads.lead(intent, main.clause, catalog, grams)
+    sents = select_sentences(grams, main.clause, skip=(lead,) if lead else ())
+    c = _citation(main, 1, sents)
+    body = f"{''.join(sents)}{_cite(c)} {answer_marker(1)}"
+    see_also = _see_also(main, pool, grams, 2)
+    lines = [notice, lead + body if lead == "有。" else lead, "" if lead == "有。" else body]
+    if see_also:
+        lines.append("另见：" + "；".join(f"{s.doc_name} {s.item_label} {answer_marker(s.marker or 0)}" for s in see_also))
+    return Answer(question=question, answer="\n".join(line for line in lines if line), citations=[c],
+                  see_also=see_also, retrieved=retrieved, lead=lead)
 
 
 def dedupe(hits: list[SearchHit]) -> list[SearchHit]:

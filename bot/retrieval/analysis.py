@@ -16,6 +16,7 @@ from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
 from ingest.text.script import quote_pattern, search_form
 from ingest.text.thesaurus import expand
+from ingest.text.wordlists import load
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
@@ -75,6 +76,13 @@ def parse_item_ref(q: str) -> ItemRef | None:
     return None
 
 
+def strip_frames(text: str) -> str:
+    """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …)."""
+    for frame in sorted(load("question_frames"), key=len, reverse=True):
+        text = text.replace(frame, " ")
+    return text
+
+
 def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | None = None) -> QueryAnalysis:
     metas = tuple(metas)
     q = search_form(question)
@@ -83,7 +91,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
     stripped = question.strip()
     phrases = [search_form(p) for p in _QUOTED.findall(question)]
     phrase_only = bool(phrases) and len(search_form(re.sub(_QUOTED, "", stripped))) <= 2
-    content = strip_document_names(question, metas)
+    content = strip_frames(strip_document_names(question, metas))
     intent = classify(question, named_documents=count_mentions(q, metas) if len(ordered) >= 2 else len(ordered))
     analysis = QueryAnalysis(
         text=q,
@@ -92,7 +100,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
         item=None if "locate" in intent.asks else parse_item_ref(q),
         phrases=phrases,
         phrase_only=phrase_only,
-        compare="compare" in intent.asks,
+        compare=intent.answer_type == "compare",
         content=content,
         intent=intent,
         expansions=expand(content),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.models import DocMeta
@@ -117,6 +117,7 @@ class DocumentCatalog:
     """The active documents, in index order; immutable (a reload builds a new one)."""
 
     metas: tuple[DocMeta, ...] = ()
+    numbering: dict[str, str | None] = field(default_factory=dict)  # doc id → primary numbering level
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.metas)
@@ -130,6 +131,10 @@ class DocumentCatalog:
 
     def get(self, doc_id: str) -> DocMeta | None:
         return next((m for m in self.metas if m.doc_id == doc_id), None)
+
+    def primary_style(self, doc_id: str) -> str | None:
+        """The level a bare number counts in this document (第15条 → arabic in 天津实施意见)."""
+        return self.numbering.get(doc_id)
 
     def display_name(self, doc_id: str) -> str:
         meta = self.get(doc_id)

@@ -94,7 +94,9 @@ class HybridRetriever:
             docs &= {m.doc_id for m in metas if m.level in filters.levels}
         if analysis.doc_scores and not filters.doc_ids:
             best = max(analysis.doc_scores.values())
-            named = {d for d, s in analysis.doc_scores.items() if s >= best * DOC_FILTER_RATIO}
+            # A comparison keeps every document it names, however weakly (广东 beside 天津质量强市纲要).
+            floor = 0.0 if analysis.compare else best * DOC_FILTER_RATIO
+            named = {d for d, s in analysis.doc_scores.items() if s >= floor}
             if named & docs:
                 docs &= named
         return docs

@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.lexical import BM25Index
+from bot.retrieval.lookup import primary_style
 from ingest.models import Clause
 from ingest.text.script import match_form
 from ingest.text.segment import add_terms, corpus_terms, domain_terms
@@ -47,11 +48,13 @@ class IndexSnapshot:
         departments = sorted({d for c in parts for d in c.departments})
         add_terms([*domain_terms(), *corpus_terms(c.text for c in parts), *departments])
         doc_codes = {d: i for i, d in enumerate(dict.fromkeys(c.doc_id for c in parts))}
+        grouped_items = [c for c in parts if c.part == 1 and c.kind in ("item", "section")]
         return cls(
             parts=parts,
             versions=versions,
             clauses={cid: merge_parts(ps) for cid, ps in grouped.items()},
-            catalog=DocumentCatalog(tuple(metas[d] for d in doc_codes)),
+            catalog=DocumentCatalog(tuple(metas[d] for d in doc_codes), {
+                d: primary_style([c for c in grouped_items if c.doc_id == d]) for d in doc_codes}),
             departments=departments,
             part_index={(c.clause_id, c.part): i for i, c in enumerate(parts)},
             match_texts=[match_form(c.text) for c in parts],
