@@ -76,8 +76,13 @@ def parse_item_ref(q: str) -> ItemRef | None:
     return None
 
 
+_DOC_REFERENCE = re.compile(r"(?:那|这|该|此)(?:份|个|部)[^\s,，?？。]{0,8}?(?:文件|政策|意见|纲要|方案|措施|办法|通知|条例|规定)")
+
+
 def strip_frames(text: str) -> str:
-    """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …)."""
+    """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …) and
+    without references to a document (那份实施意见, 这个文件): what is left is what it asks about."""
+    text = _DOC_REFERENCE.sub(" ", text)
     for frame in sorted(load("question_frames"), key=len, reverse=True):
         text = text.replace(frame, " ")
     return text

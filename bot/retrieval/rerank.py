@@ -83,7 +83,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
         rows.append([
             h.score / best_fused,
             1.0 if rank == 0 else 0.0,
-            h.dense - best_dense if h.dense else -0.1,
+            (h.dense - best_dense) * 20.0 if h.dense else -2.0,  # cosine gaps are small: scaled to the others
             h.lexical / best_lex,
             overlap(grams, c.search_text),
             overlap(grams, " ".join(c.heading_path)),
