@@ -11,13 +11,15 @@ from collections.abc import Iterator
 
 from bot.answer import llm
 from bot.answer.citations import build_sources_block, validate_citations
+from bot.answer.comparison import order_named
 from bot.answer.contract import REFUSAL
 from bot.answer.extractive import dedupe, extractive_answer
-from bot.answer.prompting import build_answer_messages
+from bot.answer.prompting import build_answer_messages, guidance
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog
 from bot.settings import Settings
+from ingest.models import Clause
 from ingest.text.script import is_traditional, to_simplified, to_traditional
 
 log = logging.getLogger(__name__)
@@ -43,16 +45,37 @@ def localize(answer: Answer) -> Answer:
     return answer
 
 
+def context_clauses(question: str, result: SearchResult, catalog: DocumentCatalog) -> list[Clause]:
+    """The clauses the model sees, grouped per document in the order the question names them.
+
+    A comparison includes the best clause of every named document even when it ranked low, so the
+    model can say what each document says (or that it says nothing).
+    """
+    hits = dedupe(result.hits)
+    chosen = hits[:CONTEXT_CLAUSES]
+    if result.analysis.compare:
+        for d in result.analysis.doc_ids:
+            if not any(h.clause.doc_id == d for h in chosen):
+                chosen += [h for h in hits if h.clause.doc_id == d][:1]
+    order = order_named(question, result.analysis.doc_ids, catalog)
+    rank = {d: i for i, d in enumerate(order)}
+    grouped = sorted(enumerate(chosen), key=lambda ih: (rank.get(ih[1].clause.doc_id, len(rank)), ih[0]))
+    return [h.clause for _, h in grouped]
+
+
 def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
                       settings: Settings) -> Iterator[Answer]:
     """Stream the LLM's answer, then validate its markers; fall back to extractive on any failure."""
     fallback = extractive_answer(question, result, catalog)
-    clauses = [h.clause for h in dedupe(result.hits)[:CONTEXT_CLAUSES]]
+    clauses = context_clauses(question, result, catalog)
     if not clauses:
         yield fallback
         return
     block, given = build_sources_block(clauses, settings.llm_context_tokens)
-    messages = build_answer_messages(question, block)
+    named = order_named(question, result.analysis.doc_ids, catalog)
+    intent = result.analysis.intent
+    guide = guidance(intent.answer_type if intent else "general", [catalog.display_name(d) for d in named])
+    messages = build_answer_messages(question, block, guide)
     text = ""
     try:
         for delta in llm.stream(messages, settings):

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 
 from bot.retrieval.analysis import ItemRef
-from bot.retrieval.catalog import DocumentCatalog
+from bot.retrieval.catalog import DocumentCatalog, document_nouns
 from bot.retrieval.lookup import Outline
 from ingest.models import human_item_label
 from ingest.text.script import search_form
 
 _UNIT = re.compile(r"(条|项|点|款|部分|章|节)")
 _DOC_YEAR = re.compile(r"(?<![到至截止])((?:19|20)\d{2})\s*年?\s*(?:的|那份|版|出台的|印发的|发布的)?\s*[^\s,，。？?]{0,8}?"
-                       r"(意见|纲要|方案|措施|办法|通知|条例|规定|文件|政策)")
+                       f"({document_nouns()})")
 OUTLINE_LINES = 40
 
 

@@ -12,7 +12,7 @@ import re
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
 from bot.retrieval.quantities import QUANTITY_PATTERNS, states_quantity
-from ingest.models import Clause, human_item_label
+from ingest.models import Clause
 from ingest.text.ladder import to_chinese_numeral
 from ingest.text.segment import overlap
 

@@ -34,14 +34,37 @@ def _defang(text: str) -> str:
     return _DELIMITER_RE.sub(lambda m: "«" if m.group(0) == "<<<" else "»", text)
 
 
-def build_answer_messages(question: str, sources_block: str) -> list[BaseMessage]:
+# What the model is told to lead with, per answer type (bot.retrieval.intent).
+ANSWER_GUIDANCE: dict[str, str] = {
+    "responsible": "问题问的是负责部门：先写出负责（牵头）的部门。",
+    "quantity": "问题问的是数量、目标或期限：先写出资料中的具体数字（含单位和期限）。",
+    "yesno": "问题是“有没有 / 能不能”：先回答“有”或“没有”，再说明具体措施。",
+    "list": "问题要求列举：逐项列出资料中的内容。",
+    "compare": "问题要比较多份文件：按文件分段作答，每份文件一段；资料中没有涉及的文件要明确说明“未涉及”。",
+    "procedure": "问题问的是办理方式或流程：按资料说明做法。",
+    "locate": "问题问的是条款位置：先写出文件名称和条款编号。",
+    "metadata": "问题问的是文件本身的信息（文号、日期、发布机关）：直接给出这些信息。",
+    "lookup": "问题指定了条款编号：概述该条款的内容。",
+}
+
+
+def guidance(answer_type: str, documents: list[str]) -> str:
+    """The answer type and the documents named (in the question's order), for the model."""
+    lines = [ANSWER_GUIDANCE.get(answer_type, "")]
+    if documents:
+        lines.append("问题涉及的文件（按提问顺序）：" + "、".join(f"《{d}》" for d in documents) + "。")
+    return "\n".join(line for line in lines if line)
+
+
+def build_answer_messages(question: str, sources_block: str, guide: str = "") -> list[BaseMessage]:
     """System prompt first, then one user message carrying the sources and the question as data.
 
     Keeping the rules in the system message and all untrusted text (retrieved clauses, the user's
     question) inside delimited sections of the user message is our main prompt-injection defence;
     the system prompt tells the model to treat those sections as data only.
     """
-    user = load_prompt("answer_user").format(sources=_defang(sources_block), question=_defang(question.strip()))
+    user = load_prompt("answer_user").format(sources=_defang(sources_block), question=_defang(question.strip()),
+                                             guidance=guide)
     return [SystemMessage(content=load_prompt("answer_system")), HumanMessage(content=user)]
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.retrieval.catalog import count_mentions, find_documents, strip_document_names
+from bot.retrieval.catalog import count_mentions, document_nouns, find_documents, strip_document_names
 from bot.retrieval.intent import QuestionIntent, classify, cue_sections
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
@@ -76,7 +76,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
     return None
 
 
-_DOC_REFERENCE = re.compile(r"(?:那|这|该|此)(?:份|个|部)[^\s,，?？。]{0,8}?(?:文件|政策|意见|纲要|方案|措施|办法|通知|条例|规定)")
+_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)[^\s,，?？。]{{0,8}}?(?:{document_nouns()})")
 
 
 def strip_frames(text: str) -> str:

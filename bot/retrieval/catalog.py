@@ -20,6 +20,11 @@ from ingest.text.wordlists import load
 _NATIONAL = "全国"
 
 
+def document_nouns() -> str:
+    """``意见|纲要|…|文件|政策``: the words a question uses for "a document" (regex alternation)."""
+    return "|".join([*load("doc_types"), "文件", "政策"])
+
+
 def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
     """Strings that, found in a question, point at this document, with their strength (cached:
     computed once per document version, not per query)."""
@@ -87,20 +92,29 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
 
 
 def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
-    """How many separate document names the question (search form) contains.
+    """How many different documents (or groups of documents) the question (search form) names.
 
-    "天津" names two Tianjin documents but is one mention; "广东和天津质量强市纲要" is two.  A name
-    inside a longer matched name (天津 in 天津质量强市纲要) does not count on its own.
+    "天津" names two Tianjin documents but is one mention; "广东和天津质量强市纲要" is two; a second
+    mention of the same document ("天津质量强市纲要…天津质量奖") is not another one.  A name inside a
+    longer matched name does not count on its own, nor does a level (市级), which names no document.
     """
+    owners: dict[str, set[str]] = {}
+    for m in metas:
+        for key, weight in doc_mention_keys(m).items():
+            if key and weight >= 2.0:
+                owners.setdefault(key, set()).add(m.doc_id)
     spans: list[tuple[int, int]] = []
-    for key in sorted({k for m in metas for k in doc_mention_keys(m) if k}, key=len, reverse=True):
+    groups: list[set[str]] = []
+    for key in sorted(owners, key=len, reverse=True):
         start = q.find(key)
         while start >= 0:
             end = start + len(key)
             if not any(s <= start and end <= e for s, e in spans):
                 spans.append((start, end))
+                if not any(owners[key] & g for g in groups):
+                    groups.append(set(owners[key]))
             start = q.find(key, end)
-    return len(spans)
+    return len(groups)
 
 
 def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") -> str:
