@@ -79,6 +79,8 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-group { margin: 0.8em 0 0.4em; font-weight: 700; }
 .pb-group.pb-level-2 { margin-left: 1em; font-weight: 600; }
 .pb-refused { border-left: 4px solid #f79009; padding-left: 0.6em; }
+.pb-block { border-left: 3px solid var(--color-accent-soft); padding-left: 0.6em; margin: 0.3em 0; }
+details.pb-see-also > summary { cursor: pointer; color: var(--body-text-color-subdued); }
 .pb-flash { outline: 3px solid var(--color-accent); }
 """
 

@@ -15,10 +15,11 @@ SEE_ALSO = 3  # clauses offered as "possibly related" when an answer is refused
 _MARKER = re.compile(r"(（(?:[^（）\n]|（[^（）\n]*）){1,80}）\s*)?\[(\d+)\]")
 
 
-def render_answer_text(answer: Answer, link: bool = True) -> str:
-    """Answer text for the chatbot: escaped; ``[n]`` and the human citation before it link to ``#cite-n``."""
-    raw = answer.answer or ""
-    markers = {c.marker for c in answer.citations if c.marker is not None}
+def render_answer_text(answer: Answer, link: bool = True, raw: str | None = None) -> str:
+    """Answer text (or one line of it) for the chatbot: escaped; ``[n]`` and the human citation before
+    it link to ``#cite-n``."""
+    raw = answer.answer or "" if raw is None else raw
+    markers = {c.marker for c in [*answer.citations, *answer.see_also] if c.marker is not None}
     spans: list[tuple[int, int, int]] = []  # start, end, marker
     if link:
         for m in _MARKER.finditer(raw):
@@ -50,7 +51,7 @@ def render_chat_message(answer: Answer, link: bool = True) -> str:
         parts.append(f"> 提示：{md_text(notice)}\n\n")
     if answer.refused and answer.done and answer.mode != "input-error":
         parts.append("**未找到直接依据**\n\n")
-    parts.append(render_answer_text(answer, link=link and answer.done))
+    parts.append(render_body(answer, link=link and answer.done))
     if answer.refused and answer.done and answer.retrieved:
         see = []
         for n, c in enumerate(answer.retrieved[:SEE_ALSO], start=1):
@@ -60,6 +61,33 @@ def render_chat_message(answer: Answer, link: bool = True) -> str:
     if not answer.done:
         parts.append(" …")
     return "".join(parts)
+
+
+SEE_ALSO_PREFIX = "另见："
+
+
+def render_body(answer: Answer, link: bool = True) -> str:
+    """The answer with its structure shown: the lead line first and bold, one paragraph per document
+    block (【文件】…) of a comparison, and the 另见 runners-up collapsed."""
+    if not answer.done or answer.mode == "llm":
+        return render_answer_text(answer, link=link)
+    out = []
+    for line in (answer.answer or "").split("\n"):
+        html = render_answer_text(answer, link=link, raw=line)
+        if line.startswith(SEE_ALSO_PREFIX):
+            out.append(f'<details class="pb-see-also"><summary>另见（{len(answer.see_also)} 条相近条款）</summary>'
+                       f"{render_answer_text(answer, link=link, raw=line[len(SEE_ALSO_PREFIX):])}</details>")
+        elif answer.lead and line == answer.lead:
+            out.append(f"**{html}**")
+        elif answer.lead and answer.lead.endswith("。") and line.startswith(answer.lead) and len(answer.lead) <= 4:
+            out.append(f"**{md_text(answer.lead)}**{render_answer_text(answer, link=link, raw=line[len(answer.lead):])}")
+        elif line.startswith("【") and "】" in line:
+            name, rest = line[1:].split("】", 1)
+            out.append(f'<div class="pb-block"><strong>{md_text(name)}</strong>：'
+                       f"{render_answer_text(answer, link=link, raw=rest)}</div>")
+        else:
+            out.append(html)
+    return "\n\n".join(out)
 
 
 def notice_text(answer: Answer) -> str:
@@ -95,7 +123,10 @@ def render_sources(answer: Answer | None) -> str:
     if answer.citations:
         entries = "".join(source_entry(c, c.marker or n, open_=False)
                           for n, c in enumerate(answer.citations, start=1))
-        return f'<div class="pb-sources"><h3>回答依据（{len(answer.citations)} 条）</h3>{entries}</div>'
+        also = "".join(source_entry(c, c.marker or n, highlights=[])
+                       for n, c in enumerate(answer.see_also, start=len(answer.citations) + 1))
+        also = f'<h3>另见 · 相近条款（{len(answer.see_also)} 条）</h3>{also}' if also else ""
+        return f'<div class="pb-sources"><h3>回答依据（{len(answer.citations)} 条）</h3>{entries}{also}</div>'
     if answer.refused and answer.retrieved:
         entries = "".join(source_entry(c, n, highlights=[]) for n, c in enumerate(answer.retrieved[:SEE_ALSO], 1))
         return (f'<div class="pb-sources pb-refused"><h3>未找到直接依据 · 可能相关的条款（仅供参考）</h3>'
