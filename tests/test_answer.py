@@ -153,3 +153,17 @@ def test_follow_up_with_a_new_number_keeps_the_document(bot):
     assert a.citations[0].item == "二（九）16"
     a = bot.answer("广东那份文件第八条", history)
     assert a.citations[0].item == "八、"
+
+
+def test_llm_comparison_context_is_grouped_per_named_document_with_the_answer_type(llm_bot, fake_llm):
+    fake_llm.script(reply("瓯海：重点服务5家企业争创政府质量奖[S1]。广东：优化政府质量奖评审制度[S2]。"))
+    final = llm_bot.answer("瓯海方案和广东文件在质量奖方面分别怎么说？")
+    user = fake_llm.chat_requests[-1].messages[1]["content"]
+    assert "问题涉及的文件（按提问顺序）：《瓯海千百行动方案》、《广东走出去措施》" in user
+    assert "按文件分段作答" in user  # the answer type, stated
+    sources = [line for line in user.splitlines() if line.startswith("[S")]
+    docs = ["瓯海" if "瓯海" in s else "广东" if "走出去" in s else "other" for s in sources]
+    first_other = docs.index("other") if "other" in docs else len(docs)
+    assert docs[:first_other] == sorted(docs[:first_other], key=["瓯海", "广东"].index)  # grouped, in the order asked
+    assert {"瓯海", "广东"} <= set(docs)
+    assert final.mode == "llm" and {c.doc_id.split("-")[0] for c in final.citations} <= {"wenzhou", "guangdong"}

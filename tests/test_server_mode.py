@@ -57,7 +57,7 @@ def test_second_instance_shares_the_index(server, server_bot, tmp_path):
     doc.write_text(SMALL, encoding="utf-8")
     again = server_bot.library.ingest([server_bot.settings.corpus_dir], progress=False)
     assert {r.status for r in again.results} == {"unchanged"} and again.embedded == 0
-    report = other.ingest([doc], progress=False)
+    report = other.library.ingest([doc], progress=False)
     assert report.results[0].status == "added"
     assert server_bot.retriever.refresh_if_changed(max_age=0.0)  # sees the other instance's ingest
     assert any(h.doc_id == "shiliban" for h in server_bot.search("计量托管服务平台", 3))
