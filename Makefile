@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PYTHON ?= python3
 EVAL_DATA := $(CURDIR)/.policybot-data/eval
 
-.PHONY: run test test-fast install bench clean
+.PHONY: run test test-fast lint install bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ install: $(VENV)/.installed
 run: install
 	$(PY) app.py
 
-test: install
+# Layer contracts, style and types: the checks that keep one rule in one place.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+test: install lint
 	bash scripts/install-browser.sh
 	$(PY) -m pytest -q
 	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot ingest --quiet
@@ -30,6 +36,7 @@ test-fast: install
 bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/latency.py
+	$(PY) bench/answer.py
 
 clean:
 	rm -rf $(VENV) .policybot-data test-output

@@ -19,8 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.service import PolicyBot  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.service import PolicyBot
+from bot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 

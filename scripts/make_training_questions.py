@@ -18,16 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import SHIPPED_CORPUS_DIR  # noqa: E402
-from ingest.catalog import load_catalog  # noqa: E402
-from ingest.documents import doc_id_for, parse_document  # noqa: E402
-from ingest.models import Clause, DocMeta  # noqa: E402
-from ingest.text.script import to_simplified, to_traditional  # noqa: E402
-from ingest.text.segment import tokenize  # noqa: E402
-from ingest.text.thesaurus import colloquial  # noqa: E402
+from bot.settings import SHIPPED_CORPUS_DIR
+from ingest.catalog import load_catalog
+from ingest.documents import doc_id_for, parse_document
+from ingest.models import Clause, DocMeta
+from ingest.text.script import to_simplified, to_traditional
+from ingest.text.segment import tokenize
+from ingest.text.thesaurus import colloquial
 
 SEED = 20261202
-_LABEL = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*")
+_LABEL = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]"
+                    r"|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*")
 _LEAD_VERBS = ("进一步", "大力", "持续", "全面", "深入", "积极", "加快", "加强", "推进", "提升", "强化", "优化", "支持", "推动",
                "完善", "建立", "健全", "深化", "促进", "开展", "实施", "打造", "发挥", "增强", "激发", "弘扬", "引导", "鼓励",
                "提高", "做好", "落实", "构建", "培育", "建设")

@@ -24,10 +24,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.retrieval.rerank import FEATURES, POOL, RerankWeights, features  # noqa: E402
-from bot.service import PolicyBot  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from ingest.text.script import match_form  # noqa: E402
+from bot.retrieval.rerank import FEATURES, POOL, RerankWeights, features
+from bot.service import PolicyBot
+from bot.settings import Settings
+from ingest.text.script import match_form
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "retrieval" / "rerank_weights.json"
 L2 = 0.05

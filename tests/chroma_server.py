@@ -22,7 +22,7 @@ class ChromaServer:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> "ChromaServer":
+    def start(self, timeout: float = 60.0) -> ChromaServer:
         exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
         self.proc = subprocess.Popen([exe, "run", "--path", str(self.path), "--host", "127.0.0.1",
                                       "--port", str(self.port)],
@@ -34,7 +34,7 @@ class ChromaServer:
                 return self
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("chroma run exited during start-up")
+                    raise RuntimeError("chroma run exited during start-up") from None
                 time.sleep(0.3)
         raise RuntimeError("chroma run did not answer its heartbeat")
 

@@ -44,7 +44,7 @@ class Behaviour:
     body: str | None = None
     retry_after: float | None = None
     seconds: float = 0.0
-    then: "Behaviour | None" = None
+    then: Behaviour | None = None
     chunk_chars: int = 4
     mode: Literal["abort", "eof"] = "abort"
     keep: int | None = None
@@ -116,7 +116,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
-    owner: "FakeOpenAIServer"
+    owner: FakeOpenAIServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that time out close their socket while a handler still sleeps or writes; that is
@@ -128,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     # -- routes ---------------------------------------------------------------------------------
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._record(b"")
         if self.path.rstrip("/").endswith("/models"):
             self._send_json(200, {"object": "list",
@@ -190,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         raw = self._read_body()
         rec = self._record(raw)
         if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -322,7 +322,7 @@ class FakeOpenAIServer:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> "FakeOpenAIServer":
+    def start(self) -> FakeOpenAIServer:
         httpd = _Server(("127.0.0.1", 0), _Handler)
         httpd.owner = self
         self._httpd = httpd
@@ -339,7 +339,7 @@ class FakeOpenAIServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeOpenAIServer":
+    def __enter__(self) -> FakeOpenAIServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -357,7 +357,7 @@ class FakeOpenAIServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     # -- scripting ------------------------------------------------------------------------------
-    def script(self, *behaviours: Behaviour) -> "FakeOpenAIServer":
+    def script(self, *behaviours: Behaviour) -> FakeOpenAIServer:
         """Append behaviours; each chat-completions request consumes one, in order."""
         with self._lock:
             self._queue.extend(behaviours)

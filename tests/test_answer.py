@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.service import PolicyBot
 from bot.evaluation import evaluate_answers, load_questions
+from bot.service import PolicyBot
 from tests.conftest import REPO, make_settings
 from tests.fake_openai_server import malformed_json, reply, sleep, status, truncated_stream
 from tests.llm_fixtures import TEST_API_KEY

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import PolicyBot, QuestionError
-from bot.retrieval import SearchFilters
 from bot.answer.schemas import Answer
+from bot.retrieval import SearchFilters
+from bot.service import PolicyBot, QuestionError
 from bot.ui import COPY_ONCLICK, render_chat, render_results, render_sources
 from tests.conftest import REPO, make_settings
 from tests.fake_openai_server import FakeOpenAIServer, reply, sleep, truncated_stream

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from ingest.clauses import build_clauses
-from ingest.departments import extract_departments
-from ingest.headings import match_heading
-from ingest.clean import clean_lines
-from ingest.text.script import search_form
-from ingest.documents import parse_document
 from ingest.catalog import load_catalog
+from ingest.clauses import build_clauses
+from ingest.clean import clean_lines
+from ingest.departments import extract_departments
+from ingest.documents import parse_document
+from ingest.headings import match_heading
 from ingest.metadata import extract_meta, find_title
 from ingest.models import DocMeta
+from ingest.text.script import search_form
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.unit

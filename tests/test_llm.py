@@ -13,16 +13,16 @@ import traceback
 import pytest
 from langchain_core.messages import BaseMessage
 
-from bot.answer.contract import REFUSAL_PREFIX
 from bot.answer.citations import (
     build_sources_block,
     format_source,
     validate_citations,
 )
+from bot.answer.contract import REFUSAL_PREFIX
 from bot.answer.llm import LLMUnavailable, build_chat_model, complete, stream
 from bot.answer.prompting import build_answer_messages, condense_question
-from bot.settings import Settings
 from bot.answer.tokens import ENCODING_NAME, count_tokens, get_encoder, pack_by_budget
+from bot.settings import Settings
 from ingest.models import Clause, DocMeta
 from prompts import load_prompt
 from tests.fake_openai_server import (

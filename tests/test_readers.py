@@ -147,7 +147,7 @@ def test_zero_byte_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"  \r\n\t\n   ", "  \n".encode("utf-16"), "\u3000\u3000\n".encode("utf-8")],
+    [b"  \r\n\t\n   ", "  \n".encode("utf-16"), "\u3000\u3000\n".encode()],
     ids=["ascii-spaces", "utf16-spaces", "ideographic-spaces"],
 )
 def test_whitespace_only_txt(tmp_path: Path, data: bytes) -> None:

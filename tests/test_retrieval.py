@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from bot.evaluation import evaluate_retrieval, load_questions
-from ingest.text.segment import tokenize
-from bot.retrieval.analysis import analyze, parse_item_ref
 from bot.retrieval import SearchFilters
+from bot.retrieval.analysis import analyze, parse_item_ref
 from bot.retrieval.fusion import diversify
 from ingest.text.script import match_form
+from ingest.text.segment import tokenize
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.service import PolicyBot
 from bot.evaluation import evaluate_retrieval, load_questions
 from bot.retrieval import SearchFilters
+from bot.service import PolicyBot
 from tests.chroma_server import ChromaServer
 from tests.conftest import REPO, make_settings
 

@@ -12,9 +12,9 @@ Stale versions are swept afterwards (and at the start of the next ingest).
 from __future__ import annotations
 
 import json
-from typing import cast
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import chromadb
 from chromadb.api import ClientAPI
