@@ -33,6 +33,7 @@ OUT = Path(__file__).resolve().parent.parent / "bot" / "retrieval" / "rerank_wei
 L2 = 0.05
 STEPS = 3000
 RATE = 0.5
+FLOOR_PERCENTILE = 2
 
 
 def gold_index(hits: list, gold: list[dict]) -> int | None:
@@ -103,10 +104,16 @@ def main() -> None:
         dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
         dev_data = collect(bot, [q for q in dev if q.get("gold")])
         report["dev_top1_reported_only"] = [round(top1(dev_data, base), 3), round(top1(dev_data, w), 3)]
+    # How low the best candidate of an answerable question scores: the 2nd percentile over every generated
+    # question (all answerable by construction) is the floor below which the evidence counts as weak.
+    tops = [float(np.max(x @ w)) for x, _ in train + test]
+    floor = round(float(np.percentile(tops, FLOOR_PERCENTILE)), 3)
+    report["answerable_floor"] = floor
     print(json.dumps(report, ensure_ascii=False))
     weights = {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True)}
     RerankWeights.from_dict(weights)  # round-trip check
-    OUT.write_text(json.dumps({"weights": weights, "fitted_on": args.questions.name, "report": report},
+    OUT.write_text(json.dumps({"weights": weights, "answerable_floor": floor, "fitted_on": args.questions.name,
+                               "report": report},
                               ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
 

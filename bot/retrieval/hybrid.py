@@ -138,7 +138,7 @@ class HybridRetriever:
         # 2. lexical + dense, fused
         lex = snap.bm25.scores(analysis.text)
         n_dense = DENSE_CANDIDATES * (1 if len(scope) >= len(snap.catalog) else 3)
-        dense = self.dense.run(analysis.text, n_dense, snap) if in_scope.any() else {}
+        dense = self.dense.run(analysis.content.strip() or analysis.text, n_dense, snap) if in_scope.any() else {}
         lex = np.where(in_scope, lex, -1.0)
         fused = rrf(lex, dense, in_scope)
         boost_phrases(fused, analysis.phrases, lex, snap.match_texts)

@@ -50,10 +50,11 @@ FEATURES: tuple[str, ...] = (
 @dataclass(frozen=True)
 class RerankWeights:
     values: np.ndarray
+    answerable_floor: float | None = None  # top scores of answerable questions lie above this (2nd percentile)
 
     @classmethod
-    def from_dict(cls, data: dict[str, float]) -> RerankWeights:
-        return cls(np.array([float(data.get(name, 0.0)) for name in FEATURES]))
+    def from_dict(cls, data: dict[str, float], answerable_floor: float | None = None) -> RerankWeights:
+        return cls(np.array([float(data.get(name, 0.0)) for name in FEATURES]), answerable_floor)
 
 
 @cache
@@ -62,7 +63,8 @@ def shipped_weights() -> RerankWeights | None:
     resource = resources.files(__package__).joinpath("rerank_weights.json")
     if not resource.is_file():
         return None
-    return RerankWeights.from_dict(json.loads(resource.read_text(encoding="utf-8"))["weights"])
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    return RerankWeights.from_dict(data["weights"], data.get("answerable_floor"))
 
 
 def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
