@@ -1,18 +1,26 @@
-"""The ``policybot`` commands: each parses nothing, calls the service and prints what comes back."""
+"""The ``policybot`` commands: each parses nothing, calls the service and prints what comes back.
+
+The service (and with it the embedding model, Chroma and jieba) is imported inside the commands, so
+a usage error is reported without loading any of them.
+"""
 from __future__ import annotations
 
 import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.retrieval import SearchFilters
-from bot.service import PolicyBot, QuestionError
+if TYPE_CHECKING:
+    from bot.retrieval import SearchFilters
+    from bot.service import PolicyBot
 
 
 def _bot(build: bool = False) -> PolicyBot:
     """The service; with ``build``, an empty index is first built from the shipped corpus (a fresh
     install answers ``policybot ask`` at once, as the app does on its first start)."""
+    from bot.service import PolicyBot
+
     bot = PolicyBot()
     if build and not bot.retriever.parts:
         print("首次使用：正在为已收录的政策文件建立索引…", file=sys.stderr, flush=True)
@@ -25,6 +33,8 @@ def _print_json(obj) -> None:
 
 
 def _filters(args) -> SearchFilters:
+    from bot.retrieval import SearchFilters
+
     return SearchFilters(doc_ids=args.doc or [], regions=args.region or [], levels=args.level or [],
                          department=args.department, phrase=args.phrase)
 
@@ -78,6 +88,8 @@ def cmd_clauses(args) -> int:
 
 
 def cmd_show(args) -> int:
+    from bot.retrieval import SearchFilters
+
     bot = _bot(build=True)
     doc = bot.library.resolve(args.doc)
     if not doc:
@@ -124,6 +136,11 @@ def _result_rows(cites) -> list[dict]:
 
 
 def cmd_search(args) -> int:
+    from bot.service import QuestionError
+
+    if not (args.query or args.questions):  # before any model or index is loaded
+        print("请提供查询，或用 --questions FILE.jsonl", file=sys.stderr)
+        return 2
     bot = _bot(build=True)
     filters = _filters(args)
     if args.questions:
@@ -135,9 +152,6 @@ def cmd_search(args) -> int:
                 print(f"{q.get('id')}: {exc}", file=sys.stderr)
             _print_json({"id": q.get("id"), "results": rows})
         return 0
-    if not args.query:
-        print("请提供查询，或用 --questions FILE.jsonl", file=sys.stderr)
-        return 2
     try:
         cites = bot.search(args.query, args.k, filters)
     except QuestionError as exc:
@@ -161,15 +175,15 @@ def _answer_row(qid, a) -> dict:
 
 
 def cmd_ask(args) -> int:
+    if not (args.question or args.questions):  # before any model or index is loaded
+        print("请提供问题，或用 --questions FILE.jsonl", file=sys.stderr)
+        return 2
     bot = _bot(build=True)
     filters = _filters(args)
     if args.questions:
         for q in _read_questions(args.questions):
             _print_json(_answer_row(q.get("id"), bot.answer(q["question"], None, filters)))
         return 0
-    if not args.question:
-        print("请提供问题，或用 --questions FILE.jsonl", file=sys.stderr)
-        return 2
     if args.json:
         _print_json(_answer_row(None, bot.answer(args.question, None, filters)))
         return 0
