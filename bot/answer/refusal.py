@@ -48,10 +48,12 @@ def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog
     if result.analysis.phrase_only or result.analysis.departments:
         return None
     weights = shipped_weights()
-    if hits[0].rerank is not None and weights is not None and weights.answerable_floor is not None:
+    scores = [h.rerank for h in hits if h.rerank is not None]
+    if scores and weights is not None and weights.answerable_floor is not None:
         # The second stage scores content match, type fit and similarity together; below the floor
-        # fitted on answerable (corpus-generated) questions the evidence is weak.
-        return "weak_evidence" if hits[0].rerank < weights.answerable_floor else None
+        # fitted on answerable (corpus-generated) questions the evidence is weak.  The best score
+        # counts: a comparison lists each document's best clause first, not the overall best.
+        return "weak_evidence" if max(scores) < weights.answerable_floor else None
     ev = evidence_score(strip_document_names(question, catalog), hits)
     if ev < EVIDENCE_FLOOR and hits[0].dense < DENSE_FLOOR:
         return "weak_evidence"
