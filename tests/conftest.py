@@ -14,8 +14,9 @@ SQLite file (rollback journal, not WAL) plus HNSW segment files, all on disk onc
 so copying it while no process writes is safe.
 
 Tests that ingest the shipped corpus into a store of their own (the Chroma-server tests) still run
-the whole ingest path; only the model's forward pass for a passage this process has already
-embedded is reused (``_memoised_passage_embeddings``; ``POLICYBOT_TEST_EMBED_MEMO=0`` turns it off).
+the whole ingest path; only the model's forward pass for a passage already embedded is reused — in
+this session, or in an earlier one through pytest's cache (``_memoised_passage_embeddings``; a cold
+run: ``--cache-clear``; no memo at all: ``POLICYBOT_TEST_EMBED_MEMO=0``).
 """
 from __future__ import annotations
 

