@@ -112,7 +112,7 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
     c = _citation(main, 1, sents)
     body = f"{''.join(sents)}{_cite(c)} {answer_marker(1)}"
     see_also = _see_also(main, pool, grams, 2)
-    lines = [notice, lead + body if lead == "有。" else lead, "" if lead == "有。" else body]
+    lines = [notice, lead + body] if lead == leads.YES else [notice, lead, body]
     if see_also:
         lines.append("另见：" + "；".join(f"{s.doc_name} {s.item_label} {answer_marker(s.marker or 0)}" for s in see_also))
     return Answer(question=question, answer="\n".join(line for line in lines if line), citations=[c],

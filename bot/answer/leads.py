@@ -16,6 +16,7 @@ from ingest.models import Clause
 from ingest.text.ladder import to_chinese_numeral
 from ingest.text.segment import overlap
 
+YES = "有。"  # the lead of a yes-no question the sources answer; it runs on into the quoted measure
 _PIECES = re.compile(r"[^，,；;。！？\n]+")
 _ORDINAL_UNITS = ("条", "项", "款", "点", "部分", "章", "节")
 _SPOKEN_UNIT = {"chapter": "章", "section": "节", "article": "条", "cn": "条", "paren_cn": "项", "arabic": "项",
@@ -82,7 +83,7 @@ def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams
     elif kind == "metadata" and clause.kind == "docinfo":
         line = metadata(clause)
     elif kind == "yesno":
-        line = "有。"
+        line = YES
     if kind != "responsible" and "responsible" in intent.secondary and clause.departments:
         line = f"{line}{responsible(clause)}" if line else responsible(clause)
     return line

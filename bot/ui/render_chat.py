@@ -79,8 +79,9 @@ def render_body(answer: Answer, link: bool = True) -> str:
                        f"{render_answer_text(answer, link=link, raw=line[len(SEE_ALSO_PREFIX):])}</details>")
         elif answer.lead and line == answer.lead:
             out.append(f"**{html}**")
-        elif answer.lead and answer.lead.endswith("。") and line.startswith(answer.lead) and len(answer.lead) <= 4:
-            out.append(f"**{md_text(answer.lead)}**{render_answer_text(answer, link=link, raw=line[len(answer.lead):])}")
+        elif answer.lead and line.startswith(answer.lead):  # a short lead ("有。") runs on into the quote
+            head = render_answer_text(answer, link=link, raw=answer.lead)
+            out.append(f"**{head}**{render_answer_text(answer, link=link, raw=line[len(answer.lead):])}")
         elif line.startswith("【") and "】" in line:
             name, rest = line[1:].split("】", 1)
             out.append(f'<div class="pb-block"><strong>{md_text(name)}</strong>：'
