@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,28 +131,44 @@ def _read_questions(path: str) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _batch(path: str, row: Callable[[dict], dict]) -> int:
+    """``--questions FILE.jsonl``: one JSON line out per question in."""
+    for q in _read_questions(path):
+        _print_json(row(q))
+    return 0
+
+
 def _result_rows(cites) -> list[dict]:
     return [{"rank": i, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "item": c.item,
              "text": c.text, "score": c.score, "via": c.via} for i, c in enumerate(cites, 1)]
 
 
+def _reading(args, text: str | None, noun: str) -> tuple[PolicyBot, SearchFilters] | None:
+    """The usage check of ``search``/``ask`` (before any model or index is loaded), then the service
+    and the filters; None after printing the usage message."""
+    if not (text or args.questions):
+        print(f"请提供{noun}，或用 --questions FILE.jsonl", file=sys.stderr)
+        return None
+    return _bot(build=True), _filters(args)
+
+
 def cmd_search(args) -> int:
     from bot.service import QuestionError
 
-    if not (args.query or args.questions):  # before any model or index is loaded
-        print("请提供查询，或用 --questions FILE.jsonl", file=sys.stderr)
+    reading = _reading(args, args.query, "查询")
+    if reading is None:
         return 2
-    bot = _bot(build=True)
-    filters = _filters(args)
+    bot, filters = reading
+
+    def rows(q: dict) -> dict:
+        try:
+            return {"id": q.get("id"), "results": _result_rows(bot.search(q["question"], args.k, filters))}
+        except QuestionError as exc:
+            print(f"{q.get('id')}: {exc}", file=sys.stderr)
+            return {"id": q.get("id"), "results": []}
+
     if args.questions:
-        for q in _read_questions(args.questions):
-            try:
-                rows = _result_rows(bot.search(q["question"], args.k, filters))
-            except QuestionError as exc:
-                rows = []
-                print(f"{q.get('id')}: {exc}", file=sys.stderr)
-            _print_json({"id": q.get("id"), "results": rows})
-        return 0
+        return _batch(args.questions, rows)
     try:
         cites = bot.search(args.query, args.k, filters)
     except QuestionError as exc:
@@ -166,24 +183,22 @@ def cmd_search(args) -> int:
 
 
 def _answer_row(qid, a) -> dict:
-    return {"id": qid, "question": a.question, "answer": a.answer, "refused": a.refused, "mode": a.mode,
-            "notice": a.notice,
+    return {"id": qid, "question": a.question, "answer": a.answer, "lead": a.lead, "refused": a.refused,
+            "mode": a.mode, "notice": a.notice,
             "citations": [c.model_dump(include={"clause_id", "doc_id", "doc_title", "item", "item_label", "citation",
                                                  "issuers", "doc_number", "date", "text", "highlights"})
                           for c in a.citations],
+            "see_also": [c.model_dump(include={"clause_id", "doc_title", "item", "citation"}) for c in a.see_also],
             "retrieved": [c.model_dump(include={"clause_id", "doc_title", "item", "text"}) for c in a.retrieved[:5]]}
 
 
 def cmd_ask(args) -> int:
-    if not (args.question or args.questions):  # before any model or index is loaded
-        print("请提供问题，或用 --questions FILE.jsonl", file=sys.stderr)
+    reading = _reading(args, args.question, "问题")
+    if reading is None:
         return 2
-    bot = _bot(build=True)
-    filters = _filters(args)
+    bot, filters = reading
     if args.questions:
-        for q in _read_questions(args.questions):
-            _print_json(_answer_row(q.get("id"), bot.answer(q["question"], None, filters)))
-        return 0
+        return _batch(args.questions, lambda q: _answer_row(q.get("id"), bot.answer(q["question"], None, filters)))
     if args.json:
         _print_json(_answer_row(None, bot.answer(args.question, None, filters)))
         return 0
