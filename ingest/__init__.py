@@ -1,1 +1,1 @@
-"""Ingest: policy files → cleaned text → numbered clauses with metadata → Chroma index."""
+"""Ingest: policy files → cleaned text → numbered clauses with metadata (no index; see vectorstore)."""

