@@ -37,10 +37,12 @@ def order_named(question: str, doc_ids: list[str], catalog: DocumentCatalog) -> 
 
 def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str]) -> list[Block]:
     hits = [h for h in result.hits if h.clause.kind != "docinfo"]
+    cover = {h.clause.clause_id: best_overlap(grams, h.clause) for h in hits}
     best: dict[str, SearchHit] = {}
     for h in hits:  # per document, the clause whose best sentence covers the question most (rank breaks ties)
-        if h.clause.doc_id not in best or best_overlap(grams, h.clause) > best_overlap(grams, best[h.clause.doc_id].clause):
-            best[h.clause.doc_id] = h
+        d = h.clause.doc_id
+        if d not in best or cover[h.clause.clause_id] > cover[best[d].clause.clause_id]:
+            best[d] = h
     named = result.analysis.doc_ids
     if len(named) >= 2:
         docs = order_named(question, named, catalog)
@@ -52,9 +54,9 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         out = []
         for d in docs:
             top = best.get(d)
-            if top is not None and best_overlap(grams, top.clause) >= RELEVANT:
+            if top is not None and cover[top.clause.clause_id] >= RELEVANT:
                 out.append(Block(d, top))
             elif d in strong:
                 out.append(Block(d, None))
         return out[:MAX_BLOCKS]
-    return [Block(d, h) for d, h in best.items() if best_overlap(grams, h.clause) >= RELEVANT][:MAX_BLOCKS]
+    return [Block(d, h) for d, h in best.items() if cover[h.clause.clause_id] >= RELEVANT][:MAX_BLOCKS]
