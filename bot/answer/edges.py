@@ -12,6 +12,7 @@ from bot.retrieval.analysis import ItemRef
 from bot.retrieval.catalog import DocumentCatalog, document_nouns
 from bot.retrieval.lookup import Outline
 from ingest.models import human_item_label
+from ingest.text.ladder import unit_word
 from ingest.text.script import search_form
 
 _UNIT = re.compile(r"(条|项|点|款|部分|章|节)")
@@ -24,7 +25,7 @@ def missing_item(ref: ItemRef | None, outline: Outline, catalog: DocumentCatalog
     """"天津实施意见共 27 项，没有第99项。" and the outline of the document's items."""
     raw = ref.raw if ref else ""
     unit_match = _UNIT.search(raw)
-    unit = unit_match.group(1) if unit_match else "项"
+    unit = unit_match.group(1) if unit_match else unit_word(outline.style)
     asked = raw if raw.startswith("第") else f"第{raw}{unit}"
     name = catalog.display_name(outline.doc_id)
     lines = [f"{name}共 {len(outline.items)} {unit}，没有{asked}。"]

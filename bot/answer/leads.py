@@ -13,14 +13,12 @@ from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
 from bot.retrieval.quantities import QUANTITY_PATTERNS, states_quantity
 from ingest.models import Clause
-from ingest.text.ladder import to_chinese_numeral
+from ingest.text.ladder import to_chinese_numeral, unit_word
 from ingest.text.segment import overlap
 
 YES = "有。"  # the lead of a yes-no question the sources answer; it runs on into the quoted measure
 _PIECES = re.compile(r"[^，,；;。！？\n]+")
 _ORDINAL_UNITS = ("条", "项", "款", "点", "部分", "章", "节")
-_SPOKEN_UNIT = {"chapter": "章", "section": "节", "article": "条", "cn": "条", "paren_cn": "项", "arabic": "项",
-                "paren_arabic": "项"}
 
 
 def responsible(clause: Clause) -> str:
@@ -52,7 +50,7 @@ def ordinal(clause: Clause, catalog: DocumentCatalog, unit: str | None) -> str:
         return clause.item  # numbered within its section (四（一）): the full label is the number
     n = clause.numbers[-1]
     number = str(n) if primary in ("arabic", "paren_arabic") else to_chinese_numeral(n)
-    return f"第{number}{unit if unit in _ORDINAL_UNITS else _SPOKEN_UNIT.get(primary or '', '项')}"
+    return f"第{number}{unit if unit in _ORDINAL_UNITS else unit_word(primary)}"
 
 
 def locate(clause: Clause, catalog: DocumentCatalog, unit: str | None) -> str:

@@ -66,17 +66,18 @@ class Level:
     pattern: re.Pattern[str]  # matched against the simplified, NFKC form of a line
     label: str  # canonical label piece (citations, clause ids)
     spoken: str  # the form staff read out on the phone
+    unit: str  # the word staff count this level in (第八条 for 八、, 第十八项 for （十八）)
 
 
 # Outermost first; the position in this tuple is the level's rank.
 LEVELS: tuple[Level, ...] = (
-    Level("chapter", re.compile(rf"^第({_CN}|\d+)章(?:\s+|$)"), "第{cn}章", "第{cn}章"),
-    Level("section", re.compile(rf"^第({_CN}|\d+)节(?:\s+|$)"), "第{cn}节", "第{cn}节"),
-    Level("article", re.compile(rf"^第({_CN}|\d+)条(?:\s+|(?=[^\s规的中所款项]))"), "第{cn}条", "第{cn}条"),
-    Level("cn", re.compile(rf"^({_CN})[、.．](?!\d)"), "{cn}", "{cn}、"),
-    Level("paren_cn", re.compile(rf"^[(（]({_CN})[)）]"), "（{cn}）", "（{cn}）"),
-    Level("arabic", re.compile(r"^(\d{1,3})(?:[、．]|\.(?!\d))"), "{n}", "第{n}项"),
-    Level("paren_arabic", re.compile(r"^[(（](\d{1,3})[)）]"), "（{n}）", "（{n}）"),
+    Level("chapter", re.compile(rf"^第({_CN}|\d+)章(?:\s+|$)"), "第{cn}章", "第{cn}章", "章"),
+    Level("section", re.compile(rf"^第({_CN}|\d+)节(?:\s+|$)"), "第{cn}节", "第{cn}节", "节"),
+    Level("article", re.compile(rf"^第({_CN}|\d+)条(?:\s+|(?=[^\s规的中所款项]))"), "第{cn}条", "第{cn}条", "条"),
+    Level("cn", re.compile(rf"^({_CN})[、.．](?!\d)"), "{cn}", "{cn}、", "条"),
+    Level("paren_cn", re.compile(rf"^[(（]({_CN})[)）]"), "（{cn}）", "（{cn}）", "项"),
+    Level("arabic", re.compile(r"^(\d{1,3})(?:[、．]|\.(?!\d))"), "{n}", "第{n}项", "项"),
+    Level("paren_arabic", re.compile(r"^[(（](\d{1,3})[)）]"), "（{n}）", "（{n}）", "项"),
 )
 STYLES: tuple[str, ...] = tuple(level.style for level in LEVELS)
 STYLE_RANK: dict[str, int] = {style: i for i, style in enumerate(STYLES)}
@@ -90,6 +91,12 @@ def format_number(style: str, n: int, spoken: bool = False) -> str:
     """One level of an item label: ``format_number("arabic", 6, spoken=True)`` → ``第6项``."""
     level = _BY_STYLE[style]
     return (level.spoken if spoken else level.label).format(cn=to_chinese_numeral(n), n=n)
+
+
+def unit_word(style: str | None) -> str:
+    """The word a level is counted in (条, 项, 章 …); 项 when the level is unknown."""
+    level = _BY_STYLE.get(style or "")
+    return level.unit if level else "项"
 
 
 def match_level(simplified_line: str) -> tuple[str, int, int] | None:
