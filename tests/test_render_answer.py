@@ -44,3 +44,14 @@ def test_see_also_is_collapsed_and_linked_to_its_source_card():
     assert '<details class="pb-see-also">' in html and '<a href="#cite-2"' in html
     sources = render_sources(a)
     assert 'id="cite-1"' in sources and 'id="cite-2"' in sources and "另见" in sources
+
+
+def test_copied_citation_carries_every_known_part():
+    c = cite(1, "广东走出去措施", "八、")
+    c.doc_number, c.issuers, c.date = "粤办函〔2020〕90号", ["广东省人民政府办公厅"], "2020-05-09"
+    assert c.reference() == "《广东走出去措施全称》（粤办函〔2020〕90号，广东省人民政府办公厅，2020-05-09）八、"
+    c.doc_number = "暂无"
+    assert c.reference() == "《广东走出去措施全称》（广东省人民政府办公厅，2020-05-09）八、"
+    from bot.ui.render_text import copy_button
+
+    assert "粤办函" not in copy_button(c) and "广东省人民政府办公厅，2020-05-09）八、" in copy_button(c)

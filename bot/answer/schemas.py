@@ -32,6 +32,12 @@ class Citation(BaseModel):
     via: str = ""
     marker: int | None = None  # [n] in the answer text
 
+    def reference(self) -> str:
+        """The citation people paste: 《标题》（文号，发布机关，日期）条款 — every part that is known."""
+        parts = [self.doc_number if self.doc_number not in ("", "暂无", "无") else "", "、".join(self.issuers), self.date]
+        known = [p for p in parts if p]
+        return f"《{self.doc_title}》" + (f"（{'，'.join(known)}）" if known else "") + (self.item_label or self.item)
+
     @classmethod
     def from_clause(cls, c: Clause, **extra: Any) -> Citation:
         return cls(

@@ -95,6 +95,7 @@ def query_terms(query: str, phrase: bool = False, doc_names: Iterable[str] = ())
 
 
 def copy_button(c: Citation) -> str:
-    """The 复制引用 button: the citation line and the clause text travel in its ``data-copy`` attribute."""
+    """The 复制引用 button: the full reference (with 文号, issuer, date) and the clause text travel in its
+    ``data-copy`` attribute."""
     return (f'<button type="button" class="pb-copy" title="复制引用和条款原文" '
-            f'data-copy="{esc(c.citation + chr(10) + c.text)}" onclick="{esc(COPY_ONCLICK)}">复制引用</button>')
+            f'data-copy="{esc(c.reference() + chr(10) + c.text)}" onclick="{esc(COPY_ONCLICK)}">复制引用</button>')
