@@ -9,23 +9,12 @@ from __future__ import annotations
 import re
 
 from bot.retrieval import SearchHit
-from bot.retrieval.analysis import QueryAnalysis
 from ingest.models import Clause
-from ingest.text.segment import overlap, query_grams
+from ingest.text.segment import best_sentence_overlap, overlap, query_grams, sentences
 
-_SENT = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _PIECE = re.compile(r"[^，,、：:]+[，,、：:]?")
 SENTENCE_LIMIT = 110  # a longer sentence is cut to its relevant pieces
 TITLE_LIMIT = 36  # an item's own title (its first sentence) frames the answer when this short
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.findall(text) if len(s.strip()) > 1]
-
-
-def question_grams(analysis: QueryAnalysis) -> set[str]:
-    """What the question asks about: its content words and the policy words they stand for."""
-    return query_grams(" ".join([analysis.content, *analysis.expansions]))
 
 
 def shorten(sentence: str, grams: set[str], limit: int = SENTENCE_LIMIT) -> str:
@@ -80,7 +69,7 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
 
 def best_overlap(grams: set[str], clause: Clause) -> float:
     """How well the clause's best sentence covers the question (0..1)."""
-    return max((overlap(grams, s) for s in sentences(clause.text)), default=0.0)
+    return best_sentence_overlap(grams, clause.text)
 
 
 def evidence_score(question: str, hits: list[SearchHit]) -> float:

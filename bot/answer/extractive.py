@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.answer import comparison, edges, leads
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
-from bot.answer.evidence import best_overlap, question_grams, select_sentences
+from bot.answer.evidence import best_overlap, select_sentences
 from bot.answer.refusal import refusal_reason
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
@@ -96,7 +96,7 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
     lookups = [h for h in hits if h.via == "lookup"]
     if lookups:
         return _lookup(question, lookups, retrieved)
-    grams = question_grams(analysis)
+    grams = analysis.content_grams()
     notice = edges.unknown_year(question, analysis.doc_ids, catalog)
     if analysis.compare:
         answer = _compare(question, result, catalog, grams, retrieved)

@@ -12,7 +12,6 @@ import re
 from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
-from bot.retrieval.rerank import shipped_weights
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
@@ -47,13 +46,12 @@ def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog
             return "fact_not_in_sources"
     if result.analysis.phrase_only or result.analysis.departments:
         return None
-    weights = shipped_weights()
     scores = [h.rerank for h in hits if h.rerank is not None]
-    if scores and weights is not None and weights.answerable_floor is not None:
+    if scores and result.answerable_floor is not None:
         # The second stage scores content match, type fit and similarity together; below the floor
         # fitted on answerable (corpus-generated) questions the evidence is weak.  The best score
         # counts: a comparison lists each document's best clause first, not the overall best.
-        return "weak_evidence" if max(scores) < weights.answerable_floor else None
+        return "weak_evidence" if max(scores) < result.answerable_floor else None
     ev = evidence_score(strip_document_names(question, catalog), hits)
     if ev < EVIDENCE_FLOOR and hits[0].dense < DENSE_FLOOR:
         return "weak_evidence"

@@ -15,6 +15,7 @@ from bot.retrieval.intent import QuestionIntent, classify, cue_sections
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
 from ingest.text.script import quote_pattern, search_form
+from ingest.text.segment import query_grams
 from ingest.text.thesaurus import expand
 from ingest.text.wordlists import load
 
@@ -45,6 +46,11 @@ class QueryAnalysis:
     content: str = ""  # search form without the names of the documents it names: what is asked about
     intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
     expansions: list[str] = field(default_factory=list)  # policy words for its everyday words (thesaurus)
+
+    def content_grams(self) -> set[str]:
+        """What the question asks about, as bigrams: its content words and the policy words they stand
+        for.  The reranker and the answer composer compare clauses with the same set."""
+        return query_grams(" ".join([self.content, *self.expansions]))
 
 
 def parse_item_ref(q: str) -> ItemRef | None:

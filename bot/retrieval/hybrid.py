@@ -167,4 +167,5 @@ class HybridRetriever:
         if analysis.compare and len(scope) > 1 and not first:
             hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
         limit = max(k, 50) if (phrase or department) else max(k, len(first))
-        return SearchResult(hits[:limit], analysis, missing)
+        weights = self.reranker.weights
+        return SearchResult(hits[:limit], analysis, missing, weights.answerable_floor if weights else None)

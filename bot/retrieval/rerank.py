@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,10 +23,9 @@ import numpy as np
 from bot.retrieval.analysis import QueryAnalysis
 from bot.retrieval.quantities import states_quantity
 from bot.retrieval.types import SearchHit
-from ingest.text.segment import overlap, query_grams
+from ingest.text.segment import best_sentence_overlap, overlap
 
 POOL = 30
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 FEATURES: tuple[str, ...] = (
     "fused",            # fused score / best fused score among the candidates
     "first",            # 1 for the fused top candidate
@@ -71,7 +69,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate."""
     if not hits:
         return np.zeros((0, len(FEATURES)))
-    grams = query_grams(" ".join([analysis.content, *analysis.expansions]))
+    grams = analysis.content_grams()
     intent = analysis.intent
     answer_type = intent.answer_type if intent else "general"
     best_fused = max(h.score for h in hits) or 1.0
@@ -89,7 +87,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
             h.lexical / best_lex,
             overlap(grams, c.search_text),
             overlap(grams, " ".join(c.heading_path)),
-            max((overlap(grams, s) for s in _SENTENCE.findall(c.search_text)), default=0.0),
+            best_sentence_overlap(grams, c.search_text),
             math.log1p(len(c.text)) / 8.0,
             len(c.ladder) / 3.0,
             1.0 if answer_type == "quantity" and states_quantity(c.text, intent.quantity_kind if intent else None) else 0.0,

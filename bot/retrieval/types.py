@@ -39,6 +39,7 @@ class SearchResult:
     hits: list[SearchHit]
     analysis: QueryAnalysis
     missing_item: Outline | None = None  # the question named a number its document does not have
+    answerable_floor: float | None = None  # second-stage scores of answerable questions lie above this
 
 
 class LexicalScorer(Protocol):

@@ -85,3 +85,16 @@ def overlap(grams: set[str], text: str) -> float:
         return 0.0
     t = search_form(text)
     return sum(1 for g in grams if g in t) / len(grams)
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (split at 。；！？ and line ends), trimmed, one-character ones dropped."""
+    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) > 1]
+
+
+def best_sentence_overlap(grams: set[str], text: str) -> float:
+    """How well the text's best single sentence covers the question's bigrams (0..1)."""
+    return max((overlap(grams, s) for s in sentences(text)), default=0.0)
