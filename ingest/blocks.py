@@ -13,6 +13,8 @@ from ingest.text.script import search_form, to_simplified
 
 _SIGNOFF_NOTE = re.compile(r"^[(（]此件.{0,12}[)）]$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
+_BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
+_SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
 
 
 @dataclass
@@ -54,6 +56,45 @@ def find_title_span(lines: list[str], meta: DocMeta, auto_span: tuple[int, int] 
     return auto_span
 
 
+def _complete(line: str) -> bool:
+    return line.rstrip("”\"'）)").endswith(_SENTENCE_END)
+
+
+def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int], ...], Block]) -> list[Block]:
+    """Give a paragraph that closes a sub-list back to the item the sub-list belongs to.
+
+    ``（一）… 1.… 2.… 3.…`` followed by a paragraph: the lines run on in the segment of ``3.``, but a
+    sub-list whose items are one paragraph each does not grow a second paragraph in its last item —
+    the paragraph closes ``（一）`` (or, in a regulation, the article: ``第八条 …（一）（二）`` then
+    ``有前款规定情形的…``).  Lines are moved when the last item's siblings are all single paragraphs
+    and its own first paragraph is a complete sentence; the enclosing item keeps its reading position,
+    and a heading-only parent (``（一）加强质量基础``) becomes a clause to hold them.
+    """
+    items = [b for b in blocks if b.path]
+    by_path = {tuple(b.path): b for b in items}
+    paragraphs = {id(b): len(b.lines) for b in items}  # as split, before any paragraph moved up
+    for i, b in enumerate(items):
+        depth = len(b.path)
+        if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]):
+            continue  # "——…" bullets after an item are its own enumeration
+        parent = tuple(b.path[:-1])
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is not None and len(nxt.path) >= depth and tuple(nxt.path[: depth - 1]) == parent:
+            continue  # not the last of its list, or it has sub-items of its own
+        siblings = [x for x in items[:i] if len(x.path) == depth and tuple(x.path[:-1]) == parent]
+        if not siblings or any(paragraphs[id(x)] != 1 for x in siblings):
+            continue
+        target = by_path.get(parent) or titled.get(parent)
+        if target is None:
+            continue
+        target.lines.extend(b.lines[1:])
+        del b.lines[1:]
+        if target not in blocks:
+            blocks.insert(blocks.index(siblings[0]), target)
+            by_path[parent] = target
+    return blocks
+
+
 def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[list[Block], list[str]]:
     """Cut the document into notice / preamble / numbered blocks / sign-off / attachments.
 
@@ -83,6 +124,7 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
 
     tail_sign: list[str] = []
     tail_attach: list[str] = []
+    titled: dict[tuple[tuple[str, int], ...], Block] = {}
     current: dict[str, int] = {}
     titles: dict[str, str] = {}
     for k, h in enumerate(headings):
@@ -97,9 +139,14 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
         titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
         only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
+        block = Block("item", seg, path, [titles[s] for s, _ in path])
         if only_title:
-            continue  # a structural heading; its title lives on in its children's heading paths
-        blocks.append(Block("item", seg, path, [titles[s] for s, _ in path]))
+            # A structural heading; its title lives on in its children's heading paths.  It becomes a
+            # clause only if a paragraph after its sub-list turns out to belong to it.
+            titled[tuple(path)] = block
+            continue
+        blocks.append(block)
+    blocks = attach_continuations(blocks, titled)
     for b, nxt in pairwise(blocks):
         if b.path and len(nxt.path) > len(b.path) and nxt.path[: len(b.path)] == b.path:
             b.kind = "section"  # an introduction to the numbered items below it
