@@ -5,15 +5,19 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ingest.headings import find_headings, heading_title
+from ingest.headings import Heading, find_headings, heading_title
 from ingest.metadata import is_date_line, looks_like_org_line, parse_meta_table
 from ingest.models import DocMeta
 from ingest.text.ladder import STYLE_RANK
 from ingest.text.script import search_form, to_simplified
 
+# The start of an attachment's text after the body: "附件1" / "附件2：服务包清单" / "附表".  A list of
+# attachments in a covering notice ("附件：1.…") is not one.
+_ATTACHMENT_START = re.compile(r"^附\s*([件表])\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*(.{0,60})$")
 _SIGNOFF_NOTE = re.compile(r"^[(（]此件.{0,12}[)）]$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
 _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
+_SENTENCE = re.compile(r"[。；;！？!?]")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
 
 
@@ -23,6 +27,7 @@ class Block:
     lines: list[str]
     path: list[tuple[str, int]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)  # heading titles of the path, outermost first
+    prefix: str = ""  # an attachment's name (附件1) in front of its own items' labels
 
 
 def split_signoff(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -95,6 +100,103 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     return blocks
 
 
+def attachments_start(lines: list[str], first_item: int) -> int:
+    """Index of the line that opens the first attachment after the body's first item (len(lines) if none)."""
+    for i in range(first_item + 1, len(lines)):
+        if _attachment_head(lines, i) is not None:
+            return i
+    return len(lines)
+
+
+def _attachment_head(lines: list[str], i: int) -> tuple[str, str, int] | None:
+    """(name, title, first content line) when line ``i`` opens an attachment."""
+    m = _ATTACHMENT_START.match(to_simplified(lines[i]))
+    if not m:
+        return None
+    kind, number, rest = m.group(1), m.group(2) or "", m.group(3).strip()
+    name = f"附{kind}{number}"
+    if rest:
+        if re.match(r"^\d{1,2}\s*[.、．]", rest) or _SENTENCE.search(rest):
+            return None  # a list of attachments, or a sentence that mentions one
+        return name, lines[i][len(lines[i]) - len(rest):] if lines[i].endswith(rest) else rest, i + 1
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    if nxt and len(nxt) <= 60 and not _SENTENCE.search(nxt) and find_headings([nxt], 0) == []:
+        return name, nxt, i + 2
+    return name, "", i + 1
+
+
+def split_attachments(lines: list[str]) -> list[tuple[str, str, list[str], list[str]]]:
+    """The attachments that follow the body: (name, title, its heading lines, content lines) each."""
+    out: list[tuple[str, str, list[str], list[str]]] = []
+    i = 0
+    while i < len(lines):
+        head = _attachment_head(lines, i)
+        if head is None:
+            if out:
+                out[-1][3].append(lines[i])
+            i += 1
+            continue
+        name, title, start = head
+        if any(n == name for n, _, _, _ in out):
+            name = f"{name}-{len(out) + 1}"
+        out.append((name, title, lines[i:start], []))
+        i = start
+    return out
+
+
+def attachment_blocks(name: str, title: str, head: list[str], lines: list[str]) -> list[Block]:
+    """An attachment: its own title, its own numbering (restarting at 1), labels prefixed with its name."""
+    heading = f"{name} {title}".strip()
+    headings = find_headings(lines, 0)
+    first = headings[0].index if headings else len(lines)
+    blocks = [Block("attachment", [*head, *lines[:first]], titles=[heading], prefix=name)]
+    for b in numbered_blocks(lines, headings, set(), signoff=False):
+        b.kind = "attachment"
+        b.prefix = name
+        b.titles = [heading, *b.titles]
+        blocks.append(b)
+    return blocks
+
+
+def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], signoff: bool) -> list[Block]:
+    """One block per numbered item (headings within ``lines``), then the sign-off when ``signoff``."""
+    headings = [h for h in headings if h.index < len(lines)]
+    blocks: list[Block] = []
+    tail_sign: list[str] = []
+    tail_attach: list[str] = []
+    titled: dict[tuple[tuple[str, int], ...], Block] = {}
+    current: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for k, h in enumerate(headings):
+        end = headings[k + 1].index if k + 1 < len(headings) else len(lines)
+        seg = [l for i, l in enumerate(lines[h.index : end], start=h.index) if i not in skip]
+        if k + 1 == len(headings) and signoff:
+            seg, tail_sign, tail_attach = split_signoff(seg)
+        current = {s: v for s, v in current.items() if STYLE_RANK[s] < STYLE_RANK[h.style]}
+        titles = {s: v for s, v in titles.items() if s in current}
+        current[h.style] = h.number
+        display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
+        titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
+        path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
+        block = Block("item", seg, path, [titles[s] for s, _ in path])
+        if only_title:
+            # A structural heading; its title lives on in its children's heading paths.  It becomes a
+            # clause only if a paragraph after its sub-list turns out to belong to it.
+            titled[tuple(path)] = block
+            continue
+        blocks.append(block)
+    blocks = attach_continuations(blocks, titled)
+    for b, nxt in pairwise(blocks):
+        if b.path and len(nxt.path) > len(b.path) and nxt.path[: len(b.path)] == b.path:
+            b.kind = "section"  # an introduction to the numbered items below it
+    if tail_sign:
+        blocks.append(Block("signoff", tail_sign))
+    if tail_attach:
+        blocks.append(Block("attachment", tail_attach))
+    return blocks
+
+
 def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[list[Block], list[str]]:
     """Cut the document into notice / preamble / numbered blocks / sign-off / attachments.
 
@@ -122,37 +224,9 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
         kind = "notice" if re.search(r"[:：]$", front[0][1]) and not title_span else "preamble"
         blocks.append(Block(kind, [l for _, l in front]))
 
-    tail_sign: list[str] = []
-    tail_attach: list[str] = []
-    titled: dict[tuple[tuple[str, int], ...], Block] = {}
-    current: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    for k, h in enumerate(headings):
-        end = headings[k + 1].index if k + 1 < len(headings) else len(lines)
-        seg = [l for i, l in enumerate(lines[h.index : end], start=h.index) if i not in skip]
-        if k + 1 == len(headings):
-            seg, tail_sign, tail_attach = split_signoff(seg)
-        current = {s: v for s, v in current.items() if STYLE_RANK[s] < STYLE_RANK[h.style]}
-        titles = {s: v for s, v in titles.items() if s in current}
-        current[h.style] = h.number
-        display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
-        titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
-        path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
-        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
-        block = Block("item", seg, path, [titles[s] for s, _ in path])
-        if only_title:
-            # A structural heading; its title lives on in its children's heading paths.  It becomes a
-            # clause only if a paragraph after its sub-list turns out to belong to it.
-            titled[tuple(path)] = block
-            continue
-        blocks.append(block)
-    blocks = attach_continuations(blocks, titled)
-    for b, nxt in pairwise(blocks):
-        if b.path and len(nxt.path) > len(b.path) and nxt.path[: len(b.path)] == b.path:
-            b.kind = "section"  # an introduction to the numbered items below it
-    if tail_sign:
-        blocks.append(Block("signoff", tail_sign))
-    if tail_attach:
-        blocks.append(Block("attachment", tail_attach))
+    main_end = attachments_start(lines, first)
+    blocks.extend(numbered_blocks(lines[:main_end], headings, skip, signoff=True))
+    for name, title, head, att_lines in split_attachments(lines[main_end:]):
+        blocks.extend(attachment_blocks(name, title, head, att_lines))
     table_lines = [lines[i] for i in table_idx]
     return blocks, table_lines

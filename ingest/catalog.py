@@ -30,5 +30,6 @@ def merge_meta(auto: DocMeta, entry: CatalogEntry | None) -> DocMeta:
     """Catalog values win over extracted ones; extracted ones fill the gaps."""
     if not entry:
         return auto
-    fields = {k: v for k, v in entry.items() if k in DocMeta.model_fields and v not in (None, "", [])}
-    return auto.model_copy(update=fields)
+    fields = {k: v for k, v in entry.items() if k in DocMeta.model_fields and k != "sources" and v not in (None, "", [])}
+    sources = {**auto.sources, **dict.fromkeys(fields, "catalog")}
+    return auto.model_copy(update={**fields, "sources": sources})

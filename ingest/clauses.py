@@ -62,6 +62,8 @@ def docinfo_text(meta: DocMeta, table_lines: list[str]) -> str:
         rows.append("发布日期：" + meta.date)
     if meta.effective_date:
         rows.append("生效日期：" + meta.effective_date)
+    if meta.validity:
+        rows.append("有效期：" + meta.validity)
     if meta.region or meta.level:
         rows.append("地区：" + "，".join(b for b in (meta.region, meta.level and f"{meta.level}级") if b))
     if table_lines:
@@ -105,11 +107,11 @@ def build_clauses(meta: DocMeta, lines: list[str], title_span: tuple[int, int] |
     emit("docinfo", KIND_LABELS["docinfo"], docinfo_text(meta, table_lines), [], [KIND_LABELS["docinfo"]])
     used: set[str] = set()
     for b in blocks:
-        if b.kind in KIND_LABELS:
-            label = KIND_LABELS[b.kind]
-            emit(b.kind, label, "\n".join(b.lines), [], [label])
+        if not b.path:
+            label = b.prefix or KIND_LABELS[b.kind]
+            emit(b.kind, label, "\n".join(b.lines), [], b.titles or [label])
             continue
-        label = item_label(b.path)
+        label = f"{b.prefix} {item_label(b.path)}" if b.prefix else item_label(b.path)
         if label in used:  # defensive: never two clauses with one citation label
             label = f"{label}#{len(out)}"
         used.add(label)

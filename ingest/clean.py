@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.clutter import trim_head, trim_tail
 from ingest.text.script import search_form
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -56,8 +57,9 @@ def is_boilerplate(line: str) -> bool:
 def clean_lines(raw: str) -> list[str]:
     """Raw document text → list of meaningful lines in the original script.
 
-    Drops blank lines, boilerplate, link lists after ``相关阅读``, site headlines above the title and
-    repeated paragraphs (scrapes often repeat the abstract above and below a metadata table).
+    Drops blank lines, boilerplate, link lists after ``相关阅读``, site headlines above the title,
+    repeated paragraphs (scrapes often repeat the abstract above and below a metadata table) and the
+    page's navigation and furniture at both ends (:mod:`ingest.clutter`).
     """
     out: list[str] = []
     seen: set[str] = set()
@@ -76,4 +78,4 @@ def clean_lines(raw: str) -> list[str]:
             continue
         seen.add(key)
         out.append(line)
-    return out
+    return trim_tail(trim_head(out))

@@ -13,7 +13,21 @@ from ingest.text.ladder import starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+# The shapes a 文号 takes: 粤办函〔2020〕90号 / 深医保规〔2023〕5号, 国务院令第735号 / 某省人民政府令第268号,
+# 某市人民政府公告 2023年第3号 / 市场监管总局公告2023年第15号.
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号"
+    r"|[\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,4}\s*号"
+    r"|[\u4e00-\u9fff]{2,20}公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号"
+)
+_NUMBER_ALONE = re.compile(r"^第\s*\d{1,4}\s*号$")  # under a "中华人民共和国国务院令" line
+_NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*(.+)$")
+_EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
+_EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
+_VALIDITY = re.compile(r"有效期\s*(?:为|至)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*年")
+_ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
+_SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
@@ -63,12 +77,23 @@ def is_title_line(line: str) -> bool:
     )
 
 
-def find_title(lines: list[str], limit: int = 25) -> tuple[int, int] | None:
+def title_text(line: str) -> str:
+    """The title in a line that may carry a site name: "某市人民政府门户网站 - 关于…的通知" → "关于…的通知"."""
+    line = _MARKDOWN_HEADING.sub("", line).strip().strip("*").strip()
+    pieces = [p.strip() for p in _SITE_SEPARATOR.split(line) if p.strip()]
+    if len(pieces) > 1:
+        titled = [p for p in pieces if is_title_line(p)]
+        if titled:
+            return max(titled, key=len)
+    return line
+
+
+def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
     """Locate the title as a span of lines [start, end); handles a title broken over two lines."""
     for i, line in enumerate(lines[:limit]):
         if starts_body(to_simplified(line)):
             return None  # the body has started; no title line in this document
-        if is_title_line(line):
+        if is_title_line(title_text(line)):
             prev = lines[i - 1] if i else ""
             if prev and not _SENTENCE_PUNCT.search(prev) and to_simplified(prev).startswith("关于") and not is_title_line(prev):
                 return (i - 1, i + 1)
@@ -102,35 +127,87 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
     return values, list(range(start, end + 1))
 
 
+def is_doc_number_part(line: str) -> bool:
+    """A 文号, or one of the two lines of a decree's number ("中华人民共和国国务院令" / "第735号")."""
+    s = to_simplified(line.strip())
+    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20))
+
+
+def own_doc_number(lines: list[str]) -> str:
+    """This document's 文号: on a line of its own (or after 文号：), in the head or the sign-off.
+
+    A 文号 inside a sentence cites another document, so it is never taken.
+    """
+    head, tail = lines[:60], lines[-15:]
+    for block in (head, tail):
+        for i, line in enumerate(block):
+            s = to_simplified(line.strip())
+            keyed = _NUMBER_KEY.match(s)
+            if keyed and keyed.group(1).strip() not in ("", "暂无", "无"):
+                return keyed.group(1).strip()
+            if DOC_NUMBER.fullmatch(s):
+                return s.removeprefix("中华人民共和国")
+            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).endswith("令"):
+                return (to_simplified(block[i - 1].strip()) + s).removeprefix("中华人民共和国").replace(" ", "")
+    return ""
+
+
+def signoff(lines: list[str]) -> tuple[list[str], str]:
+    """(issuers, ISO date) of a sign-off: issuer lines directly above a date line; at the end or in the front."""
+    for block in (lines[-15:], lines[:60]):
+        for i, line in enumerate(block):
+            if not is_date_line(line):
+                continue
+            j, found = i - 1, list[str]()
+            while j >= 0 and looks_like_org_line(block[j]):
+                found = block[j].split() + found
+                j -= 1
+            if found:
+                return found, iso_date(line)
+    return [], ""
+
+
+def _issuer_from_title(title: str) -> list[str]:
+    """"某区市场监管局关于印发…的通知" → ["某区市场监管局"]."""
+    head = to_simplified(title).split("关于", 1)[0]
+    return [head] if head and head != to_simplified(title) and looks_like_org_line(head) else []
+
+
 def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | None) -> DocMeta:
-    """Best-effort metadata from the text alone (used when the catalog has no entry)."""
-    head = "\n".join(lines[:30])
-    tail = lines[-12:]
+    """Best-effort metadata from the text alone (the catalog, when it has an entry, wins).
+
+    ``sources`` says where each field came from ("text", "file name"), so an admin can trust or fix it.
+    """
+    head = "\n".join(lines[:40])
     table, _ = parse_meta_table(lines[:40])
-    title = "".join(lines[title_span[0] : title_span[1]]) if title_span else ""
+    sources: dict[str, str] = {}
+    title = title_text("".join(lines[title_span[0] : title_span[1]])) if title_span else ""
     if not title:
         # A covering notice names the document it issues: “《…》…现印发给你们”.
         quoted = re.search(r"《([^》]{6,80})》[^。]{0,30}印发", head)
-        title = quoted.group(1) if quoted else doc_id
+        title = quoted.group(1) if quoted else ""
+    sources["title"] = "text" if title else "file name"
+    title = title or doc_id
     number = table.get("doc_number", "")
-    if not number or number == "暂无":
-        # Only a 文号 standing on its own line is this document's; one inside a sentence cites another.
-        own = [l for l in lines[:30] if DOC_NUMBER.fullmatch(l.strip())]
-        number = own[0].strip() if own else number
-    date = iso_date(table.get("date", ""))
-    issuers: list[str] = []
-    if table.get("issuer"):
-        issuers = [table["issuer"]]
-    # Sign-off block: issuer lines directly above a date line, at the end or in the covering notice.
-    for block in (tail, lines[: (title_span[0] if title_span else 0)]):
-        for i, line in enumerate(block):
-            if is_date_line(line):
-                date = date or iso_date(line)
-                j = i - 1
-                found: list[str] = []
-                while j >= 0 and looks_like_org_line(block[j]):
-                    found = block[j].split() + found
-                    j -= 1
-                if found and not issuers:
-                    issuers = found
-    return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date)
+    if not number or number in ("暂无", "无"):
+        number = own_doc_number(lines) or ""
+    issuers = [table["issuer"]] if table.get("issuer") else []
+    found_issuers, signed = signoff(lines)
+    issuers = issuers or found_issuers or _issuer_from_title(title)
+    date = iso_date(table.get("date", "")) or signed
+    if not date:  # a regulation: "（2022年1月5日某省人大常委会第三十次会议通过）", or a date under the title
+        adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)
+        date = iso_date(adopted.group(1)) if adopted else next((iso_date(l) for l in lines[:15] if is_date_line(l)), "")
+    body = "\n".join(to_simplified(l) for l in lines)
+    effective = iso_date(table.get("effective_date", ""))
+    if not effective and (m := _EFFECTIVE.search(body)):
+        effective = iso_date(m.group(1))
+    elif not effective and _EFFECTIVE_ON_ISSUE.search(body):
+        effective = date
+    validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
+    for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
+                        ("validity", validity)):
+        if value:
+            sources[name] = "text"
+    return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
+                   effective_date=effective, validity=validity, sources=sources)

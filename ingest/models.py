@@ -31,11 +31,13 @@ class DocMeta(BaseModel):
     issuers: list[str] = Field(default_factory=list)
     doc_number: str = ""  # 文号
     date: str = ""  # ISO date of issue
-    effective_date: str = ""
+    effective_date: str = ""  # 施行日期
+    validity: str = ""  # 有效期, as stated ("5年")
     region: str = ""
     level: str = ""  # 国家/省/市/区
     source_file: str = ""
     content_hash: str = ""
+    sources: dict[str, str] = Field(default_factory=dict)  # field → where it came from: text, catalog, file name
 
     @property
     def display_name(self) -> str:

@@ -1,0 +1,87 @@
+"""Page clutter: the navigation above a scraped policy text and the site furniture after it.
+
+A scraped government page carries its CMS chrome into the text: menus and breadcrumbs before the
+title, then after the last item related links, 打印本页 / 关闭窗口, 扫一扫, the imprint (主办单位,
+网站标识码, ICP备案) and the next article's title.  Left in place they become part of the first
+and last clauses.  Only the two ends are trimmed, line by line, and a line is dropped only when it
+looks like chrome: a clutter word (``wordlists/page_clutter.txt``), a breadcrumb, a link-list entry
+(a title with a date), or a short fragment without a sentence.  A sign-off (issuer lines, the date,
+（此件公开发布）), an attachment line, a 文号 or a numbered item stops the trim: nothing of the
+policy itself is cut.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line
+from ingest.text.ladder import match_level
+from ingest.text.script import search_form, to_simplified
+from ingest.text.wordlists import load
+
+SHORT = 12  # a line this short without a sentence is a menu entry or a widget label
+_SENTENCE = re.compile(r"[。；;！？!?]")
+_BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
+_LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
+_KEEP = re.compile(r"^(附\s*[件表]|[(（]此件|[(（]本文|抄送|印发|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
+
+
+@cache
+def _clutter_words() -> tuple[str, ...]:
+    return tuple(search_form(w) for w in load("page_clutter"))
+
+
+def has_clutter_word(line: str) -> bool:
+    s = search_form(line)
+    return any(w in s for w in _clutter_words())
+
+
+def is_link_entry(line: str) -> bool:
+    """An entry of a related-links list: a document title, usually with its date."""
+    stripped = _LINK_DATE.sub("", line).strip(" ·•-—")
+    dated = stripped != line.strip() and len(stripped) >= 6 and not _SENTENCE.search(stripped)
+    return dated or is_title_line(line)
+
+
+def protected(line: str) -> bool:
+    """Part of the policy however short: a sign-off, an attachment, a 文号, a numbered item, a table row."""
+    s = to_simplified(line)
+    return bool(
+        is_date_line(line) or looks_like_org_line(line) or _KEEP.match(s) or is_doc_number_part(s)
+        or match_level(s) or "|" in line
+    )
+
+
+def is_chrome(line: str, *, link_lists: bool = True) -> bool:
+    """Does this line (at an end of the text) look like page chrome rather than policy text?"""
+    if _SENTENCE.search(line) and len(line) > 40:
+        return False  # a real sentence; widgets and menus are never this long
+    if protected(line):
+        return False
+    if has_clutter_word(line) or _BREADCRUMB.search(line):
+        return True
+    if link_lists and is_link_entry(line):
+        return True
+    return len(line) <= SHORT and not _SENTENCE.search(line)
+
+
+def trim_tail(lines: list[str]) -> list[str]:
+    """Drop site furniture after the text's last line of policy."""
+    end = len(lines)
+    while end > 0 and is_chrome(lines[end - 1]):
+        end -= 1
+    return lines[:end]
+
+
+def trim_head(lines: list[str]) -> list[str]:
+    """Drop navigation above the title: menus, breadcrumbs, dated link lists, widget labels."""
+    start = 0
+    while start < len(lines):
+        line = lines[start]
+        if _LINK_DATE.search(line) and not protected(line) and not _SENTENCE.search(line):
+            start += 1  # "关于…的通知 2023-05-06": an entry of a latest-documents box
+            continue
+        if is_title_line(line) or not is_chrome(line, link_lists=False):
+            break
+        start += 1
+    return lines[start:]
