@@ -174,3 +174,18 @@ def test_upload_name_clash_and_rejected_upload_cleanup(small_bot, tmp_path):
     assert bad.status == "skipped"
     uploads = small_bot.settings.data_dir / "uploads"
     assert sorted(p.name for p in uploads.iterdir()) == ["policy-md.md", "policy.txt"]
+
+
+def test_files_with_the_same_stem_both_stay_under_distinct_ids(small_bot, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write(docs / "plan.txt", DOC_V1)
+    write(docs / "plan.html", "<html><body><h1>示例区标准化办法</h1><p>一、总体要求</p><p>支持企业主导制定国际标准。</p>"
+                              "</body></html>")
+    first = small_bot.library.ingest([docs], progress=False)
+    assert sorted((r.doc_id, r.status) for r in first.results) == [("plan", "added"), ("plan-txt", "added")]
+    assert any("同名" in r.message for r in first.results)
+    ids = {d["doc_id"]: d["source_file"] for d in small_bot.library.documents()}
+    assert ids == {"plan": "plan.html", "plan-txt": "plan.txt"}
+    again = small_bot.library.ingest([docs], progress=False)  # stable: no swap, nothing re-indexed
+    assert sorted((r.doc_id, r.status) for r in again.results) == [("plan", "unchanged"), ("plan-txt", "unchanged")]

@@ -430,3 +430,17 @@ def test_truncated_pdf_never_raises_other_errors(tmp_path: Path) -> None:
             assert "cut.pdf" in str(exc)
         else:  # pypdf may recover a truncated file; then the text must still be right
             assert text.startswith("第一条")
+
+
+@pytest.mark.parametrize("name,advice", [("通知.doc", "另存为 .docx"), ("方案.wps", "另存为 .docx")])
+def test_legacy_office_files_say_what_to_do(tmp_path: Path, name: str, advice: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    assert_unreadable(path, advice, "legacy")
+
+
+def test_xhtml_reads_like_html(tmp_path: Path) -> None:
+    path = tmp_path / "page.xhtml"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                    "<p>一、总体要求</p><p>提升质量。</p></body></html>", encoding="utf-8")
+    assert read_document(path).splitlines() == ["一、总体要求", "提升质量。"]

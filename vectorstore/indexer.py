@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from ingest.catalog import CATALOG_NAME, CatalogEntry, load_catalog
 from ingest.documents import content_hash, doc_id_for, parse_document
-from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError
+from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from vectorstore.chroma_store import ClauseStore
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,19 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def distinct_id(path: Path, owners: dict[str, str]) -> tuple[str, str]:
+    """The file's document id, never one that another file already holds (x.txt and x.html both stay).
+
+    ``owners`` maps ids to the file names that hold them (the index, plus this run so far).
+    """
+    did = doc_id_for(path)
+    owner = owners.get(did)
+    if owner is None or owner == path.name:
+        return did, ""
+    alt = f"{did}-{path.suffix.lstrip('.').lower() or 'file'}"
+    return alt, f"{path.name} 与已收录的 {owner} 同名，作为独立文件收录（编号 {alt}）"
+
+
 def ingest_paths(
     paths: Iterable[Path],
     store: ClauseStore,
@@ -75,17 +88,17 @@ def ingest_paths(
     report = IngestReport(swept=store.sweep())
     catalogs: dict[Path, dict[str, CatalogEntry]] = {}
     bar = tqdm(files, desc="索引文件", unit="个", disable=not progress, leave=False)
+    owners = {d.meta.doc_id: d.meta.source_file for d in store.documents() if d.meta.source_file}
     for path in bar:
-        did = doc_id_for(path)
-        result = FileResult(path=str(path), doc_id=did, status="skipped")
+        did, note = distinct_id(path, owners)
+        result = FileResult(path=str(path), doc_id=did, status="skipped", message=note)
         try:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise UnreadableFileError(path, f"不支持的文件类型 {path.suffix or '(无扩展名)'}（支持 "
-                                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))}）", "unsupported file type")
+                raise unsupported(path)
             if not path.is_file():
                 raise UnreadableFileError(path, "文件不存在", "no such file")
             catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
-            entry = catalog.get(did)
+            entry = catalog.get(did) or catalog.get(path.stem)
             version = content_hash(path.read_bytes(), entry)
             old = store.version_of(did)
             if old == version and not force:
@@ -103,6 +116,8 @@ def ingest_paths(
                 store.write_document(parsed.meta, parsed.clauses, vectors)
                 result.status = "updated" if old else "added"
                 result.clauses = len(parsed.clauses)
+            if result.status != "skipped":
+                owners[did] = path.name
         except UnreadableFileError as exc:
             result.message = str(exc)
             log.warning("%s", exc)

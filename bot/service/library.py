@@ -17,7 +17,7 @@ from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever
 from bot.settings import Settings
 from ingest.models import DocMeta
-from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.readers import SUPPORTED_SUFFIXES, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
 
@@ -61,8 +61,7 @@ class DocumentLibrary:
         """Copy an uploaded file into the data directory under a safe name, then ingest it."""
         name = safe_filename(filename)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            return FileResult(path=filename, doc_id="", status="skipped",
-                              message=f"跳过 {name}：不支持的文件类型（支持 {', '.join(sorted(SUPPORTED_SUFFIXES))}）")
+            return FileResult(path=filename, doc_id="", status="skipped", message=str(unsupported(name)))
         size = source.stat().st_size
         limit = self.settings.max_upload_bytes
         if size > limit:

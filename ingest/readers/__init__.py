@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError
+from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from ingest.readers.encoding import decode_bytes, normalise_newlines, read_text
 from ingest.readers.formats import read_docx, read_html, read_pdf
 
-__all__ = ["SUPPORTED_SUFFIXES", "UnreadableFileError", "decode_bytes", "read_document"]
+__all__ = ["SUPPORTED_SUFFIXES", "UnreadableFileError", "decode_bytes", "read_document", "unsupported"]
 
 
 def read_document(path: Path) -> str:
@@ -21,8 +21,7 @@ def read_document(path: Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        shown = suffix or "（无扩展名）"
-        raise UnreadableFileError(path, f"不支持的文件类型 {shown}", f"unsupported file type {suffix or '(none)'}")
+        raise unsupported(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -33,7 +32,7 @@ def read_document(path: Path) -> str:
     try:
         if suffix in (".txt", ".md"):
             text = read_text(path, data)
-        elif suffix in (".html", ".htm"):
+        elif suffix in (".html", ".htm", ".xhtml"):
             text = read_html(path, data)
         elif suffix == ".docx":
             text = read_docx(path, data)
