@@ -108,11 +108,19 @@ def attachments_start(lines: list[str], first_item: int) -> int:
     return len(lines)
 
 
+def _titled_head(line: str) -> bool:
+    m = _ATTACHMENT_START.match(to_simplified(line))
+    return bool(m and m.group(3).strip())
+
+
 def _attachment_head(lines: list[str], i: int) -> tuple[str, str, int] | None:
     """(name, title, first content line) when line ``i`` opens an attachment."""
     m = _ATTACHMENT_START.match(to_simplified(lines[i]))
     if not m:
         return None
+    if m.group(3).strip() and ((i > 0 and _titled_head(lines[i - 1])) or
+                               (i + 1 < len(lines) and _ATTACHMENT_START.match(to_simplified(lines[i + 1])))):
+        return None  # "附件：1.…" / "附件1：…" "附件2：…": the body's list of its attachments
     kind, number, rest = m.group(1), m.group(2) or "", m.group(3).strip()
     name = f"附{kind}{number}"
     if rest:
@@ -226,7 +234,11 @@ def parse_blocks(lines: list[str], title_span: tuple[int, int] | None) -> tuple[
 
     main_end = attachments_start(lines, first)
     blocks.extend(numbered_blocks(lines[:main_end], headings, skip, signoff=True))
-    for name, title, head, att_lines in split_attachments(lines[main_end:]):
+    attachments = split_attachments(lines[main_end:])
+    for b in blocks:
+        if b.kind == "attachment" and attachments:
+            b.prefix = "附件列表"  # the body's list of the attachments that follow, not an attachment itself
+    for name, title, head, att_lines in attachments:
         blocks.extend(attachment_blocks(name, title, head, att_lines))
     table_lines = [lines[i] for i in table_idx]
     return blocks, table_lines

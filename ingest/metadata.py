@@ -36,7 +36,8 @@ _ORG_SUFFIX = org_suffix_pattern("org_suffixes")
 _TABLE_KEYS = {
     "发布单位": "issuer", "发文机关": "issuer", "发布机关": "issuer",
     "发布文号": "doc_number", "文号": "doc_number", "发文字号": "doc_number",
-    "发布日期": "date", "成文日期": "date", "生效日期": "effective_date",
+    "发布日期": "date", "成文日期": "date", "生效日期": "effective_date", "施行日期": "effective_date",
+    "标题": "title", "名称": "title",
 }
 
 
@@ -107,14 +108,14 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
     Returns the values found and the indexes of the lines that belong to the table, so the parser can
     move them out of the body into the document-info clause.
     """
-    key_idx = [i for i, l in enumerate(lines) if "|" in l and re.match(r"^[\u4e00-\u9fff]{2,6}\s*\|", to_simplified(l))]
+    key_idx = [i for i, l in enumerate(lines) if "|" in l and re.match(r"^[\u4e00-\u9fff]{2,6}\s*[:：]?\s*\|", to_simplified(l))]
     if len(key_idx) < 2:
         return {}, []
     start, end = key_idx[0], key_idx[-1]
     if end - start > 15:
         return {}, []
     block = " | ".join(lines[start : end + 1])
-    cells = [c.strip() for c in block.split("|")]
+    cells = [c.strip().rstrip(":：").strip() for c in block.split("|")]
     values: dict[str, str] = {}
     for i, cell in enumerate(cells):
         key = _TABLE_KEYS.get(to_simplified(cell))
@@ -181,7 +182,7 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     head = "\n".join(lines[:40])
     table, _ = parse_meta_table(lines[:40])
     sources: dict[str, str] = {}
-    title = title_text("".join(lines[title_span[0] : title_span[1]])) if title_span else ""
+    title = title_text("".join(lines[title_span[0] : title_span[1]])) if title_span else table.get("title", "")
     if not title:
         # A covering notice names the document it issues: “《…》…现印发给你们”.
         quoted = re.search(r"《([^》]{6,80})》[^。]{0,30}印发", head)
