@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.cli.commands import (
     cmd_ask,
+    cmd_check_ingest,
     cmd_clauses,
     cmd_docs,
     cmd_eval,
@@ -48,6 +49,9 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
     ("ask", cmd_ask, "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
     ("eval", cmd_eval, "retrieval and answer metrics on a JSONL question set", [
         (("file",), {}), (("--retrieval-only",), {"action": "store_true"})]),
+    ("check-ingest", cmd_check_ingest, "score the parser on files with gold (default: tests/fixtures/ingest)", [
+        (("dir",), {"nargs": "?"}),
+        (("--details",), {"action": "store_true", "help": "list every failed check under its document"}), JSON]),
     ("export", cmd_export, "export the active index (records + embeddings) as JSONL", [(("out",), {})]),
     ("rebuild", cmd_rebuild, "rebuild the index from the files in the data directory", []),
 ]

@@ -245,6 +245,35 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_check_ingest(args) -> int:
+    """Score the parser on a fixture directory (files + ``<file>.gold.json``); a report, so always exit 0."""
+    from ingest.scorecard import format_report, report_json, score_dir
+
+    directory = Path(args.dir) if args.dir else _fixture_dir()
+    if not directory.is_dir():
+        print(f"找不到目录：{directory}", file=sys.stderr)
+        return 0
+    scores = score_dir(directory)
+    if not scores:
+        print(f"{directory} 中没有带 .gold.json 的文件", file=sys.stderr)
+        return 0
+    if args.json:
+        _print_json(report_json(scores))
+    else:
+        print(format_report(scores, details=args.details))
+    return 0
+
+
+def _fixture_dir() -> Path:
+    """tests/fixtures/ingest under the working directory, else beside the source tree (editable install)."""
+    here = Path("tests/fixtures/ingest")
+    if here.is_dir():
+        return here
+    import ingest
+
+    return Path(ingest.__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
+
+
 def cmd_export(args) -> int:
     from vectorstore.chroma_store import dumps_records
 
