@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ingest.headings import Heading, find_headings, heading_title
-from ingest.metadata import is_date_line, looks_like_org_line, parse_meta_table
+from ingest.metadata import DOC_NUMBER, is_date_line, looks_like_org_line, parse_meta_table
 from ingest.models import DocMeta
 from ingest.text.ladder import STYLE_RANK
 from ingest.text.script import search_form, to_simplified
@@ -14,8 +14,14 @@ from ingest.text.script import search_form, to_simplified
 # The start of an attachment's text after the body: "附件1" / "附件2：服务包清单" / "附表".  A list of
 # attachments in a covering notice ("附件：1.…") is not one.
 _ATTACHMENT_START = re.compile(r"^附\s*([件表])\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*(.{0,60})$")
+# The colophon (版记) under the sign-off: 抄送/主送 lines, "某办公室 2022年9月30日印发".
+_COLOPHON = re.compile(r"^(抄送|主送|分送|抄报)\s*[:：]|^.{2,40}\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$")
 _SIGNOFF_NOTE = re.compile(r"^[(（]此件.{0,12}[)）]$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
+# The document's closing statements ("本方案自印发之日起实施", "本办法由…负责解释") close the document,
+# not the item above them: they stay where they stand.
+_CLOSING = re.compile(r"^本(?:办法|方案|意见|措施|规定|通知|细则|条例|决定|规划|计划|公告|实施意见)[^。]{0,30}"
+                      r"(?:施行|实施|执行|生效|负责解释|有效期)")
 _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
@@ -39,11 +45,12 @@ def split_signoff(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
         line = body[-1]
         if _ATTACHMENT.match(to_simplified(line)):
             attachments.insert(0, body.pop())
-        elif _SIGNOFF_NOTE.match(line) or is_date_line(line) or (signoff and looks_like_org_line(line)):
+        elif _SIGNOFF_NOTE.match(line) or is_date_line(line) or (signoff and looks_like_org_line(line)) \
+                or _COLOPHON.match(to_simplified(line)) or (not signoff and DOC_NUMBER.fullmatch(to_simplified(line))):
             signoff.insert(0, body.pop())
         else:
             break
-    if signoff and not any(is_date_line(l) for l in signoff):
+    if signoff and not any(is_date_line(l) or _COLOPHON.match(to_simplified(l)) for l in signoff):
         body.extend(signoff)  # not a real sign-off
         signoff = []
     return body, signoff, attachments
@@ -61,8 +68,12 @@ def find_title_span(lines: list[str], meta: DocMeta, auto_span: tuple[int, int] 
     return auto_span
 
 
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]{1,40}[)）]\s*$")  # "…。（省市场监管局）": the responsible bodies
+
+
 def _complete(line: str) -> bool:
-    return line.rstrip("”\"'）)").endswith(_SENTENCE_END)
+    """Does the paragraph end a sentence (a closing note of responsible bodies aside)?"""
+    return _TRAILING_NOTE.sub("", line).rstrip("”\"'").endswith(_SENTENCE_END)
 
 
 def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int], ...], Block]) -> list[Block]:
@@ -80,7 +91,8 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     paragraphs = {id(b): len(b.lines) for b in items}  # as split, before any paragraph moved up
     for i, b in enumerate(items):
         depth = len(b.path)
-        if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]):
+        if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]) \
+                or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]):
             continue  # "——…" bullets after an item are its own enumeration
         parent = tuple(b.path[:-1])
         nxt = items[i + 1] if i + 1 < len(items) else None

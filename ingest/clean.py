@@ -26,7 +26,7 @@ _BOILERPLATE_LINE = re.compile(
       | .*\#.*换成@.* | .*\#.*換成@.*                   # mail obfuscation
       | .*(邮箱|郵箱|E-?mail)\s*[:：].*
       | (服务|服務|联系|聯繫)?(电话|電話|传真|傳真)\s*[:：]?\s*[\d\-\s()（）]{7,}.*
-      | (来源|來源)\s*[:：].*(发布时间|發布時間|阅读次数|閱讀次數).*
+      | (信息)?(来源|來源)\s*[:：].*(发布时间|發布時間|发布日期|發布日期|阅读次数|閱讀次數).*
       | (阅读次数|閱讀次數|浏览次数|瀏覽次數)\s*[:：].*
       | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
       | (上一篇|下一篇)\s*[:：].*
@@ -37,6 +37,15 @@ _BOILERPLATE_LINE = re.compile(
 _TAIL_MARKER = re.compile(r"^(相关阅读|相關閱讀|相关链接|相關鏈接|相关文章|相關文章|相关新闻|相關新聞|延伸阅读)\s*[:：]?\s*$")
 # A news headline that a site puts above the real title (“…联合发布《…》”).
 _HEADLINE = re.compile(r"^.{0,40}(联合|聯合)?(印发|印發|发布|發布|出台)《.+》\s*$")
+
+
+_MARKDOWN = re.compile(r"^#{1,6}\s+|^>\s+")  # heading and quote markers of a .md file
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
+def strip_markdown(line: str) -> str:
+    """``## 一、总体要求`` → ``一、总体要求``; ``**加粗**`` → ``加粗``: the ladder must see the numeral first."""
+    return _EMPHASIS.sub("", _MARKDOWN.sub("", line))
 
 
 def strip_pinyin(text: str) -> str:
@@ -64,7 +73,7 @@ def clean_lines(raw: str) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = normalize_space(strip_pinyin(raw_line))
+        line = normalize_space(strip_markdown(strip_pinyin(raw_line).strip()))
         if not line:
             continue
         if _TAIL_MARKER.match(line):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line
+from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line, title_text
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form, to_simplified
 from ingest.text.wordlists import load
@@ -44,12 +44,9 @@ def is_link_entry(line: str) -> bool:
 
 
 def protected(line: str) -> bool:
-    """Part of the policy however short: a sign-off, an attachment, a 文号, a numbered item, a table row."""
+    """Part of the policy however short: a date, an attachment, a 文号, a numbered item, a table row."""
     s = to_simplified(line)
-    return bool(
-        is_date_line(line) or looks_like_org_line(line) or _KEEP.match(s) or is_doc_number_part(s)
-        or match_level(s) or "|" in line
-    )
+    return bool(is_date_line(line) or _KEEP.match(s) or is_doc_number_part(s) or match_level(s) or "|" in line)
 
 
 def is_chrome(line: str, *, link_lists: bool = True) -> bool:
@@ -60,6 +57,8 @@ def is_chrome(line: str, *, link_lists: bool = True) -> bool:
         return False
     if has_clutter_word(line) or _BREADCRUMB.search(line):
         return True
+    if looks_like_org_line(line):
+        return False  # an issuer of the sign-off ("新闻中心" in a menu has a clutter word above)
     if link_lists and is_link_entry(line):
         return True
     return len(line) <= SHORT and not _SENTENCE.search(line)
@@ -73,6 +72,19 @@ def trim_tail(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+def _content_like(line: str) -> bool:
+    """What follows a real title: a 文号, a date, an addressee, a sentence, a numbered item, a dateline."""
+    return bool(protected(line) or line.endswith(("：", ":")) or (_SENTENCE.search(line) and len(line) >= 20)
+                or line.startswith(("（", "(")) or is_title_line(line))
+
+
+def is_title_here(lines: list[str], i: int) -> bool:
+    """A title-like line that content follows (a menu entry like "信息公开指南" is followed by more menu)."""
+    if not is_title_line(title_text(lines[i])):
+        return False
+    return any(_content_like(nxt) for nxt in lines[i + 1 : i + 3])
+
+
 def trim_head(lines: list[str]) -> list[str]:
     """Drop navigation above the title: menus, breadcrumbs, dated link lists, widget labels."""
     start = 0
@@ -81,7 +93,9 @@ def trim_head(lines: list[str]) -> list[str]:
         if _LINK_DATE.search(line) and not protected(line) and not _SENTENCE.search(line):
             start += 1  # "关于…的通知 2023-05-06": an entry of a latest-documents box
             continue
-        if is_title_line(line) or not is_chrome(line, link_lists=False):
+        if is_title_here(lines, start):
             break
+        if not is_chrome(line, link_lists=False) and not (is_title_line(line) and len(line) <= SHORT):
+            break  # policy text, or a long title-like line (kept even when nothing content-like follows)
         start += 1
     return lines[start:]
