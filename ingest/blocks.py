@@ -24,6 +24,7 @@ _CLOSING = re.compile(r"^本(?:办法|方案|意见|措施|规定|通知|细则|
                       r"(?:施行|实施|执行|生效|负责解释|有效期)")
 _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
 _SENTENCE = re.compile(r"[。；;！？!?]")
+_LIST_ENTRY = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
 
 
@@ -50,6 +51,10 @@ def split_signoff(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
             signoff.insert(0, body.pop())
         else:
             break
+    listed = next((k for k in range(len(body) - 1, -1, -1) if _ATTACHMENT.match(to_simplified(body[k]))), None)
+    if listed is not None and all(_LIST_ENTRY.match(l) and not _SENTENCE.search(l) for l in body[listed + 1 :]):
+        attachments = body[listed:] + attachments  # "附件：1.…" and its further entries "2.…"
+        del body[listed:]
     if signoff and not any(is_date_line(l) or _COLOPHON.match(to_simplified(l)) for l in signoff):
         body.extend(signoff)  # not a real sign-off
         signoff = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.clutter import trim_head, trim_tail
+from ingest.readers.tables import pipe_tables
 from ingest.text.script import search_form
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -27,7 +28,7 @@ _BOILERPLATE_LINE = re.compile(
       | .*(邮箱|郵箱|E-?mail)\s*[:：].*
       | (服务|服務|联系|聯繫)?(电话|電話|传真|傳真)\s*[:：]?\s*[\d\-\s()（）]{7,}.*
       | (信息)?(来源|來源)\s*[:：].*(发布时间|發布時間|发布日期|發布日期|阅读次数|閱讀次數).*
-      | (阅读次数|閱讀次數|浏览次数|瀏覽次數)\s*[:：].*
+      | .*(阅读次数|閱讀次數|浏览次数|瀏覽次數|点击数|點擊數|访问次数|訪問次數)\s*[:：].*
       | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
       | (上一篇|下一篇)\s*[:：].*
     )$""",
@@ -87,4 +88,4 @@ def clean_lines(raw: str) -> list[str]:
             continue
         seen.add(key)
         out.append(line)
-    return trim_tail(trim_head(out))
+    return pipe_tables(trim_tail(trim_head(out)))

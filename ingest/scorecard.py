@@ -138,7 +138,8 @@ def score_parsed(name: str, parsed: ParsedDocument, gold: dict[str, Any]) -> Doc
     """Score one parsed document against its gold."""
     s = DocScore(file=name)
     units = units_of(parsed)
-    items = [u for u in units if u.kind in ITEM_KINDS]
+    # An attachment's own numbered items ("附件1 一、") are items too; its head ("附件1") is not.
+    items = [u for u in units if u.kind in ITEM_KINDS or (u.kind == "attachment" and " " in u.label)]
     item_labels = {u.label for u in items}
     gold_items = gold.get("items", [])
     gold_labels = {g["label"] for g in gold_items}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ingest.readers.base import UnreadableFileError
 from ingest.readers.encoding import BOMS, decode_bytes, normalise_newlines, try_decode
-from ingest.readers.tables import table_lines
+from ingest.readers.tables import is_metadata_row, table_lines
 from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
 
@@ -94,7 +94,22 @@ def main_content(markup: str, full: str) -> str:
     numbered = [line for line in full.splitlines() if match_level(to_simplified(line))]
     if any(line not in kept for line in numbered):
         return full
-    return main
+    # What trafilatura leaves out but the document needs: the metadata box and the article's own title.
+    box = [line for line in full.splitlines() if is_metadata_row(line) and line not in kept]
+    title = _page_title(markup)
+    head = [title] if title and title not in main else []
+    return "\n".join([*box, *head, main])
+
+
+def _page_title(markup: str) -> str:
+    """The article's title: its <h1>, else the page's <title> (site name and all; cleaning strips it)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in (soup.find("h1"), soup.find("title")):
+        if tag is not None and (text := _HTML_SPACE.sub(" ", tag.get_text()).strip()):
+            return text
+    return ""
 
 
 def _html_walk(node: object, out: list[str]) -> None:
