@@ -161,6 +161,19 @@ def test_scorer_catches_leaks_split_enumerations_broken_tables_and_metadata() ->
     assert s.meta["title"] and s.meta["doc_number"]
 
 
+def test_scorer_counts_numbered_attachment_clauses_as_items() -> None:
+    gold = {**SYNTH_GOLD, "items": [*SYNTH_GOLD["items"], {"label": "附件1 一、", "starts": "资助范围"}]}
+    parsed = _synthetic()
+    extra = [_clause(SYNTH_META, "附件1", "attachment", "附件1\n某市计量资助标准", 90),
+             _clause(SYNTH_META, "附件1 一、", "attachment", "一、资助范围\n本市企业。", 91)]
+    s = score_parsed("synth.txt", ParsedDocument(meta=SYNTH_META, clauses=[*parsed.clauses, *extra], traditional=False), gold)
+    assert (s.item_recall, s.label_accuracy, s.fake_items) == (1.0, 1.0, [])
+    # A Big5 file's metadata may come out in either script: the same fact.
+    trad = SYNTH_META.model_copy(update={"title": "某市關於加強計量工作的通知"})
+    s = score_parsed("synth.txt", ParsedDocument(meta=trad, clauses=parsed.clauses, traditional=True), SYNTH_GOLD)
+    assert s.meta["title"]
+
+
 def test_scorer_on_a_file_and_totals(tmp_path: Path) -> None:
     path = tmp_path / "tiny.txt"
     path.write_text("某市关于加强计量工作的通知\n一、建设计量中心。每区一个。\n二、推广智能仪表。\n某市人民政府\n2023年5月8日\n",
