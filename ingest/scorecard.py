@@ -10,6 +10,12 @@ Each fixture ``<name>`` (``tests/fixtures/ingest``) has a gold file ``<name>.gol
      "keep": ["sign-off lines that must survive in some clause"],
      "tables": [{"contains": ["列名：值", …]}]}                                       # all within one clause
 
+Gold conventions: a heading with no text of its own (``第一章 总则``, ``二、重点任务`` followed by ``（一）``) is no
+item, unless a paragraph after its sub-list closes it — then that paragraph is its text; labels inside an
+attachment carry ``附件N `` in front; ``title``/``doc_number``/``date`` describe the file's own first document
+(a covering notice's title, 文号 and sign-off date, 成文日期 rather than 发布日期); ``effective_date`` is the
+施行日期 stated (自印发之日起施行 → the date); ``validity`` is 有效期 as stated ("5年") or "".
+
 Scores per document: item recall (gold labels among the numbered clauses: kind item/section, or a clause of
 an attachment labelled ``附件1 一、``), label accuracy (the clause
 whose text carries an item's ``starts`` has exactly its label), fake items (item/section labels not in the

@@ -230,3 +230,19 @@ def test_metadata_accuracy_over_the_set(field: str) -> None:
     accuracy = totals(scores)["meta_fields"][field]
     wrong = [f"{s.file}: want {s.meta_want[field]!r}, got {s.meta_got[field]!r}" for s in scores if not s.meta.get(field, True)]
     assert accuracy is not None and accuracy >= 0.95, "\n".join(wrong)
+
+
+# ----- the command ------------------------------------------------------------------------------------------------
+
+def test_check_ingest_command_prints_a_row_per_document_and_always_exits_0(capsys: pytest.CaptureFixture[str],
+                                                                            tmp_path: Path) -> None:
+    from bot.cli import main
+
+    assert main(["check-ingest", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("file") and out[-2].startswith("TOTAL (") and out[-1].startswith("metadata per field")
+    assert len(out) == len(FILES) + 3
+    assert main(["check-ingest", str(FIXTURES), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["documents"]) == len(FILES) and "item_recall" in report["total"]
+    assert main(["check-ingest", str(tmp_path / "nowhere")]) == 0
