@@ -24,6 +24,7 @@ _NUMBER_ALONE = re.compile(r"^第\s*\d{1,4}\s*号$")  # under a "中华人民共
 _NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*(.+)$")
 _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
+_EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
 _VALIDITY = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|细则|条例|决定|规划|计划|公告)|施行|实施)[^。；]{0,40}?"
                        r"有效期\s*(?:为|至)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*年")
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
@@ -204,6 +205,8 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     effective = iso_date(table.get("effective_date", ""))
     if not effective and (m := _EFFECTIVE.search(body)):
         effective = iso_date(m.group(1))
+    if not effective and _EFFECTIVE_ON_ISSUE.search(body):
+        effective = date  # "自印发之日起施行": in force from the day it was issued
     validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
                         ("validity", validity)):

@@ -10,11 +10,19 @@ Each fixture ``<name>`` (``tests/fixtures/ingest``) has a gold file ``<name>.gol
      "keep": ["sign-off lines that must survive in some clause"],
      "tables": [{"contains": ["列名：值", …]}]}                                       # all within one clause
 
-Scores per document: item recall (gold labels among the item/section clauses), label accuracy (the clause
+Gold conventions: a heading with no text of its own (``第一章 总则``, ``二、重点任务`` followed by ``（一）``) is no
+item, unless a paragraph after its sub-list closes it — then that paragraph is its text; labels inside an
+attachment carry ``附件N `` in front; ``title``/``doc_number``/``date`` describe the file's own first document
+(a covering notice's title, 文号 and sign-off date, 成文日期 rather than 发布日期); ``effective_date`` is the
+施行日期 stated (自印发之日起施行 → the date); ``validity`` is 有效期 as stated ("5年") or "".
+
+Scores per document: item recall (gold labels among the numbered clauses: kind item/section, or a clause of
+an attachment labelled ``附件1 一、``), label accuracy (the clause
 whose text carries an item's ``starts`` has exactly its label), fake items (item/section labels not in the
 gold), leaks (gold strings plus :data:`GENERIC_LEAKS` found in any clause), continuations (snippet in the
 clause with the gold label), inline enumerations kept, table rows kept, sign-off kept, and metadata per field
-(exact after NFKC and removing whitespace; issuers as a set).  Pure: files in, scores out; no index.
+(exact after NFKC, removing whitespace and folding to simplified script; issuers as a set; ``validity`` only
+when the model has that field).  Pure: files in, scores out; no index.
 """
 from __future__ import annotations
 
@@ -34,6 +42,7 @@ from ingest.text.script import to_simplified
 GOLD_SUFFIX = ".gold.json"
 META_FIELDS: tuple[str, ...] = ("title", "doc_number", "date", "issuers", "effective_date", "validity")
 ITEM_KINDS = frozenset({"item", "section"})
+_ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")  # the attachment's own head clause (its title), not a numbered item
 # Page chrome that never belongs to a policy text, whatever the gold says (matched in simplified script).
 GENERIC_LEAKS: tuple[str, ...] = (
     "打印本页", "关闭窗口", "扫一扫", "版权所有", "主办单位", "承办单位", "网站标识码", "ICP备", "公网安备",
@@ -128,18 +137,23 @@ def units_of(parsed: ParsedDocument) -> list[Unit]:
     return out
 
 
+def is_item(unit: Unit) -> bool:
+    """A numbered clause: an item or section, or a numbered clause inside an attachment (``附件1 一、``)."""
+    return unit.kind in ITEM_KINDS or (unit.kind == "attachment" and not _ATTACHMENT_HEAD.match(unit.label))
+
+
 def _meta_value(field_name: str, value: Any) -> Any:
+    """Compared in simplified script: a Big5 file's 文号 is the same fact in either script."""
     if field_name == "issuers":
-        return sorted({norm(v) for v in value or []})
-    return norm(str(value or ""))
+        return sorted({to_simplified(norm(v)) for v in value or []})
+    return to_simplified(norm(str(value or "")))
 
 
 def score_parsed(name: str, parsed: ParsedDocument, gold: dict[str, Any]) -> DocScore:
     """Score one parsed document against its gold."""
     s = DocScore(file=name)
     units = units_of(parsed)
-    # An attachment's own numbered items ("附件1 一、") are items too; its head ("附件1") is not.
-    items = [u for u in units if u.kind in ITEM_KINDS or (u.kind == "attachment" and " " in u.label)]
+    items = [u for u in units if is_item(u)]
     item_labels = {u.label for u in items}
     gold_items = gold.get("items", [])
     gold_labels = {g["label"] for g in gold_items}

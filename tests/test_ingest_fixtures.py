@@ -161,6 +161,19 @@ def test_scorer_catches_leaks_split_enumerations_broken_tables_and_metadata() ->
     assert s.meta["title"] and s.meta["doc_number"]
 
 
+def test_scorer_counts_numbered_attachment_clauses_as_items() -> None:
+    gold = {**SYNTH_GOLD, "items": [*SYNTH_GOLD["items"], {"label": "附件1 一、", "starts": "资助范围"}]}
+    parsed = _synthetic()
+    extra = [_clause(SYNTH_META, "附件1", "attachment", "附件1\n某市计量资助标准", 90),
+             _clause(SYNTH_META, "附件1 一、", "attachment", "一、资助范围\n本市企业。", 91)]
+    s = score_parsed("synth.txt", ParsedDocument(meta=SYNTH_META, clauses=[*parsed.clauses, *extra], traditional=False), gold)
+    assert (s.item_recall, s.label_accuracy, s.fake_items) == (1.0, 1.0, [])
+    # A Big5 file's metadata may come out in either script: the same fact.
+    trad = SYNTH_META.model_copy(update={"title": "某市關於加強計量工作的通知"})
+    s = score_parsed("synth.txt", ParsedDocument(meta=trad, clauses=parsed.clauses, traditional=True), SYNTH_GOLD)
+    assert s.meta["title"]
+
+
 def test_scorer_on_a_file_and_totals(tmp_path: Path) -> None:
     path = tmp_path / "tiny.txt"
     path.write_text("某市关于加强计量工作的通知\n一、建设计量中心。每区一个。\n二、推广智能仪表。\n某市人民政府\n2023年5月8日\n",
@@ -217,3 +230,19 @@ def test_metadata_accuracy_over_the_set(field: str) -> None:
     accuracy = totals(scores)["meta_fields"][field]
     wrong = [f"{s.file}: want {s.meta_want[field]!r}, got {s.meta_got[field]!r}" for s in scores if not s.meta.get(field, True)]
     assert accuracy is not None and accuracy >= 0.95, "\n".join(wrong)
+
+
+# ----- the command ------------------------------------------------------------------------------------------------
+
+def test_check_ingest_command_prints_a_row_per_document_and_always_exits_0(capsys: pytest.CaptureFixture[str],
+                                                                            tmp_path: Path) -> None:
+    from bot.cli import main
+
+    assert main(["check-ingest", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("file") and out[-2].startswith("TOTAL (") and out[-1].startswith("metadata per field")
+    assert len(out) == len(FILES) + 3
+    assert main(["check-ingest", str(FIXTURES), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["documents"]) == len(FILES) and "item_recall" in report["total"]
+    assert main(["check-ingest", str(tmp_path / "nowhere")]) == 0
