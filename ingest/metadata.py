@@ -69,12 +69,15 @@ def _title_endings() -> tuple[str, ...]:
     return words + tuple(w + "”" for w in words)
 
 
+_ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
+
+
 def is_title_line(line: str) -> bool:
     s = to_simplified(line)
     return (
-        6 <= len(s) <= 80
+        6 <= len(s) <= 100
         and not _SENTENCE_PUNCT.search(s)
-        and "《" not in s
+        and ("《" not in s or bool(_ISSUING_TITLE.search(s)))
         and "|" not in s
         and s.endswith(_title_endings())
     )
@@ -176,6 +179,12 @@ def _issuer_from_title(title: str) -> list[str]:
     return [head] if head and head != to_simplified(title) and looks_like_org_line(head) else []
 
 
+def _issuer_from_decree(number: str) -> list[str]:
+    """"国务院令第735号" → ["国务院"]: a decree is signed by the body whose 令 it is."""
+    m = re.match(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)令", to_simplified(number))
+    return [m.group(1)] if m else []
+
+
 def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | None) -> DocMeta:
     """Best-effort metadata from the text alone (the catalog, when it has an entry, wins).
 
@@ -196,7 +205,7 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         number = own_doc_number(lines) or ""
     issuers = [table["issuer"]] if table.get("issuer") else []
     found_issuers, signed = signoff(lines)
-    issuers = issuers or found_issuers or _issuer_from_title(title)
+    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number)
     date = iso_date(table.get("date", "")) or signed
     if not date:  # a regulation: "（2022年1月5日某省人大常委会第三十次会议通过）", or a date under the title
         adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)

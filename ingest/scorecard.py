@@ -42,7 +42,7 @@ from ingest.text.script import to_simplified
 GOLD_SUFFIX = ".gold.json"
 META_FIELDS: tuple[str, ...] = ("title", "doc_number", "date", "issuers", "effective_date", "validity")
 ITEM_KINDS = frozenset({"item", "section"})
-_ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")  # the attachment's own head clause (its title), not a numbered item
+_ATTACHMENT_HEAD = re.compile(r"^附[件表](?:列表|\s*\d*(?:-\d+)?)$")  # an attachment head or list, not an item
 # Page chrome that never belongs to a policy text, whatever the gold says (matched in simplified script).
 GENERIC_LEAKS: tuple[str, ...] = (
     "打印本页", "关闭窗口", "扫一扫", "版权所有", "主办单位", "承办单位", "网站标识码", "ICP备", "公网安备",
