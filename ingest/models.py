@@ -21,6 +21,13 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+# Where a metadata field came from, in the words an admin reads (DocMeta.sources values → labels).
+SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file name": "文件名"}
+FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issuers": "发文机关", "doc_number": "文号",
+                                "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
+                                "level": "层级"}
+
+
 class DocMeta(BaseModel):
     """What we know about one policy document, from the catalog or extracted from its text."""
 
@@ -38,6 +45,10 @@ class DocMeta(BaseModel):
     source_file: str = ""
     content_hash: str = ""
     sources: dict[str, str] = Field(default_factory=dict)  # field → where it came from: text, catalog, file name
+
+    def provenance(self) -> str:
+        """"标题:正文 文号:目录 …": where each known field came from, so an admin can trust or fix it in catalog.toml."""
+        return " ".join(f"{FIELD_LABELS.get(k, k)}:{SOURCE_LABELS.get(v, v)}" for k, v in self.sources.items())
 
     @property
     def display_name(self) -> str:

@@ -188,3 +188,20 @@ def test_a_field_the_text_does_not_give_says_it_came_from_the_file_name():
     lines = clean_lines("为提升质量，制定本措施。\n一、范围\n适用于全市。")
     meta = extract_meta("file-stem", lines, find_title(lines))
     assert meta.title == "file-stem" and meta.sources["title"] == "file name" and "doc_number" not in meta.sources
+
+
+def test_every_field_says_where_it_came_from():
+    from ingest.catalog import merge_meta
+
+    lines = clean_lines("关于印发某市质量奖办法的通知\n某政发〔2023〕2号\n一、范围\n适用于全市。\n某市人民政府\n2023年1月5日")
+    auto = extract_meta("stem", lines, find_title(lines))
+    merged = merge_meta(auto, {"short_name": "某市质量奖办法", "date": "2023-01-06"})
+    assert merged.sources == {"title": "text", "doc_number": "text", "issuers": "text", "date": "catalog",
+                              "short_name": "catalog"}
+    assert merged.provenance() == "标题:正文 文号:正文 发文机关:正文 日期:目录 简称:目录"
+
+    from bot.ui.render_lookup import DOC_HEADERS, documents_table
+
+    row = documents_table([{**merged.model_dump(), "provenance": merged.provenance(), "clause_count": 2}])[0]
+    assert row[DOC_HEADERS.index("字段来源")] == merged.provenance()
+    assert row[DOC_HEADERS.index("发布日期")] == "2023-01-06"

@@ -68,7 +68,7 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         print(f"{d['doc_id']}\t{d['display_name']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
-              f"{d['region'] or '-'}\t{d['clause_count']} 条")
+              f"{d['region'] or '-'}\t{d['clause_count']} 条\t{d['provenance'] or '-'}")
     return 0
 
 

@@ -86,8 +86,8 @@ class DocumentLibrary:
 
     # ----- reading ----------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        return [{**d.meta.model_dump(), "display_name": d.meta.display_name, "clause_count": d.clause_count,
-                 "version": d.version} for d in self.store.documents()]
+        return [{**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
+                 "clause_count": d.clause_count, "version": d.version} for d in self.store.documents()]
 
     def metas(self) -> list[DocMeta]:
         return list(self.retriever.catalog.metas)

@@ -92,8 +92,8 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
 
 
 # ----- 文档管理 ------------------------------------------------------------------------------------
-DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "地区", "层级", "条款数", "文档ID"]
-DOC_COLUMN_WIDTHS: list[str | int] = ["10%", "22%", "20%", "10%", "9%", "8%", "5%", "5%", "11%"]
+DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "地区", "层级", "条款数", "字段来源", "文档ID"]
+DOC_COLUMN_WIDTHS: list[str | int] = ["8%", "18%", "14%", "9%", "7%", "7%", "6%", "4%", "4%", "14%", "9%"]
 UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
 UPLOAD_COLUMN_WIDTHS: list[str | int] = ["25%", "8%", "7%", "60%"]
 STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
@@ -102,8 +102,10 @@ STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化",
 def documents_table(docs: list[dict[str, Any]]) -> list[list[Any]]:
     """Rows of the 已收录文档 table (columns :data:`DOC_HEADERS`)."""
     return [[d.get("short_name") or "", d.get("title") or "", "、".join(d.get("issuers") or []),
-             d.get("doc_number") or "", d.get("date") or "", d.get("region") or "", d.get("level") or "",
-             d.get("clause_count", 0), d.get("doc_id")] for d in docs]
+             d.get("doc_number") or "", d.get("date") or "",
+             " ".join(filter(None, [d.get("effective_date"), d.get("validity") and f"有效期{d['validity']}"])),
+             d.get("region") or "", d.get("level") or "", d.get("clause_count", 0), d.get("provenance") or "",
+             d.get("doc_id")] for d in docs]
 
 
 def doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
