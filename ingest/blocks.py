@@ -21,7 +21,9 @@ _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
 # The document's closing statements ("本方案自印发之日起实施", "本办法由…负责解释") close the document,
 # not the item above them: they stay where they stand.
 _CLOSING = re.compile(r"^本(?:办法|方案|意见|措施|规定|通知|细则|条例|决定|规划|计划|公告|实施意见)[^。]{0,30}"
-                      r"(?:施行|实施|执行|生效|负责解释|有效期)")
+                      r"(?:施行|实施|执行|生效|负责解释|有效期)|^(?:联系人|联系电话|联系方式|咨询电话|联系地址|监督电话)\s*[:：]")
+# An article (第X条) owns all its paragraphs (款); its chapter never takes them over.
+_SELF_CONTAINED = frozenset({"article"})
 _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _LIST_ENTRY = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
@@ -97,7 +99,7 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     for i, b in enumerate(items):
         depth = len(b.path)
         if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]) \
-                or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]):
+                or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]) or b.path[-1][0] in _SELF_CONTAINED:
             continue  # "——…" bullets after an item are its own enumeration
         parent = tuple(b.path[:-1])
         nxt = items[i + 1] if i + 1 < len(items) else None

@@ -29,13 +29,15 @@ _BOILERPLATE_LINE = re.compile(
       | (服务|服務|联系|聯繫)?(电话|電話|传真|傳真)\s*[:：]?\s*[\d\-\s()（）]{7,}.*
       | (信息)?(来源|來源)\s*[:：].*(发布时间|發布時間|发布日期|發布日期|阅读次数|閱讀次數).*
       | .*(阅读次数|閱讀次數|浏览次数|瀏覽次數|点击数|點擊數|访问次数|訪問次數)\s*[:：].*
+      | [-*_=━─—~·]{3,}                                 # a rule line (markdown ---, 版记 ━━━)
       | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
       | (上一篇|下一篇)\s*[:：].*
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
 # Everything after one of these lines is a list of links to other pages.
-_TAIL_MARKER = re.compile(r"^(相关阅读|相關閱讀|相关链接|相關鏈接|相关文章|相關文章|相关新闻|相關新聞|延伸阅读)\s*[:：]?\s*$")
+_TAIL_MARKER = re.compile(r"^(相关阅读|相關閱讀|相关链接|相關鏈接|相关文章|相關文章|相关新闻|相關新聞|延伸阅读|相关文件|相關文件"
+                         r"|相关稿件|相關稿件|相关政策|相關政策)\s*[:：]?\s*$")
 # A news headline that a site puts above the real title (“…联合发布《…》”).
 _HEADLINE = re.compile(r"^.{0,40}(联合|聯合)?(印发|印發|发布|發布|出台)《.+》\s*$")
 
@@ -47,6 +49,17 @@ _EMPHASIS = re.compile(r"\*\*|__")
 def strip_markdown(line: str) -> str:
     """``## 一、总体要求`` → ``一、总体要求``; ``**加粗**`` → ``加粗``: the ladder must see the numeral first."""
     return _EMPHASIS.sub("", _MARKDOWN.sub("", line))
+
+
+_LINK_DATE_CELL = re.compile(r"^[\[【(（]?(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?[\]】)）]?$")
+
+
+def tab_row(line: str) -> str:
+    """A row copied out of a Word/Excel table has its cells separated by tabs: keep them apart as ``a | b``."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    if len(cells) < 2 or _LINK_DATE_CELL.match(cells[-1]):
+        return line  # "title<TAB>2023-07-12": an entry of a related-links list, not a table row
+    return " | ".join(cells)
 
 
 def strip_pinyin(text: str) -> str:
@@ -74,6 +87,7 @@ def clean_lines(raw: str) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        raw_line = tab_row(raw_line)
         line = normalize_space(strip_markdown(strip_pinyin(raw_line).strip()))
         if not line:
             continue

@@ -23,7 +23,8 @@ SHORT = 12  # a line this short without a sentence is a menu entry or a widget l
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
 _LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
-_KEEP = re.compile(r"^(附\s*[件表]|[(（]此件|[(（]本文|抄送|印发|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
+_KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发"
+                   r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 
 
 @cache
@@ -95,7 +96,9 @@ def trim_head(lines: list[str]) -> list[str]:
             continue
         if is_title_here(lines, start):
             break
-        if not is_chrome(line, link_lists=False) and not (is_title_line(line) and len(line) <= SHORT):
+        nxt = lines[start + 1] if start + 1 < len(lines) else ""
+        site_name = looks_like_org_line(line) and is_chrome(nxt, link_lists=False) and not _content_like(nxt)
+        if not is_chrome(line, link_lists=False) and not (is_title_line(line) and len(line) <= SHORT) and not site_name:
             break  # policy text, or a long title-like line (kept even when nothing content-like follows)
         start += 1
     return lines[start:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ingest.models import DocMeta
-from ingest.text.ladder import starts_body
+from ingest.text.ladder import parse_chinese_numeral, starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
 
@@ -21,7 +21,7 @@ DOC_NUMBER = re.compile(
     r"|[\u4e00-\u9fff]{2,20}公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号"
 )
 _NUMBER_ALONE = re.compile(r"^第\s*\d{1,4}\s*号$")  # under a "中华人民共和国国务院令" line
-_NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*(.+)$")
+_NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*([^|]+)")
 _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
 _EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
@@ -31,8 +31,13 @@ _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_DIGIT = "〇零一二三四五六七八九"
+_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([十{_CN_DIGIT}]{{1,3}})\s*月\s*([十{_CN_DIGIT}]{{1,3}})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
-_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_HZ = "十〇零一二三四五六七八九"
+_DATE_LINE = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}"
+                        rf"|[{_HZ}]{{4}}\s*年\s*[{_HZ}]{{1,3}}\s*月\s*[{_HZ}]{{1,3}})\s*日\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。；;：:!?！？,，]")
 _ORG_SUFFIX = org_suffix_pattern("org_suffixes")
 _TABLE_KEYS = {
@@ -47,7 +52,11 @@ def iso_date(text: str) -> str:
     """First date in ``text`` as YYYY-MM-DD ('' if none)."""
     m = _DATE_CN.search(text) or _DATE_ISO.search(text)
     if not m:
-        return ""
+        h = _DATE_HANZI.search(text)  # 二〇二四年一月十五日, as sign-offs are often written
+        if not h:
+            return ""
+        year = "".join(str(_HANZI_DIGITS[c]) for c in h.group(1))
+        return f"{int(year):04d}-{parse_chinese_numeral(h.group(2)) or 0:02d}-{parse_chinese_numeral(h.group(3)) or 0:02d}"
     y, mo, d = m.groups()
     return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
 
@@ -101,8 +110,10 @@ def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
             return None  # the body has started; no title line in this document
         if is_title_line(title_text(line)):
             prev = lines[i - 1] if i else ""
-            if prev and not _SENTENCE_PUNCT.search(prev) and to_simplified(prev).startswith("关于") and not is_title_line(prev):
-                return (i - 1, i + 1)
+            if prev and not _SENTENCE_PUNCT.search(prev) and not is_title_line(prev) and (
+                    to_simplified(prev).startswith("关于")
+                    or (looks_like_org_line(prev) and to_simplified(line).startswith("关于"))):
+                return (i - 1, i + 1)  # "关于…" / "…的通知", or the issuer on a line above "关于…的通知"
             return (i, i + 1)
     return None
 
@@ -113,14 +124,15 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
     Returns the values found and the indexes of the lines that belong to the table, so the parser can
     move them out of the body into the document-info clause.
     """
-    key_idx = [i for i, l in enumerate(lines) if "|" in l and re.match(r"^[\u4e00-\u9fff]{2,6}\s*[:：]?\s*\|", to_simplified(l))]
+    key_idx = [i for i, l in enumerate(lines)
+               if "|" in l and re.match(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,5}\s*[:：]?\s*\|", to_simplified(l))]
     if len(key_idx) < 2:
         return {}, []
     start, end = key_idx[0], key_idx[-1]
     if end - start > 15:
         return {}, []
     block = " | ".join(lines[start : end + 1])
-    cells = [c.strip().rstrip(":：").strip() for c in block.split("|")]
+    cells = [re.sub(r"\s+", "", c).rstrip(":：") for c in block.split("|")]
     values: dict[str, str] = {}
     for i, cell in enumerate(cells):
         key = _TABLE_KEYS.get(to_simplified(cell))
@@ -179,6 +191,19 @@ def _issuer_from_title(title: str) -> list[str]:
     return [head] if head and head != to_simplified(title) and looks_like_org_line(head) else []
 
 
+_ADOPTED_BY = re.compile(r"([\u4e00-\u9fff]{2,12}?[省市区县州])第[一二三四五六七八九十百\d]+届"
+                         r"(人民代表大会常务委员会|人民代表大会)第[一二三四五六七八九十百\d]+次(?:全体)?会议(?:通过|批准)")
+
+
+def _issuer_from_adoption(head: list[str]) -> list[str]:
+    """"（…某省第十三届人民代表大会常务委员会第三十次会议通过）" → ["某省人民代表大会常务委员会"]."""
+    for line in head:
+        m = _ADOPTED_BY.search(_DATE_CN.sub(" ", to_simplified(line)))
+        if m:
+            return [m.group(1) + m.group(2)]
+    return []
+
+
 def _issuer_from_decree(number: str) -> list[str]:
     """"国务院令第735号" → ["国务院"]: a decree is signed by the body whose 令 it is."""
     m = re.match(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)令", to_simplified(number))
@@ -205,7 +230,8 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         number = own_doc_number(lines) or ""
     issuers = [table["issuer"]] if table.get("issuer") else []
     found_issuers, signed = signoff(lines)
-    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number)
+    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number) or \
+        _issuer_from_adoption(lines[:15])
     date = iso_date(table.get("date", "")) or signed
     if not date:  # a regulation: "（2022年1月5日某省人大常委会第三十次会议通过）", or a date under the title
         adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.clean import clean_lines
 from ingest.documents import ParsedDocument
 from ingest.models import Clause, DocMeta
 from ingest.readers import read_document
@@ -33,7 +34,10 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.unit
 
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
-FILES = fixture_files(FIXTURES)
+# Written later by someone who had not seen the parser's fixes, and measured before it was fixed on them
+# (figures in the issue-14 closing note); now held to the same targets.
+HOLDOUT = REPO / "tests" / "fixtures" / "ingest_holdout"
+FILES = [*fixture_files(FIXTURES), *fixture_files(HOLDOUT)]
 IDS = [p.name for p in FILES]
 
 _CN = "[一二三四五六七八九十百零]+"
@@ -49,7 +53,7 @@ def test_fixture_set_is_large_and_varied() -> None:
     assert len(FILES) >= 14
     suffixes = {p.suffix for p in FILES}
     assert {".txt", ".md", ".html", ".htm", ".docx"} <= suffixes
-    assert not [p.name for p in FIXTURES.glob(f"*{GOLD_SUFFIX}") if p.name[: -len(GOLD_SUFFIX)] not in IDS], \
+    assert not [p.name for d in (FIXTURES, HOLDOUT) for p in d.glob(f"*{GOLD_SUFFIX}") if p.name[: -len(GOLD_SUFFIX)] not in IDS], \
         "a gold file without its fixture"
 
 
@@ -68,7 +72,7 @@ def test_gold_is_well_formed(path: Path) -> None:
     assert all(g["starts"] for g in gold["items"])
     assert all(c["label"] in labels for c in gold["continuations"]), "a continuation belongs to a gold item"
     # Every snippet the scorer looks for is in the file (whatever the reader does with the page around it).
-    text = norm(read_document(path))
+    text = norm(read_document(path)) + norm("".join(clean_lines(read_document(path))))  # markdown ** in the raw text
     if path.suffix in (".html", ".htm"):  # the reader keeps only the article; the page's clutter is in the markup
         from bs4 import BeautifulSoup
 
@@ -80,14 +84,15 @@ def test_gold_is_well_formed(path: Path) -> None:
     assert not missing, f"gold snippets not in the file: {missing}"
 
 
-def test_generated_fixtures_are_up_to_date() -> None:
+@pytest.mark.parametrize("folder", [FIXTURES, HOLDOUT], ids=["ingest", "ingest_holdout"])
+def test_generated_fixtures_are_up_to_date(folder: Path) -> None:
     """The committed binary/encoded fixtures are exactly what the generator makes (deterministic)."""
-    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    spec = importlib.util.spec_from_file_location("make_fixtures", folder / "make_fixtures.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for name, make in module.OUTPUTS.items():
-        assert (FIXTURES / name).read_bytes() == make(), f"{name} differs from make_fixtures.py: re-run it"
+        assert (folder / name).read_bytes() == make(), f"{name} differs from make_fixtures.py: re-run it"
 
 
 # ----- (b) the scorer itself ------------------------------------------------------------------------------
@@ -245,8 +250,8 @@ def test_check_ingest_command_prints_a_row_per_document_and_always_exits_0(capsy
     assert main(["check-ingest", str(FIXTURES)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("file") and out[-2].startswith("TOTAL (") and out[-1].startswith("metadata per field")
-    assert len(out) == len(FILES) + 3
+    assert len(out) == len(fixture_files(FIXTURES)) + 3
     assert main(["check-ingest", str(FIXTURES), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert len(report["documents"]) == len(FILES) and "item_recall" in report["total"]
+    assert len(report["documents"]) == len(fixture_files(FIXTURES)) and "item_recall" in report["total"]
     assert main(["check-ingest", str(tmp_path / "nowhere")]) == 0

@@ -106,10 +106,13 @@ def _page_title(markup: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "lxml")
-    for tag in (soup.find("h1"), soup.find("title")):
-        if tag is not None and (text := _HTML_SPACE.sub(" ", tag.get_text()).strip()):
-            return text
-    return ""
+    heading = soup.find("h1") or soup.find(class_=re.compile(r"(^|[-_])title$", re.IGNORECASE))
+    if heading is not None and (text := _HTML_SPACE.sub(" ", heading.get_text()).strip()):
+        return text
+    tag = soup.find("title")
+    text = _HTML_SPACE.sub(" ", tag.get_text()).strip() if tag is not None else ""
+    # "<title>关于…的通知 - 某区人民政府</title>": the longest piece between the site separators.
+    return max(re.split(r"\s+[-–—|]\s+|_|｜", text), key=len).strip() if text else ""
 
 
 def _html_walk(node: object, out: list[str]) -> None:
