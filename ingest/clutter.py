@@ -23,7 +23,7 @@ SHORT = 12  # a line this short without a sentence is a menu entry or a widget l
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
 _LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
-_KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发"
+_KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发|特此"
                    r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 
 

@@ -205,3 +205,8 @@ def test_every_field_says_where_it_came_from():
     row = documents_table([{**merged.model_dump(), "provenance": merged.provenance(), "clause_count": 2}])[0]
     assert row[DOC_HEADERS.index("字段来源")] == merged.provenance()
     assert row[DOC_HEADERS.index("发布日期")] == "2023-01-06"
+
+
+def test_a_short_closing_line_of_the_policy_is_not_page_clutter():
+    lines = clean_lines("某市质量公告\n一、范围\n本公告适用于全市。\n特此公告\n某市市场监督管理局\n2024年1月5日\n打印本页\n关闭窗口")
+    assert lines[-3:] == ["特此公告", "某市市场监督管理局", "2024年1月5日"]
