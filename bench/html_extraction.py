@@ -67,12 +67,13 @@ def main() -> None:
     dirs = [Path(a) for a in sys.argv[1:]] or [REPO / "tests" / "fixtures"]
     pages = sorted(p for d in dirs for p in d.rglob("*") if p.suffix in (".html", ".htm", ".xhtml"))
     pages = [p for p in pages if Path(f"{p}.gold.json").is_file()]
+    methods = extractors()
     print(f"{'page':44} {'extractor':12} {'items kept':>10} {'clutter left':>12} {'meta rows':>9}")
     for page in pages:
         gold = json.loads(Path(f"{page}.gold.json").read_text(encoding="utf-8"))
         markup = _decode_html(page.read_bytes()) if page.suffix != ".xhtml" else decode_bytes(page.read_bytes())
         box = [line for line in whole_page(markup).splitlines() if is_metadata_row(line)]
-        for name, extract in extractors().items():
+        for name, extract in methods.items():
             text = norm(extract(markup))
             kept = sum(norm(g["starts"]) in text for g in gold["items"])
             left = sum(norm(w) in text for w in gold.get("leaks", []))
