@@ -77,9 +77,14 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     guide = guidance(intent.answer_type if intent else "general", [catalog.display_name(d) for d in named])
     messages = build_answer_messages(question, block, guide)
     text = ""
+    cut = None
+    limit = settings.llm_max_answer_chars
     try:
         for delta in llm.stream(messages, settings):
             text += delta
+            if len(text) >= limit:  # leaving the loop closes the stream: the model stops being read
+                text, cut = text[:limit], f"回答超过 {limit} 字，已截断。"
+                break
             yield Answer(question=question, answer=text, mode="llm", done=False, retrieved=fallback.retrieved)
     except llm.LLMUnavailable as exc:
         fallback.mode = "extractive-fallback"
@@ -101,6 +106,7 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     for n, clause in enumerate(checked.citations, start=1):
         hit = next((h for h in result.hits if h.clause.clause_id == clause.clause_id), None)
         cites.append(Citation.from_clause(clause, marker=n, score=hit.score if hit else 0.0, via=hit.via if hit else ""))
-    notice = f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else None
+    notices = [f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else "", cut or ""]
+    notice = "".join(notices) or None
     yield Answer(question=question, answer=checked.text, mode="llm", citations=cites, notice=notice,
                  retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)
