@@ -1,8 +1,9 @@
 """Follow-up questions (``那广东呢？``, ``那第16条呢？``) rewritten into questions that stand alone.
 
 With an LLM configured (and its circuit breaker closed) the model rewrites them
-(:func:`bot.answer.prompting.condense_question`); otherwise a heuristic uses the question analysis of the current and the previous question — the
-documents and item number they name — and never runs a search to do so.
+(:func:`bot.answer.prompting.condense_question`); otherwise a heuristic uses the question analysis
+of the current and the previous question — the documents and item number they name — and never runs
+a search to do so.
 """
 from __future__ import annotations
 
