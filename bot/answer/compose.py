@@ -15,6 +15,7 @@ from bot.answer.comparison import order_named
 from bot.answer.contract import REFUSAL
 from bot.answer.extractive import dedupe, extractive_answer
 from bot.answer.prompting import build_answer_messages, guidance
+from bot.answer.refusal import without_content
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog
@@ -30,7 +31,7 @@ CONTEXT_CLAUSES = 6
 def answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
                   settings: Settings) -> Iterator[Answer]:
     """Partial answers (``done=False``) while an LLM streams, then the final one."""
-    if settings.llm_configured and result.hits:
+    if settings.llm_configured and result.hits and not without_content(question, result):
         yield from llm_answer_stream(question, result, catalog, settings)
     else:
         yield localize(extractive_answer(question, result, catalog))
