@@ -95,6 +95,7 @@ def start_app_process(data_dir: Path, log: Path, extra_env: dict[str, str] | Non
     port, admin_port = free_port(), free_port()
     url, admin_url = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{admin_port}/"
     env = app_env(data_dir)
+    env["GRADIO_TEMP_DIR"] = str(data_dir.parent / f"gradio-tmp-{port}")  # where the app keeps upload copies
     if admin:
         env.update(POLICYBOT_ADMIN_PASSWORD=ADMIN_AUTH[1], POLICYBOT_ADMIN_PORT=str(admin_port))
     env.update(extra_env or {})
@@ -165,6 +166,16 @@ def ui_server(ui_data_dir: Path) -> Iterator[str]:
         _shared["users"] = int(_shared["users"]) - 1  # type: ignore[arg-type]
         if _shared["users"] == 0:
             _stop_app()
+
+
+@pytest.fixture(scope="session")
+def ui_process(ui_server: str) -> subprocess.Popen:
+    """The ``ui_server`` process (its pid for memory measurements; its temp dir in ``gradio_temp_dir``)."""
+    return _shared["proc"]  # type: ignore[return-value]
+
+
+def gradio_temp_dir(data_dir: Path, url: str) -> Path:
+    return data_dir.parent / f"gradio-tmp-{url.rstrip('/').rsplit(':', 1)[-1]}"
 
 
 @pytest.fixture(scope="session")
