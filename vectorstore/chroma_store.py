@@ -61,7 +61,7 @@ def _outage_is_unavailable(method: F) -> F:
             raise
         except Exception as exc:
             if is_outage(exc):
-                log.warning("Chroma unreachable (%s)", type(exc).__name__)
+                log.info("Chroma unreachable (%s)", type(exc).__name__)  # the caller tells the user
                 raise StoreUnavailable(type(exc).__name__) from exc
             raise
     return cast(F, wrapper)
