@@ -128,7 +128,20 @@ def test_header_never_shows_the_llm_endpoint(tmp_path: Path) -> None:
 
 
 def test_remove_status_is_escaped(tmp_path: Path) -> None:
-    from bot.ui.render_text import md_text
+    import gradio as gr
 
-    shown = md_text("已删除：**伪造**<img src=x onerror=alert(1)>[链接](javascript:alert(1))")
-    assert "<img" not in shown and "**" not in shown.replace("\\*", "") and "](javascript" not in shown
+    from bot.ui.admin_handlers import AdminHandlers
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.txt").write_text(TINY, encoding="utf-8")
+    b = PolicyBot(make_settings(tmp_path / "data", POLICYBOT_CORPUS_DIR=str(corpus), POLICYBOT_ADMIN_PASSWORD="pw"))
+    b.library.ensure_index(progress=False)
+    hostile = "**伪造**<img src=x onerror=alert(1)>[链接](javascript:alert(1))"
+    status, *_ = AdminHandlers(b).remove(hostile, gr.Request(username="admin"))  # typed into the dropdown
+    assert status.startswith("未找到文档"), status
+    assert "\\*\\*伪造\\*\\*" in status and "\\[链接\\](javascript" in status, status  # shown, not interpreted
+    assert "<img" not in status and "&lt;img" in status
+    with pytest.raises(gr.Error):
+        AdminHandlers(b).remove("plain", gr.Request())  # no authenticated user: refused by the service
+    assert "plain" in b.store.active_versions()
