@@ -1,9 +1,10 @@
 """When the evidence does not support an answer: the refusal rules of the extractive path.
 
 A question is refused — with the contract's refusal sentence and "see also" clauses — when nothing
-was retrieved, when it holds no content at all (digits and symbols, no Chinese, no word of the sources), when it names a place no document covers, when it asks for a kind of fact (an
-amount, a web address, a phone number) that the evidence does not contain, or when the best clauses
-share too little with it.
+was retrieved, when it holds no content at all (digits and symbols, no Chinese, no word of the
+sources), when it names a place no document covers, when it asks for a kind of fact (an amount, a
+web address, a phone number) that the evidence does not contain, or when the best clauses share too
+little with it.
 """
 from __future__ import annotations
 
