@@ -372,12 +372,12 @@ def test_bad_upload_endpoint(admin, ui_server, tmp_path, case):
     suffix, write, words = BAD_FILES[case]
     path = tmp_path / f"bad-{case}-{uuid.uuid4().hex[:6]}{suffix}"
     write(path)
-    docs_before = [row[-1] for row in client.predict(api_name="/documents")["data"]]
+    docs_before = [row[-1] for row in admin.predict(api_name="/documents")["data"]]
     out = admin.predict([handle_file(str(path))], False, api_name="/upload")
     name, status, clauses, message = out[0]["data"][0]
     assert (name, status, clauses) == (path.name, "跳过", 0) and words in message, out[0]["data"]
     assert "导入失败" not in message  # handled by the reader, not by the catch-all
-    assert [row[-1] for row in out[1]["data"]] == docs_before
+    assert [row[-1] for row in out[2]["data"]] == docs_before
     assert_app_serving(ui_server)
 
 
