@@ -75,6 +75,16 @@ def test_million_character_answer_is_cut_and_the_stream_stays_small(llm_app) -> 
     assert server.chat_requests, "the answer did come from the model"
 
 
+def test_without_admin_password_no_admin_app_starts(llm_app) -> None:
+    """This app was started without POLICYBOT_ADMIN_PASSWORD: it says so, and the public app has no writes."""
+    from tests.security.http import api_names
+
+    url, _ = llm_app
+    log = (OUTPUT_DIR / "llm-app.log").read_text(encoding="utf-8")
+    assert "管理界面未启动" in log and "管理界面：" not in log
+    assert not api_names(url) & {"upload", "remove", "rebuild"}
+
+
 def test_answer_cap_in_process(tmp_path: Path, fake_llm, bot) -> None:
     """The cap holds for every caller of the service (CLI too), not only the web page."""
     from bot.service import PolicyBot
