@@ -1,9 +1,14 @@
-"""Start the policybot web UI.
+"""Start the policybot web UI: the public app (chat, lookup) and, with an admin password, the admin app.
 
     python app.py                      # http://127.0.0.1:7860 (POLICYBOT_HOST / POLICYBOT_PORT)
     python app.py --port 8080
     python app.py --listen-all         # listen on 0.0.0.0 (LAN access); same as POLICYBOT_HOST=0.0.0.0
+    POLICYBOT_ADMIN_PASSWORD=… python app.py
+                                       # + the admin app (upload/remove/rebuild) behind a login on
+                                       #   http://127.0.0.1:7861 (POLICYBOT_ADMIN_HOST / POLICYBOT_ADMIN_PORT)
 
+The public app has no write endpoint at all.  Without POLICYBOT_ADMIN_PASSWORD the admin app does not
+start, so the web cannot change the library; the CLI (``policybot ingest/remove/rebuild``) still can.
 The first start builds the index of the shipped corpus (a progress bar is shown); later starts
 reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 """
@@ -24,6 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=None, help="port (default: POLICYBOT_PORT or 7860)")
     p.add_argument("--listen-all", "--share-all", dest="listen_all", action="store_true",
                    help="listen on all interfaces (0.0.0.0); never creates a public share link")
+    p.add_argument("--admin-port", type=int, default=None,
+                   help="admin app port (default: POLICYBOT_ADMIN_PORT or 7861; needs POLICYBOT_ADMIN_PASSWORD)")
     return p.parse_args(argv)
 
 
@@ -31,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from bot.service import get_bot
+    from bot.service import StoreUnavailable, get_bot
 
-    bot = get_bot()
+    try:
+        bot = get_bot()
+    except StoreUnavailable as exc:
+        print(f"启动失败：{exc}（CHROMA_HOST={os.environ.get('CHROMA_HOST', '')}）", file=sys.stderr)
+        return 3
     settings = bot.settings
     host = "0.0.0.0" if args.listen_all else (args.host or settings.host)
     port = args.port or settings.port
@@ -44,7 +55,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
     print(bot.mode_description(), file=sys.stderr, flush=True)
 
-    from bot.ui import build_ui, launch_options
+    from bot.ui import build_admin_ui, build_ui, launch_options
+
+    if settings.admin_enabled:
+        admin = build_admin_ui(bot)
+        admin.queue(default_concurrency_limit=2)
+        admin_port = args.admin_port or settings.admin_port
+        admin.launch(server_name=settings.admin_host, server_port=admin_port, share=False, show_error=True,
+                     auth=bot.admin.login, auth_message="文档管理：请使用管理员账号登录",
+                     max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, **launch_options())
+        print(f"管理界面：http://{settings.admin_host}:{admin_port}（用户 {settings.admin_user}）",
+              file=sys.stderr, flush=True)
+    else:
+        print("未设置 POLICYBOT_ADMIN_PASSWORD：管理界面未启动，网页端不能修改文档库（命令行仍可用）。",
+              file=sys.stderr, flush=True)
 
     demo = build_ui(bot)
     demo.queue(default_concurrency_limit=8)

@@ -3,6 +3,7 @@
     python bench/load.py                          # starts app.py itself (temporary data dir, extractive mode)
     python bench/load.py --sessions 20 --per-session 5 --max-seconds 300
     python bench/load.py --url http://127.0.0.1:7860/ [--data-dir DIR]   # drive an app that is already running
+    python bench/load.py --sessions 5 --upload-clauses 300   # chat/lookup p50/p95 before, during, after an upload
 
 N concurrent sessions (one thread and one ``gradio_client.Client`` each, i.e. one browser tab each)
 ask dev-set questions (``eval/dev.jsonl``) through the ``chat`` endpoint, every ``--lookup-every``-th
@@ -11,6 +12,11 @@ check: every response must be the answer to *its own* question in *its own* sess
 responses come from an in-process :class:`bot.service.PolicyBot` over the same index, replaying each
 session's exact sequence (chat history included, since follow-ups depend on it); with ``--url`` and
 no ``--data-dir`` they come from a sequential baseline pass through the app instead.
+
+With ``--upload-clauses N`` the run is phased instead: the sessions ask continuously for
+``--phase-seconds`` ("before"), then an N-clause file is uploaded through the admin app while they go
+on ("during", until the import job finishes), then ``--phase-seconds`` more ("after"); p50/p95 of chat
+and lookup per phase, and the ratio of the "during" to the "before" p95, are printed.
 
 Only ever talks to the URL it is given or to the app it started on 127.0.0.1; the run is bounded by
 ``--sessions`` x ``--per-session`` requests and by ``--max-seconds`` of wall time for the load phase
@@ -182,12 +188,18 @@ def build_index(data_dir: Path) -> float:
     return time.perf_counter() - t0
 
 
-def start_app(data_dir: Path, log_path: Path, timeout: float) -> tuple[subprocess.Popen, str]:
+ADMIN = ("admin", f"bench-{os.getpid()}-{random.randrange(10**9)}")
+
+
+def start_app(data_dir: Path, log_path: Path, timeout: float, admin_port: int | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = log_path.open("w", encoding="utf-8")
+    env = app_env(data_dir)
+    if admin_port:
+        env.update(POLICYBOT_ADMIN_PASSWORD=ADMIN[1], POLICYBOT_ADMIN_PORT=str(admin_port))
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=REPO, env=app_env(data_dir), stdout=log, stderr=subprocess.STDOUT)
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -279,6 +291,85 @@ def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int]
     return done, wall
 
 
+# ----- phased: before / during / after an upload ---------------------------------------------------
+def clause_file(path: Path, n: int) -> Path:
+    """A policy file of ``n`` distinct numbered clauses (each embedded: nothing to reuse)."""
+    topics = ["质量认证", "标准制定", "计量检测", "品牌建设", "知识产权", "检验检测", "质量管理体系", "首席质量官",
+              "质量技术攻关", "绿色产品认证"]
+    lines = [f"测试市{n}条质量促进办法"]
+    for i in range(1, n + 1):
+        t = topics[i % len(topics)]
+        lines.append(f"第{i}条 对开展{t}的企业，第{i}批次按项目给予支持，由市第{i % 17 + 1}工作组负责落实，"
+                     f"编号{i:04d}的事项于{2024 + i % 3}年完成。")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_phased(url: str, admin_url: str, questions: list[str], sessions: int, phase_seconds: float,
+               upload: Path, max_seconds: float) -> None:
+    from gradio_client import Client, handle_file
+
+    samples: list[tuple[str, str, float]] = []  # phase, kind, ms
+    errors: list[str] = []
+    phase = ["before"]
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def session(i: int) -> None:
+        client = Client(url, verbose=False, download_files=False)
+        rng = random.Random(i)
+        n = 0
+        while not stop.is_set():
+            q = rng.choice(questions)
+            kind = "lookup" if n % 2 else "chat"
+            current = phase[0]
+            t0 = time.perf_counter()
+            try:
+                if kind == "chat":
+                    client.predict(q, [], [], [], api_name="/chat")
+                else:
+                    client.predict(q, False, "", api_name="/lookup")
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{kind}: {type(exc).__name__}: {str(exc)[:120]}")
+                continue
+            with lock:
+                if current == phase[0]:  # a request that spans a phase change counts for neither
+                    samples.append((current, kind, (time.perf_counter() - t0) * 1000))
+            n += 1
+
+    threads = [threading.Thread(target=session, args=(i,), daemon=True) for i in range(sessions)]
+    for t in threads:
+        t.start()
+    time.sleep(phase_seconds)
+    admin = Client(admin_url, auth=ADMIN, verbose=False, download_files=False)
+    phase[0] = "during"
+    t0 = time.perf_counter()
+    out = admin.predict([handle_file(str(upload))], False, api_name="/upload")
+    upload_s = time.perf_counter() - t0
+    phase[0] = "after"
+    time.sleep(min(phase_seconds, max_seconds))
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    row = out[0]["data"][0]
+    print(f"upload: {row[0]} {row[1]} {row[2]} clauses in {upload_s:.1f} s ({row[3][:60]})")
+    p95 = {}
+    for ph in ("before", "during", "after"):
+        for kind in ("chat", "lookup"):
+            sel = [ms for p, k, ms in samples if p == ph and k == kind]
+            if sel:
+                p95[(ph, kind)] = pct(sel, 95)
+                print(f"{ph:6} {kind:6} n={len(sel):3} p50={pct(sel, 50):6.0f} ms p95={pct(sel, 95):6.0f} ms "
+                      f"max={max(sel):6.0f} ms")
+    for kind in ("chat", "lookup"):
+        if ("before", kind) in p95 and ("during", kind) in p95:
+            print(f"during/before p95 [{kind}] = {p95[('during', kind)] / p95[('before', kind)]:.2f}x")
+    print(f"errors={len(errors)}")
+    for e in errors[:5]:
+        print("  " + e)
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -320,7 +411,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lookup-every", type=int, default=4, help="every n-th request goes to lookup (0: never)")
     ap.add_argument("--start-timeout", type=float, default=300.0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--upload-clauses", type=int, default=0,
+                    help="phased run: before / during / after uploading a file of this many clauses (starts the app)")
+    ap.add_argument("--phase-seconds", type=float, default=30.0, help="length of the before and after phases")
     args = ap.parse_args(argv)
+    if args.upload_clauses:
+        return main_phased(args)
 
     if args.url and urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         ap.error("--url must be a loopback address (load tests never leave this machine)")
@@ -367,6 +463,26 @@ def main(argv: list[str] | None = None) -> int:
             stop_app(proc)
         if tmp is not None:
             tmp.cleanup()
+    return 0
+
+
+def main_phased(args: argparse.Namespace) -> int:
+    tmp = tempfile.TemporaryDirectory(prefix="policybot-load-")
+    data_dir = args.data_dir or Path(tmp.name)
+    print(f"building the index in {data_dir} (no-op if it exists) …", file=sys.stderr, flush=True)
+    print(f"index ready in {build_index(data_dir):.1f} s", file=sys.stderr, flush=True)
+    log_path = Path(tempfile.gettempdir()) / f"policybot-load-app-{os.getpid()}.log"
+    admin_port = free_port()
+    proc, url = start_app(data_dir, log_path, args.start_timeout, admin_port=admin_port)
+    try:
+        upload = clause_file(Path(tmp.name) / f"bench-upload-{os.getpid()}.txt", args.upload_clauses)
+        print(f"app at {url}, admin at http://127.0.0.1:{admin_port}/; {args.sessions} sessions, "
+              f"{args.phase_seconds:.0f} s before/after, {args.upload_clauses}-clause upload", flush=True)
+        run_phased(url, f"http://127.0.0.1:{admin_port}/", load_questions(), args.sessions, args.phase_seconds,
+                   upload, args.max_seconds)
+    finally:
+        stop_app(proc)
+        tmp.cleanup()
     return 0
 
 

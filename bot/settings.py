@@ -56,11 +56,25 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, alias="POLICYBOT_LLM_MAX_RETRIES")
     llm_context_tokens: int = Field(default=3000, alias="POLICYBOT_LLM_CONTEXT_TOKENS")
 
+    llm_max_answer_chars: int = Field(default=4000, alias="POLICYBOT_LLM_MAX_ANSWER_CHARS")
+    llm_max_tokens: int = Field(default=2000, alias="POLICYBOT_LLM_MAX_TOKENS")
+    llm_breaker_failures: int = Field(default=3, alias="POLICYBOT_LLM_BREAKER_FAILURES")
+    llm_breaker_cooldown: float = Field(default=60.0, alias="POLICYBOT_LLM_BREAKER_COOLDOWN")
+
     max_question_chars: int = Field(default=2000, alias="POLICYBOT_MAX_QUESTION_CHARS")
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, alias="POLICYBOT_MAX_UPLOAD_BYTES")
+    max_unpacked_bytes: int = Field(default=64 * 1024 * 1024, alias="POLICYBOT_MAX_UNPACKED_BYTES")
+    max_elements: int = Field(default=400_000, alias="POLICYBOT_MAX_ELEMENTS")
+    parse_seconds: float = Field(default=60.0, alias="POLICYBOT_PARSE_SECONDS")
+    ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
+    index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
 
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
     port: int = Field(default=7860, alias="POLICYBOT_PORT")
+    admin_user: str = Field(default="admin", alias="POLICYBOT_ADMIN_USER")
+    admin_password: SecretStr | None = Field(default=None, alias="POLICYBOT_ADMIN_PASSWORD")
+    admin_host: str = Field(default="127.0.0.1", alias="POLICYBOT_ADMIN_HOST")
+    admin_port: int = Field(default=7861, alias="POLICYBOT_ADMIN_PORT")
 
     @property
     def chroma_dir(self) -> Path:
@@ -69,6 +83,15 @@ class Settings(BaseSettings):
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.jsonl"
+
+    @property
+    def admin_enabled(self) -> bool:
+        """Web writes need a configured admin password; without one the admin app does not start."""
+        return bool(self.admin_password and self.admin_password.get_secret_value())
 
     def store_config(self) -> StoreConfig:
         """What the vector store needs to know (it never reads the environment itself)."""

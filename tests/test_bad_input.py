@@ -33,7 +33,7 @@ from tests.fake_openai_server import FakeOpenAIServer, reply, sleep, truncated_s
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file  # noqa: E402
 
-from tests.ui_fixtures import make_docx, ui_data_dir, ui_server  # noqa: E402,F401
+from tests.ui_fixtures import admin_client, admin_server, make_docx, ui_data_dir, ui_server  # noqa: E402,F401
 
 pytestmark = pytest.mark.integration
 
@@ -152,6 +152,11 @@ def client(ui_server: str) -> Client:
     return Client(ui_server, verbose=False, download_files=False)
 
 
+@pytest.fixture(scope="module")
+def admin(admin_server: str) -> Client:
+    return admin_client(admin_server)
+
+
 # ----- bad files (shared by the in-process and the endpoint tests) --------------------------------
 def _encrypted_pdf(path: Path) -> None:
     from pypdf import PdfWriter
@@ -238,14 +243,14 @@ def test_follow_up_after_rejected_long_question_stays_bounded(bot):
 
 
 # ----- markup inside an uploaded document (real app) ----------------------------------------------
-def test_html_inside_uploaded_document_is_escaped_in_lookup(client, ui_server, tmp_path):
+def test_html_inside_uploaded_document_is_escaped_in_lookup(client, admin, ui_server, tmp_path):
     tag = uuid.uuid4().hex[:6]
     phrase = f"白鲸{tag}安全计划"
     path = tmp_path / f"markup-{tag}.txt"
     path.write_text(f"测试市网页安全管理办法\n"
                     f"第一条 <script>alert('doc')</script><img src=x onerror=alert(1)> {phrase}由市场监管部门负责。\n"
                     f"第二条 <a href=\"javascript:alert(2)\">点击领取补贴</a> 其他事项另行规定。\n", encoding="utf-8")
-    out = client.predict([handle_file(str(path))], api_name="/upload")
+    out = admin.predict([handle_file(str(path))], False, api_name="/upload")
     assert out[0]["data"][0][1] == "新增", out[0]["data"]
     doc_id = path.stem
     try:
@@ -265,7 +270,7 @@ def test_html_inside_uploaded_document_is_escaped_in_lookup(client, ui_server, t
         for m in messages:
             assert_inert(_text(m), markdown=True)
     finally:
-        client.predict(doc_id, api_name="/remove")
+        admin.predict(doc_id, api_name="/remove")
     assert_app_serving(ui_server)
 
 
@@ -363,16 +368,16 @@ def test_bad_upload_in_process(tiny_bot, tmp_path, case):
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_bad_upload_endpoint(client, ui_server, tmp_path, case):
+def test_bad_upload_endpoint(admin, ui_server, tmp_path, case):
     suffix, write, words = BAD_FILES[case]
     path = tmp_path / f"bad-{case}-{uuid.uuid4().hex[:6]}{suffix}"
     write(path)
-    docs_before = [row[-1] for row in client.predict(api_name="/documents")["data"]]
-    out = client.predict([handle_file(str(path))], api_name="/upload")
+    docs_before = [row[-1] for row in admin.predict(api_name="/documents")["data"]]
+    out = admin.predict([handle_file(str(path))], False, api_name="/upload")
     name, status, clauses, message = out[0]["data"][0]
     assert (name, status, clauses) == (path.name, "跳过", 0) and words in message, out[0]["data"]
     assert "导入失败" not in message  # handled by the reader, not by the catch-all
-    assert [row[-1] for row in out[1]["data"]] == docs_before
+    assert [row[-1] for row in out[2]["data"]] == docs_before
     assert_app_serving(ui_server)
 
 
@@ -445,18 +450,18 @@ def test_legacy_encoded_txt_found_by_simplified_query(tiny_bot, tmp_path, encodi
     assert_bot_serving(tiny_bot)
 
 
-def test_gbk_upload_through_the_app(client, ui_server, tmp_path):
+def test_gbk_upload_through_the_app(client, admin, ui_server, tmp_path):
     tag = uuid.uuid4().hex[:6]
     path = tmp_path / f"gbk-{tag}.txt"
     path.write_bytes(f"测试市质量帮扶办法{tag}\n第一条 苍鹰{tag}质量帮扶计划由市场监管部门组织实施。\n"
                      f"第二条 本办法由市市场监督管理局负责解释。\n".encode("gbk"))
-    out = client.predict([handle_file(str(path))], api_name="/upload")
+    out = admin.predict([handle_file(str(path))], False, api_name="/upload")
     assert out[0]["data"][0][1] == "新增", out[0]["data"]
     try:
         html, rows = client.predict(f"苍鹰{tag}质量帮扶计划", False, "", api_name="/lookup")
         assert rows and rows[0]["doc_id"] == path.stem and f"苍鹰{tag}" in rows[0]["text"]
     finally:
-        client.predict(path.stem, api_name="/remove")
+        admin.predict(path.stem, api_name="/remove")
     assert_app_serving(ui_server)
 
 

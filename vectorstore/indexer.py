@@ -6,6 +6,7 @@ is skipped before parsing, so a second run embeds nothing and says so.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,22 @@ from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from vectorstore.chroma_store import ClauseStore
 
 log = logging.getLogger(__name__)
+
+EMBED_BATCH = 8
+"""Passages embedded per call.  The engine is shared with query embedding under one lock, so a large
+upload embeds in small batches and lets a waiting search in between (a 300-clause file must not make
+every chat wait for all of it)."""
+
+
+def embed_in_batches(store: ClauseStore, texts: list[str],
+                     on_embed: Callable[[int, int], None] | None = None) -> list[list[float]]:
+    out: list[list[float]] = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        out.extend(store.embedder.embed_passages(texts[start:start + EMBED_BATCH]).tolist())
+        if on_embed:
+            on_embed(len(out), len(texts))
+        time.sleep(0.002)  # hand the engine lock to a waiting query
+    return out
 
 
 @dataclass
@@ -82,6 +99,7 @@ def ingest_paths(
     force: bool = False,
     progress: bool = True,
     on_file: Callable[[FileResult], None] | None = None,
+    on_embed: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Index the given files/folders. Bad files are skipped with a message; the rest still ingest."""
     files = expand_paths(paths)
@@ -110,7 +128,7 @@ def ingest_paths(
                     raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")
                 reuse = store.reusable_embeddings(did) if old else {}
                 todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
-                fresh = dict(zip(todo, store.embedder.embed_passages(todo).tolist(), strict=True)) if todo else {}
+                fresh = dict(zip(todo, embed_in_batches(store, todo, on_embed), strict=True)) if todo else {}
                 vectors = [reuse.get(c.search_text) or fresh[c.search_text] for c in parsed.clauses]
                 report.embedded += len(todo)
                 store.write_document(parsed.meta, parsed.clauses, vectors)

@@ -15,6 +15,7 @@ from bot.answer.comparison import order_named
 from bot.answer.contract import REFUSAL
 from bot.answer.extractive import dedupe, extractive_answer
 from bot.answer.prompting import build_answer_messages, guidance
+from bot.answer.refusal import without_content
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog
@@ -30,7 +31,7 @@ CONTEXT_CLAUSES = 6
 def answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
                   settings: Settings) -> Iterator[Answer]:
     """Partial answers (``done=False``) while an LLM streams, then the final one."""
-    if settings.llm_configured and result.hits:
+    if settings.llm_configured and result.hits and not without_content(question, result):
         yield from llm_answer_stream(question, result, catalog, settings)
     else:
         yield localize(extractive_answer(question, result, catalog))
@@ -77,9 +78,14 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     guide = guidance(intent.answer_type if intent else "general", [catalog.display_name(d) for d in named])
     messages = build_answer_messages(question, block, guide)
     text = ""
+    cut = None
+    limit = settings.llm_max_answer_chars
     try:
         for delta in llm.stream(messages, settings):
             text += delta
+            if len(text) >= limit:  # leaving the loop closes the stream: the model stops being read
+                text, cut = text[:limit], f"回答超过 {limit} 字，已截断。"
+                break
             yield Answer(question=question, answer=text, mode="llm", done=False, retrieved=fallback.retrieved)
     except llm.LLMUnavailable as exc:
         fallback.mode = "extractive-fallback"
@@ -101,6 +107,7 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     for n, clause in enumerate(checked.citations, start=1):
         hit = next((h for h in result.hits if h.clause.clause_id == clause.clause_id), None)
         cites.append(Citation.from_clause(clause, marker=n, score=hit.score if hit else 0.0, via=hit.via if hit else ""))
-    notice = f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else None
+    notices = [f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else "", cut or ""]
+    notice = "".join(notices) or None
     yield Answer(question=question, answer=checked.text, mode="llm", citations=cites, notice=notice,
                  retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)

@@ -28,11 +28,14 @@ from langchain_core.messages import BaseMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from bot.answer.breaker import OPEN_MESSAGE, CircuitBreaker, breaker_for
 from bot.settings import Settings
 
 __all__ = [
     "DEFAULT_RETRY_BASE_DELAY",
     "LLMUnavailable",
+    "available",
+    "breaker",
     "build_chat_model",
     "complete",
     "stream",
@@ -59,6 +62,7 @@ _MESSAGES: dict[str, str] = {
     "empty": "大模型服务未返回内容，暂时无法生成智能回答。",
     "stream_broken": "大模型服务的回答传输中断，暂时无法生成完整的智能回答。",
     "error": "大模型服务暂时不可用。",
+    "circuit_open": OPEN_MESSAGE + "，暂时不生成智能回答。",
 }
 
 
@@ -67,7 +71,7 @@ class LLMUnavailable(Exception):
 
     ``str(exc)`` is a short Chinese message safe to show to end users; ``kind`` is a stable code
     (``timeout``, ``rate_limited``, ``server_error``, ``connection``, ``auth``, ``bad_request``,
-    ``bad_response``, ``empty``, ``stream_broken``, ``not_configured``, ``error``) for logic and
+    ``bad_response``, ``empty``, ``stream_broken``, ``not_configured``, ``circuit_open``, ``error``) for logic and
     metrics.  By construction neither contains remote error text or configuration values.
     """
 
@@ -107,6 +111,7 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout,
         max_retries=0,
+        max_tokens=settings.llm_max_tokens,
         temperature=0,
         streaming=streaming,
         use_responses_api=False,
@@ -210,6 +215,28 @@ def _attempts(settings: Settings, max_retries: int | None) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# Circuit breaker
+# ---------------------------------------------------------------------------------------------
+def breaker(settings: Settings) -> CircuitBreaker:
+    """The process's breaker for this endpoint: every call below reports to it."""
+    return breaker_for(settings.openai_base_url or "api.openai.com", settings.llm_breaker_failures,
+                       settings.llm_breaker_cooldown)
+
+
+def available(settings: Settings) -> bool:
+    """An LLM is configured and its breaker lets calls through (follow-ups decide with this)."""
+    return settings.llm_configured and breaker(settings).remaining() == 0.0
+
+
+def _guarded(settings: Settings) -> CircuitBreaker:
+    b = breaker(settings)
+    if not b.allow():
+        logger.info("LLM circuit open; not calling (%.0f s left)", b.remaining())
+        raise LLMUnavailable("circuit_open")
+    return b
+
+
+# ---------------------------------------------------------------------------------------------
 # Public calls
 # ---------------------------------------------------------------------------------------------
 def complete(
@@ -226,7 +253,17 @@ def complete(
     Raises :class:`LLMUnavailable` on timeout, exhausted retries, malformed or empty responses.
     """
     model = build_chat_model(settings)
-    attempts = _attempts(settings, max_retries)
+    guard = _guarded(settings)
+    try:
+        text = _complete(model, messages, _attempts(settings, max_retries), retry_base_delay)
+    except LLMUnavailable:
+        guard.failure()
+        raise
+    guard.success()
+    return text
+
+
+def _complete(model: ChatOpenAI, messages: list[BaseMessage], attempts: int, retry_base_delay: float) -> str:
     for attempt in range(attempts):
         try:
             result = model.invoke(messages)
@@ -257,7 +294,16 @@ def stream(
     caller decides how to fall back.
     """
     model = build_chat_model(settings, streaming=True)
-    attempts = _attempts(settings, max_retries)
+    guard = _guarded(settings)
+    try:
+        yield from _stream(model, messages, _attempts(settings, max_retries), retry_base_delay)
+    except LLMUnavailable:
+        guard.failure()
+        raise
+    guard.success()
+
+
+def _stream(model: ChatOpenAI, messages: list[BaseMessage], attempts: int, retry_base_delay: float) -> Iterator[str]:
     for attempt in range(attempts):
         yielded = False
         finished = False

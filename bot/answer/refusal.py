@@ -1,9 +1,10 @@
 """When the evidence does not support an answer: the refusal rules of the extractive path.
 
 A question is refused — with the contract's refusal sentence and "see also" clauses — when nothing
-was retrieved, when it names a place no document covers, when it asks for a kind of fact (an
-amount, a web address, a phone number) that the evidence does not contain, or when the best clauses
-share too little with it.
+was retrieved, when it holds no content at all (digits and symbols, no Chinese, no word of the
+sources), when it names a place no document covers, when it asks for a kind of fact (an amount, a
+web address, a phone number) that the evidence does not contain, or when the best clauses share too
+little with it.
 """
 from __future__ import annotations
 
@@ -28,11 +29,27 @@ FACT_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+def without_content(question: str, result: SearchResult) -> bool:
+    """No Chinese, no document named, and no Latin word that the best clauses contain: digits and
+    symbols (``' OR 1=1; --``, ``abc 1``) are no question, however well a number matches an item."""
+    q = search_form(question)
+    if _CJK.search(q) or result.analysis.doc_ids:
+        return False
+    text = search_form(" ".join(h.clause.text for h in result.hits[:3]))
+    return not any(re.search(rf"(?<![a-z]){w}(?![a-z])", text) for w in _LATIN_WORD.findall(q))
+
+
 def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
     """Why the evidence does not support an answer (None: answer it)."""
     hits = result.hits
     if not hits:
         return "no_hits"
+    if without_content(question, result):
+        return "no_content"
     if any(h.via == "lookup" for h in hits[:1]):
         return None
     q = search_form(question)

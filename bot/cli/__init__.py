@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     get_settings()
-    return int(args.func(args) or 0)
+    from vectorstore.chroma_store import StoreUnavailable
+
+    try:
+        return int(args.func(args) or 0)
+    except StoreUnavailable as exc:  # one line, no traceback: the server is down, not the program
+        print(f"错误：{exc}", file=sys.stderr)
+        return 3
 
 

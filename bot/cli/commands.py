@@ -200,8 +200,9 @@ def cmd_ask(args) -> int:
     if args.questions:
         return _batch(args.questions, lambda q: _answer_row(q.get("id"), bot.answer(q["question"], None, filters)))
     if args.json:
-        _print_json(_answer_row(None, bot.answer(args.question, None, filters)))
-        return 0
+        answer = bot.answer(args.question, None, filters)
+        _print_json(_answer_row(None, answer))
+        return 2 if answer.mode == "input-error" else 0
     final = None
     printed = 0
     for final in bot.answer_stream(args.question, None, filters):
@@ -209,6 +210,9 @@ def cmd_ask(args) -> int:
             print(final.answer[printed:], end="", flush=True)
             printed = len(final.answer)
     assert final is not None
+    if final.mode == "input-error":  # like `search`: a usage problem, exit status 2
+        print(final.answer, file=sys.stderr)
+        return 2
     if printed:
         print("\n")
     if printed and final.mode == "extractive-fallback":
@@ -289,13 +293,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    """Re-index everything from the files (shipped corpus + uploads): the one-command rebuild."""
-    bot = _bot()
-    paths = [bot.settings.corpus_dir]
-    uploads = bot.settings.uploads_dir
-    if uploads.is_dir():
-        paths.append(uploads)
-    report = bot.library.ingest(paths, force=True)
+    """Re-index exactly the current collection from its files (removed documents stay removed, confirmed
+    replacements stay); an empty index is built from the shipped corpus and the uploads."""
+    report = _bot().library.rebuild()
     print(report.summary())
     return 0
 

@@ -1,23 +1,32 @@
-"""Dense stage: nearest clause parts by embedding, from Chroma's HNSW index."""
+"""Dense stage: nearest clause parts by cosine similarity to the query embedding.
+
+The parts' embeddings live in the :class:`~.snapshot.IndexSnapshot`, loaded together with the
+lexical side, so dense and lexical always describe the same index version, and the search is exact:
+every process holding the same versions ranks a question identically (an HNSW graph built in another
+order, or not yet refreshed after another process's write, would not).  A snapshot without vectors
+(an old store, a test double) falls back to Chroma's HNSW index.
+"""
 from __future__ import annotations
+
+import numpy as np
 
 from bot.retrieval.snapshot import IndexSnapshot
 from vectorstore.chroma_store import ClauseStore, record_id_to_clause_key
 
 
 class ChromaDense:
-    """Embeds the query with the store's embedder and asks Chroma for neighbours.
-
-    No metadata filter goes to Chroma: filtered queries scan, and at 10k+ parts that costs hundreds
-    of milliseconds.  The caller over-fetches instead, and only parts of the snapshot's active
-    versions are kept here.
-    """
+    """Embeds the query with the store's embedder and scores the snapshot's parts."""
 
     def __init__(self, store: ClauseStore) -> None:
         self.store = store
 
     def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]:
-        emb = self.store.embedder.embed_query([text])[0]
+        emb = np.asarray(self.store.embedder.embed_query([text])[0], dtype=np.float32)
+        if len(snapshot.vectors) == len(snapshot.parts) and len(snapshot.parts):
+            q = emb / (float(np.linalg.norm(emb)) or 1.0)
+            sims = snapshot.vectors @ q
+            top = np.argsort(-sims, kind="stable")[:n]
+            return {int(i): float(sims[i]) for i in top}
         hits = self.store.query(list(map(float, emb)), n, snapshot.versions)
         out: dict[int, float] = {}
         for rid, sim in hits:

@@ -58,23 +58,28 @@ class HybridRetriever:
     def versions(self) -> dict[str, str]:
         return self.snapshot.versions
 
-    def refresh_if_changed(self, max_age: float = 5.0) -> bool:
-        """Pick up another instance's ingest (shared Chroma server): compare the registry's active
-        versions at most every ``max_age`` seconds, and rebuild only when they changed."""
+    def refresh_if_changed(self, max_age: float = 2.0) -> bool:
+        """Pick up another process's ingest or removal (the CLI on the same data directory, another
+        instance on a shared Chroma server): compare the registry's active versions at most every
+        ``max_age`` seconds, and rebuild only when they changed."""
         now = time.monotonic()
         if now - self._checked < max_age:
             return False
         self._checked = now
         if self.store.active_versions() != self.snapshot.versions:
+            self.store.reopen()  # another process wrote: read its version, dense and lexical alike
             self.reload()
             return True
         return False
 
     def reload(self) -> None:
-        """Rebuild the snapshot from the store (start-up, after ingest, after removal)."""
+        """Rebuild the snapshot from the store (start-up, after ingest, after removal): clauses and
+        their embeddings in one read, swapped in whole."""
         with self._lock:
             self._checked = time.monotonic()
-            self.snapshot = IndexSnapshot.build(self.store.active_clauses(), self.store.active_versions())
+            versions = self.store.active_versions()
+            rows = self.store.active_parts()
+            self.snapshot = IndexSnapshot.build([c for c, _ in rows], versions, [v for _, v in rows])
 
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's documents, item number, phrases — without searching."""

@@ -1,4 +1,5 @@
-"""One immutable view of the active index: clause parts, whole clauses, documents, lexical index.
+"""One immutable view of the active index: clause parts, whole clauses, documents, lexical index and
+the parts' embeddings (the dense side), all read from the store in one go.
 
 A reload builds a new snapshot and swaps it in one assignment, so a search that started on the old
 one finishes on it and nobody reads a half-built state.  Everything that needs "the documents in
@@ -38,9 +39,11 @@ class IndexSnapshot:
     doc_codes: dict[str, int] = field(default_factory=dict)
     part_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     bm25: BM25Index = field(default_factory=lambda: BM25Index([]))
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # unit rows, part order
 
     @classmethod
-    def build(cls, parts: list[Clause], versions: dict[str, str]) -> IndexSnapshot:
+    def build(cls, parts: list[Clause], versions: dict[str, str],
+              vectors: list[list[float]] | None = None) -> IndexSnapshot:
         grouped: dict[str, list[Clause]] = defaultdict(list)
         for c in parts:
             grouped[c.clause_id].append(c)
@@ -61,4 +64,11 @@ class IndexSnapshot:
             doc_codes=doc_codes,
             part_doc=np.array([doc_codes[c.doc_id] for c in parts], dtype=np.int32),
             bm25=BM25Index([c.search_text for c in parts]),
+            vectors=unit_rows(vectors) if vectors and len(vectors) == len(parts) else np.zeros((0, 0), np.float32),
         )
+
+
+def unit_rows(vectors: list[list[float]]) -> np.ndarray:
+    m = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms == 0, 1.0, norms)

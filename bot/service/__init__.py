@@ -15,14 +15,17 @@ from collections.abc import Iterator
 from bot.answer.compose import answer_stream
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever, SearchFilters
+from bot.service.access import AdminGuard, AuditLog
+from bot.service.admin import AdminActions, NotAllowed
 from bot.service.feedback import FeedbackLog
 from bot.service.followup import FollowUpRewriter, History
+from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
 from bot.service.questions import QuestionError, check_question
 from bot.settings import Settings, get_settings
-from vectorstore.chroma_store import ClauseStore
+from vectorstore.chroma_store import ClauseStore, StoreUnavailable
 
-__all__ = ["PolicyBot", "QuestionError", "get_bot"]
+__all__ = ["NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable", "get_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,10 @@ class PolicyBot:
         self.library = DocumentLibrary(self.settings, self.store, self.retriever)
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
+        self.audit = AuditLog(self.settings.audit_log)
+        self.admin = AdminGuard(self.settings, self.audit)
+        self.jobs = IngestJobs(self.settings.ingest_queue_size)
+        self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit)
 
     def check_question(self, question: str | None) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -42,20 +49,21 @@ class PolicyBot:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Citation]:
         """Ranked clauses (no answer); raises :class:`QuestionError` on a question it will not run."""
         q = self.check_question(query)
-        self.retriever.refresh_if_changed()
+        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
         result = self.retriever.search(q, k, filters)
         return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
 
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:
-        """Partial answers (``done=False``) while the LLM streams, then the final one."""
+        """Partial answers (``done=False``) while the LLM streams, then the final one; raises
+        :class:`StoreUnavailable` (before any answer) when the index server cannot be reached."""
         started = time.perf_counter()
         try:
             q = self.check_question(question)
         except QuestionError as exc:
             yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
             return
-        self.retriever.refresh_if_changed()
+        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
         standalone = self.follow_up.standalone(q, history)
         result = self.retriever.search(standalone, 8, filters)
         final = None
@@ -73,7 +81,7 @@ class PolicyBot:
         s = self.settings
         if not s.llm_configured:
             return "回答模式：检索摘录（未配置大模型）"
-        return f"回答模式：大模型 {s.llm_model} @ {s.openai_base_url or 'api.openai.com'}"
+        return f"回答模式：大模型 {s.llm_model}"  # never the endpoint URL: it can carry credentials
 
 
 _bot: PolicyBot | None = None

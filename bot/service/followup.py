@@ -1,8 +1,9 @@
 """Follow-up questions (``那广东呢？``, ``那第16条呢？``) rewritten into questions that stand alone.
 
-With an LLM configured the model rewrites them (:func:`bot.answer.prompting.condense_question`);
-without one a heuristic uses the question analysis of the current and the previous question — the
-documents and item number they name — and never runs a search to do so.
+With an LLM configured (and its circuit breaker closed) the model rewrites them
+(:func:`bot.answer.prompting.condense_question`); otherwise a heuristic uses the question analysis
+of the current and the previous question — the documents and item number they name — and never runs
+a search to do so.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.answer.llm import available
 from bot.answer.prompting import condense_question
 from bot.retrieval import HybridRetriever
 from bot.retrieval.catalog import strip_document_names
@@ -35,7 +37,7 @@ class FollowUpRewriter:
         """``question`` completed from the history when it is a follow-up; else unchanged."""
         if not history:
             return question
-        if self.settings.llm_configured:
+        if available(self.settings):  # an open circuit breaker: the heuristic below, at once
             return condense_question(question, history, self.settings)  # type: ignore[arg-type]
         previous = user_turns(history, self.settings.max_question_chars)
         own = self.retriever.analyze(question)

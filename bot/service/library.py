@@ -16,8 +16,9 @@ from typing import Any
 from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever
 from bot.settings import Settings
-from ingest.models import DocMeta
-from ingest.readers import SUPPORTED_SUFFIXES, unsupported
+from ingest.documents import content_hash, parse_document
+from ingest.models import Clause, DocMeta
+from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
 
@@ -28,6 +29,23 @@ def safe_filename(name: str) -> str:
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = re.sub(r'[<>:"|?*]', "_", base).strip(" .")
     return base[:120] or "upload.txt"
+
+
+def clause_diff(old: list[Clause], new: list[Clause]) -> dict[str, int]:
+    """Clauses added / removed / changed between two versions of a document, keyed by item label."""
+    def texts(cs: list[Clause]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in sorted(cs, key=lambda c: (c.order, c.part)):
+            out[c.item] = out.get(c.item, "") + c.text
+        return out
+
+    a, b = texts(old), texts(new)
+    return {"added": len(b.keys() - a.keys()), "removed": len(a.keys() - b.keys()),
+            "changed": sum(1 for k in a.keys() & b.keys() if a[k] != b[k])}
+
+
+def diff_text(diff: dict[str, int]) -> str:
+    return f"新增 {diff['added']} 条、删除 {diff['removed']} 条、修改 {diff['changed']} 条"
 
 
 class DocumentLibrary:
@@ -44,12 +62,40 @@ class DocumentLibrary:
             return None
         return self.ingest([self.settings.corpus_dir], progress=progress)
 
+    def read_limits(self) -> ReadLimits:
+        s = self.settings
+        return ReadLimits(s.max_unpacked_bytes, s.max_elements, s.parse_seconds)
+
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
-               on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
-        with self._write_lock:
-            report = ingest_paths(paths, self.store, force=force, progress=progress, on_file=on_file)
+               on_file: Callable[[FileResult], None] | None = None,
+               on_embed: Callable[[int, int], None] | None = None) -> IngestReport:
+        with self._write_lock, reading_limits(self.read_limits()):
+            report = ingest_paths(paths, self.store, force=force, progress=progress, on_file=on_file,
+                                  on_embed=on_embed)
             self.retriever.reload()
         return report
+
+    def source_files(self) -> list[Path]:
+        """The file each active document was indexed from: an upload wins over a shipped file of the
+        same name (an explicitly confirmed replacement)."""
+        out = []
+        for d in self.store.documents():
+            name = d.meta.source_file
+            for folder in (self.settings.uploads_dir, self.settings.corpus_dir):
+                if name and (folder / name).is_file():
+                    out.append(folder / name)
+                    break
+        return out
+
+    def rebuild(self, progress: bool = True) -> IngestReport:
+        """Re-index exactly the current collection from its files (removed documents stay removed,
+        replaced ones keep their replacement); an empty index is built from the corpus and uploads."""
+        paths = self.source_files()
+        if not paths:
+            paths = [self.settings.corpus_dir]
+            if self.settings.uploads_dir.is_dir():
+                paths.append(self.settings.uploads_dir)
+        return self.ingest(paths, progress=progress, force=True)
 
     def remove(self, doc_id: str) -> bool:
         with self._write_lock:
@@ -57,8 +103,32 @@ class DocumentLibrary:
             self.retriever.reload()
         return ok
 
-    def add_upload(self, filename: str, source: Path) -> FileResult:
-        """Copy an uploaded file into the data directory under a safe name, then ingest it."""
+    def document_name(self, doc_id: str) -> str:
+        return next((d["display_name"] for d in self.documents() if d["doc_id"] == doc_id), doc_id)
+
+    def _free_name(self, target: Path, taken: set[str]) -> Path:
+        """``name-2.txt``, ``name-3.txt`` … : an id neither indexed nor on disk."""
+        n = 2
+        while True:
+            candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+            if candidate.stem not in taken and not any(p.stem == candidate.stem for p in target.parent.iterdir()):
+                return candidate
+            n += 1
+
+    def replacement_diff(self, doc_id: str, path: Path) -> dict[str, int]:
+        """What replacing ``doc_id`` by the file at ``path`` would change (parsed, not indexed)."""
+        with reading_limits(self.read_limits()):
+            new = parse_document(path, None, doc_id).clauses
+        old = [c for c in self.retriever.parts if c.doc_id == doc_id]
+        return clause_diff(old, new)
+
+    def add_upload(self, filename: str, source: Path, replace: bool = False,
+                   on_embed: Callable[[int, int], None] | None = None) -> FileResult:
+        """Copy an uploaded file into the data directory under a safe name, then ingest it.
+
+        An upload whose id is already indexed (a shipped document, an earlier upload) never replaces
+        it silently: it is indexed under a new id (``name-2``) unless ``replace`` is set — the admin's
+        explicit confirmation — and either way the message says what replacing changes."""
         name = safe_filename(filename)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             return FileResult(path=filename, doc_id="", status="skipped", message=str(unsupported(name)))
@@ -72,16 +142,39 @@ class DocumentLibrary:
         target = (uploads / name).resolve()
         if uploads.resolve() not in target.parents:
             return FileResult(path=filename, doc_id="", status="skipped", message=f"跳过 {filename}：文件名不安全")
-        clash = next((d for d in self.store.documents() if d.meta.doc_id == target.stem
-                      and d.meta.source_file and d.meta.source_file != target.name), None)
-        if clash:  # policy.pdf is indexed already; policy.docx must not silently replace it
-            target = target.with_name(f"{target.stem}-{target.suffix.lstrip('.').lower()}{target.suffix}")
+        versions = self.store.active_versions()
+        note = ""
+        if target.stem in versions:
+            if versions[target.stem] == content_hash(source.read_bytes(), None):
+                return FileResult(path=filename, doc_id=target.stem, status="unchanged",
+                                  message=f"{name} 与已收录版本相同，无需导入")
+            try:
+                diff = diff_text(self.replacement_diff(target.stem, source))
+            except UnreadableFileError as exc:
+                return FileResult(path=filename, doc_id="", status="skipped", message=str(exc))
+            if replace:
+                note = f"已确认替换 {target.stem}：{diff}"
+            else:
+                existing = target.stem
+                target = self._free_name(target, set(versions))
+                note = (f"已有同名文档 {existing}，未替换，作为新文档 {target.stem} 收录"
+                        f"（若替换将{diff}；确需替换请勾选“确认替换同名文档”后重新导入）")
         partial = target.with_name(f".{target.name}.part")
         shutil.copyfile(source, partial)
+        previous = target.with_name(f".{target.name}.previous")
+        if target.exists():
+            target.replace(previous)  # a replaced upload's file comes back if the new one is rejected
         partial.replace(target)
-        result = self.ingest([target], progress=False).results[0]
+        result = self.ingest([target], progress=False, on_embed=on_embed).results[0]
         if result.status == "skipped":
             target.unlink(missing_ok=True)  # a rejected file must not come back on `policybot rebuild`
+            if previous.exists():
+                previous.replace(target)
+        else:
+            previous.unlink(missing_ok=True)
+            if note:
+                result.message = note
+        result.path = filename
         return result
 
     # ----- reading ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Gradio 6 web UI: 智能问答 (enterprises), 条款检索 (hotline), 文档管理 (administrators).
+"""Gradio 6 web UI: 智能问答 (enterprises), 条款检索 (hotline) — public, read only — and the separate
+文档管理 admin app (:mod:`.admin_layout`, behind a login).
 
 Callbacks only call :class:`bot.service.PolicyBot` and render what comes back.  Every piece of user or
 document text goes through :func:`esc` (``html.escape``) before it reaches the page; highlighting
@@ -6,8 +7,8 @@ works on spans of the *raw* text and escapes each piece, so a ``<mark>`` can nev
 and no document text is ever interpreted as markup.
 
 Key components carry stable ``elem_id``s (``pb-*``) for browser tests, and every callback that an
-API client may want has an explicit ``api_name`` (``chat``, ``lookup``, ``outline``, ``documents``,
-``upload``, ``remove``, ``feedback``).
+API client may want has an explicit ``api_name`` (public: ``chat``, ``lookup``, ``outline``, ``documents``,
+``feedback``; admin: ``upload``, ``remove``, ``rebuild``, ``documents``, ``audit``).
 
 Modules: :mod:`.assets` (CSS, scripts, theme, examples), :mod:`.render_text` (escaping and
 highlighting), :mod:`.render_chat` and :mod:`.render_lookup` (HTML for each tab, pure functions),
@@ -15,6 +16,7 @@ highlighting), :mod:`.render_chat` and :mod:`.render_lookup` (HTML for each tab,
 """
 from __future__ import annotations
 
+from bot.ui.admin_layout import build_admin_ui
 from bot.ui.assets import COPY_ONCLICK, launch_options
 from bot.ui.handlers import LOOKUP_K, UIHandlers
 from bot.ui.layout import build_ui
@@ -23,7 +25,7 @@ from bot.ui.render_lookup import render_outline, render_results
 from bot.ui.render_text import esc, highlight_sentences, highlight_terms, md_text, query_terms
 
 __all__ = [
-    "COPY_ONCLICK", "LOOKUP_K", "UIHandlers", "build_ui", "esc", "highlight_sentences", "highlight_terms",
+    "COPY_ONCLICK", "LOOKUP_K", "UIHandlers", "build_admin_ui", "build_ui", "esc", "highlight_sentences", "highlight_terms",
     "launch_options", "md_text", "query_terms", "render_answer_text", "render_chat", "render_chat_message",
     "render_outline", "render_results", "render_sources", "source_entry",
 ]

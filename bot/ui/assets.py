@@ -92,6 +92,11 @@ THEME = gr.themes.Default(
 )
 
 
+TEMP_FILE_TTL = (600, 600)
+"""Gradio's ``delete_cache``: every 10 minutes, delete cached/uploaded temp files older than 10 minutes
+(an upload's temp copy is deleted right after its import; this catches what never reached one)."""
+
+
 def launch_options() -> dict[str, Any]:
     """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``)."""
     return {"theme": THEME, "css": CSS}

@@ -1,20 +1,22 @@
-"""The UI callbacks: call :class:`bot.service.PolicyBot`, render what comes back.
+"""The public app's callbacks (reading only): call :class:`bot.service.PolicyBot`, render what comes back.
 
 No retrieval or answer logic lives here; a handler turns the components' values into a service call
 and the result into component values through the render functions.  Return tuples follow the
-output lists wired in :mod:`bot.ui.layout`.
+output lists wired in :mod:`bot.ui.layout`.  Writes live in :mod:`bot.ui.admin_handlers`, served
+only by the admin app.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from bot.answer.schemas import Answer
 from bot.retrieval import SearchFilters
-from bot.service import PolicyBot, QuestionError
+from bot.service import PolicyBot, QuestionError, StoreUnavailable
+from bot.service.questions import drop_surrogates
 from bot.ui.render_chat import pending_chat, render_chat, render_sources
 from bot.ui.render_lookup import (
     doc_choices,
@@ -26,12 +28,11 @@ from bot.ui.render_lookup import (
     render_outline,
     render_results,
     result_rows,
-    upload_error_row,
-    upload_row,
-    upload_table,
 )
 
 LOOKUP_K = 20  # hits a lookup shows
+STREAM_EVERY_CHARS = 200  # a streamed answer updates the page per this many new characters …
+STREAM_EVERY_SECONDS = 0.25  # … or this often, whichever comes first (not once per model token)
 RATINGS = {"up": "up", "down": "down", "有帮助": "up", "没帮助": "down"}  # API values and button labels
 
 Update = dict[str, Any]  # gr.update(...) / gr.skip()
@@ -52,8 +53,10 @@ class UIHandlers:
     def chat(self, message: str, doc_ids: list[str], regions: list[str],
              history: list[dict]) -> Iterator[tuple[Any, ...]]:
         # Streams (chatbot, sources, history, last answer, question box) per update.
+        # An unreachable index keeps the question in the box and says so; updates are batched.
         history = list(history or [])
-        question = (message or "").strip()
+        message = drop_surrogates(message or "")
+        question = message.strip()
         if not question:
             gr.Warning("请输入问题。")
             yield render_chat(history, None), gr.skip(), history, gr.skip(), message
@@ -62,10 +65,18 @@ class UIHandlers:
         pending = [*history, {"role": "user", "content": question}]
         yield pending_chat(pending), render_sources(Answer(question=question, answer="", done=False)), history, None, ""
         last: Answer | None = None
-        for last in self.bot.answer_stream(question, history, filters):
-            shown = render_chat([*pending, {"role": "assistant", "content": last.answer}], last)
-            if not last.done:
-                yield shown, render_sources(last), history, None, ""
+        shown_chars, shown_at = 0, time.monotonic()
+        try:
+            for last in self.bot.answer_stream(question, history, filters):
+                fresh = len(last.answer) - shown_chars >= STREAM_EVERY_CHARS
+                if not last.done and (fresh or time.monotonic() - shown_at >= STREAM_EVERY_SECONDS):
+                    shown_chars, shown_at = len(last.answer), time.monotonic()
+                    shown = render_chat([*pending, {"role": "assistant", "content": last.answer}], last)
+                    yield shown, render_sources(last), history, None, ""
+        except StoreUnavailable as exc:
+            gr.Warning(str(exc))
+            yield render_chat(history, None), render_lookup_error(f"{exc}（您的问题已保留在输入框中）"), history, None, message
+            return
         assert last is not None
         shown_history = [*pending, {"role": "assistant", "content": last.answer}]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
@@ -88,18 +99,19 @@ class UIHandlers:
     # ----- 条款检索 --------------------------------------------------------------------------------
     def lookup(self, query: str, phrase: bool, doc_id: str) -> tuple[str, list[dict]]:
         # Result cards and the same hits as data; a rejected query shows its reason.
-        q = (query or "").strip()
-        filters = SearchFilters(doc_ids=[doc_id] if doc_id else [])
+        q = drop_surrogates(query or "").strip()
+        filters = SearchFilters(doc_ids=[drop_surrogates(doc_id)] if doc_id else [])
         if phrase:
             filters.phrase = q.strip("“”\"「」『』 ")
         try:
             results = self.bot.search(q, k=LOOKUP_K, filters=filters)
-        except QuestionError as exc:
+        except (QuestionError, StoreUnavailable) as exc:
             return render_lookup_error(exc), []
         return render_results(q, results, phrase, doc_names(self.bot.library.documents())), result_rows(results)
 
     def outline(self, doc_id: str) -> str:
         # The dropdown allows typing, so a name or alias is resolved too.
+        doc_id = drop_surrogates(doc_id or "")
         docs = self.bot.library.documents()
         doc = next((d for d in docs if d["doc_id"] == doc_id), None)
         if doc is None and doc_id:
@@ -109,35 +121,14 @@ class UIHandlers:
 
     # ----- 文档管理 --------------------------------------------------------------------------------
     def choice_updates(self) -> tuple[Update, ...]:
-        """New choices for every document picker (filter, regions, lookup, browse, remove)."""
+        """New choices for every document picker (filter, regions, lookup, browse)."""
         docs = self.bot.library.documents()
         dc = doc_choices(docs)
         return (gr.update(choices=dc), gr.update(choices=region_choices(docs)),
-                gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc), gr.update(choices=dc))
+                gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc))
 
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())
-
-    def upload(self, files: list[str] | None) -> tuple[Any, ...]:
-        # One bad file must not abort the batch.
-        rows = []
-        for f in files or []:
-            path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-            try:
-                r = self.bot.library.add_upload(path.name, path)
-            except Exception as exc:
-                rows.append(upload_error_row(path.name, exc))
-                continue
-            rows.append(upload_row(path.name, r))
-        return (upload_table(rows), documents_table(self.bot.library.documents()), *self.choice_updates())
-
-    def remove(self, doc_id: str) -> tuple[Any, ...]:
-        if not doc_id:
-            msg = "请先选择要删除的文档。"
-        else:
-            name = next((d["display_name"] for d in self.bot.library.documents() if d["doc_id"] == doc_id), doc_id)
-            msg = f"已删除：{name}" if self.bot.library.remove(doc_id) else f"未找到文档：{doc_id}"
-        return (msg, documents_table(self.bot.library.documents()), *self.choice_updates())
 
     def on_load(self) -> tuple[Any, ...]:
         # Fresh table and choices per page load (another session may have changed the library).

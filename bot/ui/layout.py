@@ -1,14 +1,15 @@
-"""The Gradio layout: components and event wiring, nothing else.
+"""The public Gradio app: components and event wiring, nothing else — and no write endpoint at all.
 
 Key components carry stable ``elem_id``s (``pb-*``) for browser tests; every callback an API client
-may want has an explicit ``api_name``, the rest are ``api_visibility="private"``.
+may want has an explicit ``api_name``, the rest are ``api_visibility="private"``.  Uploads, removal
+and rebuilds are served by the separate admin app (:mod:`bot.ui.admin_layout`) behind a login.
 """
 from __future__ import annotations
 
 import gradio as gr
 
 from bot.service import PolicyBot
-from bot.ui.assets import CITE_LINK_JS, EXAMPLES
+from bot.ui.assets import CITE_LINK_JS, EXAMPLES, TEMP_FILE_TTL
 from bot.ui.handlers import UIHandlers
 from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
@@ -16,8 +17,6 @@ from bot.ui.render_lookup import (
     DOC_COLUMN_WIDTHS,
     DOC_HEADERS,
     RESULTS_PLACEHOLDER,
-    UPLOAD_COLUMN_WIDTHS,
-    UPLOAD_HEADERS,
     doc_choices,
     documents_table,
     lookup_doc_choices,
@@ -31,7 +30,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
     h = UIHandlers(bot)
     docs0 = bot.library.documents()
 
-    with gr.Blocks(title="质量政策智能问答", analytics_enabled=False) as demo:
+    with gr.Blocks(title="质量政策智能问答", analytics_enabled=False, delete_cache=TEMP_FILE_TTL) as demo:
         with gr.Column(elem_id="pb-header"):
             gr.Markdown("# 质量政策智能问答\n依据已收录的质量政策文件作答，每条回答都附条款出处，可展开核对原文。")
             gr.Markdown(esc(bot.mode_description()), elem_id="pb-mode")
@@ -107,29 +106,13 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 outline_html = gr.HTML(render_outline(None, []), label="文档目录", elem_id="pb-outline", padding=True)
                 browse_doc.change(h.outline, browse_doc, outline_html, api_name="outline")
 
-            # -------- 文档管理 --------
-            with gr.Tab("文档管理", id="docs", elem_id="pb-tab-docs"):
+            # -------- 已收录文档 (read only: writes are in the admin app, bot/ui/admin_layout.py) --------
+            with gr.Tab("已收录文档", id="docs", elem_id="pb-tab-docs"):
                 docs_table = gr.Dataframe(documents_table(docs0), headers=DOC_HEADERS, interactive=False, wrap=True,
                                           column_widths=DOC_COLUMN_WIDTHS, label="已收录文档", elem_id="pb-docs-table")
                 refresh = gr.Button("刷新列表", size="sm", elem_id="pb-docs-refresh")
-                with gr.Row(equal_height=False):
-                    with gr.Column():
-                        files = gr.File(file_count="multiple", label="上传政策文件（.txt .md .html .docx .pdf）",
-                                        elem_id="pb-upload-files")
-                        upload_btn = gr.Button("导入", variant="primary", elem_id="pb-upload-btn")
-                    with gr.Column():
-                        remove_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择要删除的文档",
-                                                 allow_custom_value=True, elem_id="pb-remove-doc")
-                        remove_btn = gr.Button("删除文档", variant="stop", elem_id="pb-remove-btn")
-                        remove_status = gr.Markdown("", label="删除结果", elem_id="pb-remove-status")
-                upload_table = gr.Dataframe(headers=UPLOAD_HEADERS, interactive=False, wrap=True, label="导入结果",
-                                            column_widths=UPLOAD_COLUMN_WIDTHS,
-                                            elem_id="pb-upload-results")
-
-                choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc, remove_doc]
+                choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc]
                 refresh.click(h.documents, None, docs_table, api_name="documents")
-                upload_btn.click(h.upload, files, [upload_table, docs_table, *choice_outputs], api_name="upload")
-                remove_btn.click(h.remove, remove_doc, [remove_status, docs_table, *choice_outputs], api_name="remove")
 
         demo.load(h.on_load, None, [docs_table, *choice_outputs], api_visibility="private")
     return demo

@@ -12,8 +12,10 @@ from pathlib import Path
 from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from ingest.readers.encoding import decode_bytes, normalise_newlines, read_text
 from ingest.readers.formats import read_docx, read_html, read_pdf
+from ingest.readers.limits import ReadLimits, file_limits, reading_limits
 
-__all__ = ["SUPPORTED_SUFFIXES", "UnreadableFileError", "decode_bytes", "read_document", "unsupported"]
+__all__ = ["SUPPORTED_SUFFIXES", "ReadLimits", "UnreadableFileError", "decode_bytes", "read_document", "reading_limits",
+           "unsupported"]
 
 
 def read_document(path: Path) -> str:
@@ -30,16 +32,22 @@ def read_document(path: Path) -> str:
         raise UnreadableFileError(path, "文件为空", "empty file")
 
     try:
-        if suffix in (".txt", ".md"):
-            text = read_text(path, data)
-        elif suffix in (".html", ".htm", ".xhtml"):
-            text = read_html(path, data)
-        elif suffix == ".docx":
-            text = read_docx(path, data)
-        else:
-            text = read_pdf(path, data)
+        with file_limits() as limits:
+            if suffix in (".txt", ".md"):
+                text = read_text(path, data)
+            elif suffix in (".html", ".htm", ".xhtml"):
+                text = read_html(path, data)
+            elif suffix == ".docx":
+                text = read_docx(path, data)
+            else:
+                text = read_pdf(path, data)
+            limits.check_time(path)
     except UnreadableFileError:
         raise
+    except RecursionError as exc:
+        raise UnreadableFileError(path, "文档结构嵌套过深", "markup nested too deeply") from exc
+    except MemoryError as exc:
+        raise UnreadableFileError(path, "文件内容过大，无法处理", "out of memory while parsing") from exc
     except Exception as exc:  # library bugs on odd input must not abort a whole ingest run
         raise UnreadableFileError(path, "解析失败", f"failed to parse: {type(exc).__name__}: {exc}") from exc
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.readers.base import UnreadableFileError
 from ingest.readers.encoding import BOMS, decode_bytes, normalise_newlines, try_decode
+from ingest.readers.limits import current_limits
 from ingest.readers.tables import is_metadata_row, table_lines
 from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
@@ -49,6 +51,7 @@ def _decode_html(data: bytes) -> str:
 
 
 def read_html(path: Path, data: bytes) -> str:
+    current_limits().check_elements(path, data.count(b"<"))  # before a tree of millions of tags is built
     try:
         markup = _decode_html(data)
     except ValueError as exc:
@@ -167,6 +170,7 @@ def read_docx(path: Path, data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    _check_zip(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
@@ -179,6 +183,32 @@ def read_docx(path: Path, data: bytes) -> str:
     except Exception as exc:
         raise UnreadableFileError(path, "Word 文件已损坏或格式无效", f"corrupt or invalid .docx: {exc}") from exc
     return "\n".join(lines)
+
+
+_CHUNK = 1 << 20
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    """Unpack every member in bounded chunks, counting real bytes and tags (a member's declared size
+    can lie) and the clock; nothing is kept, so a zip bomb costs one chunk of memory."""
+    limits = current_limits()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            limits.check_elements(path, len(infos))
+            limits.check_size(path, sum(i.file_size for i in infos))
+            unpacked = tags = 0
+            for info in infos:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        unpacked += len(chunk)
+                        limits.check_size(path, unpacked)
+                        if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
+                            tags += chunk.count(b"<")
+                            limits.check_elements(path, tags)
+                        limits.check_time(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise UnreadableFileError(path, "Word 文件已损坏或格式无效", f"corrupt or invalid .docx: {exc}") from exc
 
 
 def _docx_table_rows(table: Table) -> Iterator[str]:
@@ -222,14 +252,25 @@ def read_pdf(path: Path, data: bytes) -> str:
         if not ok:
             raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF")
 
+    limits = current_limits()
     pages: list[str] = []
+    unpacked = 0
     try:
+        limits.check_elements(path, len(reader.pages))
         for page in reader.pages:
+            raw = page._get_contents_as_bytes() or b""  # decoded once, before the content stream is parsed
+            unpacked += len(raw)
+            limits.check_size(path, unpacked)
+            limits.check_elements(path, raw.count(b" ") + raw.count(b"\n"))  # operators and operands of this page
+            del raw
+            limits.check_time(path)
             text = normalise_newlines(page.extract_text() or "").strip("\n")
             if text.strip():
                 pages.append(text)
     except FileNotDecryptedError as exc:
         raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF") from exc
+    except UnreadableFileError:
+        raise
     except Exception as exc:
         raise UnreadableFileError(path, "PDF 文件已损坏，无法提取文字", f"corrupt PDF, text extraction failed: {exc}") from exc
     if not pages:
