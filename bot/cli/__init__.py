@@ -30,6 +30,7 @@ FILTERS: list[Arg] = [
     (("--doc",), {"action": "append", "help": "restrict to a document id (repeatable)"}),
     (("--region",), {"action": "append"}),
     (("--level",), {"action": "append"}),
+    (("--year",), {"action": "append", "help": "the year of the document's date, e.g. 2023 (repeatable)"}),
     (("--department",), {}),
     (("--phrase",), {"help": "exact-phrase mode: every clause containing this phrase"}),
     (("--questions",), {"help": "JSONL file of {id, question}; one JSON line out per question"}),
@@ -44,7 +45,8 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
         (("--quiet",), {"action": "store_true"}), JSON]),
     ("docs", cmd_docs, "list indexed documents", [JSON]),
     ("clauses", cmd_clauses, "list clauses (one JSON object per line with --json)", [(("--doc",), {}), JSON]),
-    ("show", cmd_show, "show one clause: policybot show 天津实施意见 6", [(("doc",), {}), (("item",), {}), JSON]),
+    ("show", cmd_show, "show one clause: policybot show 天津实施意见第15条 | 广东 八 | 纲要（二十四）",
+     [(("ref",), {"nargs": "*"}), JSON]),
     ("remove", cmd_remove, "remove a document from the index", [(("doc",), {})]),
     ("search", cmd_search, "ranked clauses (no LLM)", [(("query",), {"nargs": "?"}), *FILTERS]),
     ("ask", cmd_ask, "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     get_settings()
-    from vectorstore.chroma_store import StoreUnavailable
+    from vectorstore.errors import StoreUnavailable
 
     try:
         return int(args.func(args) or 0)

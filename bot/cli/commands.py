@@ -37,7 +37,7 @@ def _filters(args) -> SearchFilters:
     from bot.retrieval import SearchFilters
 
     return SearchFilters(doc_ids=args.doc or [], regions=args.region or [], levels=args.level or [],
-                         department=args.department, phrase=args.phrase)
+                         years=args.year or [], department=args.department, phrase=args.phrase)
 
 
 def cmd_ingest(args) -> int:
@@ -89,24 +89,28 @@ def cmd_clauses(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from bot.retrieval import SearchFilters
+    """One clause by reference, in the forms people type: 天津实施意见第15条, 广东 八, 纲要（二十四）."""
+    from bot.service import QuestionError
 
+    ref = " ".join(args.ref).strip()
+    if not ref:
+        print("请提供条款，例如：policybot show 天津实施意见第15条", file=sys.stderr)
+        return 2
     bot = _bot(build=True)
-    doc = bot.library.resolve(args.doc)
-    if not doc:
-        print(f"找不到文件：{args.doc}", file=sys.stderr)
+    try:
+        result = bot.hotline_search(ref, 5)
+    except QuestionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if result.missing:
+        print(result.missing, file=sys.stderr)
+        for c in result.outline:
+            print(f"  {c.item_label or c.item} {(c.heading_path[-1] if c.heading_path else '')[:50]}", file=sys.stderr)
         return 1
-    meta = next(m for m in bot.library.metas() if m.doc_id == doc)
-    hits = [h for h in bot.search(f"{meta.display_name} 第{args.item}条" if args.item.isdigit()
-                                  else f"{meta.display_name} {args.item}", 5, SearchFilters(doc_ids=[doc]))
-            if h.via == "lookup"]
-    if not hits:
-        exact = [c for c in bot.library.outline(doc) if c.item == args.item]
-        hits = exact
-    if not hits:
-        print(f"{meta.display_name} 中找不到条款 {args.item}", file=sys.stderr)
+    if not result.exact:
+        print(f"没有识别出条款号：{ref}（例如：policybot show 天津实施意见第15条、广东 八、纲要（二十四））", file=sys.stderr)
         return 1
-    for c in hits:
+    for c in result.exact:
         if args.json:
             _print_json(c.model_dump())
         else:
@@ -114,6 +118,8 @@ def cmd_show(args) -> int:
             if c.departments:
                 print("责任单位：" + "、".join(c.departments))
             print(c.text + "\n")
+    if result.neighbours and not args.json:
+        print("前后条款：" + "；".join(f"{c.doc_name} {c.item_label or c.item}" for c in result.neighbours))
     return 0
 
 
@@ -153,6 +159,7 @@ def _reading(args, text: str | None, noun: str) -> tuple[PolicyBot, SearchFilter
 
 
 def cmd_search(args) -> int:
+    """The hotline search: clauses containing the query's terms first (counted), related ones apart."""
     from bot.service import QuestionError
 
     reading = _reading(args, args.query, "查询")
@@ -160,26 +167,37 @@ def cmd_search(args) -> int:
         return 2
     bot, filters = reading
 
-    def rows(q: dict) -> dict:
+    def rows(result) -> list[dict]:
+        return [{**row, "group": g} for row, (g, _) in zip(_result_rows([c for _, c in result.shown()]),
+                                                            result.shown(), strict=True)]
+
+    def batch_row(q: dict) -> dict:
         try:
-            return {"id": q.get("id"), "results": _result_rows(bot.search(q["question"], args.k, filters))}
+            result = bot.hotline_search(q["question"], args.k, filters)
+            return {"id": q.get("id"), "headline": result.headline, "results": rows(result)}
         except QuestionError as exc:
             print(f"{q.get('id')}: {exc}", file=sys.stderr)
             return {"id": q.get("id"), "results": []}
 
     if args.questions:
-        return _batch(args.questions, rows)
+        return _batch(args.questions, batch_row)
     try:
-        cites = bot.search(args.query, args.k, filters)
+        result = bot.hotline_search(args.query, args.k, filters)
     except QuestionError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.json:
-        _print_json({"query": args.query, "results": _result_rows(cites)})
+        _print_json({"query": args.query, "headline": result.headline, "terms": result.terms, "results": rows(result)})
         return 0
-    for i, c in enumerate(cites, 1):
-        print(f"{i:2}. [{c.via}] {c.doc_name} {c.item}  {c.text[:80]}")
-    return 0
+    print(result.headline)
+    titles = {"neighbour": "前后条款：", "related": "相关条款（不含检索词）：", "outline": "全文目录："}
+    group = ""
+    for i, (g, c) in enumerate(result.shown(), 1):
+        if g != group and g in titles:
+            print(titles[g])
+        group = g
+        print(f"{i:2}. {c.doc_name} {c.item_label or c.item}  {c.text[:80]}")
+    return 0 if result.shown() else 1
 
 
 def _answer_row(qid, a) -> dict:

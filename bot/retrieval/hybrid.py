@@ -97,6 +97,8 @@ class HybridRetriever:
             docs &= {m.doc_id for m in metas if any(r in m.region for r in filters.regions)}
         if filters.levels:
             docs &= {m.doc_id for m in metas if m.level in filters.levels}
+        if filters.years:
+            docs &= {m.doc_id for m in metas if m.date[:4] in filters.years}
         if analysis.doc_scores and not filters.doc_ids:
             best = max(analysis.doc_scores.values())
             # A comparison keeps every document it names, however weakly (广东 beside 天津质量强市纲要).
@@ -171,6 +173,6 @@ class HybridRetriever:
                 h.dense, h.lexical = dense.get(pi, 0.0), float(max(lex[pi], 0.0))
         if analysis.compare and len(scope) > 1 and not first:
             hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
-        limit = max(k, 50) if (phrase or department) else max(k, len(first))
+        limit = max(k, len(first))
         weights = self.reranker.weights
         return SearchResult(hits[:limit], analysis, missing, weights.answerable_floor if weights else None)

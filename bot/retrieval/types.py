@@ -19,6 +19,7 @@ class SearchFilters:
     doc_ids: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)  # the year of the document's date ("2023")
     department: str | None = None
     phrase: str | None = None  # exact-phrase mode
 

@@ -19,13 +19,14 @@ from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
 from bot.service.feedback import FeedbackLog
 from bot.service.followup import FollowUpRewriter, History
+from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
 from bot.service.questions import QuestionError, check_question
 from bot.settings import Settings, get_settings
 from vectorstore.chroma_store import ClauseStore, StoreUnavailable
 
-__all__ = ["NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable", "get_bot"]
+__all__ = ["HotlineResult", "NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable", "get_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class PolicyBot:
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
         self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit)
+        self.hotline = HotlineSearch(self.retriever)
 
     def check_question(self, question: str | None) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -52,6 +54,13 @@ class PolicyBot:
         self.retriever.refresh_if_changed(self.settings.index_check_seconds)
         result = self.retriever.search(q, k, filters)
         return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
+
+    def hotline_search(self, query: str, k: int = 20, filters: SearchFilters | None = None) -> HotlineResult:
+        """Clauses containing the query's terms first (counted), related ones apart, an exact reference
+        alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`."""
+        q = self.check_question(query)
+        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
+        return self.hotline.run(q, k, filters)
 
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:

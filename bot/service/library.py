@@ -193,6 +193,10 @@ class DocumentLibrary:
         clauses = [c for c in self.retriever.clauses.values() if c.doc_id == doc_id]
         return [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
 
+    def departments(self) -> list[str]:
+        """Responsible bodies named in the collection's clauses (the hotline's department filter)."""
+        return list(self.retriever.snapshot.departments)
+
     def clause(self, clause_id: str) -> Citation | None:
         c = self.retriever.clauses.get(clause_id)
         return Citation.from_clause(c) if c else None

@@ -16,13 +16,14 @@ highlighting), :mod:`.render_chat` and :mod:`.render_lookup` (HTML for each tab,
 """
 from __future__ import annotations
 
+from bot.retrieval.terms import query_terms
 from bot.ui.admin_layout import build_admin_ui
 from bot.ui.assets import COPY_ONCLICK, launch_options
 from bot.ui.handlers import LOOKUP_K, UIHandlers
 from bot.ui.layout import build_ui
 from bot.ui.render_chat import render_answer_text, render_chat, render_chat_message, render_sources, source_entry
 from bot.ui.render_lookup import render_outline, render_results
-from bot.ui.render_text import esc, highlight_sentences, highlight_terms, md_text, query_terms
+from bot.ui.render_text import esc, highlight_sentences, highlight_terms, md_text
 
 __all__ = [
     "COPY_ONCLICK", "LOOKUP_K", "UIHandlers", "build_admin_ui", "build_ui", "esc", "highlight_sentences", "highlight_terms",

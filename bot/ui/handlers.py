@@ -7,8 +7,10 @@ only by the admin app.
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -17,17 +19,18 @@ from bot.answer.schemas import Answer
 from bot.retrieval import SearchFilters
 from bot.service import PolicyBot, QuestionError, StoreUnavailable
 from bot.service.questions import drop_surrogates
-from bot.ui.render_chat import pending_chat, render_chat, render_sources
+from bot.ui.render_chat import conversation_markdown, pending_chat, render_chat, render_sources
 from bot.ui.render_lookup import (
     doc_choices,
-    doc_names,
     documents_table,
+    level_choices,
     lookup_doc_choices,
     region_choices,
     render_lookup_error,
     render_outline,
     render_results,
     result_rows,
+    year_choices,
 )
 
 LOOKUP_K = 20  # hits a lookup shows
@@ -78,10 +81,22 @@ class UIHandlers:
             yield render_chat(history, None), render_lookup_error(f"{exc}（您的问题已保留在输入框中）"), history, None, message
             return
         assert last is not None
-        shown_history = [*pending, {"role": "assistant", "content": last.answer}]
+        shown_history = [*pending, {"role": "assistant", "content": last.answer,
+                                    "sources": [f"[{c.marker or n}] {c.reference()}" for n, c in
+                                                enumerate([*last.citations, *last.see_also], start=1)]}]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
         kept = history if last.mode == "input-error" else shown_history
         yield render_chat(shown_history, last), render_sources(last), kept, last.model_dump(), ""
+
+    def export_chat(self, history: list[dict] | None) -> str | None:
+        # The conversation as a Markdown file with every answer's sources (the 导出对话 button).
+        if not history:
+            return None
+        folder = Path(tempfile.gettempdir()) / "policybot-export"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"政策问答-{time.strftime('%Y%m%d-%H%M%S')}-{len(history)}.md"
+        path.write_text(conversation_markdown(history), encoding="utf-8")
+        return str(path)
 
     def clear_chat(self) -> tuple[Any, ...]:
         return [], render_sources(None), [], None, "", ""
@@ -97,17 +112,20 @@ class UIHandlers:
         return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     # ----- 条款检索 --------------------------------------------------------------------------------
-    def lookup(self, query: str, phrase: bool, doc_id: str) -> tuple[str, list[dict]]:
-        # Result cards and the same hits as data; a rejected query shows its reason.
+    def lookup(self, query: str, phrase: bool, doc_id: str, region: str = "", level: str = "", year: str = "",
+               department: str = "") -> tuple[str, list[dict]]:
+        # The hotline result page and the same clauses as data; a rejected query shows its reason.
         q = drop_surrogates(query or "").strip()
-        filters = SearchFilters(doc_ids=[drop_surrogates(doc_id)] if doc_id else [])
+        filters = SearchFilters(doc_ids=[drop_surrogates(doc_id)] if doc_id else [],
+                                regions=[region] if region else [], levels=[level] if level else [],
+                                years=[year] if year else [], department=drop_surrogates(department or "") or None)
         if phrase:
             filters.phrase = q.strip("“”\"「」『』 ")
         try:
-            results = self.bot.search(q, k=LOOKUP_K, filters=filters)
+            result = self.bot.hotline_search(q, k=LOOKUP_K, filters=filters)
         except (QuestionError, StoreUnavailable) as exc:
             return render_lookup_error(exc), []
-        return render_results(q, results, phrase, doc_names(self.bot.library.documents())), result_rows(results)
+        return render_results(result), result_rows(result)
 
     def outline(self, doc_id: str) -> str:
         # The dropdown allows typing, so a name or alias is resolved too.
@@ -121,11 +139,13 @@ class UIHandlers:
 
     # ----- 文档管理 --------------------------------------------------------------------------------
     def choice_updates(self) -> tuple[Update, ...]:
-        """New choices for every document picker (filter, regions, lookup, browse)."""
+        """New choices for every picker (filter, regions, lookup document/region/level/year/department, browse)."""
         docs = self.bot.library.documents()
         dc = doc_choices(docs)
         return (gr.update(choices=dc), gr.update(choices=region_choices(docs)),
-                gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc))
+                gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc),
+                gr.update(choices=["", *region_choices(docs)]), gr.update(choices=["", *level_choices(docs)]),
+                gr.update(choices=["", *year_choices(docs)]), gr.update(choices=["", *self.bot.library.departments()]))
 
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())

@@ -19,9 +19,11 @@ from bot.ui.render_lookup import (
     RESULTS_PLACEHOLDER,
     doc_choices,
     documents_table,
+    level_choices,
     lookup_doc_choices,
     region_choices,
     render_outline,
+    year_choices,
 )
 from bot.ui.render_text import esc
 
@@ -44,13 +46,16 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话", elem_id="pb-chatbot", height=520, feedback_options=None,
                                              placeholder="请输入您关心的质量政策问题，例如认证帮扶、标准制定、计量服务等。",
-                                             buttons=["copy"])
+                                             buttons=["copy", "copy_all"])
                         with gr.Row():
-                            msg = gr.Textbox(label="您的问题", placeholder="例如：我们小厂想做质量认证，政府有帮扶吗？",
-                                             lines=2, max_lines=6, scale=5, elem_id="pb-question", autofocus=True)
+                            # lines=1 (growing to 6): Enter sends, Shift+Enter breaks the line, as in every chat.
+                            msg = gr.Textbox(label="您的问题（Enter 发送，Shift+Enter 换行）",
+                                             placeholder="例如：我们小厂想做质量认证，政府有帮扶吗？",
+                                             lines=1, max_lines=6, scale=5, elem_id="pb-question", autofocus=True)
                             with gr.Column(scale=1, min_width=120):
                                 send = gr.Button("发送", variant="primary", elem_id="pb-send")
                                 clear = gr.Button("清空对话", elem_id="pb-clear")
+                                export = gr.DownloadButton("导出对话", elem_id="pb-export", size="sm")
                         gr.Examples(EXAMPLES, inputs=[msg], label="示例问题", elem_id="pb-examples")
                         with gr.Accordion("筛选范围（可选）", open=False, elem_id="pb-filters"):
                             doc_filter = gr.CheckboxGroup(doc_choices(docs0), label="只在这些文档中查找",
@@ -75,6 +80,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 msg.submit(h.chat, chat_inputs, chat_outputs, api_visibility="private")
                 chatbot.clear(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                               api_visibility="private")
+                history_state.change(h.export_chat, history_state, export, api_visibility="private")
                 clear.click(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                             api_visibility="private")
                 # One public ``feedback(rating, comment)`` endpoint; the buttons set the rating first.
@@ -94,11 +100,19 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     with gr.Column(scale=1, min_width=120):
                         phrase = gr.Checkbox(label="精确短语", value=False, elem_id="pb-lookup-phrase")
                         search_btn = gr.Button("检索", variant="primary", elem_id="pb-lookup-btn")
+                with gr.Row(elem_id="pb-lookup-filters"):
+                    lookup_region = gr.Dropdown(["", *region_choices(docs0)], value="", label="地区",
+                                                elem_id="pb-lookup-region")
+                    lookup_level = gr.Dropdown(["", *level_choices(docs0)], value="", label="层级", elem_id="pb-lookup-level")
+                    lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
+                    lookup_dept = gr.Dropdown(["", *bot.library.departments()], value="", label="责任部门",
+                                              allow_custom_value=True, elem_id="pb-lookup-dept")
                 results = gr.HTML(RESULTS_PLACEHOLDER,
                                   label="检索结果", elem_id="pb-lookup-results", padding=True)
                 results_json = gr.JSON(visible=False, label="检索结果数据")
-                search_btn.click(h.lookup, [query, phrase, lookup_doc], [results, results_json], api_name="lookup")
-                query.submit(h.lookup, [query, phrase, lookup_doc], [results, results_json], api_visibility="private")
+                lookup_inputs = [query, phrase, lookup_doc, lookup_region, lookup_level, lookup_year, lookup_dept]
+                search_btn.click(h.lookup, lookup_inputs, [results, results_json], api_name="lookup")
+                query.submit(h.lookup, lookup_inputs, [results, results_json], api_visibility="private")
 
                 gr.Markdown("### 文档浏览")
                 browse_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择文档查看目录，点击条款展开原文",
@@ -111,7 +125,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 docs_table = gr.Dataframe(documents_table(docs0), headers=DOC_HEADERS, interactive=False, wrap=True,
                                           column_widths=DOC_COLUMN_WIDTHS, label="已收录文档", elem_id="pb-docs-table")
                 refresh = gr.Button("刷新列表", size="sm", elem_id="pb-docs-refresh")
-                choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc]
+                choice_outputs = [doc_filter, region_filter, lookup_doc, browse_doc, lookup_region, lookup_level,
+                                  lookup_year, lookup_dept]
                 refresh.click(h.documents, None, docs_table, api_name="documents")
 
         demo.load(h.on_load, None, [docs_table, *choice_outputs], api_visibility="private")

@@ -152,3 +152,17 @@ def render_chat(history: list[dict], last: Answer | None) -> list[dict]:
 def pending_chat(history: list[dict]) -> list[dict]:
     """The chat while the answer to the last user message is being retrieved."""
     return [*render_chat(history, None), {"role": "assistant", "content": "正在检索相关条款…"}]
+
+
+def conversation_markdown(history: list[dict]) -> str:
+    """The conversation as Markdown: each question, each answer and the sources it cites (full references)."""
+    out = ["# 质量政策问答记录", ""]
+    for turn in history:
+        content = str(turn.get("content") or "").strip()
+        if turn.get("role") == "user":
+            out += [f"**问：** {content}", ""]
+            continue
+        out += ["**答：**", "", content, ""]
+        if turn.get("sources"):
+            out += ["来源：", "", *(f"- {s}" for s in turn["sources"]), ""]
+    return "\n".join(out).rstrip() + "\n"

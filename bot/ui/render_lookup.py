@@ -6,13 +6,13 @@ is named comes from their ``display_name`` (:attr:`ingest.models.DocMeta.display
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.answer.schemas import Citation
-from bot.ui.render_text import copy_button, esc, highlight_terms, query_terms
+from bot.ui.render_text import copy_button, esc, highlight_terms
 
 if TYPE_CHECKING:
+    from bot.service import HotlineResult
     from vectorstore.indexer import FileResult
 
 ALL_DOCS = ""  # dropdown value meaning "all documents"
@@ -36,13 +36,27 @@ def result_card(c: Citation, terms: list[str], rank: int) -> str:
     )
 
 
-def render_results(query: str, results: list[Citation], phrase: bool, doc_names: Iterable[str] = ()) -> str:
-    """Result cards; a number-lookup hit is shown as is, other hits with the query terms marked."""
-    if not results:
-        return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(query)}”匹配的条款。</p></div>'
-    terms = query_terms(query, phrase, doc_names)
-    cards = "".join(result_card(c, [] if c.via == "lookup" else terms, i) for i, c in enumerate(results, start=1))
-    return f'<div class="pb-results"><p class="pb-count">找到 {len(results)} 条</p>{cards}</div>'
+def render_results(r: HotlineResult) -> str:
+    """The hotline's result page: a missing number with the outline; an exact reference alone with its
+    neighbours one click away; else the clauses that contain the query's terms, counted and marked,
+    then the semantic matches collapsed under 相关条款."""
+    if r.missing:
+        items = "".join(f'<li data-clause-id="{esc(c.clause_id)}">{esc(c.item_label or c.item)} '
+                        f'{esc((c.heading_path[-1] if c.heading_path else "")[:60])}</li>' for c in r.outline)
+        return (f'<div class="pb-results"><p class="pb-missing">{esc(r.missing)}</p>'
+                f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details></div>')
+    if r.exact:
+        cards = "".join(result_card(c, [], i) for i, c in enumerate(r.exact, start=1))
+        near = "".join(result_card(c, [], i) for i, c in enumerate(r.neighbours, start=len(r.exact) + 1))
+        nb = (f'<details class="pb-neighbours"><summary>上一条 / 下一条</summary>{near}</details>' if near else "")
+        return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{nb}</div>'
+    if not r.matching and not r.related:
+        return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(r.query)}”匹配的条款。</p></div>'
+    cards = "".join(result_card(c, r.terms, i) for i, c in enumerate(r.matching, start=1))
+    related = "".join(result_card(c, [], i) for i, c in enumerate(r.related, start=len(r.matching) + 1))
+    rel = (f'<details class="pb-related"{"" if r.matching else " open"}><summary>相关条款（{len(r.related)}，'
+           f'不含检索词）</summary>{related}</details>' if related else "")
+    return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{rel}</div>'
 
 
 def render_lookup_error(message: object) -> str:
@@ -50,16 +64,10 @@ def render_lookup_error(message: object) -> str:
     return f'<div class="pb-results"><p class="pb-error">{esc(message)}</p></div>'
 
 
-def result_rows(results: list[Citation]) -> list[dict[str, Any]]:
-    """The hits as plain records for API clients (the hidden JSON output of ``/lookup``)."""
-    return [c.model_dump(include=RESULT_FIELDS) for c in results]
-
-
-def doc_names(docs: list[dict[str, Any]]) -> list[str]:
-    """Every name a query may use for a document (short name, title, number, aliases); a query's
-    mention of a document is not highlighted in the cards (see :func:`query_terms`)."""
-    return [n for d in docs for n in (d.get("short_name"), d.get("title"), d.get("doc_number"),
-                                      *(d.get("aliases") or [])) if n]
+def result_rows(r: HotlineResult) -> list[dict[str, Any]]:
+    """The shown clauses as plain records for API clients (the hidden JSON output of ``/lookup``), each
+    with its group: exact, neighbour, matching, related or outline."""
+    return [{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in r.shown()]
 
 
 def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
@@ -120,6 +128,14 @@ def lookup_doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def region_choices(docs: list[dict[str, Any]]) -> list[str]:
     return sorted({d["region"] for d in docs if d.get("region")})
+
+
+def level_choices(docs: list[dict[str, Any]]) -> list[str]:
+    return sorted({d["level"] for d in docs if d.get("level")})
+
+
+def year_choices(docs: list[dict[str, Any]]) -> list[str]:
+    return sorted({d["date"][:4] for d in docs if d.get("date")}, reverse=True)
 
 
 def upload_row(filename: str, result: FileResult) -> list[Any]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from bot.answer.schemas import Citation
+from bot.retrieval.terms import term_spans
 from bot.ui.assets import COPY_ONCLICK
 
 
@@ -71,27 +72,8 @@ def highlight_sentences(text: str, sentences: Iterable[str]) -> str:
 
 
 def highlight_terms(text: str, terms: Iterable[str]) -> str:
-    """Clause text with every occurrence of the query terms in ``<mark>`` (case-insensitive)."""
-    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
-    if not terms:
-        return esc(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    return mark_spans(text, (m.span() for m in pattern.finditer(text)))
-
-
-def query_terms(query: str, phrase: bool = False, doc_names: Iterable[str] = ()) -> list[str]:
-    """Words of a search query worth highlighting: jieba words of two or more characters, after
-    removing the document names the query mentions (``天津实施意见 15`` highlights ``15``, not ``天津``)."""
-    q = (query or "").strip()
-    if phrase or re.fullmatch(r"[“\"「『].+[”\"」』]", q):
-        return [q.strip("“”\"「」『』 ")]
-    from ingest.text.segment import tokenize
-
-    for name in sorted({n for n in doc_names if n and len(n) >= 2}, key=len, reverse=True):
-        q = q.replace(name, " ")
-    words = {w for w in tokenize(q, bigrams=False) if len(w) >= 2}
-    words |= {m.group(1) for m in re.finditer(r"[“\"「『]([^”\"」』]+)[”\"」』]", q)}
-    return sorted(words, key=len, reverse=True)
+    """Clause text with every occurrence of the query's own terms in ``<mark>`` (either script)."""
+    return mark_spans(text, term_spans(text, terms))
 
 
 def copy_button(c: Citation) -> str:

@@ -1,0 +1,99 @@
+"""Hotline search: the clause a caller asks about, found in seconds and shown without noise.
+
+Staff type a keyword ("首席质量官") or a clause reference ("天津实施意见第15条").  They need the
+clauses that *contain* the keyword first, counted, with nothing else marked; semantic neighbours
+after them, apart; an exact reference as that clause alone, its neighbours one click away; and for a
+number the document does not have, the count and the outline instead of some other clause.  The
+lookup tab and ``policybot search`` both render this one result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.answer.edges import missing_item
+from bot.answer.schemas import Citation
+from bot.retrieval import HybridRetriever, SearchFilters
+from bot.retrieval.terms import contains_terms, query_terms
+
+POOL = 200  # candidates a search looks through for clauses containing the query's terms
+
+
+@dataclass
+class HotlineResult:
+    query: str
+    terms: list[str] = field(default_factory=list)  # the query's own words: required and highlighted
+    matching: list[Citation] = field(default_factory=list)  # clauses with every term (shown first)
+    matching_total: int = 0  # how many clauses contain them (``matching`` is cut at k)
+    related: list[Citation] = field(default_factory=list)  # semantic matches without the terms (collapsed)
+    exact: list[Citation] = field(default_factory=list)  # the clause(s) an exact reference names
+    neighbours: list[Citation] = field(default_factory=list)  # the clause before and after it
+    missing: str = ""  # "天津实施意见共 27 项，没有第99项。"
+    outline: list[Citation] = field(default_factory=list)  # the document's items when the number is missing
+
+    def shown(self) -> list[tuple[str, Citation]]:
+        """Every clause on the result page, in page order, with its group (what the UI and CLI list)."""
+        groups = (("exact", self.exact), ("neighbour", self.neighbours), ("matching", self.matching),
+                  ("related", self.related), ("outline", self.outline))
+        return [(g, c) for g, cs in groups for c in cs]
+
+    @property
+    def headline(self) -> str:
+        """The line above the results: what was found, in the hotline's words."""
+        if self.missing:
+            return self.missing
+        if self.exact:
+            return f"{self.exact[0].doc_name} {self.exact[0].item_label}"
+        if self.terms:
+            shown = "”“".join(self.terms)
+            return f"{self.matching_total} 条含“{shown}”" + (f"（显示前 {len(self.matching)} 条）"
+                                                         if self.matching_total > len(self.matching) else "")
+        return f"找到 {len(self.matching)} 条"
+
+
+def _cite(clause: object, via: str = "hybrid", score: float = 0.0) -> Citation:
+    return Citation.from_clause(clause, score=round(score, 4), via=via)  # type: ignore[arg-type]
+
+
+class HotlineSearch:
+    def __init__(self, retriever: HybridRetriever) -> None:
+        self.retriever = retriever
+
+    def doc_names(self) -> list[str]:
+        metas = self.retriever.catalog.metas
+        return [n for m in metas for n in (m.short_name, m.title, m.doc_number, *m.aliases) if n]
+
+    def neighbours(self, c: Citation) -> list[Citation]:
+        doc = sorted((x for x in self.retriever.clauses.values() if x.doc_id == c.doc_id and x.kind != "docinfo"),
+                     key=lambda x: x.order)
+        ids = [x.clause_id for x in doc]
+        if c.clause_id not in ids:
+            return []
+        i = ids.index(c.clause_id)
+        return [_cite(x) for x in (doc[i - 1] if i else None, doc[i + 1] if i + 1 < len(doc) else None) if x]
+
+    def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
+        filters = filters or SearchFilters()
+        phrase = bool(filters.phrase)
+        result = self.retriever.search(query, max(k, POOL), filters)
+        out = HotlineResult(query=query)
+        if result.missing_item is not None:
+            text = missing_item(result.analysis.item, result.missing_item, self.retriever.catalog)
+            out.missing = text.split("\n", 1)[0]
+            out.outline = [_cite(c) for c in result.missing_item.items]
+            return out
+        lookups = [h for h in result.hits if h.via == "lookup"]
+        if lookups:
+            out.exact = [_cite(h.clause, "lookup", h.score) for h in lookups[:k]]
+            out.neighbours = self.neighbours(out.exact[0]) if len(out.exact) == 1 else []
+            return out
+        out.terms = query_terms(query, phrase, self.doc_names())
+        hits = [_cite(h.clause, h.via, h.score) for h in result.hits if h.clause.kind != "docinfo"]
+        if not out.terms:
+            out.matching = hits[:k]
+            out.matching_total = len(hits)
+            return out
+        matching = [c for c in hits if contains_terms(c.text, out.terms)]
+        out.matching_total = len(matching)
+        out.matching = matching[:k]
+        out.related = [c for c in hits if not contains_terms(c.text, out.terms)][: max(0, k - len(out.matching))]
+        return out

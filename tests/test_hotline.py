@@ -1,0 +1,77 @@
+"""The hotline's search: term matches first and counted, related apart, exact references alone, honest misses."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.retrieval import SearchFilters
+from bot.ui.render_lookup import render_results
+from ingest.text.script import match_form
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_keyword_search_puts_every_clause_with_the_term_first_and_counts_them(bot):
+    r = bot.hotline_search("首席质量官", k=20)
+    assert r.terms == ["首席质量官"]  # not its pieces 首席 / 质量
+    assert r.matching and all(match_form("首席质量官") in match_form(c.text) for c in r.matching)
+    assert all(match_form("首席质量官") not in match_form(c.text) for c in r.related)
+    assert r.headline == f"{len(r.matching)} 条含“首席质量官”" and r.matching_total == len(r.matching)
+    assert any(c.doc_id.startswith("national") for c in r.matching)  # the traditional document matches too
+    html = render_results(r)
+    marks = html.split('<details class="pb-related"')[0].count("<mark>")
+    assert marks == sum(match_form(c.text).count("首席质量官") for c in r.matching)  # only the term is marked
+    assert "<mark>" not in html.split('<details class="pb-related"')[1]
+
+
+def test_same_clauses_in_either_script(bot):
+    simplified = [c.clause_id for c in bot.hotline_search("首席质量官", k=20).matching]
+    traditional = [c.clause_id for c in bot.hotline_search("首席質量官", k=20).matching]
+    assert simplified == traditional
+
+
+def test_an_exact_reference_shows_that_clause_alone_with_its_neighbours_apart(bot):
+    r = bot.hotline_search("天津实施意见第15条", k=20)
+    assert [c.item for c in r.exact] == ["二（八）15"] and not r.matching and not r.related
+    assert [c.item for c in r.neighbours] == ["二（八）14", "二（九）16"]
+    html = render_results(r)
+    assert html.count('class="pb-card"') == 3 and '<details class="pb-neighbours">' in html
+
+
+def test_a_missing_number_says_so_and_shows_the_outline(bot):
+    r = bot.hotline_search("天津实施意见第99条", k=20)
+    assert r.missing == "天津实施意见共 19 条，没有第99条。" and len(r.outline) == 19
+    assert not r.matching and not r.exact
+    assert "没有第99条" in render_results(r) and "全文目录" in render_results(r)
+
+
+def test_filters_by_year_level_region_and_department(bot):
+    by_year = bot.hotline_search("质量", k=50, filters=SearchFilters(years=["2024"]))
+    assert {c.doc_id for c in by_year.matching} == {"tianjin-2024-quality-city-outline"}
+    by_level = bot.hotline_search("质量", k=50, filters=SearchFilters(levels=["区"]))
+    assert {c.doc_id for c in by_level.matching} == {"wenzhou-ouhai-2023-quality-enterprises-action"}
+    by_region = bot.hotline_search("质量", k=50, filters=SearchFilters(regions=["广东"]))
+    assert {c.doc_id for c in by_region.matching} == {"guangdong-2020-quality-standards-going-global"}
+    dept = bot.hotline_search("质量", k=3, filters=SearchFilters(department="市市场监管委"))
+    assert len(dept.shown()) <= 3 and all("市市场监管委" in c.departments for c in dept.matching)
+
+
+def _cli(data_dir, *args):
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, cwd=REPO,
+                          env={"POLICYBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"})
+
+
+def test_cli_show_accepts_the_forms_people_type_and_search_honours_k_with_filters(shipped_data_dir):
+    for ref, item in (("天津实施意见第15条", "二（八）15"), ("广东 八", "八、"), ("纲要（二十四）", "八（二十四）")):
+        out = _cli(shipped_data_dir, "show", ref, "--json")
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout.splitlines()[0])["item"] == item
+    missing = _cli(shipped_data_dir, "show", "天津实施意见第99条")
+    assert missing.returncode == 1 and "没有第99条" in missing.stderr
+    searched = _cli(shipped_data_dir, "search", "质量", "--department", "市市场监管委", "--k", "2", "--json")
+    rows = json.loads(searched.stdout)["results"]
+    assert 0 < len(rows) <= 2 and rows[0]["group"] == "matching"
