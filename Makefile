@@ -37,6 +37,7 @@ bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/latency.py
 	$(PY) bench/answer.py
+	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(PY) bench/cli.py
 
 clean:
 	rm -rf $(VENV) .policybot-data test-output
