@@ -25,7 +25,7 @@ import pytest
 
 from bot.answer.schemas import Answer
 from bot.retrieval import SearchFilters
-from bot.service import PolicyBot, QuestionError
+from bot.service import HotlineResult, PolicyBot, QuestionError
 from bot.ui import COPY_ONCLICK, render_chat, render_results, render_sources
 from tests.conftest import REPO, make_settings
 from tests.fake_openai_server import FakeOpenAIServer, reply, sleep, truncated_stream
@@ -225,8 +225,9 @@ def test_html_in_question_is_inert_in_rendered_chat(bot):
     for m in msgs:
         assert_inert(m["content"], markdown=True)
     assert_inert(render_sources(a))
-    assert_inert(render_results(HOSTILE_QUESTION, [], False))  # "没有找到与“…”匹配的条款"
-    assert_inert(render_results(HOSTILE_QUESTION, bot.search("天津实施意见第6条"), False))
+    assert_inert(render_results(HotlineResult(query=HOSTILE_QUESTION)))  # "没有找到与“…”匹配的条款"
+    assert_inert(render_results(bot.hotline_search("天津实施意见第6条")))
+    assert_inert(render_results(bot.hotline_search(HOSTILE_QUESTION)))
     assert_shipped_serving(bot)
 
 
