@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.models import Clause, DocMeta
+from ingest.models import Clause
 from ingest.text.ladder import STYLES
 from ingest.text.script import match_form
 from ingest.text.segment import add_terms, corpus_terms, domain_terms, tokenize
@@ -174,8 +174,8 @@ def open_segment(path: Path) -> Segment:
     docs = json.loads((path / "docs.json").read_text(encoding="utf-8"))
     vocab_list = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
 
-    def arr(name: str, mmap_mode: str | None = None) -> np.ndarray:
-        return np.load(path / f"{name}.npy", mmap_mode=mmap_mode)  # type: ignore[call-overload,no-any-return]
+    def arr(name: str, mapped: bool = False) -> np.ndarray:
+        return np.asarray(np.load(path / f"{name}.npy", mmap_mode="r" if mapped else None))
 
     return Segment(
         path=path, sid=meta["sid"], docs=[d[0] for d in meta["docs"]], versions=[d[1] for d in meta["docs"]],
@@ -185,8 +185,8 @@ def open_segment(path: Path) -> Segment:
         dl=arr("dl"), row_clause=arr("row_clause"), part=arr("part"), clause_first_row=arr("clause_first_row"),
         clause_off=arr("clause_off"), match_off=arr("match_off"), departments=docs["department_names"],
         dept_row=arr("dept_row"), dept_code=arr("dept_code"),
-        post_ptr=arr("post_ptr", "r"), post_row=arr("post_row", "r"), post_tf=arr("post_tf", "r"),
-        vectors=arr("vectors", "r"), clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
+        post_ptr=arr("post_ptr", True), post_row=arr("post_row", True), post_tf=arr("post_tf", True),
+        vectors=arr("vectors", True), clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
         created=float(meta.get("created", 0.0)),
     )
 
@@ -201,7 +201,7 @@ def _write(tmp: Path, sid: str, pairs: list[tuple[str, str]], docs: dict, arrays
     (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
     (tmp / "clauses.bin").write_bytes(clauses_blob)
     (tmp / "match.bin").write_bytes(match_blob)
-    meta = {"format": FORMAT, "sid": sid, "docs": pairs, "rows": int(len(arrays["dl"])), "created": time.time()}
+    meta = {"format": FORMAT, "sid": sid, "docs": pairs, "rows": len(arrays["dl"]), "created": time.time()}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")  # last: marks it complete
 
 
@@ -297,7 +297,7 @@ def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
         "department_names": departments_all,
         "terms": terms,
     }
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "doc_rows": doc_rows, "doc_clauses": doc_clauses, "dl": dl, "row_clause": row_clause,
         "part": np.array([c.part for c in rows], dtype=np.int16),
         "clause_first_row": np.array(first_row, dtype=np.int32), "clause_off": clause_off, "match_off": match_off,
@@ -330,10 +330,14 @@ def _publish(root: Path, sid: str, pairs: list[tuple[str, str]], docs_json: dict
     return final
 
 
+def _cat(xs: list[np.ndarray], dt: Any) -> np.ndarray:
+    return np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)
+
+
 def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     """One segment holding the live documents of ``chosen`` (segment, documents it serves), without
     tokenising again: postings are remapped, records and vectors copied."""
-    docs_sorted = sorted((d, s, i) for s, owned in chosen for i, d in enumerate(s.docs) if d in owned)
+    docs_sorted = sorted(((d, s, i) for s, owned in chosen for i, d in enumerate(s.docs) if d in owned), key=lambda t: t[0])
     pairs = [(d, s.versions[i]) for d, s, i in docs_sorted]
     sid = segment_id(pairs)
     vocab: dict[str, int] = {}
@@ -349,7 +353,7 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     docs_json: dict[str, list] = {"metas": [], "numbering": [], "departments": []}
     row_base = clause_base = 0
     per_seg_rowmap: dict[str, np.ndarray] = {}
-    for d, s, i in docs_sorted:
+    for _d, s, i in docs_sorted:
         a, b = int(s.doc_rows[i]), int(s.doc_rows[i + 1])
         ca, cb = int(s.doc_clauses[i]), int(s.doc_clauses[i + 1])
         rowmap = per_seg_rowmap.setdefault(s.sid, np.full(s.rows, -1, dtype=np.int64))
@@ -374,9 +378,9 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
         doc_rows.append(row_base)
         doc_clauses.append(clause_base)
     for s, _ in chosen:
-        rowmap = per_seg_rowmap.get(s.sid)
-        if rowmap is None:
+        if s.sid not in per_seg_rowmap:
             continue
+        rowmap = per_seg_rowmap[s.sid]
         terms.extend(s.terms)
         local_terms = list(s.vocab)
         remap = np.array([vocab.setdefault(t, len(vocab)) for t in local_terms], dtype=np.int64)
@@ -393,16 +397,15 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     clause_off = np.zeros(len(clause_chunks) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in clause_chunks], out=clause_off[1:])
     match_off = _separated_offsets(match_chunks)
-    cat = (lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt))
     dim = vecs[0].shape[1] if vecs else 0
     arrays = {
         "doc_rows": np.array(doc_rows, dtype=np.int64), "doc_clauses": np.array(doc_clauses, dtype=np.int64),
-        "dl": cat(dl, np.int32), "row_clause": cat(row_clause, np.int32), "part": cat(part, np.int16),
-        "clause_first_row": cat(first_row, np.int32), "clause_off": clause_off, "match_off": match_off,
-        "dept_row": cat(dept_row, np.int32), "dept_code": cat(dept_code, np.int32),
+        "dl": _cat(dl, np.int32), "row_clause": _cat(row_clause, np.int32), "part": _cat(part, np.int16),
+        "clause_first_row": _cat(first_row, np.int32), "clause_off": clause_off, "match_off": match_off,
+        "dept_row": _cat(dept_row, np.int32), "dept_code": _cat(dept_code, np.int32),
         "vectors": np.concatenate(vecs).astype(np.float32) if len(vecs) and sum(len(v) for v in vecs) == row_base
         else np.zeros((0, dim), dtype=np.float32),
-        **_csc(cat(t_ids, np.int64), cat(t_rows, np.int64), cat(t_tfs, np.float32), len(vocab)),
+        **_csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.float32), len(vocab)),
     }
     return _publish(root, sid, pairs, docs_json, arrays, list(vocab), b"".join(clause_chunks), b"\0".join(match_chunks))
 
@@ -500,7 +503,7 @@ class SegmentStore:
     def compact(self, versions: dict[str, str], force: bool = False) -> bool:
         """Merge the serving segments into one when there are many or they hold many tombstones."""
         chosen, _ = self.choose(versions)
-        if not chosen or not (force and len(chosen) > 1 or self.needs_compaction(chosen)):
+        if not chosen or not ((force and len(chosen) > 1) or self.needs_compaction(chosen)):
             return False
         merge_segments(self.root, chosen)
         return True

@@ -34,7 +34,7 @@ class SegmentBM25:
             self.dl[v.offset:v.offset + v.seg.rows] = v.seg.dl
         live = [np.asarray(v.seg.dl)[v.live] for v in views]
         lengths = np.concatenate(live) if live else np.zeros(0, dtype=np.int32)
-        self.n = int(len(lengths))
+        self.n = len(lengths)
         self.avgdl = lengths.mean() if self.n else np.float64(1.0)
 
     def scores(self, query: str) -> np.ndarray:
