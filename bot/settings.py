@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     max_elements: int = Field(default=400_000, alias="POLICYBOT_MAX_ELEMENTS")
     parse_seconds: float = Field(default=60.0, alias="POLICYBOT_PARSE_SECONDS")
     ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
+    threads: int = Field(default=1, alias="POLICYBOT_THREADS")  # native threads per request (bot/runtime.py)
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
 
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")

