@@ -117,7 +117,7 @@ def replicate(n: int, seed: int = 0):
             else:
                 city = CITIES[copy % len(CITIES)]
                 new_id = f"{doc_id}-r{copy}"
-                short = f"{city}{(first.doc.short_name or first.doc.title)[-4:]}{copy}"
+                short = f"{city}第{copy}批{list(by_doc).index(doc_id) + 1}号文件"  # a name no other document shares
                 meta = first.doc.model_copy(update={
                     "doc_id": new_id, "title": perturb(first.doc.title, copy, city, rng), "short_name": short,
                     "aliases": [], "doc_number": "", "region": f"{city}市", "source_file": f"{new_id}.txt",
@@ -176,16 +176,19 @@ def build_plain(data: Path, docs) -> dict:
 
 def lookups(docs, n: int = 40, seed: int = 1) -> list[tuple[str, str, str]]:
     """(question, doc id, expected item) — numbered items of random copies."""
+    from vectorstore.segments import primary_style
+
     rng = random.Random(seed)
     out = []
     copies = [(m, ps) for m, ps, _ in docs if m.short_name and any(c.kind == "item" and c.part == 1 for c in ps)]
     while len(out) < n:
         m, ps = rng.choice(copies)
-        items = [c for c in ps if c.kind == "item" and c.part == 1 and c.ladder and c.ladder[-1] in ("arabic", "cn")]
+        primary = primary_style(c for c in ps if c.kind in ("item", "section") and c.part == 1)
+        items = [c for c in ps if c.kind == "item" and c.part == 1 and c.ladder and c.ladder[-1] == primary]
         if not items:
             continue
         c = rng.choice(items)
-        label = c.item if c.ladder[-1] == "cn" else f"第{c.numbers[-1]}条"
+        label = f"第{c.numbers[-1]}条" if primary == "arabic" else c.item
         out.append((f"{m.short_name} {label}", m.doc_id, c.item))
     return out
 
