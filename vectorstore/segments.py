@@ -29,6 +29,7 @@ import logging
 import mmap
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections import Counter
@@ -418,6 +419,7 @@ class SegmentStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._open: dict[str, Segment] = {}
+        self._lock = threading.RLock()  # a reload (request thread) and an ingest (job thread) may choose at once
 
     def _listing(self) -> dict[str, tuple[Path, list[tuple[str, str]], float]]:
         out: dict[str, tuple[Path, list[tuple[str, str]], float]] = {}
@@ -440,6 +442,10 @@ class SegmentStore:
 
     def choose(self, versions: dict[str, str]) -> tuple[list[tuple[Segment, set[str]]], set[str]]:
         """Segments serving ``versions`` (each (document, version) by exactly one), and the documents none holds."""
+        with self._lock:
+            return self._choose(versions)
+
+    def _choose(self, versions: dict[str, str]) -> tuple[list[tuple[Segment, set[str]]], set[str]]:
         wanted = set(versions.items())
         listing = self._listing()
         ranked = sorted(listing.items(), key=lambda kv: (-len(wanted & set(kv[1][1])), -kv[1][2], kv[0]))
@@ -463,7 +469,7 @@ class SegmentStore:
     def known_terms(self) -> list[str]:
         terms: list[str] = []
         for sid, (path, _, _) in self._listing().items():
-            seg = self._open.get(sid)
+            seg = self._open.get(sid)  # no lock: a stale answer only means reading docs.json
             if seg is not None:
                 terms.extend(seg.terms)
                 continue
