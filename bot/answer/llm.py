@@ -21,15 +21,16 @@ import random
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
-from langchain_core.messages import BaseMessage
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.answer.breaker import OPEN_MESSAGE, CircuitBreaker, breaker_for
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the OpenAI SDK and LangChain load on the first LLM call, not with every command
+    from langchain_core.messages import BaseMessage
+    from langchain_openai import ChatOpenAI
 
 __all__ = [
     "DEFAULT_RETRY_BASE_DELAY",
@@ -105,6 +106,8 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
     api_key = settings.openai_api_key
     if api_key is None or not api_key.get_secret_value():
         api_key = SecretStr(PLACEHOLDER_API_KEY)
+    from langchain_openai import ChatOpenAI
+
     return ChatOpenAI(
         model=settings.llm_model,
         api_key=api_key,
@@ -147,6 +150,8 @@ def _classify(exc: BaseException) -> _Failure:
     Raw transport exceptions (``httpx``/``httpx2``) can escape the SDK while a stream is being
     iterated, so they are recognised by class name rather than by importing a specific transport.
     """
+    import openai
+
     names = _mro_names(exc)
     name = type(exc).__name__
     if isinstance(exc, (openai.APITimeoutError, TimeoutError)) or "TimeoutException" in names:
