@@ -219,17 +219,17 @@ class ClauseStore:
         ids: list[str] = []
         texts: list[str] = []
         metas: list[dict[str, str | int | float | bool]] = []
-        vecs: list[Any] = []
+        blocks: list[np.ndarray] = []
         for meta, clauses, embeddings in docs:
             version = meta.content_hash
             ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
             texts.extend(c.search_text for c in clauses)
             metas.extend(c.to_chroma_metadata(version) for c in clauses)
-            vecs.extend(embeddings)
+            blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
+        vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         for start in range(0, len(ids), batch):
             sl = slice(start, start + batch)
-            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]),
-                                embeddings=cast("list[Sequence[float]]", vecs[sl]))
+            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
         for start in range(0, len(docs), batch):
             chunk = docs[start:start + batch]
             self.registry.upsert(
