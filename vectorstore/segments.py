@@ -119,7 +119,7 @@ class Segment:
     dept_code: np.ndarray  # int32
     post_ptr: np.ndarray  # int64 [V+1]
     post_row: np.ndarray  # int32
-    post_tf: np.ndarray  # float32
+    post_tf: np.ndarray  # uint16
     vectors: np.ndarray  # float32 [n, d] unit rows (mmap) or [0, 0]
     clauses_blob: Any = field(repr=False, default=None)
     match_blob: Any = field(repr=False, default=None)
@@ -219,7 +219,9 @@ def _csc(term_ids: np.ndarray, rows: np.ndarray, tfs: np.ndarray, n_terms: int) 
     counts = np.bincount(term_ids, minlength=n_terms) if len(term_ids) else np.zeros(n_terms, dtype=np.int64)
     ptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    return {"post_ptr": ptr, "post_row": rows[order].astype(np.int32), "post_tf": tfs[order].astype(np.float32)}
+    # term frequencies are small counts: uint16 on disk, float32 when scored (exactly the same values)
+    return {"post_ptr": ptr, "post_row": rows[order].astype(np.int32),
+            "post_tf": np.minimum(tfs[order], 65535).astype(np.uint16)}
 
 
 def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str], vectors: Any,
@@ -306,7 +308,7 @@ def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
         "dept_code": np.array([p[1] for p in dept_pairs], dtype=np.int32),
         "vectors": vec,
         **_csc(np.array(term_ids, dtype=np.int64), np.array(post_rows, dtype=np.int64),
-               np.array(post_tfs, dtype=np.float32), len(vocab)),
+               np.array(post_tfs, dtype=np.int64), len(vocab)),
     }
     return _publish(root, sid, pairs, docs_json, arrays, list(vocab), b"".join(clause_chunks),
                     b"\0".join(match_chunks))
@@ -406,7 +408,7 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
         "dept_row": _cat(dept_row, np.int32), "dept_code": _cat(dept_code, np.int32),
         "vectors": np.concatenate(vecs).astype(np.float32) if len(vecs) and sum(len(v) for v in vecs) == row_base
         else np.zeros((0, dim), dtype=np.float32),
-        **_csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.float32), len(vocab)),
+        **_csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.uint16), len(vocab)),
     }
     return _publish(root, sid, pairs, docs_json, arrays, list(vocab), b"".join(clause_chunks), b"\0".join(match_chunks))
 
