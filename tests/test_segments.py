@@ -138,3 +138,14 @@ def test_a_reader_builds_what_no_segment_holds_once(tmp_path, corpus):
     assert asked == [sorted(d.meta.doc_id for d in docs[2:])] and len(snap) == sum(len(d.clauses) for d in docs)
     other = SegmentStore(tmp_path / "seg")  # a second instance on the same (shared) directory
     other.ensure(versions, lambda ids: pytest.fail("the first instance wrote it"))
+
+
+def test_top_stable_equals_a_full_stable_sort():
+    from bot.retrieval.dense import top_stable
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        s = np.round(rng.normal(size=rng.integers(1, 3000)), 1).astype(np.float32)  # many ties
+        s[rng.random(len(s)) < 0.1] = -np.inf
+        n = int(rng.integers(1, 200))
+        assert np.array_equal(top_stable(s, n), np.argsort(-s, kind="stable")[:n])
