@@ -3,3 +3,7 @@
 The public entry points live in :mod:`bot.service`; the CLI (:mod:`bot.cli`) and the Gradio app
 (`app.py`) are thin layers over it.
 """
+
+from bot.runtime import apply_serving_threads
+
+apply_serving_threads()

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, alias="POLICYBOT_DATA_DIR")
     corpus_dir: Path = Field(default=SHIPPED_CORPUS_DIR, alias="POLICYBOT_CORPUS_DIR")
     collection: str = Field(default="policy_clauses", alias="POLICYBOT_COLLECTION")
+    index_dir: Path | None = Field(default=None, alias="POLICYBOT_INDEX_DIR")
 
     chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
     chroma_port: int = Field(default=8000, alias="CHROMA_PORT")
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     max_elements: int = Field(default=400_000, alias="POLICYBOT_MAX_ELEMENTS")
     parse_seconds: float = Field(default=60.0, alias="POLICYBOT_PARSE_SECONDS")
     ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
+    threads: int = Field(default=1, alias="POLICYBOT_THREADS")  # native threads per request (bot/runtime.py)
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
 
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
@@ -96,7 +98,8 @@ class Settings(BaseSettings):
     def store_config(self) -> StoreConfig:
         """What the vector store needs to know (it never reads the environment itself)."""
         return StoreConfig(path=self.chroma_dir, collection=self.collection, host=self.chroma_host,
-                           port=self.chroma_port, ssl=self.chroma_ssl, token=self.chroma_token)
+                           port=self.chroma_port, ssl=self.chroma_ssl, token=self.chroma_token,
+                           index_dir=self.index_dir)
 
     @property
     def llm_configured(self) -> bool:

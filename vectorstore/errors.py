@@ -1,4 +1,4 @@
-"""The store's errors, importable without loading Chroma (the CLI catches them before any index is opened)."""
+"""The store's one error type, importable without loading Chroma (the CLI catches it in every command)."""
 from __future__ import annotations
 
 

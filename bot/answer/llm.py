@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from bot.answer.breaker import OPEN_MESSAGE, CircuitBreaker, breaker_for
 from bot.settings import Settings
 
-if TYPE_CHECKING:  # the OpenAI SDK and langchain-openai load only when an LLM is used (the CLI starts faster)
+if TYPE_CHECKING:  # the OpenAI SDK and LangChain load on the first LLM call, not with every command
     from langchain_core.messages import BaseMessage
     from langchain_openai import ChatOpenAI
 
@@ -150,7 +150,7 @@ def _classify(exc: BaseException) -> _Failure:
     Raw transport exceptions (``httpx``/``httpx2``) can escape the SDK while a stream is being
     iterated, so they are recognised by class name rather than by importing a specific transport.
     """
-    import openai  # loaded already: only an LLM call raises here
+    import openai
 
     names = _mro_names(exc)
     name = type(exc).__name__

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Any
 
 from bot.answer.contract import REFUSAL_PREFIX
 from bot.answer.llm import LLMUnavailable, complete
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 from bot.answer.tokens import count_tokens
 from bot.settings import Settings
 from prompts import load_prompt
@@ -65,6 +66,8 @@ def build_answer_messages(question: str, sources_block: str, guide: str = "") ->
     """
     user = load_prompt("answer_user").format(sources=_defang(sources_block), question=_defang(question.strip()),
                                              guidance=guide)
+    from langchain_core.messages import HumanMessage, SystemMessage  # loaded with the first LLM call
+
     return [SystemMessage(content=load_prompt("answer_system")), HumanMessage(content=user)]
 
 
@@ -165,6 +168,8 @@ def condense_question(
         prompt = load_prompt("condense").format(
             history=_render_history(turns, history_token_budget), question=_defang(question.strip())
         )
+        from langchain_core.messages import HumanMessage
+
         raw = complete([HumanMessage(content=prompt)], settings, max_retries=0)
         cleaned = _clean_condensed(raw, question)
         return cleaned if cleaned is not None else question

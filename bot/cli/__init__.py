@@ -21,6 +21,7 @@ from bot.cli.commands import (
     cmd_search,
     cmd_show,
 )
+from bot.runtime import use_batch_threads
 from bot.settings import get_settings
 
 Arg = tuple[tuple[str, ...], dict[str, Any]]
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     get_settings()
+    if args.func in (cmd_ingest, cmd_rebuild):
+        use_batch_threads()  # bulk embedding: every core (serving keeps one thread per request)
     from vectorstore.errors import StoreUnavailable
 
     try:

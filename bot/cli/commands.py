@@ -23,7 +23,7 @@ def _bot(build: bool = False) -> PolicyBot:
     from bot.service import PolicyBot
 
     bot = PolicyBot()
-    if build and not bot.retriever.parts:
+    if build and not bot.retriever.size:
         print("首次使用：正在为已收录的政策文件建立索引…", file=sys.stderr, flush=True)
         bot.library.ensure_index(progress=False)
     return bot
@@ -78,9 +78,7 @@ def cmd_clauses(args) -> int:
     if args.doc and not doc:
         print(f"找不到文件：{args.doc}", file=sys.stderr)
         return 1
-    for part in bot.retriever.parts:
-        if doc and part.doc_id != doc:
-            continue
+    for part in (bot.store.document_parts(doc) if doc else bot.retriever.parts):
         if args.json:
             _print_json(part.to_record())
         else:

@@ -28,17 +28,23 @@ def document_nouns() -> str:
 def doc_mention_keys(meta: DocMeta) -> dict[str, float]:
     """Strings that, found in a question, point at this document, with their strength (cached:
     computed once per document version, not per query)."""
-    return dict(_mention_keys(meta.model_dump_json()))
+    return dict(mention_keys(meta))
 
 
-@lru_cache(maxsize=4096)
-def _mention_keys(meta_json: str) -> tuple[tuple[str, float], ...]:
-    meta = DocMeta.model_validate_json(meta_json)
+def mention_keys(meta: DocMeta) -> tuple[tuple[str, float], ...]:
+    """:func:`doc_mention_keys` as (key, strength) pairs, longest key first; cached by exactly the fields
+    they are made of, so a search over thousands of documents serialises none of them."""
+    return _mention_keys(meta.title, meta.short_name, tuple(meta.aliases), meta.doc_number, meta.region, meta.level)
+
+
+@lru_cache(maxsize=1 << 16)
+def _mention_keys(title: str, short_name: str, aliases: tuple[str, ...], doc_number: str, region_text: str,
+                  level: str) -> tuple[tuple[str, float], ...]:
     keys: dict[str, float] = {}
-    for name in [meta.title, meta.short_name, *meta.aliases, meta.doc_number]:
+    for name in [title, short_name, *aliases, doc_number]:
         if name:
             keys[search_form(name)] = 4.0
-    region = search_form(meta.region)
+    region = search_form(region_text)
     if region == _NATIONAL:
         for short in load("national_names"):
             keys.setdefault(short, 2.0)
@@ -49,12 +55,12 @@ def _mention_keys(meta_json: str) -> tuple[tuple[str, float], ...]:
             if len(core) >= 2:
                 keys.setdefault(core, 2.0)
                 keys.setdefault(piece, 2.0)
-    if meta.level:
-        keys.setdefault(search_form(meta.level) + "级", 1.0)
+    if level:
+        keys.setdefault(search_form(level) + "级", 1.0)
     return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _title_form(text: str) -> str:
     return search_form(text)
 
@@ -67,7 +73,7 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     for meta in metas:
         score = 0.0
         matched_text = q
-        for key, weight in sorted(doc_mention_keys(meta).items(), key=lambda kv: -len(kv[0])):
+        for key, weight in mention_keys(meta):  # longest first
             if key and key in matched_text:
                 score = max(score, weight) + (0.5 if score else 0.0)
                 matched_text = matched_text.replace(key, " ")
@@ -100,7 +106,7 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
     """
     owners: dict[str, set[str]] = {}
     for m in metas:
-        for key, weight in doc_mention_keys(m).items():
+        for key, weight in mention_keys(m):
             if key and weight >= 2.0:
                 owners.setdefault(key, set()).add(m.doc_id)
     spans: list[tuple[int, int]] = []
@@ -121,7 +127,7 @@ def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") ->
     """``text`` in search form with the names of the given documents (longest first) replaced by ``gap``."""
     out = search_form(text)
     for meta in metas:
-        for key in sorted(doc_mention_keys(meta), key=len, reverse=True):
+        for key, _ in mention_keys(meta):  # longest first
             out = out.replace(key, gap)
     return out
 

@@ -14,6 +14,16 @@ from bot.retrieval.snapshot import IndexSnapshot
 from vectorstore.chroma_store import ClauseStore, record_id_to_clause_key
 
 
+def top_stable(scores: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(-scores, kind="stable")[:n]`` without sorting every row: the n-th best score as a
+    threshold, then a stable sort of the rows at or above it (ties keep row order, as in the full sort)."""
+    if len(scores) <= 4 * n or n <= 0:
+        return np.argsort(-scores, kind="stable")[:n]
+    threshold = scores[np.argpartition(-scores, n - 1)[:n]].min()
+    candidates = np.flatnonzero(scores >= threshold)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:n]
+
+
 class ChromaDense:
     """Embeds the query with the store's embedder and scores the snapshot's parts."""
 
@@ -22,16 +32,17 @@ class ChromaDense:
 
     def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]:
         emb = np.asarray(self.store.embedder.embed_query([text])[0], dtype=np.float32)
-        if len(snapshot.vectors) == len(snapshot.parts) and len(snapshot.parts):
+        if snapshot.has_vectors and snapshot.size:
             q = emb / (float(np.linalg.norm(emb)) or 1.0)
-            sims = snapshot.vectors @ q
-            top = np.argsort(-sims, kind="stable")[:n]
-            return {int(i): float(sims[i]) for i in top}
+            sims = snapshot.dense_scores(q)
+            top = top_stable(sims, n)
+            return {int(i): float(sims[i]) for i in top if np.isfinite(sims[i])}
         hits = self.store.query(list(map(float, emb)), n, snapshot.versions)
         out: dict[int, float] = {}
         for rid, sim in hits:
             version = rid.rsplit("@", 1)[-1]
-            i = snapshot.part_index.get(record_id_to_clause_key(rid))
-            if i is not None and snapshot.versions.get(snapshot.parts[i].doc_id) == version:
+            clause_id, part = record_id_to_clause_key(rid)
+            i = snapshot.row_of(clause_id, part)
+            if i is not None and snapshot.versions.get(clause_id.split(":", 1)[0]) == version:
                 out[i] = sim
         return out

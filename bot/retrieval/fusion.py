@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,7 +36,8 @@ def rrf(lex: np.ndarray, dense: dict[int, float], in_scope: np.ndarray) -> dict[
     return fused
 
 
-def boost_phrases(fused: dict[int, float], phrases: list[str], lex: np.ndarray, match_texts: list[str]) -> None:
+def boost_phrases(fused: dict[int, float], phrases: list[str], lex: np.ndarray,
+                  match_text: Callable[[int], str]) -> None:
     """A quoted term in a question is a strong hint.  Candidates: what either side found plus
     BM25's wider top list (a clause holding the phrase scores there) — not the whole corpus."""
     if not phrases:
@@ -44,7 +46,7 @@ def boost_phrases(fused: dict[int, float], phrases: list[str], lex: np.ndarray, 
     for ph in phrases:
         p = match_form(ph)
         for i in set(fused) | {int(j) for j in wide if lex[j] > 0}:
-            if p in match_texts[i]:
+            if p in match_text(i):
                 fused[i] += 1.0 / RRF_K
 
 

@@ -43,12 +43,25 @@ class HybridRetriever:
 
     # ----- the index state (read-only views of the current snapshot) --------------------------
     @property
+    def size(self) -> int:
+        """Live clause parts in the index (0: nothing indexed yet)."""
+        return len(self.snapshot)
+
+    @property
     def parts(self) -> list[Clause]:
-        return self.snapshot.parts
+        """Every active clause part, read from the store (for listings and tools, not for serving)."""
+        return self.store.active_clauses()
 
     @property
     def clauses(self) -> dict[str, Clause]:
+        """Every whole clause, materialised (tests and small tools; serving reads :meth:`clause`)."""
         return self.snapshot.clauses
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self.snapshot.clause(clause_id)
+
+    def doc_clauses(self, doc_id: str) -> list[Clause]:
+        return self.snapshot.doc_clauses(doc_id)
 
     @property
     def catalog(self) -> DocumentCatalog:
@@ -73,13 +86,19 @@ class HybridRetriever:
         return False
 
     def reload(self) -> None:
-        """Rebuild the snapshot from the store (start-up, after ingest, after removal): clauses and
-        their embeddings in one read, swapped in whole."""
+        """Assemble the snapshot for the store's active versions from the stored search segments
+        (start-up, after ingest, after removal), swapped in whole.  Documents no segment holds are
+        read from the collection once and written as a segment (time proportional to them)."""
         with self._lock:
             self._checked = time.monotonic()
             versions = self.store.active_versions()
-            rows = self.store.active_parts()
-            self.snapshot = IndexSnapshot.build([c for c, _ in rows], versions, [v for _, v in rows])
+
+            def fetch(doc_ids: list[str]) -> tuple[list[Clause], list[list[float]]]:
+                rows = self.store.active_parts(doc_ids=doc_ids, versions=versions)
+                return [c for c, _ in rows], [v for _, v in rows]
+
+            chosen = self.store.segments.ensure(versions, fetch)
+            self.snapshot = IndexSnapshot(versions, chosen)
 
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's documents, item number, phrases — without searching."""
@@ -115,10 +134,9 @@ class HybridRetriever:
         in_scope = doc_flags[snap.part_doc]
         if department:
             dept = search_form(department)
-            in_scope &= np.array([any(dept in search_form(d) for d in c.departments) for c in snap.parts])
+            in_scope &= snap.department_mask({d for d in snap.departments if dept in search_form(d)})
         if phrase:
-            p = match_form(phrase)
-            in_scope &= np.array([p in t for t in snap.match_texts])
+            in_scope &= snap.phrase_mask(match_form(phrase))
         return in_scope
 
     def search(self, question: str, k: int = 10, filters: SearchFilters | None = None,
@@ -135,12 +153,12 @@ class HybridRetriever:
         first: list[SearchHit] = []
         missing = None
         if analysis.item and (analysis.doc_ids or filters.doc_ids):
-            clauses = list(snap.clauses.values())
+            clauses = [c for d in sorted(scope) for c in snap.doc_clauses(d)]  # only the documents in scope
             targets = lookup.resolve(analysis.item, clauses, sorted(scope))
             first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:
-                missing = lookup.outline(clauses, named[0])
+                missing = lookup.outline(snap.doc_clauses(named[0]), named[0])
 
         # 2. lexical + dense, fused
         lex = snap.bm25.scores(analysis.text)
@@ -148,31 +166,38 @@ class HybridRetriever:
         dense = self.dense.run(analysis.content.strip() or analysis.text, n_dense, snap) if in_scope.any() else {}
         lex = np.where(in_scope, lex, -1.0)
         fused = rrf(lex, dense, in_scope)
-        boost_phrases(fused, analysis.phrases, lex, snap.match_texts)
+        boost_phrases(fused, analysis.phrases, lex, snap.match_text)
         if phrase or department:  # listing modes: every matching clause, even if not retrieved
             for j in np.flatnonzero(in_scope):
                 fused[int(j)] += 1e-6
 
-        # 3. whole clauses, best part first
-        best_part: dict[str, tuple[float, int]] = {}
+        # 3. whole clauses, best part first (decoded from the segments for the results shown only)
+        best_part: dict[int, tuple[float, int]] = {}
         for i, s in fused.items():
-            cid = snap.parts[i].clause_id
-            if cid not in best_part or s > best_part[cid][0]:
-                best_part[cid] = (s, i)
+            code = int(snap.part_clause[i])
+            if code not in best_part or s > best_part[code][0]:
+                best_part[code] = (s, i)
         ranked = sorted(best_part.items(), key=lambda kv: -kv[1][0])
         via = "phrase" if phrase else "department" if department else "hybrid"
+        listing = bool(phrase or department)
+        limit = max(k, 50) if listing else max(k, len(first))
+        if listing and not analysis.compare:
+            ranked = ranked[:limit + len(first)]  # a listing shows its head in fused order
         seen = {h.clause.clause_id for h in first}
-        found = [SearchHit(snap.clauses[cid], s, dense=dense.get(i, 0.0), lexical=float(max(lex[i], 0.0)), via=via,
-                           matched_part=snap.parts[i].part) for cid, (s, i) in ranked if cid not in seen]
+        found = []
+        for code, (s, i) in ranked:
+            clause = snap.clause_at(code)
+            if clause.clause_id not in seen:
+                found.append(SearchHit(clause, s, dense=dense.get(i, 0.0), lexical=float(max(lex[i], 0.0)), via=via,
+                                       matched_part=int(snap.part_no[i])))
         if rerank and not (phrase or department):  # listing modes keep every match in fused order
             found = self.reranker.run(analysis, found)
         hits = first + found
         for h in first:  # lookup hits also carry similarity, for answer confidence
-            pi = snap.part_index.get((h.clause.clause_id, 1))
+            pi = snap.row_of(h.clause.clause_id, 1)
             if pi is not None:
                 h.dense, h.lexical = dense.get(pi, 0.0), float(max(lex[pi], 0.0))
         if analysis.compare and len(scope) > 1 and not first:
             hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
-        limit = max(k, len(first))
         weights = self.reranker.weights
         return SearchResult(hits[:limit], analysis, missing, weights.answerable_floor if weights else None)

@@ -1,22 +1,78 @@
-"""Lexical stage of hybrid search: BM25 (bm25s) over the segmented search text of every clause part."""
+"""Lexical stage of hybrid search: BM25 over the stored segments' term postings.
+
+The segments keep raw term frequencies and row lengths (txtai ``scoring/terms.py`` shape); the
+scores are computed here at query time from the statistics of the *live* rows of every segment
+(row count, average length, document frequency), so a base segment, deltas and tombstones score
+exactly like one index built over the live rows.  The arithmetic follows bm25s (Lucene variant,
+k1=1.2, b=0.75, float32 scores) step for step, so the scores are bit-identical to ``bm25s.BM25``
+over the same tokens (tested against it).
+"""
 from __future__ import annotations
 
-import logging
+import math
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from ingest.text.segment import tokenize
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+if TYPE_CHECKING:
+    from bot.retrieval.snapshot import SegmentView
+
+K1 = 1.2
+B = 0.75
+
+
+class SegmentBM25:
+    """Scores every row of a snapshot for a query in one pass over the query terms' postings."""
+
+    def __init__(self, views: tuple[SegmentView, ...], size: int) -> None:
+        self.views = views
+        self.size = size
+        self.dl = np.zeros(size, dtype=np.int32)
+        for v in views:
+            self.dl[v.offset:v.offset + v.seg.rows] = v.seg.dl
+        live = [np.asarray(v.seg.dl)[v.live] for v in views]
+        lengths = np.concatenate(live) if live else np.zeros(0, dtype=np.int32)
+        self.n = len(lengths)
+        self.avgdl = lengths.mean() if self.n else np.float64(1.0)
+
+    def scores(self, query: str) -> np.ndarray:
+        if not self.size:
+            return np.zeros(0, dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float32)
+        if not self.n:
+            return out
+        for tok in tokenize(query):  # a repeated query word counts again, as in bm25s
+            found = []
+            df = 0
+            for v in self.views:
+                post = v.seg.postings(tok)
+                if post is None:
+                    continue
+                rows, tfs = post
+                keep = v.live[rows]
+                rows = np.asarray(rows)[keep]
+                df += len(rows)
+                found.append((rows + v.offset, np.asarray(tfs)[keep]))
+            if not df:
+                continue
+            idf = np.float64(np.float32(math.log(1 + (self.n - df + 0.5) / (df + 0.5))))
+            for rows, tfs in found:
+                tf = tfs.astype(np.float32)
+                tfc = tf / (K1 * ((1 - B) + B * self.dl[rows] / self.avgdl) + tf)
+                out[rows] += (idf * tfc).astype(np.float32)
+        return out
 
 
 class BM25Index:
-    """BM25 over a fixed list of texts; scores for every text in one vectorised call."""
+    """bm25s over a fixed list of texts: the reference the segment scores are tested against."""
 
     def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
         self.size = len(texts)
-        self.model = bm25s.BM25(k1=1.2, b=0.75)
+        self.model = bm25s.BM25(k1=K1, b=B)
         tokens = [tokenize(t) or ["#empty"] for t in texts]
         if tokens:
             self.model.index(tokens, show_progress=False)

@@ -1,74 +1,204 @@
-"""One immutable view of the active index: clause parts, whole clauses, documents, lexical index and
-the parts' embeddings (the dense side), all read from the store in one go.
+"""One immutable view of the active index, assembled from stored search segments.
 
-A reload builds a new snapshot and swaps it in one assignment, so a search that started on the old
-one finishes on it and nobody reads a half-built state.  Everything that needs "the documents in
+The segments (:mod:`vectorstore.segments`) are memory-mapped: this view keeps per *row* (clause
+part) only a few integer arrays — the row's document, clause and part number, and whether it is live —
+plus the documents' catalog.  Clause texts and metadata are decoded from the segments for the top
+results only (a bounded cache), so memory does not grow with the collection's text.
+
+A reload assembles a new snapshot and swaps it in one assignment, so a search that started on the
+old one finishes on it and nobody reads a half-built state.  Everything that needs "the documents in
 the index" (analysis, answers, the service) reads them here, never from mutable retriever fields.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
 from bot.retrieval.catalog import DocumentCatalog
-from bot.retrieval.lexical import BM25Index
-from bot.retrieval.lookup import primary_style
-from ingest.models import Clause
-from ingest.text.script import match_form
-from ingest.text.segment import add_terms, corpus_terms, domain_terms
+from bot.retrieval.lexical import SegmentBM25
+from ingest.models import Clause, DocMeta
+from ingest.text.segment import add_terms, domain_terms
+from vectorstore.segments import Segment, merge_parts, unit_rows
 
+__all__ = ["IndexSnapshot", "SegmentView", "merge_parts", "unit_rows"]
 
-def merge_parts(parts: list[Clause]) -> Clause:
-    parts = sorted(parts, key=lambda c: c.part)
-    if len(parts) == 1:
-        return parts[0]
-    return parts[0].model_copy(update={"text": "\n".join(p.text for p in parts), "part": 1})
+CLAUSE_CACHE = 4096  # whole clauses kept decoded per snapshot
 
 
 @dataclass(frozen=True)
+class SegmentView:
+    """A segment as part of a snapshot: where its rows start and which of them are live."""
+
+    seg: Segment
+    offset: int  # first global row
+    clause_offset: int  # first global clause code
+    live: np.ndarray  # bool [rows]
+    local_docs: tuple[int, ...]  # local document indices this view serves
+
+
 class IndexSnapshot:
-    parts: list[Clause] = field(default_factory=list)  # what was embedded, in (doc, order) order
-    versions: dict[str, str] = field(default_factory=dict)  # doc id → active version
-    clauses: dict[str, Clause] = field(default_factory=dict)  # clause id → whole clause
-    catalog: DocumentCatalog = field(default_factory=DocumentCatalog)
-    departments: list[str] = field(default_factory=list)
-    part_index: dict[tuple[str, int], int] = field(default_factory=dict)
-    match_texts: list[str] = field(default_factory=list)
-    doc_codes: dict[str, int] = field(default_factory=dict)
-    part_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    bm25: BM25Index = field(default_factory=lambda: BM25Index([]))
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # unit rows, part order
+    def __init__(self, versions: dict[str, str] | None = None,
+                 chosen: list[tuple[Segment, set[str]]] | None = None) -> None:
+        self.versions: dict[str, str] = dict(versions or {})
+        views: list[SegmentView] = []
+        row = clause = 0
+        served: dict[str, tuple[int, int]] = {}  # doc id → (view, local doc)
+        for seg, owned in chosen or []:
+            live = np.zeros(seg.rows, dtype=bool)
+            local_docs = []
+            for i, d in enumerate(seg.docs):
+                if d in owned and self.versions.get(d) == seg.versions[i]:
+                    live[int(seg.doc_rows[i]):int(seg.doc_rows[i + 1])] = True
+                    local_docs.append(i)
+                    served[d] = (len(views), i)
+            views.append(SegmentView(seg, row, clause, live, tuple(local_docs)))
+            row += seg.rows
+            clause += len(seg.clause_first_row)
+        self.views: tuple[SegmentView, ...] = tuple(views)
+        self.size = row
+        self._clause_offsets = np.array([v.clause_offset for v in views] + [clause], dtype=np.int64)
+        self._row_offsets = np.array([v.offset for v in views] + [row], dtype=np.int64)
+        doc_ids = sorted(served)
+        self.doc_codes: dict[str, int] = {d: i for i, d in enumerate(doc_ids)}
+        self._served = served
+        dead = len(doc_ids)
+        self.part_doc = np.full(row, dead, dtype=np.int32)
+        self.part_clause = np.zeros(row, dtype=np.int64)
+        self.part_no = np.zeros(row, dtype=np.int16)
+        self.live = np.zeros(row, dtype=bool)
+        metas: list[DocMeta] = []
+        numbering: dict[str, str | None] = {}
+        departments: set[str] = set()
+        terms: list[str] = []
+        for v in views:
+            s, a, b = v.seg, v.offset, v.offset + v.seg.rows
+            self.part_clause[a:b] = np.asarray(s.row_clause) + v.clause_offset
+            self.part_no[a:b] = s.part
+            self.live[a:b] = v.live
+            terms.extend(s.terms)
+            for i in v.local_docs:
+                self.part_doc[a + int(s.doc_rows[i]):a + int(s.doc_rows[i + 1])] = self.doc_codes[s.docs[i]]
+        for d in doc_ids:
+            vi, i = served[d]
+            s = views[vi].seg
+            metas.append(DocMeta.model_validate_json(s.metas[i]))
+            numbering[d] = s.numbering[i]
+            departments.update(s.doc_departments[i])
+        self.catalog = DocumentCatalog(tuple(metas), numbering)
+        self._metas = {m.doc_id: m for m in metas}
+        self.departments = sorted(departments)
+        if views:
+            add_terms([*domain_terms(), *dict.fromkeys(terms)])  # queries segment like the rows were
+        self.bm25 = SegmentBM25(self.views, self.size)
+        self.has_vectors = bool(views) and all(len(v.seg.vectors) == v.seg.rows for v in views)
+        self._cache: OrderedDict[int, Clause] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
-    @classmethod
-    def build(cls, parts: list[Clause], versions: dict[str, str],
-              vectors: list[list[float]] | None = None) -> IndexSnapshot:
-        grouped: dict[str, list[Clause]] = defaultdict(list)
-        for c in parts:
-            grouped[c.clause_id].append(c)
-        metas = {c.doc_id: c.doc for c in reversed(parts)}  # first part's record per document
-        departments = sorted({d for c in parts for d in c.departments})
-        add_terms([*domain_terms(), *corpus_terms(c.text for c in parts), *departments])
-        doc_codes = {d: i for i, d in enumerate(dict.fromkeys(c.doc_id for c in parts))}
-        grouped_items = [c for c in parts if c.part == 1 and c.kind in ("item", "section")]
-        return cls(
-            parts=parts,
-            versions=versions,
-            clauses={cid: merge_parts(ps) for cid, ps in grouped.items()},
-            catalog=DocumentCatalog(tuple(metas[d] for d in doc_codes), {
-                d: primary_style([c for c in grouped_items if c.doc_id == d]) for d in doc_codes}),
-            departments=departments,
-            part_index={(c.clause_id, c.part): i for i, c in enumerate(parts)},
-            match_texts=[match_form(c.text) for c in parts],
-            doc_codes=doc_codes,
-            part_doc=np.array([doc_codes[c.doc_id] for c in parts], dtype=np.int32),
-            bm25=BM25Index([c.search_text for c in parts]),
-            vectors=unit_rows(vectors) if vectors and len(vectors) == len(parts) else np.zeros((0, 0), np.float32),
-        )
+    def __len__(self) -> int:
+        return int(self.live.sum())
 
+    # ----- rows → clauses ----------------------------------------------------------------------
+    def _locate_clause(self, code: int) -> tuple[SegmentView, int]:
+        vi = int(np.searchsorted(self._clause_offsets, code, side="right")) - 1
+        v = self.views[vi]
+        return v, code - v.clause_offset
 
-def unit_rows(vectors: list[list[float]]) -> np.ndarray:
-    m = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms)
+    def clause_at(self, code: int) -> Clause:
+        """The whole clause with global code ``code`` (decoded from its segment; cached)."""
+        with self._cache_lock:
+            hit = self._cache.get(code)
+            if hit is not None:
+                self._cache.move_to_end(code)
+                return hit
+        v, local = self._locate_clause(code)
+        raw = v.seg.clause_json(local)
+        di = int(np.searchsorted(v.seg.doc_clauses, local, side="right")) - 1
+        meta = self._metas.get(v.seg.docs[di])
+        if meta is None:  # a tombstoned row's document (never returned by a search)
+            meta = DocMeta.model_validate_json(v.seg.metas[di])
+        clause = Clause.model_validate_json(raw[:-1] + ',"doc":' + meta.model_dump_json() + "}")
+        with self._cache_lock:
+            self._cache[code] = clause
+            while len(self._cache) > CLAUSE_CACHE:
+                self._cache.popitem(last=False)
+        return clause
+
+    def first_row(self, code: int) -> int:
+        v, local = self._locate_clause(code)
+        return v.offset + int(v.seg.clause_first_row[local])
+
+    def doc_clause_codes(self, doc_id: str) -> range:
+        where = self._served.get(doc_id)
+        if where is None:
+            return range(0)
+        v = self.views[where[0]]
+        i = where[1]
+        return range(v.clause_offset + int(v.seg.doc_clauses[i]), v.clause_offset + int(v.seg.doc_clauses[i + 1]))
+
+    def doc_clauses(self, doc_id: str) -> list[Clause]:
+        """One document's whole clauses in order (number lookup, outlines): decoded for that document only."""
+        return [self.clause_at(c) for c in self.doc_clause_codes(doc_id)]
+
+    def code_of(self, clause_id: str) -> int | None:
+        doc_id = clause_id.split(":", 1)[0]
+        candidates = [doc_id] if doc_id in self._served else [d for d in self._served if clause_id.startswith(d + ":")]
+        for d in candidates:
+            for code in self.doc_clause_codes(d):
+                if self.clause_at(code).clause_id == clause_id:
+                    return code
+        return None
+
+    def clause(self, clause_id: str) -> Clause | None:
+        code = self.code_of(clause_id)
+        return self.clause_at(code) if code is not None else None
+
+    @property
+    def clauses(self) -> dict[str, Clause]:
+        """Every whole clause (materialised: for tests and small tools, not for serving)."""
+        return {c.clause_id: c for d in self.doc_codes for c in self.doc_clauses(d)}
+
+    # ----- what the stages read --------------------------------------------------------------
+    def dense_scores(self, q: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every row to the unit query ``q``; tombstones at -inf."""
+        out = np.full(self.size, -np.inf, dtype=np.float32)
+        for v in self.views:
+            sims = np.asarray(v.seg.vectors) @ q
+            out[v.offset:v.offset + v.seg.rows] = np.where(v.live, sims, -np.inf)
+        return out
+
+    def match_text(self, row: int) -> str:
+        vi = int(np.searchsorted(self._row_offsets, row, side="right")) - 1
+        v = self.views[vi]
+        return v.seg.match_text(row - v.offset)
+
+    def phrase_mask(self, phrase: str) -> np.ndarray:
+        """Rows whose match-form text contains ``phrase`` (match form)."""
+        mask = np.zeros(self.size, dtype=bool)
+        for v in self.views:
+            rows = v.seg.rows_containing(phrase)
+            mask[v.offset + rows] = True
+        return mask & self.live
+
+    def department_mask(self, matches: set[str]) -> np.ndarray:
+        """Rows naming one of the departments ``matches`` (exact names)."""
+        mask = np.zeros(self.size, dtype=bool)
+        for v in self.views:
+            codes = [i for i, name in enumerate(v.seg.departments) if name in matches]
+            if codes:
+                sel = np.isin(v.seg.dept_code, codes)
+                mask[v.offset + v.seg.dept_row[sel]] = True
+        return mask & self.live
+
+    def row_of(self, clause_id: str, part: int) -> int | None:
+        code = self.code_of(clause_id)
+        if code is None:
+            return None
+        r = self.first_row(code)
+        while r < self.size and self.part_clause[r] == code:
+            if self.part_no[r] == part:
+                return r
+            r += 1
+        return None

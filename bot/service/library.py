@@ -58,7 +58,7 @@ class DocumentLibrary:
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
         """Build the index of the shipped corpus on first start; a later start reuses it."""
-        if self.retriever.parts:
+        if self.retriever.size:
             return None
         return self.ingest([self.settings.corpus_dir], progress=progress)
 
@@ -119,7 +119,7 @@ class DocumentLibrary:
         """What replacing ``doc_id`` by the file at ``path`` would change (parsed, not indexed)."""
         with reading_limits(self.read_limits()):
             new = parse_document(path, None, doc_id).clauses
-        old = [c for c in self.retriever.parts if c.doc_id == doc_id]
+        old = self.store.document_parts(doc_id)
         return clause_diff(old, new)
 
     def add_upload(self, filename: str, source: Path, replace: bool = False,
@@ -190,7 +190,7 @@ class DocumentLibrary:
         return self.retriever.catalog.resolve(name)
 
     def outline(self, doc_id: str) -> list[Citation]:
-        clauses = [c for c in self.retriever.clauses.values() if c.doc_id == doc_id]
+        clauses = self.retriever.doc_clauses(doc_id)
         return [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
 
     def departments(self) -> list[str]:
@@ -198,5 +198,5 @@ class DocumentLibrary:
         return list(self.retriever.snapshot.departments)
 
     def clause(self, clause_id: str) -> Citation | None:
-        c = self.retriever.clauses.get(clause_id)
+        c = self.retriever.clause(clause_id)
         return Citation.from_clause(c) if c else None

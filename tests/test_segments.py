@@ -1,0 +1,151 @@
+"""Stored search segments (vectorstore/segments.py) and the snapshot assembled from them: BM25 scores
+bit-identical to bm25s over the live rows — one segment, several, with tombstones, after compaction —
+clause records, phrase and department masks, dense tombstones.  No model, no Chroma: the shipped
+corpus parsed, random vectors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.retrieval.lexical import BM25Index
+from bot.retrieval.snapshot import IndexSnapshot
+from ingest.documents import parse_document
+from ingest.text.script import match_form
+from tests.conftest import CORPUS
+from vectorstore.segments import SegmentStore, merge_parts
+
+pytestmark = pytest.mark.unit
+
+QUERIES = ["民营企业质量提升", "计量托管", "天津质量强市纲要 首席质量官", "质量基础设施 一站式服务", "标准 国际 广东",
+           "资金 奖励 多少 万元", "质量 质量 质量"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    docs = [parse_document(p) for p in sorted(CORPUS.glob("*.txt"))]
+    rng = np.random.default_rng(0)
+    vectors = {d.meta.doc_id: rng.normal(size=(len(d.clauses), 8)).astype(np.float32) for d in docs}
+    return docs, vectors
+
+
+def write(store: SegmentStore, docs, vectors, versions):
+    parts = [c for d in docs for c in d.clauses]
+    store.write(parts, {d.meta.doc_id: versions[d.meta.doc_id] for d in docs},
+                np.concatenate([vectors[d.meta.doc_id] for d in docs]))
+
+
+def reference(snap: IndexSnapshot, texts_by_row: dict[int, str], query: str) -> dict[int, np.float32]:
+    rows = sorted(texts_by_row)
+    ref = BM25Index([texts_by_row[r] for r in rows]).scores(query)
+    return dict(zip(rows, ref, strict=True))
+
+
+def live_texts(snap: IndexSnapshot, parts_by_key) -> dict[int, str]:
+    out = {}
+    for r in np.flatnonzero(snap.live):
+        c = snap.clause_at(int(snap.part_clause[r]))
+        out[int(r)] = parts_by_key[(c.clause_id, int(snap.part_no[r]))].search_text
+    return out
+
+
+def assert_bm25_identical(snap, parts_by_key):
+    texts = live_texts(snap, parts_by_key)
+    for q in QUERIES:
+        got = snap.bm25.scores(q)
+        want = reference(snap, texts, q)
+        assert all(got[r] == want[r] for r in want), q  # bit for bit, not approximately
+
+
+def test_one_segment_scores_like_bm25s_and_keeps_clauses(tmp_path, corpus):
+    docs, vectors = corpus
+    versions = {d.meta.doc_id: "v1" for d in docs}
+    store = SegmentStore(tmp_path / "seg")
+    write(store, docs, vectors, versions)
+    snap = IndexSnapshot(versions, store.ensure(versions, lambda ids: pytest.fail("nothing is missing")))
+    keys = {(c.clause_id, c.part): c for d in docs for c in d.clauses}
+    assert snap.size == len(keys) == len(snap)
+    assert_bm25_identical(snap, keys)
+    for d in docs:  # whole clauses, in document order, exactly as merged from their parts
+        by_id: dict[str, list] = {}
+        for c in d.clauses:
+            by_id.setdefault(c.clause_id, []).append(c)
+        assert [c.clause_id for c in snap.doc_clauses(d.meta.doc_id)] == list(by_id)
+        for cid, ps in by_id.items():
+            assert snap.clause(cid) == merge_parts(ps)
+    assert [m.doc_id for m in snap.catalog.metas] == sorted(versions)
+    phrase = match_form("计量托管")
+    want = {(c.clause_id, c.part) for c in keys.values() if phrase in match_form(c.text)}
+    got = {(snap.clause_at(int(snap.part_clause[r])).clause_id, int(snap.part_no[r])) for r in np.flatnonzero(snap.phrase_mask(phrase))}
+    assert got == want and want
+    dept = snap.departments[0]
+    got_d = {int(r) for r in np.flatnonzero(snap.department_mask({dept}))}
+    assert got_d == {r for r in range(snap.size)
+                     if dept in keys[(snap.clause_at(int(snap.part_clause[r])).clause_id, int(snap.part_no[r]))].departments}
+
+
+def test_deltas_tombstones_and_compaction_score_like_one_index(tmp_path, corpus):
+    docs, vectors = corpus
+    store = SegmentStore(tmp_path / "seg")
+    v1 = {d.meta.doc_id: "v1" for d in docs}
+    write(store, docs[:3], vectors, v1)
+    write(store, docs[3:], vectors, v1)
+    first = docs[0]
+    changed = [c.model_copy(update={"search_text": c.search_text + " 新增民营企业质量提升条款", "text": c.text + "补充"})
+               if i % 3 == 0 else c for i, c in enumerate(first.clauses)]
+    v2 = {**v1, first.meta.doc_id: "v2"}
+    store.write(changed, {first.meta.doc_id: "v2"}, vectors[first.meta.doc_id])
+    removed = docs[1].meta.doc_id
+    del v2[removed]
+    chosen = store.ensure(v2, lambda ids: pytest.fail(f"missing {ids}"))
+    snap = IndexSnapshot(v2, chosen)
+    assert len(chosen) == 3 and snap.size > len(snap)  # tombstones: doc0@v1 and the removed document
+    keys = {(c.clause_id, c.part): c for d in docs[2:] for c in d.clauses} | {(c.clause_id, c.part): c for c in changed}
+    assert len(snap) == len(keys)
+    assert_bm25_identical(snap, keys)
+    assert removed not in snap.doc_codes and snap.clause(first.clauses[0].clause_id).text.endswith("补充")
+    q = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    dense = snap.dense_scores(q)
+    assert np.all(np.isneginf(dense[~snap.live])) and np.all(np.isfinite(dense[snap.live]))
+
+    before = {(snap.clause_at(int(snap.part_clause[r])).clause_id, int(snap.part_no[r])): (s, dense[r])
+              for q_ in QUERIES[:3] for r, s in enumerate(snap.bm25.scores(q_)) if snap.live[r]}
+    assert store.compact(v2, force=True)
+    merged = store.ensure(v2, lambda ids: pytest.fail(f"missing {ids}"))
+    snap2 = IndexSnapshot(v2, merged)
+    assert len(merged) == 1 and snap2.size == len(snap2) == len(keys)
+    assert_bm25_identical(snap2, keys)
+    dense2 = snap2.dense_scores(q)
+    after = {(snap2.clause_at(int(snap2.part_clause[r])).clause_id, int(snap2.part_no[r])): (s, dense2[r])
+             for q_ in QUERIES[:3] for r, s in enumerate(snap2.bm25.scores(q_))}
+    assert after.keys() == before.keys()
+    assert all(np.isclose(after[k][1], before[k][1], atol=1e-6) for k in after)
+    assert {c.clause_id for d in snap2.doc_codes for c in snap2.doc_clauses(d)} == {k[0] for k in keys}
+
+
+def test_a_reader_builds_what_no_segment_holds_once(tmp_path, corpus):
+    docs, vectors = corpus
+    store = SegmentStore(tmp_path / "seg")
+    versions = {d.meta.doc_id: "v1" for d in docs}
+    write(store, docs[:2], vectors, versions)
+    asked: list[list[str]] = []
+
+    def fetch(ids):
+        asked.append(ids)
+        chosen = [d for d in docs if d.meta.doc_id in ids]
+        return [c for d in chosen for c in d.clauses], np.concatenate([vectors[d.meta.doc_id] for d in chosen]).tolist()
+
+    snap = IndexSnapshot(versions, store.ensure(versions, fetch))
+    assert asked == [sorted(d.meta.doc_id for d in docs[2:])] and len(snap) == sum(len(d.clauses) for d in docs)
+    other = SegmentStore(tmp_path / "seg")  # a second instance on the same (shared) directory
+    other.ensure(versions, lambda ids: pytest.fail("the first instance wrote it"))
+
+
+def test_top_stable_equals_a_full_stable_sort():
+    from bot.retrieval.dense import top_stable
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        s = np.round(rng.normal(size=rng.integers(1, 3000)), 1).astype(np.float32)  # many ties
+        s[rng.random(len(s)) < 0.1] = -np.inf
+        n = int(rng.integers(1, 200))
+        assert np.array_equal(top_stable(s, n), np.argsort(-s, kind="stable")[:n])
