@@ -159,6 +159,11 @@ class AdminHandlers:
     def trash(self) -> Any:
         return self._trash()
 
+    def on_load(self) -> tuple[Any, ...]:
+        """A fresh page: the pickers and the table as the library is now (not as at start-up)."""
+        choices, table = self._choices()
+        return table, choices, self._trash(), self._meta_picker()
+
     # ----- metadata ---------------------------------------------------------------------------
     def meta_load(self, doc_id: str | None) -> list[Any]:
         doc = next((d for d in self.bot.library.documents() if d["doc_id"] == doc_id), None)
@@ -167,11 +172,13 @@ class AdminHandlers:
     def meta_save(self, doc_id: str | None, title: str, short_name: str, aliases: str, region: str, level: str,
                   doc_number: str, date: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Store the form as the document's override and re-index it (API ``set_meta``): status,
-        documents table, delete picker, metadata picker.  A field left empty drops its override."""
+        documents table, delete picker, metadata picker, then the form as stored (fields and the line
+        naming the overrides).  A field left empty drops its override."""
         values = (title, short_name, aliases, region, level, doc_number, date)
         user = request.username if request else None
+        unchanged = (gr.skip(),) * (3 + len(META_FIELDS) + 1)
         if not doc_id:
-            yield md_text("请先选择文档。"), gr.skip(), gr.skip(), gr.skip()
+            yield md_text("请先选择文档。"), *unchanged
             return
         fields = dict(zip(META_FIELDS, ("" if v is None else v for v in values), strict=True))
         try:
@@ -179,15 +186,16 @@ class AdminHandlers:
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
         except QueueFull as exc:
-            yield md_text(str(exc)), gr.skip(), gr.skip(), gr.skip()
+            yield md_text(str(exc)), *unchanged
             return
         while not job.finished.wait(POLL_SECONDS):
-            yield md_text(f"正在保存并重新索引：{job.progress}"), gr.skip(), gr.skip(), gr.skip()
+            yield md_text(f"正在保存并重新索引：{job.progress}"), *unchanged
         assert job.result is not None
         r = job.result
         msg = f"保存失败：{r.message}" if r.status == "skipped" else f"已保存：{r.message}"
         choices, table = self._choices()
-        yield md_text(msg), table, choices, gr.update(choices=doc_choices(self.bot.library.documents()), value=doc_id)
+        yield (md_text(msg), table, choices, gr.update(choices=doc_choices(self.bot.library.documents()), value=doc_id),
+               *self.meta_load(doc_id))
 
     # ----- what users could not get -----------------------------------------------------------
     def review(self, request: gr.Request) -> tuple[list[list[Any]], list[list[Any]]]:

@@ -120,12 +120,14 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                        api_name="restore")
         rebuild_btn.click(h.rebuild, None, [rebuild_status, jobs_table, trash_doc], api_name="rebuild")
         meta_doc.change(h.meta_load, meta_doc, [*meta_fields, meta_info], api_name="meta")
-        meta_save.click(h.meta_save, [meta_doc, *meta_fields], [meta_status, docs_table, remove_doc, meta_doc],
+        meta_save.click(h.meta_save, [meta_doc, *meta_fields],
+                        [meta_status, docs_table, remove_doc, meta_doc, *meta_fields, meta_info],
                         api_name="set_meta")
         review_btn.click(h.review, None, [refused_table, unhelpful_table], api_name="review")
         refused_csv_btn.click(h.export_refused, None, refused_csv, api_name="export_refused")
         unhelpful_csv_btn.click(h.export_unhelpful, None, unhelpful_csv, api_name="export_unhelpful")
         audit_btn.click(h.audit, None, audit_table, api_name="audit")
+        demo.load(h.on_load, None, [docs_table, remove_doc, trash_doc, meta_doc], api_visibility="private")
         demo.load(h.review, None, [refused_table, unhelpful_table], api_visibility="private")
         gr.Timer(2.0).tick(h.jobs, None, jobs_table, api_visibility="private")
     return demo
