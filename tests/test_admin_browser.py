@@ -104,7 +104,9 @@ def upload(admin_server: str, tmp_path: Path, stem: str, text: str) -> Path:
 
 
 def doc_ids(admin_server: str) -> set[str]:
-    return {row[-1] for row in admin_client(admin_server).predict(api_name="/documents")["data"]}
+    table = admin_client(admin_server).predict(api_name="/documents")
+    ident = table["headers"].index("文档ID")
+    return {row[ident] for row in table["data"]}
 
 
 def cleanup(admin_server: str, doc_id: str) -> None:

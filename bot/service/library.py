@@ -193,7 +193,7 @@ class DocumentLibrary:
                 overrides[did] = old
                 save_overrides(self.settings.overrides_file, overrides)
                 raise
-        labels = "、".join(FIELD_LABELS.get(k, "别名" if k == "aliases" else k) for k in changed)
+        labels = "、".join(FIELD_LABELS.get(k, k) for k in changed)
         result.message = f"已修改 {labels}，重新索引 {result.clauses} 条（仅此文档）"
         return result
 

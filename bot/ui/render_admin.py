@@ -7,7 +7,7 @@ from typing import Any
 from bot.service.trash import Trashed
 from bot.ui.render_text import md_text
 from ingest.documents import ParsedDocument
-from ingest.models import FIELD_LABELS, KIND_LABELS, SOURCE_LABELS
+from ingest.models import KIND_LABELS, SOURCE_LABELS
 
 META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
 META_LABELS = {"title": "标题", "short_name": "简称", "aliases": "别名（逗号分隔）", "region": "地区",
@@ -23,12 +23,12 @@ def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> s
     lines = [f"### 导入预览：{md_text(filename)}", "（只解析，未导入；请核对标题和条款划分）", ""]
     if note:
         lines += [f"**注意：** {md_text(note)}", ""]
-    rows = [("标题", m.title), ("简称", m.short_name), ("发文机关", "、".join(m.issuers)), ("文号", m.doc_number),
-            ("发布日期", m.date), ("施行日期", m.effective_date), ("地区", m.region), ("层级", m.level)]
+    rows = [("title", "标题", m.title), ("short_name", "简称", m.short_name), ("issuers", "发文机关", "、".join(m.issuers)),
+            ("doc_number", "文号", m.doc_number), ("date", "发布日期", m.date),
+            ("effective_date", "施行日期", m.effective_date), ("region", "地区", m.region), ("level", "层级", m.level)]
     lines += ["| 字段 | 解析结果 | 来源 |", "| --- | --- | --- |"]
-    field_of = {v: k for k, v in FIELD_LABELS.items()}
-    for label, value in rows:
-        src = m.sources.get(field_of.get(label, ""), "")
+    for key, label, value in rows:
+        src = m.sources.get(key, "")
         lines.append(f"| {label} | {md_text(value) or '—'} | {SOURCE_LABELS.get(src, src) or '—'} |")
     lines += ["", f"**条款大纲**：共 {len(items)} 项编号条款，{len(body)} 个段落块"
                   f"{'（繁体）' if parsed.traditional else ''}", ""]
@@ -44,7 +44,8 @@ def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> s
             break
         label = c.item if c.kind in ("item", "section") else KIND_LABELS.get(c.kind, c.item)
         depth = max(0, len(c.numbers) - 1) if c.kind == "item" else 0
-        snippet = " ".join(c.text.split())[:40]
+        text = " ".join(c.text.split())
+        snippet = (text[len(label):] if text.startswith(label) else text).strip()[:40]
         lines.append(f"{'  ' * depth}- **{md_text(label)}** {md_text(snippet)}")
     return "\n".join(lines)
 
