@@ -216,6 +216,9 @@ def test_refused_questions_are_logged(desk: PolicyBot) -> None:
     assert [e["question"] for e in entries] == ["火星移民签证怎么办理？"]
     assert entries[0]["answer"] == answer.answer and entries[0]["reason"] == answer.refusal_reason
     assert entries[0]["time"].startswith("20")
+    desk.record_refusals = False  # `policybot eval`: test questions are not users' questions
+    assert desk.answer("火星移民签证怎么办理？").refused
+    assert len(desk.refusals.entries()) == 1
     desk.feedback.record(answer, "down", "没找到")
     assert unhelpful_rows(desk.feedback.entries())[0][1:] == ["火星移民签证怎么办理？", answer.answer, "没找到"]
 

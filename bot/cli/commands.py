@@ -236,6 +236,7 @@ def cmd_eval(args) -> int:
     from bot.evaluation import evaluate_answers, evaluate_retrieval, format_answers, format_retrieval, load_questions
 
     bot = _bot(build=True)
+    bot.record_refusals = False  # the admin's list of refused questions is for users' questions
     questions = load_questions(Path(args.file))
     t0 = time.perf_counter()
     ev = evaluate_retrieval(bot.retriever, questions, k=10)

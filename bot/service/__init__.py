@@ -40,6 +40,7 @@ class PolicyBot:
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
         self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl")
+        self.record_refusals = True  # off for evaluation runs: their questions are not users' questions
         self.audit = AuditLog(self.settings.audit_log)
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
@@ -71,7 +72,7 @@ class PolicyBot:
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
-            if final.done and final.refused:
+            if final.done and final.refused and self.record_refusals:
                 try:
                     self.refusals.record(final)  # what users could not get: the maintainer's to-do list
                 except OSError:

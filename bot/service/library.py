@@ -117,11 +117,17 @@ class DocumentLibrary:
             path = self.source_file(meta)
             upload = path if path is not None and path.parent == self.settings.uploads_dir else None
             overrides = self.overrides()
-            self.trash.put(meta, clauses, vectors, user=user, file=upload, override=overrides.pop(did, None))
-            save_overrides(self.settings.overrides_file, overrides)
+            self.trash.put(meta, clauses, vectors, user=user, upload=upload is not None, override=overrides.get(did))
             with self._write_lock:
                 ok = self.store.remove_document(did)
                 self.retriever.reload()
+            if ok:  # out of the index: now its file and its override follow it into the trash
+                if upload is not None:
+                    self.trash.keep_file(did, upload)
+                if overrides.pop(did, None) is not None:
+                    save_overrides(self.settings.overrides_file, overrides)
+            else:
+                self.trash.discard(did)
         return ok
 
     def removed(self) -> list[Trashed]:

@@ -55,9 +55,9 @@ class Trash:
         return self.folder / hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:20]
 
     def put(self, meta: DocMeta, clauses: list[Clause], vectors: list[list[float]], *, user: str,
-            file: Path | None, override: dict[str, Any] | None) -> Trashed:
-        """Keep a document about to be removed; an upload's ``file`` is moved in (last, after the
-        records are safely written)."""
+            upload: bool, override: dict[str, Any] | None) -> Trashed:
+        """Keep a document about to be removed (its records, its override); an upload's file follows
+        with :meth:`keep_file` once the document is out of the index."""
         slot = self._slot(meta.doc_id)
         if slot.exists():
             shutil.rmtree(slot)  # an older removal of the same id: superseded
@@ -66,13 +66,16 @@ class Trash:
             for c, v in zip(clauses, vectors, strict=True):
                 fh.write(json.dumps({"clause": c.model_dump(mode="json"), "embedding": v}, ensure_ascii=False) + "\n")
         entry = {"doc_id": meta.doc_id, "meta": meta.model_dump(mode="json"), "user": user,
-                 "removed_at": time.strftime("%Y-%m-%d %H:%M:%S"), "origin": "upload" if file else "corpus",
+                 "removed_at": time.strftime("%Y-%m-%d %H:%M:%S"), "origin": "upload" if upload else "corpus",
                  "override": override or {}}
         (slot / "entry.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
-        if file is not None:
-            (slot / "file").mkdir()
-            shutil.move(str(file), str(slot / "file" / file.name))
         return self._load(slot)
+
+    def keep_file(self, doc_id: str, file: Path) -> None:
+        """Move a removed upload's file out of ``uploads/`` into its trash slot (a rebuild cannot find it)."""
+        folder = self._slot(doc_id) / "file"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(file), str(folder / file.name))
 
     def _load(self, slot: Path) -> Trashed:
         e = json.loads((slot / "entry.json").read_text(encoding="utf-8"))
