@@ -87,6 +87,16 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     @property
+    def overrides_file(self) -> Path:
+        """The admin's metadata edits (merged over each folder's catalog.toml; the shipped data may be read-only)."""
+        return self.data_dir / "catalog_overrides.json"
+
+    @property
+    def trash_dir(self) -> Path:
+        """Removed documents, kept for 撤销删除 until the next rebuild."""
+        return self.data_dir / "trash"
+
+    @property
     def audit_log(self) -> Path:
         return self.data_dir / "audit.jsonl"
 

@@ -25,7 +25,7 @@ KIND_LABELS: dict[str, str] = {
 SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file name": "文件名"}
 FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issuers": "发文机关", "doc_number": "文号",
                                 "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
-                                "level": "层级"}
+                                "level": "层级", "aliases": "别名"}
 
 
 class DocMeta(BaseModel):

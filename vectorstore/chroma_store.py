@@ -248,6 +248,24 @@ class ClauseStore:
         self.clauses.delete(where={"doc_id": doc_id})
         return True
 
+    @_outage_is_unavailable
+    def document_parts(self, doc_id: str) -> tuple[DocMeta, list[Clause], list[list[float]]] | None:
+        """One active document as written: its metadata, clause parts and their embeddings (what
+        :meth:`write_document` takes back, so a removed document can be restored without embedding)."""
+        got = self.registry.get(ids=[doc_id], include=["metadatas"])
+        metas = got["metadatas"] or []
+        if not metas:
+            return None
+        meta = DocMeta.model_validate_json(str(metas[0]["meta"]))
+        version = str(metas[0]["version"])
+        rows = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
+                                include=["metadatas", "embeddings"])
+        embs = rows.get("embeddings")
+        vectors = [list(map(float, e)) for e in embs] if embs is not None else []
+        parts = sorted(zip((Clause.from_chroma_metadata(m) for m in rows["metadatas"] or []), vectors, strict=True),
+                       key=lambda cv: (cv[0].order, cv[0].part))
+        return meta.model_copy(update={"content_hash": version}), [c for c, _ in parts], [v for _, v in parts]
+
     # ----- reading --------------------------------------------------------------------------
     def active_clauses(self) -> list[Clause]:
         """Every clause part of every active document version, in document order."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.catalog import CATALOG_NAME, CatalogEntry, load_catalog
+from ingest.catalog import CATALOG_NAME, CatalogEntry, combined_entry, load_catalog
 from ingest.documents import content_hash, doc_id_for, parse_document
 from ingest.models import Clause
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
@@ -101,8 +101,12 @@ def ingest_paths(
     progress: bool = True,
     on_file: Callable[[FileResult], None] | None = None,
     on_embed: Callable[[int, int], None] | None = None,
+    overrides: Mapping[str, CatalogEntry] | None = None,
 ) -> IngestReport:
-    """Index the given files/folders. Bad files are skipped with a message; the rest still ingest."""
+    """Index the given files/folders. Bad files are skipped with a message; the rest still ingest.
+
+    ``overrides`` (the admin's metadata edits, keyed by document id) win over ``catalog.toml``; they are
+    part of the entry that decides the version, so an edited document is re-indexed and no other."""
     files = expand_paths(paths)
     report = IngestReport(swept=store.sweep())
     catalogs: dict[Path, dict[str, CatalogEntry]] = {}
@@ -118,7 +122,7 @@ def ingest_paths(
             if not path.is_file():
                 raise UnreadableFileError(path, "文件不存在", "no such file")
             catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
-            entry = catalog.get(did) or catalog.get(path.stem)
+            entry = combined_entry(catalog.get(did) or catalog.get(path.stem), (overrides or {}).get(did))
             version = content_hash(path.read_bytes(), entry)
             old = store.version_of(did)
             if old == version and not force:

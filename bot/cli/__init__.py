@@ -16,6 +16,7 @@ from bot.cli.commands import (
     cmd_export,
     cmd_ingest,
     cmd_llm,
+    cmd_meta,
     cmd_rebuild,
     cmd_remove,
     cmd_search,
@@ -58,6 +59,15 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
         (("--details",), {"action": "store_true", "help": "list every failed check under its document"}), JSON]),
     ("export", cmd_export, "export the active index (records + embeddings) as JSONL", [(("out",), {})]),
     ("rebuild", cmd_rebuild, "rebuild the index from the files in the data directory", []),
+    ("meta", cmd_meta, "show or set a document's metadata (stored as an override; re-indexes that document)", [
+        (("doc",), {}),
+        (("--title",), {}), (("--short-name",), {}),
+        (("--aliases",), {"help": "other names, separated by commas (，、 also work)"}),
+        (("--region",), {}), (("--level",), {"help": "国家 / 省 / 市 / 区 / 县"}),
+        (("--doc-number",), {"help": "文号"}), (("--date",), {"help": "date of issue, YYYY-MM-DD"}),
+        (("--clear",), {"action": "append", "metavar": "FIELD", "default": [],
+                        "help": "drop the override of a field (title, short_name, aliases, region, level, doc_number, date)"}),
+        JSON]),
 ]
 LLM_SERVE: list[Arg] = [
     (("--host",), {"default": "127.0.0.1"}),

@@ -252,6 +252,7 @@ def cmd_eval(args) -> int:
     from bot.evaluation import evaluate_answers, evaluate_retrieval, format_answers, format_retrieval, load_questions
 
     bot = _bot(build=True)
+    bot.record_refusals = False  # the admin's list of refused questions is for users' questions
     questions = load_questions(Path(args.file))
     t0 = time.perf_counter()
     ev = evaluate_retrieval(bot.retriever, questions, k=10)
@@ -313,6 +314,44 @@ def cmd_rebuild(args) -> int:
     replacements stay); an empty index is built from the shipped corpus and the uploads."""
     report = _bot().library.rebuild()
     print(report.summary())
+    return 0
+
+
+META_OPTIONS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
+
+
+def cmd_meta(args) -> int:
+    """``policybot meta DOC [--short-name …] [--region …] [--clear FIELD]``: without options, print the
+    metadata and the override; with options, store the override and re-index that document only."""
+    fields = {k: getattr(args, k) for k in META_OPTIONS if getattr(args, k) is not None}
+    unknown = [f for f in args.clear if f not in META_OPTIONS]
+    if unknown:
+        print(f"未知字段：{'、'.join(unknown)}（可用：{'、'.join(META_OPTIONS)}）", file=sys.stderr)
+        return 2
+    fields.update(dict.fromkeys(args.clear, ""))
+    bot = _bot(build=True)
+    doc = bot.library.resolve(args.doc)
+    if not doc:
+        print(f"找不到文件：{args.doc}", file=sys.stderr)
+        return 1
+    if fields:
+        try:
+            result = bot.library.set_meta(doc, fields)
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        if result.status == "skipped":
+            print(result.message, file=sys.stderr)
+            return 1
+        print(result.message, file=sys.stderr)
+    meta = next(d for d in bot.library.documents() if d["doc_id"] == doc)
+    override = bot.library.overrides().get(doc, {})
+    if args.json:
+        _print_json({"doc_id": doc, "meta": {k: meta[k] for k in META_OPTIONS}, "override": override})
+        return 0
+    for k in META_OPTIONS:
+        value = "、".join(meta[k]) if isinstance(meta[k], list) else meta[k]
+        print(f"{k:11} {value or '-'}{'  （覆盖）' if k in override else ''}")
     return 0
 
 

@@ -23,6 +23,7 @@ from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
 from bot.service.questions import QuestionError, check_question
+from bot.service.review import RefusalLog
 from bot.settings import Settings, get_settings
 from vectorstore.chroma_store import ClauseStore, StoreUnavailable
 
@@ -39,6 +40,8 @@ class PolicyBot:
         self.library = DocumentLibrary(self.settings, self.store, self.retriever)
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
+        self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl")
+        self.record_refusals = True  # off for evaluation runs: their questions are not users' questions
         self.audit = AuditLog(self.settings.audit_log)
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
@@ -78,6 +81,11 @@ class PolicyBot:
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
+            if final.done and final.refused and self.record_refusals:
+                try:
+                    self.refusals.record(final)  # what users could not get: the maintainer's to-do list
+                except OSError:
+                    log.exception("could not record a refused question")
             yield final
         log.info("answered in %.0f ms (mode=%s, refused=%s)", (time.perf_counter() - started) * 1000,
                  final.mode if final else "-", final.refused if final else "-")

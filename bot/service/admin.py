@@ -1,4 +1,5 @@
-"""The admin's writes — upload, remove, rebuild — each checked against the credential and audited.
+"""The admin's writes — upload, remove, undo a removal, edit metadata, rebuild — each checked against
+the credential and audited (and the admin's reading: import preview, the review of what users could not get).
 
 The web admin app calls these with the user Gradio authenticated; a call without an authenticated
 admin (no password configured, a forged request) raises :class:`NotAllowed` before anything is
@@ -8,10 +9,12 @@ directory's own file permissions.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.service.access import AdminGuard, AuditLog, file_sha256
 from bot.service.jobs import IngestJobs, Job
 from bot.service.library import DocumentLibrary, safe_filename
+from ingest.documents import ParsedDocument
 from vectorstore.indexer import FileResult
 
 
@@ -49,9 +52,41 @@ class AdminActions:
     def remove(self, user: str | None, doc_id: str) -> bool:
         who = self._check(user, "remove", doc_id)
         resolved = self.library.resolve(doc_id) or doc_id
-        ok = self.library.remove(resolved)
+        ok = self.library.remove(resolved, user=who)
         self.audit.record(who, "remove", resolved, result="removed" if ok else "not found")
         return ok
+
+    def restore(self, user: str | None, doc_id: str) -> tuple[bool, str]:
+        """撤销删除: bring a removed document back (until the next rebuild)."""
+        who = self._check(user, "restore", doc_id)
+        ok, message = self.library.restore(doc_id)
+        self.audit.record(who, "restore", doc_id, result="restored" if ok else "refused", message=message)
+        return ok, message
+
+    def set_meta(self, user: str | None, doc_id: str, fields: dict[str, Any]) -> Job:
+        """Queue a metadata edit (the document is re-indexed: its names are part of every clause's
+        search text); a bad value fails the job with the message."""
+        who = self._check(user, "meta", doc_id)
+
+        def work(job: Job) -> FileResult:
+            try:
+                result = self.library.set_meta(doc_id, fields, on_embed=job.embedded)
+            except ValueError as exc:
+                result = FileResult(path=doc_id, doc_id=doc_id, status="skipped", message=str(exc))
+            self.audit.record(who, "meta", doc_id, result=result.status, message=result.message,
+                              fields={k: v for k, v in fields.items() if v})
+            return result
+
+        return self.jobs.submit(f"元数据 {doc_id}", work)
+
+    def preview(self, user: str | None, filename: str, path: Path) -> tuple[ParsedDocument, str]:
+        """Parse only (nothing is written); admin-only like the import it prepares."""
+        self._check(user, "preview", filename)
+        return self.library.preview(filename, path)
+
+    def check_reader(self, user: str | None, what: str) -> None:
+        """The admin's reading pages (refused questions, feedback) are for the admin only."""
+        self._check(user, "review", what)
 
     def rebuild(self, user: str | None) -> Job:
         who = self._check(user, "rebuild", "*")

@@ -28,3 +28,9 @@ class FeedbackLog:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             fh.flush()
         return self.path
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every rating recorded so far, oldest first."""
+        from bot.service.review import read_jsonl
+
+        return read_jsonl(self.path)

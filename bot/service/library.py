@@ -15,9 +15,11 @@ from typing import Any
 
 from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever
+from bot.service.trash import Trash, Trashed
 from bot.settings import Settings
-from ingest.documents import content_hash, parse_document
-from ingest.models import Clause, DocMeta
+from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
+from ingest.documents import ParsedDocument, content_hash, parse_document
+from ingest.models import FIELD_LABELS, Clause, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
@@ -54,6 +56,8 @@ class DocumentLibrary:
         self.store = store
         self.retriever = retriever
         self._write_lock = threading.Lock()
+        self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
+        self.trash = Trash(settings.trash_dir)
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -71,37 +75,154 @@ class DocumentLibrary:
                on_embed: Callable[[int, int], None] | None = None) -> IngestReport:
         with self._write_lock, reading_limits(self.read_limits()):
             report = ingest_paths(paths, self.store, force=force, progress=progress, on_file=on_file,
-                                  on_embed=on_embed)
+                                  on_embed=on_embed, overrides=self.overrides())
             self.retriever.reload()
         return report
 
+    def source_file(self, meta: DocMeta) -> Path | None:
+        """The file a document was indexed from: an upload wins over a shipped file of the same name
+        (an explicitly confirmed replacement)."""
+        name = meta.source_file
+        for folder in (self.settings.uploads_dir, self.settings.corpus_dir):
+            if name and (folder / name).is_file():
+                return folder / name
+        return None
+
     def source_files(self) -> list[Path]:
-        """The file each active document was indexed from: an upload wins over a shipped file of the
-        same name (an explicitly confirmed replacement)."""
-        out = []
-        for d in self.store.documents():
-            name = d.meta.source_file
-            for folder in (self.settings.uploads_dir, self.settings.corpus_dir):
-                if name and (folder / name).is_file():
-                    out.append(folder / name)
-                    break
-        return out
+        """The file each active document was indexed from."""
+        return [p for d in self.store.documents() if (p := self.source_file(d.meta)) is not None]
 
     def rebuild(self, progress: bool = True) -> IngestReport:
         """Re-index exactly the current collection from its files (removed documents stay removed,
-        replaced ones keep their replacement); an empty index is built from the corpus and uploads."""
+        replaced ones keep their replacement); an empty index is built from the corpus and uploads.
+        Removals can no longer be undone afterwards: the trash is emptied."""
         paths = self.source_files()
         if not paths:
             paths = [self.settings.corpus_dir]
             if self.settings.uploads_dir.is_dir():
                 paths.append(self.settings.uploads_dir)
-        return self.ingest(paths, progress=progress, force=True)
+        report = self.ingest(paths, progress=progress, force=True)
+        self.trash.empty()
+        return report
 
-    def remove(self, doc_id: str) -> bool:
-        with self._write_lock:
-            ok = self.store.remove_document(self.resolve(doc_id) or doc_id)
-            self.retriever.reload()
+    def remove(self, doc_id: str, user: str = "cli") -> bool:
+        """Remove a document from the index, its upload file from ``uploads/`` and its metadata
+        override; all three are kept in the trash (:meth:`restore` undoes it until the next rebuild)."""
+        did = self.resolve(doc_id) or doc_id
+        with self._admin_lock:
+            found = self.store.document_parts(did)
+            if found is None:
+                return False
+            meta, clauses, vectors = found
+            path = self.source_file(meta)
+            upload = path if path is not None and path.parent == self.settings.uploads_dir else None
+            overrides = self.overrides()
+            self.trash.put(meta, clauses, vectors, user=user, upload=upload is not None, override=overrides.get(did))
+            with self._write_lock:
+                ok = self.store.remove_document(did)
+                self.retriever.reload()
+            if ok:  # out of the index: now its file and its override follow it into the trash
+                if upload is not None:
+                    self.trash.keep_file(did, upload)
+                if overrides.pop(did, None) is not None:
+                    save_overrides(self.settings.overrides_file, overrides)
+            else:
+                self.trash.discard(did)
         return ok
+
+    def removed(self) -> list[Trashed]:
+        """Removed documents that 撤销删除 can still bring back (until the next rebuild)."""
+        return self.trash.entries()
+
+    def restore(self, doc_id: str) -> tuple[bool, str]:
+        """Undo a removal: the records (no embedding), the upload file and the override come back."""
+        with self._admin_lock:
+            t = self.trash.get(doc_id)
+            if t is None:
+                return False, f"回收站中没有 {doc_id}（重建索引后删除不能再撤销）"
+            name = t.meta.display_name or doc_id
+            if self.store.version_of(doc_id) is not None:
+                return False, f"无法撤销：已有同一编号的文档 {doc_id}（可先删除它）"
+            file = t.file
+            if file is not None:
+                target = self.settings.uploads_dir / file.name
+                if target.exists():
+                    return False, f"无法撤销：上传目录中已有同名文件 {file.name}"
+                self.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(file), str(target))
+            if t.override:
+                overrides = self.overrides()
+                overrides[doc_id] = t.override
+                save_overrides(self.settings.overrides_file, overrides)
+            clauses, vectors = t.parts()
+            with self._write_lock:
+                self.store.write_document(t.meta, clauses, vectors)
+                self.retriever.reload()
+            self.trash.discard(doc_id)
+        return True, f"已恢复：{name}（{len(clauses)} 条）"
+
+    # ----- metadata: the admin's overrides ------------------------------------------------------
+    def overrides(self) -> dict[str, CatalogEntry]:
+        return load_overrides(self.settings.overrides_file)
+
+    def set_meta(self, doc_id: str, fields: dict[str, Any],
+                 on_embed: Callable[[int, int], None] | None = None) -> FileResult:
+        """Set short name, aliases, region, level, title, 文号 and date of a document as an override
+        (kept in the data directory, merged over catalog.toml, kept by rebuilds) and re-index that
+        document only.  A field given empty drops its override (the catalog or the text decide again), a
+        field not given keeps it; a value equal to what the document already says is not stored.  Raises ``ValueError`` on bad
+        input (the message is for the admin)."""
+        did = self.resolve(doc_id) or doc_id
+        with self._admin_lock:
+            meta = next((d.meta for d in self.store.documents() if d.meta.doc_id == did), None)
+            if meta is None:
+                raise ValueError(f"找不到文档：{doc_id}")
+            path = self.source_file(meta)
+            if path is None:
+                raise ValueError(f"找不到 {did} 的源文件（{meta.source_file}），无法重新索引")
+            wanted = clean_override(fields)
+            overrides = self.overrides()
+            old = dict(overrides.get(did, {}))
+            cleared = {k for k in EDITABLE_FIELDS if k in fields and k not in wanted}
+            new = {k: v for k, v in old.items() if k not in cleared}  # an emptied field drops its override
+            for key, value in wanted.items():
+                if value != getattr(meta, key) or key in old:
+                    new[key] = value
+            changed = [k for k in EDITABLE_FIELDS if new.get(k) != old.get(k)]
+            if not changed:
+                return FileResult(path=str(path), doc_id=did, status="unchanged", message="元数据没有变化")
+            overrides[did] = new
+            save_overrides(self.settings.overrides_file, overrides)
+            try:
+                result = self.ingest([path], progress=False, on_embed=on_embed).results[0]
+            except Exception:
+                overrides[did] = old
+                save_overrides(self.settings.overrides_file, overrides)
+                raise
+        labels = "、".join(FIELD_LABELS.get(k, k) for k in changed)
+        result.message = f"已修改 {labels}，重新索引 {result.clauses} 条（仅此文档）"
+        return result
+
+    def preview(self, filename: str, source: Path) -> tuple[ParsedDocument, str]:
+        """Parse an uploaded file as an import would — title, metadata, clause outline — without
+        indexing anything; with a note when its id is taken (what importing it would do).  Raises
+        ``UnreadableFileError`` / ``ValueError`` with a message."""
+        name = safe_filename(filename)
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise unsupported(name)
+        size = source.stat().st_size
+        if size > self.settings.max_upload_bytes:
+            raise ValueError(f"文件过大（{size // 1024} KB，上限 {self.settings.max_upload_bytes // 1024} KB）")
+        stem = Path(name).stem
+        with reading_limits(self.read_limits()):
+            parsed = parse_document(source, self.overrides().get(stem), stem)
+        meta = parsed.meta.model_copy(update={"source_file": name})
+        note = ""
+        if self.store.version_of(stem) is not None:
+            old = [c for c in self.retriever.parts if c.doc_id == stem]
+            note = (f"已有同名文档 {stem}：直接导入将作为新文档收录；勾选“确认替换同名文档”则替换它"
+                    f"（{diff_text(clause_diff(old, parsed.clauses))}）")
+        return ParsedDocument(meta=meta, clauses=parsed.clauses, traditional=parsed.traditional), note
 
     def document_name(self, doc_id: str) -> str:
         return next((d["display_name"] for d in self.documents() if d["doc_id"] == doc_id), doc_id)

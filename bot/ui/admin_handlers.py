@@ -1,4 +1,5 @@
-"""The admin app's callbacks: uploads, removal, rebuild, the job list and the audit log.
+"""The admin app's callbacks: uploads and their preview, removal (confirmed, undoable), rebuild,
+metadata edits, the review of refused questions and 没帮助 feedback, the job list and the audit log.
 
 Every write passes the authenticated Gradio user to :class:`bot.service.admin.AdminActions`, which
 refuses it unless it is the configured admin — the app's login is one check, the service the second.
@@ -8,6 +9,7 @@ they finish, and deletes Gradio's temp copy of each file once it is imported (or
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +19,11 @@ import gradio as gr
 
 from bot.service import NotAllowed, PolicyBot, QueueFull
 from bot.service.jobs import Job
+from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
+from bot.ui.render_admin import META_FIELDS, meta_values, preview_markdown, trash_choices
 from bot.ui.render_lookup import doc_choices, documents_table, upload_error_row, upload_row, upload_table
 from bot.ui.render_text import md_text
+from ingest.readers import UnreadableFileError
 
 POLL_SECONDS = 0.5
 JOB_HEADERS = ["任务", "文件", "状态", "进度"]
@@ -47,8 +52,15 @@ class AdminHandlers:
         self.actions = bot.admin_actions
 
     def _choices(self) -> tuple[Any, list[list[Any]]]:
+        """The delete picker (never keeping a removed id) and the documents table."""
         docs = self.bot.library.documents()
-        return gr.update(choices=doc_choices(docs)), documents_table(docs)
+        return gr.update(choices=doc_choices(docs), value=None), documents_table(docs)
+
+    def _trash(self, value: str | None = None) -> Any:
+        return gr.update(choices=trash_choices(self.bot.library.removed()), value=value)
+
+    def _meta_picker(self) -> Any:
+        return gr.update(choices=doc_choices(self.bot.library.documents()))
 
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())
@@ -72,17 +84,50 @@ class AdminHandlers:
                 _discard(path)
         while not all(job.finished.is_set() for _, job in queued):
             yield (upload_table([[p.name, JOB_STATUS[j.status], 0, j.progress] for p, j in queued]),
-                   job_rows(self.bot.jobs.jobs()), gr.skip(), gr.skip())
+                   job_rows(self.bot.jobs.jobs()), gr.skip(), gr.skip(), gr.skip())
             time.sleep(POLL_SECONDS)
         for path, job in queued:
             assert job.result is not None
             rows[path] = upload_row(path.name, job.result)
             _discard(path)
         choices, table = self._choices()
-        yield upload_table([rows[p] for p in paths if p in rows]), job_rows(self.bot.jobs.jobs()), table, choices
+        yield (upload_table([rows[p] for p in paths if p in rows]), job_rows(self.bot.jobs.jobs()), table, choices,
+               self._meta_picker())
+
+    def preview(self, files: list[str] | None, request: gr.Request) -> str:
+        """Parse the chosen files as an import would, index nothing (the files stay for 导入)."""
+        user = request.username if request else None
+        if not files:
+            return "请先选择要预览的文件。"
+        out = []
+        for path in (_temp_path(f) for f in files):
+            try:
+                parsed, note = self.actions.preview(user, path.name, path)
+            except NotAllowed as exc:
+                raise gr.Error(str(exc)) from None
+            except (UnreadableFileError, ValueError) as exc:
+                out.append(f"### 导入预览：{md_text(path.name)}\n无法解析：{md_text(str(exc))}")
+                continue
+            out.append(preview_markdown(path.name, parsed, note))
+        return "\n\n---\n\n".join(out)
+
+    def ask_remove(self, doc_id: str | None) -> tuple[Any, ...]:
+        """First step of a removal: name the document and show the confirmation (nothing is removed)."""
+        if not doc_id:
+            return md_text("请先选择要删除的文档。"), gr.update(visible=False), ""
+        name = self.bot.library.document_name(doc_id)
+        question = (f"确定删除《{md_text(name)}》（{md_text(doc_id)}）吗？删除后检索和问答不再引用它；"
+                    "在下次重建索引之前可以“撤销删除”。")
+        return "", gr.update(visible=True), question
+
+    def cancel_remove(self) -> tuple[Any, ...]:
+        return md_text("已取消删除。"), gr.update(visible=False)
 
     def remove(self, doc_id: str, request: gr.Request) -> tuple[Any, ...]:
+        """The confirmed removal (API ``remove``): status, table, delete picker, confirmation hidden,
+        trash picker (the removed document selected, ready for 撤销删除), metadata picker."""
         user = request.username if request else None
+        removed = None
         if not doc_id:
             msg = "请先选择要删除的文档。"
         else:
@@ -91,9 +136,94 @@ class AdminHandlers:
                 ok = self.actions.remove(user, doc_id)
             except NotAllowed as exc:
                 raise gr.Error(str(exc)) from None
-            msg = f"已删除：{name}" if ok else f"未找到文档：{doc_id}"
+            resolved = self.bot.library.resolve(doc_id) or doc_id
+            if ok:
+                removed = next((t.doc_id for t in self.bot.library.removed() if t.doc_id in (doc_id, resolved)), None)
+            msg = (f"已删除：{name}（下次重建索引前可在下方“撤销删除”）" if ok else f"未找到文档：{doc_id}")
         choices, table = self._choices()
-        return md_text(msg), table, choices
+        return md_text(msg), table, choices, gr.update(visible=False), self._trash(removed), self._meta_picker()
+
+    def restore(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """撤销删除 (API ``restore``): status, table, delete picker, trash picker, metadata picker."""
+        user = request.username if request else None
+        if not doc_id:
+            msg = "请先选择要恢复的文档。"
+        else:
+            try:
+                _, msg = self.actions.restore(user, doc_id)
+            except NotAllowed as exc:
+                raise gr.Error(str(exc)) from None
+        choices, table = self._choices()
+        return md_text(msg), table, choices, self._trash(), self._meta_picker()
+
+    def trash(self) -> Any:
+        return self._trash()
+
+    def on_load(self) -> tuple[Any, ...]:
+        """A fresh page: the pickers and the table as the library is now (not as at start-up)."""
+        choices, table = self._choices()
+        return table, choices, self._trash(), self._meta_picker()
+
+    # ----- metadata ---------------------------------------------------------------------------
+    def meta_load(self, doc_id: str | None) -> list[Any]:
+        doc = next((d for d in self.bot.library.documents() if d["doc_id"] == doc_id), None)
+        return meta_values(doc, self.bot.library.overrides().get(doc_id or "", {}))
+
+    def meta_save(self, doc_id: str | None, title: str, short_name: str, aliases: str, region: str, level: str,
+                  doc_number: str, date: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Store the form as the document's override and re-index it (API ``set_meta``): status,
+        documents table, delete picker, metadata picker, then the form as stored (fields and the line
+        naming the overrides).  A field left empty drops its override."""
+        values = (title, short_name, aliases, region, level, doc_number, date)
+        user = request.username if request else None
+        unchanged = (gr.skip(),) * (3 + len(META_FIELDS) + 1)
+        if not doc_id:
+            yield md_text("请先选择文档。"), *unchanged
+            return
+        fields = dict(zip(META_FIELDS, ("" if v is None else v for v in values), strict=True))
+        try:
+            job = self.actions.set_meta(user, doc_id, fields)
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+        except QueueFull as exc:
+            yield md_text(str(exc)), *unchanged
+            return
+        while not job.finished.wait(POLL_SECONDS):
+            yield md_text(f"正在保存并重新索引：{job.progress}"), *unchanged
+        assert job.result is not None
+        r = job.result
+        msg = f"保存失败：{r.message}" if r.status == "skipped" else f"已保存：{r.message}"
+        choices, table = self._choices()
+        yield (md_text(msg), table, choices, gr.update(choices=doc_choices(self.bot.library.documents()), value=doc_id),
+               *self.meta_load(doc_id))
+
+    # ----- what users could not get -----------------------------------------------------------
+    def review(self, request: gr.Request) -> tuple[list[list[Any]], list[list[Any]]]:
+        """Refused questions and 没帮助 feedback, latest first (API ``review``)."""
+        try:
+            self.actions.check_reader(request.username if request else None, "review")
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+        refused = refused_rows(self.bot.refusals.entries()) or [["—"] * len(REFUSED_HEADERS)]
+        unhelpful = unhelpful_rows(self.bot.feedback.entries()) or [["—"] * len(FEEDBACK_HEADERS)]
+        return refused, unhelpful
+
+    def _export(self, request: gr.Request, name: str, headers: list[str], rows: list[list[str]]) -> str:
+        try:
+            self.actions.check_reader(request.username if request else None, name)
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+        folder = Path(tempfile.mkdtemp(prefix="policybot-export-"))
+        path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        path.write_bytes(csv_bytes(headers, rows))
+        return str(path)
+
+    def export_refused(self, request: gr.Request) -> str:
+        return self._export(request, "refused-questions", REFUSED_HEADERS, refused_rows(self.bot.refusals.entries()))
+
+    def export_unhelpful(self, request: gr.Request) -> str:
+        return self._export(request, "unhelpful-feedback", FEEDBACK_HEADERS,
+                            unhelpful_rows(self.bot.feedback.entries()))
 
     def rebuild(self, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         user = request.username if request else None
@@ -102,12 +232,13 @@ class AdminHandlers:
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
         except QueueFull as exc:
-            yield md_text(str(exc)), job_rows(self.bot.jobs.jobs())
+            yield md_text(str(exc)), job_rows(self.bot.jobs.jobs()), gr.skip()
             return
         while not job.finished.wait(POLL_SECONDS):
-            yield md_text(f"重建索引：{job.progress}"), job_rows(self.bot.jobs.jobs())
+            yield md_text(f"重建索引：{job.progress}"), job_rows(self.bot.jobs.jobs()), gr.skip()
         assert job.result is not None
-        yield md_text(f"重建完成：{job.result.message}"), job_rows(self.bot.jobs.jobs())
+        yield (md_text(f"重建完成：{job.result.message}（已删除的文档不能再撤销）"), job_rows(self.bot.jobs.jobs()),
+               self._trash())
 
     def jobs(self) -> list[list[Any]]:
         return job_rows(self.bot.jobs.jobs())

@@ -19,7 +19,7 @@ from tests.ui_fixtures import ADMIN_AUTH, admin_client, admin_server, ui_data_di
 
 pytestmark = pytest.mark.integration
 
-WRITES = {"upload", "remove", "rebuild"}
+WRITES = {"upload", "remove", "rebuild", "restore", "set_meta", "preview", "review", "export_refused"}
 
 
 def test_public_app_has_no_write_endpoint(ui_server: str) -> None:
@@ -38,6 +38,9 @@ def test_admin_app_refuses_every_route_without_login(admin_server: str) -> None:
                                ("POST", "gradio_api/call/upload", {"data": [[], False]}),
                                ("POST", "gradio_api/call/remove", {"data": ["tianjin-2022-qi-private-enterprises"]}),
                                ("POST", "gradio_api/call/rebuild", {"data": []}),
+                               ("POST", "gradio_api/call/restore", {"data": ["x"]}),
+                               ("POST", "gradio_api/call/set_meta", {"data": ["x", "", "", "", "", "", "", ""]}),
+                               ("POST", "gradio_api/call/review", {"data": []}),
                                ("POST", "gradio_api/queue/join", {"data": ["x"], "fn_index": 0, "session_hash": "abc"}),
                                ("POST", "gradio_api/upload", b"")]:
         status, _ = request(admin_server + path, data, method=method)
@@ -85,7 +88,7 @@ def test_admin_writes_work_and_are_audited(admin_server: str, ui_server: str, ui
 def test_rebuild_endpoint_keeps_the_current_collection(admin_server: str) -> None:
     admin = admin_client(admin_server)
     before = {row[-1]: row[-2] for row in admin.predict(api_name="/documents")["data"]}
-    status, _jobs = admin.predict(api_name="/rebuild")
+    status, *_ = admin.predict(api_name="/rebuild")
     assert "重建完成" in status, status
     after = {row[-1]: row[-2] for row in admin.predict(api_name="/documents")["data"]}
     assert after == before

@@ -1,0 +1,66 @@
+"""What the admin app shows, as pure functions: the import preview, the metadata form's values, the
+trash picker.  Document and user text goes through :func:`md_text` (Markdown neutralised, escaped)."""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.service.trash import Trashed
+from bot.ui.render_text import md_text
+from ingest.documents import ParsedDocument
+from ingest.models import KIND_LABELS, SOURCE_LABELS
+
+META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
+META_LABELS = {"title": "标题", "short_name": "简称", "aliases": "别名（逗号分隔）", "region": "地区",
+               "level": "层级", "doc_number": "文号", "date": "发布日期（YYYY-MM-DD）"}
+OUTLINE_ROWS = 200
+
+
+def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> str:
+    """Title, metadata (with where each field came from) and the clause outline the parser found."""
+    m = parsed.meta
+    body = [c for c in parsed.clauses if c.kind != "docinfo"]
+    items = [c for c in body if c.kind in ("item", "section")]
+    lines = [f"### 导入预览：{md_text(filename)}", "（只解析，未导入；请核对标题和条款划分）", ""]
+    if note:
+        lines += [f"**注意：** {md_text(note)}", ""]
+    rows = [("title", "标题", m.title), ("short_name", "简称", m.short_name), ("issuers", "发文机关", "、".join(m.issuers)),
+            ("doc_number", "文号", m.doc_number), ("date", "发布日期", m.date),
+            ("effective_date", "施行日期", m.effective_date), ("region", "地区", m.region), ("level", "层级", m.level)]
+    lines += ["| 字段 | 解析结果 | 来源 |", "| --- | --- | --- |"]
+    for key, label, value in rows:
+        src = m.sources.get(key, "")
+        lines.append(f"| {label} | {md_text(value) or '—'} | {SOURCE_LABELS.get(src, src) or '—'} |")
+    lines += ["", f"**条款大纲**：共 {len(items)} 项编号条款，{len(body)} 个段落块"
+                  f"{'（繁体）' if parsed.traditional else ''}", ""]
+    seen: set[str] = set()
+    shown = 0
+    for c in body:
+        if c.clause_id in seen:
+            continue  # a long clause split into parts: one line
+        seen.add(c.clause_id)
+        shown += 1
+        if shown > OUTLINE_ROWS:
+            lines.append(f"- …（另有 {len({x.clause_id for x in body}) - OUTLINE_ROWS} 项未列出）")
+            break
+        label = c.item if c.kind in ("item", "section") else KIND_LABELS.get(c.kind, c.item)
+        depth = max(0, len(c.numbers) - 1) if c.kind == "item" else 0
+        text = " ".join(c.text.split())
+        snippet = (text[len(label):] if text.startswith(label) else text).strip()[:40]
+        lines.append(f"{'  ' * depth}- **{md_text(label)}** {md_text(snippet)}")
+    return "\n".join(lines)
+
+
+def meta_values(doc: dict[str, Any] | None, override: dict[str, Any]) -> list[Any]:
+    """The metadata form's field values (:data:`META_FIELDS` order), then a line naming the overrides."""
+    if doc is None:
+        return [""] * len(META_FIELDS) + [""]
+    values = ["，".join(doc.get(k) or []) if k == "aliases" else (doc.get(k) or "") for k in META_FIELDS]
+    names = "、".join(META_LABELS[k].split("（")[0] for k in META_FIELDS if k in override)
+    info = f"文档 {md_text(doc['doc_id'])}（{doc.get('source_file') or '—'}）；" + (
+        f"已由管理员修改：{names}" if names else "尚无管理员修改（目录或正文的值）")
+    return [*values, info]
+
+
+def trash_choices(entries: list[Trashed]) -> list[tuple[str, str]]:
+    """(label, doc id) of removed documents that can still be restored."""
+    return [(f"{t.meta.display_name or t.doc_id}（{t.doc_id}，{t.removed_at} 删除）", t.doc_id) for t in entries]
