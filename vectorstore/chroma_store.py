@@ -249,7 +249,7 @@ class ClauseStore:
         return True
 
     @_outage_is_unavailable
-    def document_parts(self, doc_id: str) -> tuple[DocMeta, list[Clause], list[list[float]]] | None:
+    def document_record(self, doc_id: str) -> tuple[DocMeta, list[Clause], list[list[float]]] | None:
         """One active document as written: its metadata, clause parts and their embeddings (what
         :meth:`write_document` takes back, so a removed document can be restored without embedding)."""
         got = self.registry.get(ids=[doc_id], include=["metadatas"])

@@ -110,7 +110,7 @@ class DocumentLibrary:
         override; all three are kept in the trash (:meth:`restore` undoes it until the next rebuild)."""
         did = self.resolve(doc_id) or doc_id
         with self._admin_lock:
-            found = self.store.document_parts(did)
+            found = self.store.document_record(did)
             if found is None:
                 return False
             meta, clauses, vectors = found
