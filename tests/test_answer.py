@@ -49,6 +49,18 @@ def test_refusal_with_see_also(bot, question):
     assert a.refused and a.answer.startswith("现有政策文件中未找到") and not a.citations and a.retrieved
 
 
+@pytest.mark.parametrize("question,refused", [
+    ("火星移民签证怎么办理？", True),  # shares only 办理 with a clause: the subject is foreign to the sources
+    ("外卖小哥的社保怎么交", True),
+    ("股票怎么开户", True),
+    ("我们小厂想做质量认证，政府有帮扶吗？", False),  # everyday words the thesaurus maps
+    ("网店卖山寨货会被怎么处罚", False),
+])
+def test_a_question_whose_subject_the_sources_never_mention_is_refused(bot, question, refused):
+    a = bot.answer(question)
+    assert a.refused is refused, (question, a.answer[:80])
+
+
 def test_bad_questions_get_a_clear_message(bot):
     assert bot.answer("   ").answer == "请输入问题。"
     long = bot.answer("质" * 20000)

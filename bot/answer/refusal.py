@@ -14,6 +14,8 @@ from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from ingest.text.script import search_form
+from ingest.text.segment import tokenize
+from ingest.text.thesaurus import expand
 from ingest.text.wordlists import load
 
 # Without fitted rerank weights: the rule calibrated on eval/dev.jsonl by the first version.
@@ -43,6 +45,27 @@ def without_content(question: str, result: SearchResult) -> bool:
     return not any(re.search(rf"(?<![a-z]){w}(?![a-z])", text) for w in _LATIN_WORD.findall(q))
 
 
+UNKNOWN_SHARE = 0.5  # refuse when fewer than half of the question's words occur in the best clauses …
+UNKNOWN_MIN = 2  # … and at least this many of them are foreign to the sources
+
+
+def foreign_topic(result: SearchResult) -> bool:
+    """Most of what the question asks about is foreign to the sources: "火星移民签证怎么办理",
+    "外卖小哥的社保怎么交" share a procedural word (办理, 交) with some clause, not their subject.
+
+    The words are the question's content (document names and the interrogative frame removed), in
+    jieba's plain mode, two characters or more; a word counts as known when the best clauses contain
+    it or a policy word the thesaurus gives for it.
+    """
+    words = [w for w in dict.fromkeys(tokenize(result.analysis.content, bigrams=False)) if len(w) >= 2]
+    if len(words) < UNKNOWN_MIN:
+        return False
+    evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
+    known = [w for w in words if w in evidence or any(p in evidence for p in expand(w))]
+    unknown = len(words) - len(known)
+    return unknown >= UNKNOWN_MIN and len(known) < UNKNOWN_SHARE * len(words)
+
+
 def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
     """Why the evidence does not support an answer (None: answer it)."""
     hits = result.hits
@@ -63,6 +86,8 @@ def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog
             return "fact_not_in_sources"
     if result.analysis.phrase_only or result.analysis.departments:
         return None
+    if not result.analysis.doc_ids and foreign_topic(result):
+        return "weak_evidence"
     scores = [h.rerank for h in hits if h.rerank is not None]
     if scores and result.answerable_floor is not None:
         # The second stage scores content match, type fit and similarity together; below the floor
