@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_fixtures import browser, sync_api  # noqa: F401
 from tests.ui_fixtures import (  # noqa: F401
     ADMIN_AUTH,
     SCREENSHOT_DIR,
@@ -28,27 +29,8 @@ from tests.ui_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 60_000
-
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh (apt chromium) to enable browser tests",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 gradio_client = pytest.importorskip("gradio_client")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _context(browser, base: str):
