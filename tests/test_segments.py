@@ -151,14 +151,14 @@ def test_top_stable_equals_a_full_stable_sort():
         assert np.array_equal(top_stable(s, n), np.argsort(-s, kind="stable")[:n])
 
 
-def test_a_reader_merges_many_deltas(tmp_path, corpus):
+def test_a_reader_merges_many_deltas(tmp_path, corpus, monkeypatch):
+    import vectorstore.segments as segments
+
+    monkeypatch.setattr(segments, "MAX_SEGMENTS", 3)
     docs, vectors = corpus
     store = SegmentStore(tmp_path / "seg")
     versions = {d.meta.doc_id: "v1" for d in docs}
-    for d in docs:
-        write(store, [d], vectors, versions)
-    for d in docs[:2]:  # two replacements: seven segments, tombstones in two of them
-        versions[d.meta.doc_id] = "v2"
+    for d in docs:  # five one-document segments: more than MAX_SEGMENTS serve the versions
         write(store, [d], vectors, versions)
     chosen = store.ensure(versions, lambda ids: pytest.fail(f"missing {ids}"))
     snap = IndexSnapshot(versions, chosen)
