@@ -23,7 +23,7 @@ DOC = "示例县质量奖励办法\n第一条 为鼓励企业提升质量，制�
 
 def _rows(client: Client, doc_id: str) -> int:
     table = client.predict(api_name="/documents")
-    return next((row[-2] for row in table["data"] if row[-1] == doc_id), 0)
+    return next((row[-3] for row in table["data"] if row[-1] == doc_id), 0)  # clause count (provenance is -2)
 
 
 def test_forged_same_name_upload_keeps_the_shipped_document(admin_server: str, ui_server: str, tmp_path: Path) -> None:
