@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     report = bot.library.ensure_index(progress=True)
     if report is not None:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
+    bot.start_index_watch()  # other processes' ingests are picked up in the background, not by a request
     print(bot.mode_description(), file=sys.stderr, flush=True)
 
     from bot.ui import build_admin_ui, build_ui, launch_options

@@ -209,6 +209,7 @@ def child_product(data: Path, spawned: float, lookup_qs: list) -> dict:
 
     settings = Settings(POLICYBOT_DATA_DIR=str(data), POLICYBOT_INDEX_CHECK_SECONDS=2.0)
     b = PolicyBot(settings)
+    b.start_index_watch()  # as app.py does
     b.answer(QUESTIONS[0])
     start_s = time.time() - spawned
     for q in QUESTIONS[:5]:

@@ -149,3 +149,18 @@ def test_top_stable_equals_a_full_stable_sort():
         s[rng.random(len(s)) < 0.1] = -np.inf
         n = int(rng.integers(1, 200))
         assert np.array_equal(top_stable(s, n), np.argsort(-s, kind="stable")[:n])
+
+
+def test_a_reader_merges_many_deltas(tmp_path, corpus, monkeypatch):
+    import vectorstore.segments as segments
+
+    monkeypatch.setattr(segments, "MAX_SEGMENTS", 3)
+    docs, vectors = corpus
+    store = SegmentStore(tmp_path / "seg")
+    versions = {d.meta.doc_id: "v1" for d in docs}
+    for d in docs:  # five one-document segments: more than MAX_SEGMENTS serve the versions
+        write(store, [d], vectors, versions)
+    chosen = store.ensure(versions, lambda ids: pytest.fail(f"missing {ids}"))
+    snap = IndexSnapshot(versions, chosen)
+    assert len(chosen) == 1 and snap.size == len(snap) == sum(len(d.clauses) for d in docs)
+    assert_bm25_identical(snap, {(c.clause_id, c.part): c for d in docs for c in d.clauses})

@@ -138,8 +138,12 @@ class ClauseStore:
         ]
         return sorted(docs, key=lambda d: d.meta.doc_id)
 
+    @_outage_is_unavailable
     def active_versions(self) -> dict[str, str]:
-        return {d.meta.doc_id: d.version for d in self.documents()}
+        """Document id → active version, read from the registry without parsing its metadata records
+        (checked every few seconds by every instance)."""
+        got = self.registry.get(include=["metadatas"])
+        return dict(sorted((str(i), str(m["version"])) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)))
 
     @_outage_is_unavailable
     def version_of(self, doc_id: str) -> str | None:

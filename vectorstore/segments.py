@@ -498,6 +498,12 @@ class SegmentStore:
             chosen, missing = self.choose(versions)
             if missing:
                 log.warning("no segment for %d documents", len(missing))
+        if self.needs_compaction(chosen):  # an instance with its own directory merges its own deltas
+            try:
+                merge_segments(self.root, chosen)
+                chosen, _ = self.choose(versions)
+            except OSError as exc:  # a read-only shared directory: the ingest host compacts it
+                log.info("compaction skipped (%s)", exc)
         return chosen
 
     def needs_compaction(self, chosen: list[tuple[Segment, set[str]]]) -> bool:

@@ -10,7 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.retrieval.catalog import count_mentions, document_nouns, find_documents, strip_document_names
+from bot.retrieval.catalog import (
+    DocumentCatalog,
+    count_mentions,
+    document_nouns,
+    find_documents,
+    strip_document_names,
+)
 from bot.retrieval.intent import QuestionIntent, classify, cue_sections
 from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
@@ -95,7 +101,7 @@ def strip_frames(text: str) -> str:
 
 
 def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | None = None) -> QueryAnalysis:
-    metas = tuple(metas)
+    metas = metas.metas if isinstance(metas, DocumentCatalog) else tuple(metas)  # the catalog's own tuple: cached per snapshot
     q = search_form(question)
     docs = find_documents(q, metas)
     ordered = sorted(docs, key=lambda d: -docs[d])

@@ -97,6 +97,25 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     return {k: v for k, v in scores.items() if v > 0}
 
 
+_owners_cache: list[tuple[tuple[DocMeta, ...], dict[str, set[str]]]] = []
+
+
+def _owners(metas: tuple[DocMeta, ...]) -> dict[str, set[str]]:
+    """Name → documents it names (strength ≥ 2), for a catalog's metas: computed once per snapshot
+    (the catalog's tuple is immutable), not per question."""
+    for cached, owners in _owners_cache:
+        if cached is metas:
+            return owners
+    owners = {}
+    for m in metas:
+        for key, weight in mention_keys(m):
+            if key and weight >= 2.0:
+                owners.setdefault(key, set()).add(m.doc_id)
+    _owners_cache.insert(0, (metas, owners))
+    del _owners_cache[4:]
+    return owners
+
+
 def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
     """How many different documents (or groups of documents) the question (search form) names.
 
@@ -104,11 +123,7 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
     mention of the same document ("天津质量强市纲要…天津质量奖") is not another one.  A name inside a
     longer matched name does not count on its own, nor does a level (市级), which names no document.
     """
-    owners: dict[str, set[str]] = {}
-    for m in metas:
-        for key, weight in mention_keys(m):
-            if key and weight >= 2.0:
-                owners.setdefault(key, set()).add(m.doc_id)
+    owners = _owners(metas if isinstance(metas, tuple) else tuple(metas))
     spans: list[tuple[int, int]] = []
     groups: list[set[str]] = []
     for key in sorted(owners, key=len, reverse=True):

@@ -47,6 +47,30 @@ class PolicyBot:
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
         self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit)
         self.hotline = HotlineSearch(self.retriever)
+        self._watch: threading.Thread | None = None
+
+    def start_index_watch(self) -> None:
+        """Serving processes: compare the index's active versions every ``index_check_seconds`` on a
+        background thread (and reassemble the snapshot there), so no request pays for the check.
+        Without it (the CLI, tests) each search checks first when the interval has passed."""
+        if self._watch is not None or self.settings.index_check_seconds <= 0:
+            return
+        interval = self.settings.index_check_seconds
+
+        def watch() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.retriever.refresh_if_changed(interval * 0.5)
+                except Exception as exc:  # a Chroma outage: requests report it; keep watching
+                    log.info("index check failed (%s)", type(exc).__name__)
+
+        self._watch = threading.Thread(target=watch, name="policybot-index-watch", daemon=True)
+        self._watch.start()
+
+    def _refresh(self) -> None:
+        if self._watch is None:
+            self.retriever.refresh_if_changed(self.settings.index_check_seconds)
 
     def check_question(self, question: str | None) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -54,7 +78,7 @@ class PolicyBot:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Citation]:
         """Ranked clauses (no answer); raises :class:`QuestionError` on a question it will not run."""
         q = self.check_question(query)
-        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
+        self._refresh()
         result = self.retriever.search(q, k, filters)
         return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
 
@@ -62,7 +86,7 @@ class PolicyBot:
         """Clauses containing the query's terms first (counted), related ones apart, an exact reference
         alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`."""
         q = self.check_question(query)
-        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
+        self._refresh()
         return self.hotline.run(q, k, filters)
 
     def answer_stream(self, question: str, history: History | None = None,
@@ -75,7 +99,7 @@ class PolicyBot:
         except QuestionError as exc:
             yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
             return
-        self.retriever.refresh_if_changed(self.settings.index_check_seconds)
+        self._refresh()
         standalone = self.follow_up.standalone(q, history)
         result = self.retriever.search(standalone, 8, filters)
         final = None
