@@ -140,7 +140,10 @@ class HybridRetriever:
         return in_scope
 
     def search(self, question: str, k: int = 10, filters: SearchFilters | None = None,
-               rerank: bool = True) -> SearchResult:
+               rerank: bool = True, lookup_only: bool = False) -> SearchResult:
+        """Ranked clauses.  ``lookup_only``: when the question names a clause by number, that clause
+        (or the outline of a number the document lacks) and nothing else, without the lexical and
+        dense stages (the hotline's exact reference; a command-line lookup never loads the segmenter)."""
         filters = filters or SearchFilters()
         snap = self.snapshot
         analysis = analyze(question, snap.catalog, snap.departments)
@@ -159,6 +162,9 @@ class HybridRetriever:
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:
                 missing = lookup.outline(snap.doc_clauses(named[0]), named[0])
+        weights = self.reranker.weights
+        if lookup_only and (first or missing is not None):
+            return SearchResult(first[:max(k, 1)], analysis, missing, weights.answerable_floor if weights else None)
 
         # 2. lexical + dense, fused
         lex = snap.bm25.scores(analysis.text)

@@ -74,7 +74,9 @@ class HotlineSearch:
     def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
         filters = filters or SearchFilters()
         phrase = bool(filters.phrase)
-        result = self.retriever.search(query, max(k, POOL), filters)
+        result = self.retriever.search(query, max(k, POOL), filters, lookup_only=True)
+        if not result.hits and result.missing_item is None:  # no clause reference: the keyword search
+            result = self.retriever.search(query, max(k, POOL), filters)
         out = HotlineResult(query=query)
         if result.missing_item is not None:
             text = missing_item(result.analysis.item, result.missing_item, self.retriever.catalog)

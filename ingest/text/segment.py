@@ -23,6 +23,7 @@ _lock = threading.Lock()
 _STOP = frozenset(load("stopwords"))
 _STOP_CHARS = frozenset(load("stop_chars"))
 _added: set[str] = set()  # jieba keeps one global dictionary; each word is added once per process
+_pending: list[str] = []  # words added but not yet taught to jieba (see _teach_pending)
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -42,8 +43,16 @@ def add_terms(terms: Iterable[str]) -> None:
         for t in terms:
             t = search_form(t)
             if 2 <= len(t) <= 16 and t not in _added:
-                jieba.add_word(t, freq=200000)
+                _pending.append(t)
                 _added.add(t)
+
+
+def _teach_pending() -> None:
+    """Add the queued words before jieba next segments (caller holds ``_lock``).  Deferred so that a
+    process that never segments (a clause lookup, ``policybot docs``) never loads jieba's dictionary
+    (~0.6 s); a process that does segments exactly as if they had been added at once."""
+    while _pending:
+        jieba.add_word(_pending.pop(0), freq=200000)
 
 
 def corpus_terms(texts: Iterable[str]) -> list[str]:
@@ -58,6 +67,7 @@ def tokenize(text: str, bigrams: bool = True) -> list[str]:
     """Search-form text → jieba words (search mode) + CJK character bigrams, stopwords removed."""
     s = search_form(text)
     with _lock:
+        _teach_pending()
         words = [w for w in jieba.lcut_for_search(s) if _TOKEN_OK.search(w) and w not in _STOP]
     if bigrams:
         for run in _CJK_RUN.findall(s):
