@@ -166,8 +166,8 @@ def cmd_search(args) -> int:
     bot, filters = reading
 
     def rows(result) -> list[dict]:
-        return [{**row, "group": g} for row, (g, _) in zip(_result_rows([c for _, c in result.shown()]),
-                                                            result.shown(), strict=True)]
+        shown = result.shown()
+        return [{**row, "group": g} for row, (g, _) in zip(_result_rows([c for _, c in shown]), shown, strict=True)]
 
     def batch_row(q: dict) -> dict:
         try:

@@ -140,10 +140,10 @@ class HybridRetriever:
         return in_scope
 
     def search(self, question: str, k: int = 10, filters: SearchFilters | None = None,
-               rerank: bool = True, lookup_only: bool = False) -> SearchResult:
-        """Ranked clauses.  ``lookup_only``: when the question names a clause by number, that clause
-        (or the outline of a number the document lacks) and nothing else, without the lexical and
-        dense stages (the hotline's exact reference; a command-line lookup never loads the segmenter)."""
+               rerank: bool = True, stop_at_lookup: bool = False) -> SearchResult:
+        """Ranked clauses.  ``stop_at_lookup``: when the question names a clause by number, return that
+        clause (or the outline of a number the document lacks) without running the lexical and dense
+        stages (the hotline's exact reference: a command-line lookup never loads the segmenter)."""
         filters = filters or SearchFilters()
         snap = self.snapshot
         analysis = analyze(question, snap.catalog, snap.departments)
@@ -163,7 +163,7 @@ class HybridRetriever:
             if not targets and named:
                 missing = lookup.outline(snap.doc_clauses(named[0]), named[0])
         weights = self.reranker.weights
-        if lookup_only and (first or missing is not None):
+        if stop_at_lookup and (first or missing is not None):
             return SearchResult(first[:max(k, 1)], analysis, missing, weights.answerable_floor if weights else None)
 
         # 2. lexical + dense, fused

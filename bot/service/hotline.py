@@ -14,6 +14,7 @@ from bot.answer.edges import missing_item
 from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever, SearchFilters
 from bot.retrieval.terms import contains_terms, query_terms
+from ingest.models import Clause
 
 POOL = 200  # candidates a search looks through for clauses containing the query's terms
 
@@ -50,8 +51,8 @@ class HotlineResult:
         return f"找到 {len(self.matching)} 条"
 
 
-def _cite(clause: object, via: str = "hybrid", score: float = 0.0) -> Citation:
-    return Citation.from_clause(clause, score=round(score, 4), via=via)  # type: ignore[arg-type]
+def _cite(clause: Clause, via: str = "hybrid", score: float = 0.0) -> Citation:
+    return Citation.from_clause(clause, score=round(score, 4), via=via)
 
 
 class HotlineSearch:
@@ -63,8 +64,8 @@ class HotlineSearch:
         return [n for m in metas for n in (m.short_name, m.title, m.doc_number, *m.aliases) if n]
 
     def neighbours(self, c: Citation) -> list[Citation]:
-        doc = sorted((x for x in self.retriever.clauses.values() if x.doc_id == c.doc_id and x.kind != "docinfo"),
-                     key=lambda x: x.order)
+        # Decoded for that one document only (never the whole collection).
+        doc = [x for x in self.retriever.snapshot.doc_clauses(c.doc_id) if x.kind != "docinfo"]
         ids = [x.clause_id for x in doc]
         if c.clause_id not in ids:
             return []
@@ -74,9 +75,7 @@ class HotlineSearch:
     def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
         filters = filters or SearchFilters()
         phrase = bool(filters.phrase)
-        result = self.retriever.search(query, max(k, POOL), filters, lookup_only=True)
-        if not result.hits and result.missing_item is None:  # no clause reference: the keyword search
-            result = self.retriever.search(query, max(k, POOL), filters)
+        result = self.retriever.search(query, max(k, POOL), filters, stop_at_lookup=True)
         out = HotlineResult(query=query)
         if result.missing_item is not None:
             text = missing_item(result.analysis.item, result.missing_item, self.retriever.catalog)
@@ -94,8 +93,10 @@ class HotlineSearch:
             out.matching = hits[:k]
             out.matching_total = len(hits)
             return out
-        matching = [c for c in hits if contains_terms(c.text, out.terms)]
+        has_terms = [contains_terms(c.text, out.terms) for c in hits]
+        matching = [c for c, yes in zip(hits, has_terms, strict=True) if yes]
         out.matching_total = len(matching)
         out.matching = matching[:k]
-        out.related = [c for c in hits if not contains_terms(c.text, out.terms)][: max(0, k - len(out.matching))]
+        related = [c for c, yes in zip(hits, has_terms, strict=True) if not yes]
+        out.related = related[: max(0, k - len(out.matching))]
         return out
