@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.clutter import trim_head, trim_tail
+from ingest.clutter import LINK_DATE, trim_head, trim_tail
 from ingest.readers.tables import pipe_tables
 from ingest.text.script import search_form
 
@@ -51,13 +51,10 @@ def strip_markdown(line: str) -> str:
     return _EMPHASIS.sub("", _MARKDOWN.sub("", line))
 
 
-_LINK_DATE_CELL = re.compile(r"^[\[【(（]?(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?[\]】)）]?$")
-
-
 def tab_row(line: str) -> str:
     """A row copied out of a Word/Excel table has its cells separated by tabs: keep them apart as ``a | b``."""
     cells = [c.strip() for c in line.split("\t") if c.strip()]
-    if len(cells) < 2 or _LINK_DATE_CELL.match(cells[-1]):
+    if len(cells) < 2 or LINK_DATE.fullmatch(cells[-1]):
         return line  # "title<TAB>2023-07-12": an entry of a related-links list, not a table row
     return " | ".join(cells)
 

@@ -22,7 +22,8 @@ from ingest.text.wordlists import load
 SHORT = 12  # a line this short without a sentence is a menu entry or a widget label
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
-_LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
+# The date a related-links entry ends with ("关于…的通知 2023-05-06", "…【2023年5月6日】").
+LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
 _KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发|特此"
                    r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 
@@ -39,7 +40,7 @@ def has_clutter_word(line: str) -> bool:
 
 def is_link_entry(line: str) -> bool:
     """An entry of a related-links list: a document title, usually with its date."""
-    stripped = _LINK_DATE.sub("", line).strip(" ·•-—")
+    stripped = LINK_DATE.sub("", line).strip(" ·•-—")
     dated = stripped != line.strip() and len(stripped) >= 6 and not _SENTENCE.search(stripped)
     return dated or is_title_line(line)
 
@@ -91,7 +92,7 @@ def trim_head(lines: list[str]) -> list[str]:
     start = 0
     while start < len(lines):
         line = lines[start]
-        if _LINK_DATE.search(line) and not protected(line) and not _SENTENCE.search(line):
+        if LINK_DATE.search(line) and not protected(line) and not _SENTENCE.search(line):
             start += 1  # "关于…的通知 2023-05-06": an entry of a latest-documents box
             continue
         if is_title_here(lines, start):

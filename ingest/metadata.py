@@ -33,9 +33,9 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DIGIT = "〇零一二三四五六七八九"
 _HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([十{_CN_DIGIT}]{{1,3}})\s*月\s*([十{_CN_DIGIT}]{{1,3}})\s*日")
+_HZ = "十" + _CN_DIGIT  # month and day numerals
+_DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([{_HZ}]{{1,3}})\s*月\s*([{_HZ}]{{1,3}})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
-_HZ = "十〇零一二三四五六七八九"
 _DATE_LINE = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}"
                         rf"|[{_HZ}]{{4}}\s*年\s*[{_HZ}]{{1,3}}\s*月\s*[{_HZ}]{{1,3}})\s*日\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。；;：:!?！？,，]")

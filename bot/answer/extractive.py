@@ -10,6 +10,8 @@ evidence disagree: both are shown, each cited), and other close runners-up as �
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.answer import comparison, edges, leads
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
 from bot.answer.evidence import best_overlap, select_sentences
@@ -53,16 +55,26 @@ def _lookup(question: str, lookups: list[SearchHit], retrieved: list[Citation]) 
                   lead=citations[0].citation)
 
 
+def _runners_up(main: SearchHit, pool: list[SearchHit], margin: float) -> Iterator[SearchHit]:
+    """The candidates after the best one, other clauses only, while their rerank score stays within
+    ``margin`` of the best one's (none without second-stage scores)."""
+    if main.rerank is None:
+        return
+    for h in pool[1:]:
+        if h.rerank is None or h.rerank < main.rerank - margin:
+            return
+        if h.clause.clause_id != main.clause.clause_id:
+            yield h
+
+
 def _see_also(main: SearchHit, pool: list[SearchHit], grams: set[str], first_marker: int) -> list[Citation]:
     """Runners-up that score close to the answer's clause and also carry the question."""
-    if main.rerank is None:
-        return []
     strength = best_overlap(grams, main.clause)
     out: list[Citation] = []
-    for h in pool[1:]:
-        if len(out) >= SEE_ALSO or h.rerank is None or h.rerank < main.rerank - SEE_ALSO_MARGIN:
+    for h in _runners_up(main, pool, SEE_ALSO_MARGIN):
+        if len(out) >= SEE_ALSO:
             break
-        if h.clause.clause_id != main.clause.clause_id and best_overlap(grams, h.clause) >= 0.6 * strength:
+        if best_overlap(grams, h.clause) >= 0.6 * strength:
             out.append(_citation(h, first_marker + len(out), []))
     return out
 
@@ -73,15 +85,9 @@ def _second_source(main: SearchHit, pool: list[SearchHit], grams: set[str]) -> S
     Ranking and sentence evidence then disagree; quoting both (each cited) shows the reader the
     uncertainty instead of hiding the likelier-worded clause behind a 另见 link.
     """
-    if main.rerank is None:
-        return None
     strength = best_overlap(grams, main.clause)
-    for h in pool[1:3]:
-        if h.rerank is None or h.rerank < main.rerank - SECOND_SOURCE_MARGIN:
-            break
-        if h.clause.clause_id != main.clause.clause_id and best_overlap(grams, h.clause) >= SECOND_SOURCE_GAIN * strength > 0:
-            return h
-    return None
+    return next((h for h in _runners_up(main, pool[:3], SECOND_SOURCE_MARGIN)
+                 if best_overlap(grams, h.clause) >= SECOND_SOURCE_GAIN * strength > 0), None)
 
 
 def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str],
