@@ -51,8 +51,9 @@ def _teach_pending() -> None:
     """Add the queued words before jieba next segments (caller holds ``_lock``).  Deferred so that a
     process that never segments (a clause lookup, ``policybot docs``) never loads jieba's dictionary
     (~0.6 s); a process that does segments exactly as if they had been added at once."""
-    while _pending:
-        jieba.add_word(_pending.pop(0), freq=200000)
+    for word in _pending:
+        jieba.add_word(word, freq=200000)
+    _pending.clear()
 
 
 def corpus_terms(texts: Iterable[str]) -> list[str]:
