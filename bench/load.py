@@ -101,7 +101,7 @@ def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple
     from bot.retrieval import SearchFilters
     from bot.service import PolicyBot
     from bot.settings import Settings
-    from bot.ui import md_text, render_chat
+    from bot.ui import md_text, render_chat, render_sources
 
     env = {k: v for k, v in os.environ.items() if k.startswith(("CHROMA_", "POLICYBOT_COLLECTION"))}
     bot = PolicyBot(Settings(POLICYBOT_DATA_DIR=str(data_dir), **env))
@@ -110,15 +110,17 @@ def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple
         history: list[dict] = []
         for r in session:
             if r.kind == "lookup":
-                hits = bot.search(r.question, k=LOOKUP_K, filters=SearchFilters())
-                out[(r.session, r.seq)] = Expected(clause_ids=[c.clause_id for c in hits])
+                # What the lookup tab shows: the hotline result (term matches first, then related ones).
+                result = bot.hotline_search(r.question.strip(), k=LOOKUP_K, filters=SearchFilters())
+                out[(r.session, r.seq)] = Expected(clause_ids=[c.clause_id for _g, c in result.shown()])
                 continue
             q = r.question.strip()
             a = bot.answer(q, history, SearchFilters())
             pending = history + [{"role": "user", "content": q}]
             history = pending + [{"role": "assistant", "content": a.answer}]
             msgs = render_chat(history, a)
-            cited = [c.clause_id for c in (a.citations or (a.retrieved[:3] if a.refused else []))]
+            # The sources panel as the app renders it (citations, 另见, or a refusal's nearest clauses).
+            cited = _CLAUSE_ID.findall(render_sources(a))
             out[(r.session, r.seq)] = Expected(user=md_text(q), assistant=msgs[-1]["content"], clause_ids=cited)
     return out
 

