@@ -95,6 +95,25 @@ def make_plan(questions: list[str], sessions: int, per_session: int, lookup_ever
     return plan
 
 
+# ----- the client ----------------------------------------------------------------------------------
+_TLS: list[object] = []
+
+
+def api_client(url: str, **kwargs: object):
+    """One browser tab: a ``gradio_client.Client``.  gradio_client opens a new httpx client for every
+    request, and each builds a TLS context from the CA bundle even for plain-HTTP loopback — measured
+    at ~80 % of this load generator's CPU (~90 ms per request), on the same 2 cores as the app.  One
+    default TLS context, built once and shared (httpx accepts a context wherever it takes ``verify``),
+    keeps the same checks and leaves the cores to the app."""
+    import ssl
+
+    from gradio_client import Client
+
+    if not _TLS:
+        _TLS.append(ssl.create_default_context())
+    return Client(url, verbose=False, download_files=False, ssl_verify=_TLS[0], **kwargs)  # type: ignore[arg-type]
+
+
 # ----- expected responses --------------------------------------------------------------------------
 def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple[int, int], Expected]:
     """Replay every session in-process over the same index (history included)."""
@@ -145,11 +164,10 @@ def _observe(client, r: Request, timeout: float | None):
 
 def expected_baseline(plan: list[list[Request]], url: str) -> dict[tuple[int, int], Expected]:
     """Without index access: one sequential pass through the app, one fresh client per session."""
-    from gradio_client import Client
 
     out = {}
     for session in plan:
-        client = Client(url, verbose=False, download_files=False)
+        client = api_client(url)
         for r in session:
             out[(r.session, r.seq)] = _observe(client, r, timeout=120)
     return out
@@ -228,8 +246,11 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 # ----- the load phase ------------------------------------------------------------------------------
 def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int], Expected],
-             max_seconds: float) -> tuple[list[Outcome], float]:
-    from gradio_client import Client
+             max_seconds: float, think_seconds: float = 0.0, seed: int = 7) -> tuple[list[Outcome], float]:
+    """Every session sends its requests one after another.  ``think_seconds`` = 0: back to back (a
+    closed loop, the harshest case); > 0: a pause between an answer and the next question, drawn
+    from an exponential distribution with that mean (seeded per session), the time a person takes to
+    read an answer and type the next question."""
 
     outcomes: list[Outcome] = []
     lock = threading.Lock()
@@ -239,7 +260,7 @@ def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int]
 
     def session(reqs: list[Request]) -> None:
         try:
-            client = Client(url, verbose=False, download_files=False)
+            client = api_client(url)
         except Exception as exc:
             client, setup_error = None, f"{type(exc).__name__}: {exc}"
         else:
@@ -249,7 +270,12 @@ def run_load(url: str, plan: list[list[Request]], expected: dict[tuple[int, int]
         except threading.BrokenBarrierError:
             pass
         deadline = start_box[0] + max_seconds if start_box else time.perf_counter() + max_seconds
-        for r in reqs:
+        pauses = random.Random(seed * 1000 + (reqs[0].session if reqs else 0))
+        if think_seconds > 0:  # sessions do not all start in the same instant either
+            time.sleep(pauses.uniform(0, think_seconds))
+        for n, r in enumerate(reqs):
+            if think_seconds > 0 and n:
+                time.sleep(min(pauses.expovariate(1 / think_seconds), max(0.0, deadline - time.perf_counter())))
             o = Outcome(r)
             left = deadline - time.perf_counter()
             if client is None:
@@ -309,7 +335,7 @@ def clause_file(path: Path, n: int) -> Path:
 
 def run_phased(url: str, admin_url: str, questions: list[str], sessions: int, phase_seconds: float,
                upload: Path, max_seconds: float) -> None:
-    from gradio_client import Client, handle_file
+    from gradio_client import handle_file
 
     samples: list[tuple[str, str, float]] = []  # phase, kind, ms
     errors: list[str] = []
@@ -318,7 +344,7 @@ def run_phased(url: str, admin_url: str, questions: list[str], sessions: int, ph
     lock = threading.Lock()
 
     def session(i: int) -> None:
-        client = Client(url, verbose=False, download_files=False)
+        client = api_client(url)
         rng = random.Random(i)
         n = 0
         while not stop.is_set():
@@ -344,7 +370,7 @@ def run_phased(url: str, admin_url: str, questions: list[str], sessions: int, ph
     for t in threads:
         t.start()
     time.sleep(phase_seconds)
-    admin = Client(admin_url, auth=ADMIN, verbose=False, download_files=False)
+    admin = api_client(admin_url, auth=ADMIN)
     phase[0] = "during"
     t0 = time.perf_counter()
     out = admin.predict([handle_file(str(upload))], False, api_name="/upload")
@@ -381,6 +407,30 @@ def pct(values: list[float], p: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to split a request's cost between the app
+    and this load generator — both run on the same cores here."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report_cpu(app_cpu: float | None, client_cpu: float, requests: int, sessions: int, think: float) -> None:
+    """CPU per request and what it implies: with no pause between requests, ``sessions`` requests
+    share the cores, so no server can answer the median one faster than sessions x CPU / cores."""
+    if not requests:
+        return
+    cores = os.cpu_count() or 1
+    client_ms = client_cpu / requests * 1000
+    line = f"cpu per request: load generator {client_ms:.0f} ms"
+    if app_cpu is not None:
+        app_ms = app_cpu / requests * 1000
+        line += f", app {app_ms:.0f} ms"
+        if think == 0 and sessions > 1:
+            line += (f"; closed-loop floor for p50 ≈ {sessions} sessions × {app_ms + client_ms:.0f} ms / {cores} cores"
+                     f" = {sessions * (app_ms + client_ms) / cores:.0f} ms")
+    print(line)
+
+
 def report(outcomes: list[Outcome], wall: float, sessions: int) -> None:
     answered = [o for o in outcomes if o.latency is not None and o.verdict not in ("error", "timeout")]
     print(f"sessions={sessions} requests={len(outcomes)} answered={len(answered)} wall={wall:.1f} s")
@@ -411,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-session", type=int, default=5)
     ap.add_argument("--max-seconds", type=float, default=300.0, help="hard wall-time bound of the load phase")
     ap.add_argument("--lookup-every", type=int, default=4, help="every n-th request goes to lookup (0: never)")
+    ap.add_argument("--app-pid", type=int, help="with --url: the app's process id, to report its CPU per request")
+    ap.add_argument("--think-seconds", type=float, default=0.0,
+                    help="mean pause between an answer and a session's next question (exponential; 0: back to back)")
     ap.add_argument("--start-timeout", type=float, default=300.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--upload-clauses", type=int, default=0,
@@ -458,8 +511,14 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
         print(f"expected responses: {source}; {len(expected)} requests planned "
               f"({sum(r.kind == 'lookup' for s in plan for r in s)} lookup)", flush=True)
-        outcomes, wall = run_load(url, plan, expected, args.max_seconds)
+        app_pid = proc.pid if proc is not None else args.app_pid
+        app_cpu0 = process_cpu_seconds(app_pid) if app_pid else None
+        client_cpu0 = time.process_time()
+        outcomes, wall = run_load(url, plan, expected, args.max_seconds, args.think_seconds, args.seed)
+        client_cpu = time.process_time() - client_cpu0
+        app_cpu = process_cpu_seconds(app_pid) - app_cpu0 if app_pid and app_cpu0 is not None else None
         report(outcomes, wall, args.sessions)
+        report_cpu(app_cpu, client_cpu, len(outcomes), args.sessions, args.think_seconds)
     finally:
         if proc is not None:
             stop_app(proc)
