@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     bot.start_index_watch()  # other processes' ingests are picked up in the background, not by a request
     print(bot.mode_description(), file=sys.stderr, flush=True)
 
+    from bot.runtime import mark_absent_plot_library
     from bot.ui import build_admin_ui, build_ui, launch_options
+
+    mark_absent_plot_library()
 
     if settings.admin_enabled:
         admin = build_admin_ui(bot)

@@ -139,3 +139,19 @@ def test_commands_load_only_what_they_need():
     threads, cli, service = out.stdout.strip().splitlines()
     assert threads == "1"  # one native thread per request unless POLICYBOT_THREADS says otherwise
     assert cli == "[]" and service == "[]", out.stdout
+
+
+@pytest.mark.unit
+def test_serving_remembers_that_matplotlib_is_absent():
+    """Gradio imports matplotlib around every handler call; without it installed, a serving process
+    must fail that import at once instead of searching sys.path twice per event."""
+    probe = ("import importlib.util, sys, time; from bot.runtime import mark_absent_plot_library;"
+             "absent = importlib.util.find_spec('matplotlib') is None; mark_absent_plot_library();"
+             "exec('try:\\n import matplotlib\\n ok = True\\nexcept ImportError:\\n ok = False');"
+             "print(absent, ok, sys.modules.get('matplotlib', 'unset') is None)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    absent, imported, marked = out.stdout.split()
+    if absent == "True":
+        assert (imported, marked) == ("False", "True")
+    else:  # an installed matplotlib stays importable
+        assert (imported, marked) == ("True", "False")
