@@ -26,7 +26,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 # per core runs at a time: more would share the cores and each request would finish later.
 _load_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
-MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds the engine lock longer
+MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds a core longer
 
 
 @register_embedding_function

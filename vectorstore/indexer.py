@@ -22,9 +22,9 @@ from vectorstore.chroma_store import ClauseStore
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 8
-"""Passages embedded per call.  The engine is shared with query embedding under one lock, so a large
-upload embeds in small batches and lets a waiting search in between (a 300-clause file must not make
-every chat wait for all of it)."""
+"""Passages embedded per call.  The engine runs one call per core (shared with query embedding), so a
+large upload embeds in small batches and lets a waiting search take a core in between (a 300-clause
+file must not make every chat wait for all of it)."""
 
 
 def embed_in_batches(store: ClauseStore, texts: list[str],
@@ -34,7 +34,7 @@ def embed_in_batches(store: ClauseStore, texts: list[str],
         out.extend(store.embedder.embed_passages(texts[start:start + EMBED_BATCH]).tolist())
         if on_embed:
             on_embed(len(out), len(texts))
-        time.sleep(0.002)  # hand the engine lock to a waiting query
+        time.sleep(0.002)  # hand the core to a waiting query
     return out
 
 
