@@ -4,11 +4,14 @@
     python bench/load.py --sessions 20 --per-session 5 --max-seconds 300
     python bench/load.py --url http://127.0.0.1:7860/ [--data-dir DIR]   # drive an app that is already running
     python bench/load.py --sessions 5 --upload-clauses 300   # chat/lookup p50/p95 before, during, after an upload
+    python bench/load.py --sessions 20 --think-seconds 5     # sessions pause between questions, as people do
 
 N concurrent sessions (one thread and one ``gradio_client.Client`` each, i.e. one browser tab each)
 ask dev-set questions (``eval/dev.jsonl``) through the ``chat`` endpoint, every ``--lookup-every``-th
 request through ``lookup`` instead.  Prints throughput, p50/p95 latency, errors, and a mixed-up-answer
-check: every response must be the answer to *its own* question in *its own* session.  The expected
+check: every response must be the answer to *its own* question in *its own* session.  It also prints the
+CPU per request of the app and of this generator (they share the cores), and for back-to-back sessions
+the floor that implies for p50: sessions x CPU per request / cores.  The expected
 responses come from an in-process :class:`bot.service.PolicyBot` over the same index, replaying each
 session's exact sequence (chat history included, since follow-ups depend on it); with ``--url`` and
 no ``--data-dir`` they come from a sequential baseline pass through the app instead.
@@ -164,7 +167,6 @@ def _observe(client, r: Request, timeout: float | None):
 
 def expected_baseline(plan: list[list[Request]], url: str) -> dict[tuple[int, int], Expected]:
     """Without index access: one sequential pass through the app, one fresh client per session."""
-
     out = {}
     for session in plan:
         client = api_client(url)
