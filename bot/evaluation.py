@@ -15,6 +15,10 @@ Answer metrics (``score_answers``; "answered" = an answerable question the bot d
   from two or more documents), the share of gold entries whose anchor some citation contains;
 * ``must_mention``: share of the must_mention strings of answered questions found in the answer text
   (both sides in ``match_form``);
+* ``partial``: share of answered questions answered as a *partial answer* (what the documents
+  provide, and what they do not say);
+* ``unanswerable_handled``: share of unanswerable questions refused or answered partially — an
+  in-domain question the documents do not answer should never get a confident full answer;
 * answer length: median and 90th percentile (linear interpolation) of ``len(answer)`` over answered
   questions that are not lookups.  A lookup answer is one with a citation retrieved ``via == "lookup"``
   (the question named a clause number and the answer quotes whole clauses).  The length counts only
@@ -117,6 +121,8 @@ class AnswerEval:
     cited_share: float = 0.0
     gold_cited: float = 0.0
     citation_precision: float = 0.0
+    partial: float = 0.0
+    unanswerable_handled: float = 0.0
     comparison_questions: int = 0
     comparison_gold: int = 0
     comparison_gold_cited: float = 0.0
@@ -182,7 +188,7 @@ def _share(hits: int, total: int, empty: float = 0.0) -> float:
 def score_answers(pairs: list[tuple[dict, Answer]]) -> AnswerEval:
     """Answer metrics (module docstring) from (question, answer) pairs; no index needed."""
     ev = AnswerEval()
-    refused_unans = false_ref = cited = gold_hit = 0
+    refused_unans = handled_unans = false_ref = cited = gold_hit = partial = 0
     precise = total_cites = mention_hit = mention_total = comp_hit = 0
     lengths: list[float] = []
     for q, a in pairs:
@@ -191,7 +197,8 @@ def score_answers(pairs: list[tuple[dict, Answer]]) -> AnswerEval:
         if not gold:
             ev.unanswerable += 1
             refused_unans += int(a.refused)
-            if not a.refused:
+            handled_unans += int(a.refused or a.partial)
+            if not (a.refused or a.partial):
                 ev.problems.append(f"{q['id']} answered an unanswerable question")
             continue
         ev.answerable += 1
@@ -200,6 +207,7 @@ def score_answers(pairs: list[tuple[dict, Answer]]) -> AnswerEval:
             ev.problems.append(f"{q['id']} refused an answerable question")
             continue
         cited += int(bool(a.citations))
+        partial += int(a.partial)
         golds = [is_gold_citation(c, gold) for c in a.citations]
         gold_hit += int(any(golds))
         precise += sum(golds)
@@ -216,7 +224,9 @@ def score_answers(pairs: list[tuple[dict, Answer]]) -> AnswerEval:
             lengths.append(answer_length(a.answer))
     answered = ev.answerable - false_ref
     ev.refusal_on_unanswerable = _share(refused_unans, ev.unanswerable, empty=1.0)
+    ev.unanswerable_handled = _share(handled_unans, ev.unanswerable, empty=1.0)
     ev.false_refusal = _share(false_ref, ev.answerable)
+    ev.partial = _share(partial, answered)
     ev.cited_share = _share(cited, answered)
     ev.gold_cited = _share(gold_hit, answered)
     ev.citation_precision = _share(precise, total_cites)
@@ -247,7 +257,37 @@ def format_answers(ev: AnswerEval) -> str:
     lines.append(f"  answers citing a gold clause={ev.gold_cited:.3f}  "
                  f"comparison gold clauses cited={ev.comparison_gold_cited:.3f} "
                  f"({ev.comparison_gold} gold clauses in {ev.comparison_questions} answered comparison questions)")
+    lines.append(f"  unanswerable refused or answered partially={ev.unanswerable_handled:.2f}  "
+                 f"partial answers among answered={ev.partial:.3f}")
     lines.append(f"  answer length (answered, non-lookup, before 另见; n={ev.length_n}): "
                  f"median={ev.length_median:.0f}  p90={ev.length_p90:.0f}")
     lines.extend("  " + p for p in ev.problems)
+    return "\n".join(lines)
+
+
+# The figures the side-by-side table shows, with the row labels people read.
+SUMMARY_ROWS: tuple[tuple[str, str], ...] = (
+    ("answers citing a gold clause", "gold_cited"),
+    ("must-mention in the answer", "must_mention"),
+    ("recall@1", "recall1"),
+    ("citation precision", "citation_precision"),
+    ("answerable questions refused", "false_refusal"),
+    ("unanswerable refused or partial", "unanswerable_handled"),
+)
+
+
+def summary(rev: RetrievalEval, aev: AnswerEval) -> dict[str, float]:
+    """The headline figures of one question set (the rows of :data:`SUMMARY_ROWS`)."""
+    return {"gold_cited": aev.gold_cited, "must_mention": aev.must_mention, "recall1": rev.recall.get(1, 0.0),
+            "citation_precision": aev.citation_precision, "false_refusal": aev.false_refusal,
+            "unanswerable_handled": aev.unanswerable_handled}
+
+
+def format_side_by_side(columns: dict[str, dict[str, float]], sizes: dict[str, int]) -> str:
+    """A Markdown table: one row per headline figure, one column per question set."""
+    names = list(columns)
+    lines = ["| | " + " | ".join(f"{n} ({sizes.get(n, 0)} q)" for n in names) + " |",
+             "|---|" + "---|" * len(names)]
+    for label, key in SUMMARY_ROWS:
+        lines.append(f"| {label} | " + " | ".join(f"{columns[n][key]:.3f}" for n in names) + " |")
     return "\n".join(lines)

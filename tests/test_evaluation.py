@@ -5,14 +5,17 @@ import pytest
 
 from bot.answer.schemas import Answer, Citation
 from bot.evaluation import (
+    RetrievalEval,
     answer_length,
     format_answers,
+    format_side_by_side,
     gold_entries_cited,
     is_comparison,
     is_gold_citation,
     is_lookup_answer,
     percentile,
     score_answers,
+    summary,
 )
 
 pytestmark = pytest.mark.unit
@@ -105,3 +108,29 @@ def test_format_keeps_old_keys_and_adds_new_ones():
                 "must_mention coverage=", "answers citing a gold clause=1.000", "comparison gold clauses cited=0.500",
                 "median=11", "p90=11"):
         assert key in out
+
+
+def test_partial_answers_count_as_handled_unanswerable_questions_and_as_answers():
+    partial = Answer(question="q", answer="文件提到…，未写明补贴标准 [1]", partial=True, citations=[cite("质量认证帮扶")])
+    pairs = [
+        (q("u1", kind="unanswerable"), partial),
+        (q("u2", kind="unanswerable"), ans("未找到依据", refused=True)),
+        (q("u3", kind="unanswerable"), ans("胡乱回答", cite("无关"))),
+        (q("a1", GD), Answer(question="q", answer="x", partial=True, citations=[cite("设立商标品牌培育指导站")])),
+        (q("a2", GD), ans("设立商标品牌培育指导站 [1]", cite("设立商标品牌培育指导站"))),
+    ]
+    ev = score_answers(pairs)
+    assert ev.unanswerable_handled == pytest.approx(2 / 3)
+    assert ev.refusal_on_unanswerable == pytest.approx(1 / 3)
+    assert ev.false_refusal == 0.0 and ev.gold_cited == 1.0 and ev.partial == 0.5
+    assert ev.problems == ["u3 answered an unanswerable question"]
+
+
+def test_side_by_side_table_has_one_column_per_set():
+    ev = score_answers([(q("a", GD, must=["指导站"]), ans("设立商标品牌培育指导站 [1]", cite("设立商标品牌培育指导站")))])
+    rev = RetrievalEval(n=1, recall={1: 0.5, 3: 1.0})
+    table = format_side_by_side({"dev": summary(rev, ev), "blind": summary(rev, ev)}, {"dev": 40, "blind": 170})
+    lines = table.splitlines()
+    assert lines[0] == "| | dev (40 q) | blind (170 q) |"
+    assert "| recall@1 | 0.500 | 0.500 |" in lines
+    assert "| answers citing a gold clause | 1.000 | 1.000 |" in lines

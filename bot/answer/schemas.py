@@ -54,6 +54,7 @@ class Answer(BaseModel):
     question: str
     answer: str
     refused: bool = False
+    partial: bool = False  # answered in part: what the documents provide, and what they leave unsaid
     mode: str = "extractive"  # extractive | llm | extractive-fallback
     notice: str | None = None  # for the user: why the LLM answer was replaced, why we refused
     refusal_reason: str | None = None  # machine code: no_hits | out_of_scope_region | fact_not_in_sources | weak_evidence | llm

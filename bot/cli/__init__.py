@@ -52,8 +52,8 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
     ("remove", cmd_remove, "remove a document from the index", [(("doc",), {})]),
     ("search", cmd_search, "ranked clauses (no LLM)", [(("query",), {"nargs": "?"}), *FILTERS]),
     ("ask", cmd_ask, "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
-    ("eval", cmd_eval, "retrieval and answer metrics on a JSONL question set", [
-        (("file",), {}), (("--retrieval-only",), {"action": "store_true"})]),
+    ("eval", cmd_eval, "retrieval and answer metrics on JSONL question sets, side by side", [
+        (("files",), {"nargs": "+"}), (("--retrieval-only",), {"action": "store_true"})]),
     ("check-ingest", cmd_check_ingest, "score the parser on files with gold (default: tests/fixtures/ingest)", [
         (("dir",), {"nargs": "?"}),
         (("--details",), {"action": "store_true", "help": "list every failed check under its document"}), JSON]),

@@ -249,20 +249,40 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from bot.evaluation import evaluate_answers, evaluate_retrieval, format_answers, format_retrieval, load_questions
+    """Each question set in turn (misses, problems), then their headline figures side by side."""
+    from bot.evaluation import (
+        evaluate_answers,
+        evaluate_retrieval,
+        format_answers,
+        format_retrieval,
+        format_side_by_side,
+        load_questions,
+        summary,
+    )
 
     bot = _bot(build=True)
     bot.record_refusals = False  # the admin's list of refused questions is for users' questions
-    questions = load_questions(Path(args.file))
-    t0 = time.perf_counter()
-    ev = evaluate_retrieval(bot.retriever, questions, k=10)
-    print(format_retrieval(ev))
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
-    if not args.retrieval_only:
+    columns: dict[str, dict[str, float]] = {}
+    sizes: dict[str, int] = {}
+    for file in args.files:
+        questions = load_questions(Path(file))
+        print(f"== {file}")
+        t0 = time.perf_counter()
+        ev = evaluate_retrieval(bot.retriever, questions, k=10)
+        print(format_retrieval(ev))
+        print(f"  ({time.perf_counter() - t0:.1f} s)")
+        if args.retrieval_only:
+            continue
         t0 = time.perf_counter()
         aev = evaluate_answers(bot, questions)
         print(format_answers(aev))
         print(f"  ({time.perf_counter() - t0:.1f} s, {aev.seconds_per_question * 1000:.0f} ms/question)")
+        columns[Path(file).stem] = summary(ev, aev)
+        sizes[Path(file).stem] = len(questions)
+    if len(columns) > 1:
+        docs = len(bot.library.documents())
+        print(f"\n== side by side ({docs} documents in the collection)")
+        print(format_side_by_side(columns, sizes))
     return 0
 
 
