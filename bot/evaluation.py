@@ -93,12 +93,18 @@ def evaluate_retrieval(retriever: HybridRetriever, questions: list[dict], k: int
     return res
 
 
-def format_retrieval(ev: RetrievalEval) -> str:
+def is_blind(path: Path) -> bool:
+    """A question set under a ``blind`` folder only measures: its misses are never printed, so that no
+    rule is written from one."""
+    return "blind" in path.parts[:-1]
+
+
+def format_retrieval(ev: RetrievalEval, details: bool = True) -> str:
     lines = [f"检索评测 retrieval eval: {ev.n} questions with gold clauses"]
     lines.append("  " + "  ".join(f"recall@{c}={v:.3f}" for c, v in ev.recall.items()) + f"  MRR={ev.mrr:.3f}")
     lines.append("  recall@5 by kind: " + ", ".join(f"{k}={v:.2f}" for k, v in ev.recall5_by_kind.items()))
     lines.append(f"  lookup questions with gold at rank 1: {ev.lookup_top1:.2f}")
-    if ev.misses:
+    if ev.misses and details:
         lines.append("  not at rank 1:")
         for m in ev.misses:
             lines.append(f"    {m['id']} [{m['kind']}] rank={m['rank']} gold={m['gold']} got={m['got']} {m['question']}")
@@ -249,7 +255,7 @@ def evaluate_answers(bot: Answerer, questions: list[dict]) -> AnswerEval:
     return ev
 
 
-def format_answers(ev: AnswerEval) -> str:
+def format_answers(ev: AnswerEval, details: bool = True) -> str:
     lines = [f"回答评测 answer eval: {ev.answerable} answerable, {ev.unanswerable} unanswerable, modes={ev.modes}"]
     lines.append(f"  refusal on unanswerable={ev.refusal_on_unanswerable:.2f}  false refusals={ev.false_refusal:.3f}  "
                  f"answers with citation={ev.cited_share:.3f}  citation precision={ev.citation_precision:.3f}  "
@@ -261,7 +267,8 @@ def format_answers(ev: AnswerEval) -> str:
                  f"partial answers among answered={ev.partial:.3f}")
     lines.append(f"  answer length (answered, non-lookup, before 另见; n={ev.length_n}): "
                  f"median={ev.length_median:.0f}  p90={ev.length_p90:.0f}")
-    lines.extend("  " + p for p in ev.problems)
+    if details:
+        lines.extend("  " + p for p in ev.problems)
     return "\n".join(lines)
 
 

@@ -8,8 +8,10 @@ from bot.evaluation import (
     RetrievalEval,
     answer_length,
     format_answers,
+    format_retrieval,
     format_side_by_side,
     gold_entries_cited,
+    is_blind,
     is_comparison,
     is_gold_citation,
     is_lookup_answer,
@@ -134,3 +136,14 @@ def test_side_by_side_table_has_one_column_per_set():
     assert lines[0] == "| | dev (40 q) | blind (170 q) |"
     assert "| recall@1 | 0.500 | 0.500 |" in lines
     assert "| answers citing a gold clause | 1.000 | 1.000 |" in lines
+
+
+def test_blind_sets_print_figures_without_misses():
+    from pathlib import Path
+
+    assert is_blind(Path("eval/blind/blind.jsonl")) and not is_blind(Path("eval/dev.jsonl"))
+    ev = score_answers([(q("a1", GD), ans("未找到依据", refused=True))])
+    assert "a1 refused" in format_answers(ev) and "a1" not in format_answers(ev, details=False)
+    rev = RetrievalEval(n=1, recall={1: 0.0}, misses=[{"id": "b7", "kind": "k", "question": "Q", "rank": None,
+                                                      "gold": [], "got": []}])
+    assert "b7" in format_retrieval(rev) and "b7" not in format_retrieval(rev, details=False)

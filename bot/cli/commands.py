@@ -256,6 +256,7 @@ def cmd_eval(args) -> int:
         format_answers,
         format_retrieval,
         format_side_by_side,
+        is_blind,
         load_questions,
         summary,
     )
@@ -266,16 +267,17 @@ def cmd_eval(args) -> int:
     sizes: dict[str, int] = {}
     for file in args.files:
         questions = load_questions(Path(file))
-        print(f"== {file}")
+        blind = is_blind(Path(file))
+        print(f"== {file}" + ("  (blind: figures only, no misses)" if blind else ""))
         t0 = time.perf_counter()
         ev = evaluate_retrieval(bot.retriever, questions, k=10)
-        print(format_retrieval(ev))
+        print(format_retrieval(ev, details=not blind))
         print(f"  ({time.perf_counter() - t0:.1f} s)")
         if args.retrieval_only:
             continue
         t0 = time.perf_counter()
         aev = evaluate_answers(bot, questions)
-        print(format_answers(aev))
+        print(format_answers(aev, details=not blind))
         print(f"  ({time.perf_counter() - t0:.1f} s, {aev.seconds_per_question * 1000:.0f} ms/question)")
         columns[Path(file).stem] = summary(ev, aev)
         sizes[Path(file).stem] = len(questions)
