@@ -159,7 +159,7 @@ def is_comparison(q: dict) -> bool:
 
 
 def is_lookup_answer(a: Answer) -> bool:
-    return any(c.via == "lookup" for c in a.citations)
+    return any(c.via in ("lookup", "part") for c in a.citations)
 
 
 def answer_length(text: str) -> int:

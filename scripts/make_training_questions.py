@@ -24,6 +24,7 @@ from ingest.documents import doc_id_for, parse_document
 from ingest.models import Clause, DocMeta
 from ingest.text.script import to_simplified, to_traditional
 from ingest.text.segment import tokenize
+from ingest.text.synonyms import synonyms
 from ingest.text.thesaurus import colloquial
 
 SEED = 20261202
@@ -34,6 +35,16 @@ _LEAD_VERBS = ("进一步", "大力", "持续", "全面", "深入", "积极", "�
                "提高", "做好", "落实", "构建", "培育", "建设")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(家|个|项|%|亿元|万元|名|人|次|所|条|批|座)")
 _SENT = re.compile(r"[^。；;！？\n]+")
+# How enterprises and hotline callers wrap a request (not the dev set's wording: generic service-desk
+# openings and closings).
+_EVERYDAY_FRAMES = (
+    "我们是家小企业，{p}这块政府有啥支持？",
+    "想咨询一下，{where}里关于{p}是怎么安排的？",
+    "请问{p}，{where}有没有相关措施？",
+    "我们厂想了解{p}，能享受什么政策？",
+    "{where}对{p}有啥说法吗",
+    "听说政府在搞{p}，具体怎么弄？",
+)
 
 
 def doc_names(meta: DocMeta) -> list[str]:
@@ -69,6 +80,21 @@ def phrase(sentence: str, rng: random.Random) -> str:
     return "".join(words[start : start + n])
 
 
+def reword(p: str, rng: random.Random) -> str:
+    """The phrase in other words: one word that 同义词词林 knows replaced by one of its synonyms (the
+    way a user who never read the policy says it), or, failing that, its most specific word dropped
+    (a measure described without its name); empty when neither leaves a phrase."""
+    words = list(dict.fromkeys(w for w in tokenize(p, bigrams=False) if len(w) >= 2))
+    known = [w for w in words if synonyms(w)]
+    if known:
+        w = rng.choice(known)
+        return p.replace(w, rng.choice(synonyms(w)), 1)
+    if len(words) >= 3:
+        out = p.replace(max(words, key=len), "", 1)
+        return out if len(out) >= 4 else ""
+    return ""
+
+
 def everyday(text: str) -> str:
     for policy_word, plain in colloquial(text).items():
         text = text.replace(policy_word, plain, 1)
@@ -90,6 +116,11 @@ def questions_for(clause: Clause, meta: DocMeta, rng: random.Random) -> list[tup
         kind = "colloquial" if plain != p else "phrase"
         out.append((kind, rng.choice([f"{where}有没有提到{plain}？", f"{where}对{plain}有什么说法？",
                                       f"我们企业关心{plain}，{where}怎么规定的？", f"{plain}这方面{where}有支持吗？"])))
+    p2 = phrase(rng.choice(sentences), rng)
+    if p2:
+        plain = reword(everyday(p2), rng)
+        if plain:
+            out.append(("reworded", rng.choice(_EVERYDAY_FRAMES).format(p=plain, where=where)))
     numbered = [s for s in sentences if _NUMBER.search(s)]
     if numbered:
         s = rng.choice(numbered)

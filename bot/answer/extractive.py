@@ -14,15 +14,19 @@ from collections.abc import Iterator
 
 from bot.answer import comparison, edges, leads
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
-from bot.answer.evidence import best_overlap, select_sentences
-from bot.answer.refusal import refusal_reason
+from bot.answer.evidence import best_overlap, select_sentences, shorten
+from bot.answer.refusal import judge
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
+from ingest.text.ladder import match_level
+from ingest.text.segment import sentences
 
 SEE_ALSO_MARGIN = 0.6  # a runner-up whose rerank score is this close to the best one is shown as 另见
 SEE_ALSO = 2
+LOOKUP_QUOTED = 3  # a reference to more items than this (a whole part) is listed, not quoted in full
+PART_SENTENCE = 80  # characters of each of the two sentences quoted per item when a whole part is listed
 # A runner-up at most this far below the best rerank score whose best sentence covers the question
 # SECOND_SOURCE_GAIN times better is quoted as a second source.  Checked on the generated questions,
 # not the dev set: answers citing the gold clause 0.789 (never) → 0.816 (margin 0.6) → 0.829 (1.3),
@@ -53,6 +57,32 @@ def _lookup(question: str, lookups: list[SearchHit], retrieved: list[Citation]) 
         lines.append(f"{c.citation}（{_record(c)}）：\n{c.text} {answer_marker(n)}")
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
                   lead=citations[0].citation)
+
+
+def _part(question: str, items: list[SearchHit], catalog: DocumentCatalog, grams: set[str],
+          retrieved: list[Citation]) -> Answer:
+    """A whole part of a document: every item with its label, its own title and the sentence that
+    carries the question best, each cited."""
+    first = items[0].clause
+    depth = min(len(h.clause.heading_path) for h in items) - 1
+    heading = first.heading_path[depth - 1] if depth >= 1 else ""
+    name = catalog.display_name(first.doc_id)
+    lines = [f"《{name}》{heading}共{len(items)}项：" if heading else f"《{name}》相关部分共{len(items)}项："]
+    citations = []
+    for n, h in enumerate(items, start=1):
+        # the item's own title and its first sentence: what the item is about, for any question
+        sents = [shorten(x, grams, PART_SENTENCE) for x in sentences(h.clause.text)[:2]]
+        c = _citation(h, n, sents)
+        citations.append(c)
+        lines.append(f"{c.item_label}{_unlabelled(''.join(sents))} {answer_marker(n)}")
+    return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
+                  lead=lines[0])
+
+
+def _unlabelled(text: str) -> str:
+    """Text without the ladder label it opens with (the label is written before it already)."""
+    found = match_level(text)
+    return text[found[2]:].lstrip() if found else text
 
 
 def _runners_up(main: SearchHit, pool: list[SearchHit], margin: float) -> Iterator[SearchHit]:
@@ -119,14 +149,18 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         text = edges.missing_item(analysis.item, result.missing_item, catalog)
         return Answer(question=question, answer=text, refused=True, retrieved=retrieved, refusal_reason="no_such_item",
                       notice="问题中的条款编号在该文件中不存在。", lead=text.split("\n", 1)[0])
-    reason = refusal_reason(question, result, catalog)
-    if reason:
+    outcome = judge(question, result, catalog)
+    if outcome.kind == "refuse":
         return Answer(question=question, answer=REFUSAL + "\n以下条款可能相关，供参考：", refused=True,
-                      retrieved=retrieved, notice=REFUSAL_NOTICES.get(reason), refusal_reason=reason)
+                      retrieved=retrieved, notice=REFUSAL_NOTICES.get(outcome.reason or ""),
+                      refusal_reason=outcome.reason)
+    grams = analysis.content_grams()
+    parts = [h for h in hits if h.via == "part"]
     lookups = [h for h in hits if h.via == "lookup"]
+    if parts or len(lookups) > LOOKUP_QUOTED:
+        return _part(question, parts or lookups, catalog, grams, retrieved)
     if lookups:
         return _lookup(question, lookups, retrieved)
-    grams = analysis.content_grams()
     notice = edges.unknown_year(question, analysis.doc_ids, catalog)
     if analysis.compare:
         answer = _compare(question, result, catalog, grams, retrieved)
@@ -148,11 +182,20 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         citations.append(_citation(second, 2, more))
         body += f"\n{''.join(more)}{_cite(citations[1])} {answer_marker(2)}"
     see_also = _see_also(main, [h for h in pool if h is not second], grams, len(citations) + 1)
+    if outcome.kind == "partial":
+        # What the documents provide, and — first, so nobody reads it as the full answer — what they do not say.
+        lead = partial_lead(outcome.missing)
     lines = [notice, lead + body] if lead == leads.YES else [notice, lead, body]
     if see_also:
         lines.append("另见：" + "；".join(f"{s.doc_name} {s.item_label} {answer_marker(s.marker or 0)}" for s in see_also))
     return Answer(question=question, answer="\n".join(line for line in lines if line), citations=citations,
-                  see_also=see_also, retrieved=retrieved, lead=lead)
+                  see_also=see_also, retrieved=retrieved, lead=lead, partial=outcome.kind == "partial",
+                  notice=REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None)
+
+
+def partial_lead(missing: str) -> str:
+    """The first line of a partial answer: what the documents leave unsaid, then what they do say."""
+    return f"已收录文件未写明{missing}，相关规定如下："
 
 
 def dedupe(hits: list[SearchHit]) -> list[SearchHit]:

@@ -1,34 +1,47 @@
-"""When the evidence does not support an answer: the refusal rules of the extractive path.
+"""Three outcomes, not two: answer, answer in part, or refuse.
 
-A question is refused — with the contract's refusal sentence and "see also" clauses — when nothing
-was retrieved, when it holds no content at all (digits and symbols, no Chinese, no word of the
-sources), when it names a place no document covers, when it asks for a kind of fact (an amount, a
-web address, a phone number) that the evidence does not contain, or when the best clauses share too
-little with it.
+A question is refused — with the contract's refusal sentence and "see also" clauses — only when no
+clause addresses its subject: nothing was retrieved, it holds no content at all (digits and symbols,
+no Chinese, no word of the sources), it names a place no document covers, or most of what it asks
+about is foreign to the best clauses.  When the clauses address the subject but not what is asked of
+it — an amount, a figure, a date, a web address, the steps of an application — or the second stage
+finds the evidence weak, the answer is *partial*: what the documents provide, and what they do not
+say.  Every rule compares the question with the clauses themselves (shares of its words, the kind of
+fact asked), never with a score whose scale moves as the collection grows.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+from bot.retrieval.quantities import states_quantity
 from ingest.text.script import search_form
-from ingest.text.segment import tokenize
-from ingest.text.thesaurus import expand
 from ingest.text.wordlists import load
 
 # Without fitted rerank weights: the rule calibrated on eval/dev.jsonl by the first version.
 EVIDENCE_FLOOR = 0.12
 DENSE_FLOOR = 0.87
 
-# Facts whose very form must appear in the evidence (an amount, a web address, a phone number …).
-FACT_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"多少钱|多少元|奖励多少|补贴多少|资助多少|补助多少|金额|奖金"), re.compile(r"\d+(\.\d+)?\s*(万|亿)?元")),
-    (re.compile(r"网址|网站|链接|官网|url", re.I), re.compile(r"https?://|www\.|\.(cn|com|gov)\b", re.I)),
-    (re.compile(r"电话|热线|联系方式|邮箱"), re.compile(r"\d{3,4}-?\d{7,8}|\d{5,}|@")),
-    (re.compile(r"注册登录|怎么登录|如何登录|账号|密码"), re.compile(r"登录|账号")),
+# Facts whose very form must appear in the evidence, and what the answer says is missing without it.
+FACT_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
+    (re.compile(r"多少钱|多少元|奖励多少|补贴多少|资助多少|补助多少|金额|奖金|补贴标准|奖励标准"),
+     re.compile(r"\d+(\.\d+)?\s*(万|亿)?元"), "具体金额（补贴、奖励标准）"),
+    (re.compile(r"网址|网站|链接|官网|url", re.I), re.compile(r"https?://|www\.|\.(cn|com|gov)\b", re.I), "网址"),
+    (re.compile(r"电话|热线|联系方式|邮箱"), re.compile(r"\d{3,4}-?\d{7,8}|\d{5,}|@"), "联系方式"),
+    (re.compile(r"注册登录|怎么登录|如何登录|账号|密码"), re.compile(r"登录|账号"), "注册登录方式"),
 ]
+# What a quantity answer lacks when no best clause states a quantity of the asked kind.
+MISSING_QUANTITY: dict[str | None, str] = {
+    "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间", None: "具体数字",
+}
+# What a procedure answer lacks when no best clause speaks of applying, materials or steps.
+PROCEDURE_EVIDENCE = re.compile(r"申请|申报|提交|材料|流程|程序|办理|受理|备案|报送|登记")
+MISSING_PROCEDURE = "办理流程和所需材料"
+MISSING_DIRECT = "对这一问题的直接答复"
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -55,46 +68,84 @@ def foreign_topic(result: SearchResult) -> bool:
 
     The words are the question's content (document names and the interrogative frame removed), in
     jieba's plain mode, two characters or more; a word counts as known when the best clauses contain
-    it or a policy word the thesaurus gives for it.
+    it or a word that means it (the policy thesaurus, 同义词词林).
     """
-    words = [w for w in dict.fromkeys(tokenize(result.analysis.content, bigrams=False)) if len(w) >= 2]
+    words = result.analysis.word_alternatives()
     if len(words) < UNKNOWN_MIN:
         return False
     evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
-    known = [w for w in words if w in evidence or any(p in evidence for p in expand(w))]
+    known = [w for w, alts in words if w in evidence or any(a in evidence for a in alts)]
     unknown = len(words) - len(known)
     return unknown >= UNKNOWN_MIN and len(known) < UNKNOWN_SHARE * len(words)
 
 
-def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
-    """Why the evidence does not support an answer (None: answer it)."""
+@dataclass(frozen=True)
+class Outcome:
+    """How to answer: ``refuse`` (with its reason), ``partial`` (with what the documents do not say) or
+    ``answer``."""
+
+    kind: Literal["answer", "partial", "refuse"]
+    reason: str | None = None
+    missing: str = ""
+
+
+ANSWER = Outcome("answer")
+
+
+def _refuse(reason: str) -> Outcome:
+    return Outcome("refuse", reason)
+
+
+def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
+    """The specific fact the question asks for that the best clauses do not state ("" when none)."""
+    for asks, needs, missing in FACT_TYPES:
+        if asks.search(q) and not needs.search(evidence_text):
+            return missing
+    intent = result.analysis.intent
+    if intent is None:
+        return ""
+    if intent.answer_type == "quantity" and not states_quantity(evidence_text, intent.quantity_kind):
+        return MISSING_QUANTITY.get(intent.quantity_kind, MISSING_QUANTITY[None])
+    if intent.answer_type == "procedure" and not PROCEDURE_EVIDENCE.search(evidence_text):
+        return MISSING_PROCEDURE
+    return ""
+
+
+def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outcome:
+    """Answer, answer in part, or refuse (see the module docstring)."""
     hits = result.hits
     if not hits:
-        return "no_hits"
+        return _refuse("no_hits")
     if without_content(question, result):
-        return "no_content"
-    if any(h.via == "lookup" for h in hits[:1]):
-        return None
+        return _refuse("no_content")
+    if any(h.via in ("lookup", "part") for h in hits[:1]):
+        return ANSWER
     q = search_form(question)
     covered = catalog.covered_text()
     named = [p for p in load("places") if p in q]
     if named and not any(p in covered for p in named):
-        return "out_of_scope_region"
-    evidence_text = " ".join(h.clause.text for h in hits[:3])
-    for asks, needs in FACT_TYPES:
-        if asks.search(q) and not needs.search(evidence_text):
-            return "fact_not_in_sources"
+        return _refuse("out_of_scope_region")
     if result.analysis.phrase_only or result.analysis.departments:
-        return None
+        return ANSWER
     if not result.analysis.doc_ids and foreign_topic(result):
-        return "weak_evidence"
+        return _refuse("weak_evidence")
+    evidence_text = " ".join(h.clause.text for h in hits[:3])
+    missing = _missing_fact(q, result, evidence_text)
+    if missing:
+        return Outcome("partial", "fact_not_in_sources", missing)
     scores = [h.rerank for h in hits if h.rerank is not None]
     if scores and result.answerable_floor is not None:
         # The second stage scores content match, type fit and similarity together; below the floor
-        # fitted on answerable (corpus-generated) questions the evidence is weak.  The best score
-        # counts: a comparison lists each document's best clause first, not the overall best.
-        return "weak_evidence" if max(scores) < result.answerable_floor else None
-    ev = evidence_score(strip_document_names(question, catalog), hits)
-    if ev < EVIDENCE_FLOOR and hits[0].dense < DENSE_FLOOR:
-        return "weak_evidence"
-    return None
+        # fitted on answerable (corpus-generated) questions the evidence is weak: the best clause is
+        # shown as what the documents say nearest to the question, not as its answer.
+        weak = max(scores) < result.answerable_floor
+    else:
+        weak = evidence_score(strip_document_names(question, catalog), hits) < EVIDENCE_FLOOR \
+            and hits[0].dense < DENSE_FLOOR
+    return Outcome("partial", "weak_evidence", MISSING_DIRECT) if weak else ANSWER
+
+
+def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
+    """Why the evidence does not support any answer (None: answer it, at least in part)."""
+    outcome = judge(question, result, catalog)
+    return outcome.reason if outcome.kind == "refuse" else None

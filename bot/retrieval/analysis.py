@@ -22,6 +22,9 @@ from ingest.models import DocMeta
 from ingest.text.ladder import CN_NUMERAL_CHARS, UNIT_STYLES, parse_chinese_numeral
 from ingest.text.script import quote_pattern, search_form
 from ingest.text.segment import query_grams
+from ingest.text.synonyms import content_words
+from ingest.text.synonyms import expand as general_synonyms
+from ingest.text.synonyms import synonyms as synonyms_of
 from ingest.text.thesaurus import expand
 from ingest.text.wordlists import load
 
@@ -52,11 +55,25 @@ class QueryAnalysis:
     content: str = ""  # search form without the names of the documents it names: what is asked about
     intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
     expansions: list[str] = field(default_factory=list)  # policy words for its everyday words (thesaurus)
+    synonyms: list[str] = field(default_factory=list)  # general synonyms of its words (同义词词林)
+    _alternatives: list[tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
 
     def content_grams(self) -> set[str]:
         """What the question asks about, as bigrams: its content words and the policy words they stand
         for.  The reranker and the answer composer compare clauses with the same set."""
         return query_grams(" ".join([self.content, *self.expansions]))
+
+    def word_alternatives(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each content word of the question with the words that mean it (policy thesaurus, 词林):
+        how the reranker and the refusal rule tell "the clause says it in other words" from "the
+        clause does not say it"."""
+        if self._alternatives is None:
+            self._alternatives = [(w, (*expand(w), *synonyms_of(w))) for w in content_words(self.content)]
+        return self._alternatives
+
+    def expansion_words(self) -> list[str]:
+        """Words the question does not use but means: the policy thesaurus's, then 词林's."""
+        return [*self.expansions, *(w for w in self.synonyms if w not in self.expansions)]
 
 
 def parse_item_ref(q: str) -> ItemRef | None:
@@ -121,6 +138,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
         content=content,
         intent=intent,
         expansions=expand(content),
+        synonyms=general_synonyms(content),
     )
     if departments and any(w in q for w in cue_sections()["department_duty"]):
         found = [d for d in sorted(departments, key=len, reverse=True) if search_form(d) in q]

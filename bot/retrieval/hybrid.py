@@ -18,11 +18,13 @@ from bot.retrieval.analysis import QueryAnalysis, analyze
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.dense import ChromaDense
 from bot.retrieval.fusion import DENSE_CANDIDATES, boost_phrases, diversify, rrf
+from bot.retrieval.parts import find_part
 from bot.retrieval.rerank import Reranker
 from bot.retrieval.snapshot import IndexSnapshot
 from bot.retrieval.types import DenseSearcher, SearchFilters, SearchHit, SearchResult
 from ingest.models import Clause
 from ingest.text.script import match_form, search_form
+from ingest.text.synonyms import EXPANSION_WEIGHT
 from vectorstore.chroma_store import ClauseStore
 
 DOC_FILTER_RATIO = 0.6  # documents named almost as clearly as the best one stay in scope
@@ -162,12 +164,17 @@ class HybridRetriever:
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:
                 missing = lookup.outline(snap.doc_clauses(named[0]), named[0])
+        elif analysis.doc_ids and not analysis.compare and not filters.doc_ids:
+            # a whole part named by its title ("瓯海方案的主要目标是什么"): every item of it, in order
+            part_doc = next((d for d in analysis.doc_ids if d in scope), None)
+            part = find_part(analysis.content, snap.doc_clauses(part_doc)) if part_doc else []
+            first = [SearchHit(c, 100.0 - i * 0.01, via="part") for i, c in enumerate(part)]
         weights = self.reranker.weights
-        if stop_at_lookup and (first or missing is not None):
+        if stop_at_lookup and (any(h.via == "lookup" for h in first) or missing is not None):
             return SearchResult(first[:max(k, 1)], analysis, missing, weights.answerable_floor if weights else None)
 
         # 2. lexical + dense, fused
-        lex = snap.bm25.scores(analysis.text)
+        lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT)
         n_dense = DENSE_CANDIDATES * (1 if len(scope) >= len(snap.catalog) else 3)
         dense = self.dense.run(analysis.content.strip() or analysis.text, n_dense, snap) if in_scope.any() else {}
         lex = np.where(in_scope, lex, -1.0)

@@ -10,6 +10,7 @@ over the same tokens (tested against it).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,13 +38,18 @@ class SegmentBM25:
         self.n = len(lengths)
         self.avgdl = lengths.mean() if self.n else np.float64(1.0)
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0) -> np.ndarray:
+        """BM25 of every row for ``query``; the words in ``expansions`` (thesaurus words the question
+        does not use itself) count with ``weight`` — weaker evidence than the question's own words."""
         if not self.size:
             return np.zeros(0, dtype=np.float32)
         out = np.zeros(self.size, dtype=np.float32)
         if not self.n:
             return out
-        for tok in tokenize(query):  # a repeated query word counts again, as in bm25s
+        own = tokenize(query)
+        extra = [t for w in expansions for t in tokenize(w) if t not in own]
+        for tok, scale in [*((t, None) for t in own), *((t, weight) for t in dict.fromkeys(extra))]:
+            # a repeated query word counts again, as in bm25s
             found = []
             df = 0
             for v in self.views:
@@ -61,7 +67,8 @@ class SegmentBM25:
             for rows, tfs in found:
                 tf = tfs.astype(np.float32)
                 tfc = tf / (K1 * ((1 - B) + B * self.dl[rows] / self.avgdl) + tf)
-                out[rows] += (idf * tfc).astype(np.float32)
+                term = (idf * tfc).astype(np.float32)
+                out[rows] += term if scale is None else (term * scale).astype(np.float32)
         return out
 
 

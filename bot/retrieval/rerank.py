@@ -42,6 +42,8 @@ FEATURES: tuple[str, ...] = (
     "docinfo_other",    # the 文件信息 record, for any other question
     "frame",            # notice, preamble, sign-off or a section introduction rather than an item
     "named_doc",        # how clearly the question names the clause's document (score / best)
+    "words",            # share of the question's content words the clause contains
+    "synonym",          # share of them the clause says in other words only (thesaurus, 词林)
 )
 
 
@@ -76,6 +78,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
     best_dense = max(h.dense for h in hits)
     best_lex = max(h.lexical for h in hits) or 1.0
     best_doc = max(analysis.doc_scores.values(), default=0.0) or 1.0
+    alternatives = analysis.word_alternatives()
     rows = []
     for rank, h in enumerate(hits):
         c = h.clause
@@ -96,8 +99,20 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
             1.0 if is_docinfo and answer_type != "metadata" else 0.0,
             1.0 if c.kind in ("notice", "preamble", "signoff", "section") else 0.0,
             analysis.doc_scores.get(c.doc_id, 0.0) / best_doc,
+            *word_cover(alternatives, c.search_text),
         ])
     return np.array(rows, dtype=np.float64)
+
+
+def word_cover(alternatives: list[tuple[str, tuple[str, ...]]], text: str) -> tuple[float, float]:
+    """(share of the words the text (search form) contains, share it contains only as one of their
+    alternatives)."""
+    if not alternatives:
+        return 0.0, 0.0
+    t = text
+    direct = sum(1 for w, _ in alternatives if w in t)
+    other = sum(1 for w, alts in alternatives if w not in t and any(a in t for a in alts))
+    return direct / len(alternatives), other / len(alternatives)
 
 
 class Reranker:
