@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTHON ?= python3
 EVAL_DATA := $(CURDIR)/.policybot-data/eval
+EVAL_LARGE := $(CURDIR)/.policybot-data/eval-large
+EVAL_SETS := eval/dev.jsonl eval/blind/blind.jsonl
 
-.PHONY: run test test-fast lint install bench clean
+.PHONY: run test test-fast lint install bench clean eval
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +29,15 @@ lint: install
 test: install lint
 	bash scripts/install-browser.sh
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory eval
+
+# Dev and blind sets side by side, on the shipped corpus and on the larger collection (shipped + 25 real
+# public documents of eval/blind/extra_docs).  Extractive mode: no LLM is configured here.
+eval: install
 	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot ingest --quiet
-	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot eval eval/dev.jsonl
+	POLICYBOT_DATA_DIR=$(EVAL_DATA) $(VENV)/bin/policybot eval $(EVAL_SETS)
+	POLICYBOT_DATA_DIR=$(EVAL_LARGE) $(VENV)/bin/policybot ingest --quiet data/policies eval/blind/extra_docs
+	POLICYBOT_DATA_DIR=$(EVAL_LARGE) $(VENV)/bin/policybot eval $(EVAL_SETS)
 
 test-fast: install
 	$(PY) -m pytest -q -m unit

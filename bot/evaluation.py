@@ -102,8 +102,9 @@ def is_blind(path: Path) -> bool:
 def format_retrieval(ev: RetrievalEval, details: bool = True) -> str:
     lines = [f"检索评测 retrieval eval: {ev.n} questions with gold clauses"]
     lines.append("  " + "  ".join(f"recall@{c}={v:.3f}" for c, v in ev.recall.items()) + f"  MRR={ev.mrr:.3f}")
-    lines.append("  recall@5 by kind: " + ", ".join(f"{k}={v:.2f}" for k, v in ev.recall5_by_kind.items()))
-    lines.append(f"  lookup questions with gold at rank 1: {ev.lookup_top1:.2f}")
+    if details:  # per kind and per question only where misses may be read
+        lines.append("  recall@5 by kind: " + ", ".join(f"{k}={v:.2f}" for k, v in ev.recall5_by_kind.items()))
+        lines.append(f"  lookup questions with gold at rank 1: {ev.lookup_top1:.2f}")
     if ev.misses and details:
         lines.append("  not at rank 1:")
         for m in ev.misses:

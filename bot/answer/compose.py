@@ -15,7 +15,7 @@ from bot.answer.comparison import order_named
 from bot.answer.contract import REFUSAL
 from bot.answer.extractive import dedupe, extractive_answer
 from bot.answer.prompting import build_answer_messages, guidance
-from bot.answer.refusal import without_content
+from bot.answer.refusal import judge, without_content
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog
@@ -68,14 +68,16 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
                       settings: Settings) -> Iterator[Answer]:
     """Stream the LLM's answer, then validate its markers; fall back to extractive on any failure."""
     fallback = extractive_answer(question, result, catalog)
+    outcome = judge(question, result, catalog)
     clauses = context_clauses(question, result, catalog)
-    if not clauses:
-        yield fallback
+    if not clauses or outcome.kind == "refuse":  # no clause addresses the subject: nothing to ask the model
+        yield localize(fallback)
         return
     block, given = build_sources_block(clauses, settings.llm_context_tokens)
     named = order_named(question, result.analysis.doc_ids, catalog)
     intent = result.analysis.intent
-    guide = guidance(intent.answer_type if intent else "general", [catalog.display_name(d) for d in named])
+    guide = guidance(intent.answer_type if intent else "general", [catalog.display_name(d) for d in named],
+                     outcome.missing if outcome.kind == "partial" else "")
     messages = build_answer_messages(question, block, guide)
     text = ""
     cut = None
@@ -110,4 +112,5 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     notices = [f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else "", cut or ""]
     notice = "".join(notices) or None
     yield Answer(question=question, answer=checked.text, mode="llm", citations=cites, notice=notice,
-                 retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)
+                 retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers,
+                 partial=outcome.kind == "partial")

@@ -11,6 +11,7 @@ _C = contract()
 
 REFUSAL_PREFIX: str = _C["refusal_prefix"]
 REFUSAL: str = _C["refusal_sentence"]
+PARTIAL_LEAD: str = _C["partial_lead"]  # {missing}: what the documents do not state
 REFUSAL_PATTERNS: tuple[str, ...] = (REFUSAL_PREFIX, *_C["refusal_phrases"])
 SOURCE_MARKER: str = _C["source_marker"]  # [S{n}]: what the model writes
 ANSWER_MARKER: str = _C["answer_marker"]  # [{n}]: what users see
@@ -22,6 +23,11 @@ REFUSAL_NOTICES: dict[str, str] = {
     "fact_not_in_sources": "已收录文件中没有问题所问的具体信息（如金额、网址、联系方式）。",
     "weak_evidence": "检索到的条款与问题关联较弱。",
 }
+
+
+def partial_lead(missing: str) -> str:
+    """The first line of a partial answer: what the documents leave unsaid, then what they do say."""
+    return PARTIAL_LEAD.format(missing=missing)
 
 
 def source_marker(n: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.answer import comparison, edges, leads
-from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
+from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker, partial_lead
 from bot.answer.evidence import best_overlap, select_sentences, shorten
 from bot.answer.refusal import judge
 from bot.answer.schemas import Answer, Citation
@@ -192,10 +192,6 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
                   see_also=see_also, retrieved=retrieved, lead=lead, partial=outcome.kind == "partial",
                   notice=REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None)
 
-
-def partial_lead(missing: str) -> str:
-    """The first line of a partial answer: what the documents leave unsaid, then what they do say."""
-    return f"已收录文件未写明{missing}，相关规定如下："
 
 
 def dedupe(hits: list[SearchHit]) -> list[SearchHit]:

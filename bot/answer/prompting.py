@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.answer.contract import REFUSAL_PREFIX
+from bot.answer.contract import REFUSAL_PREFIX, partial_lead
 from bot.answer.llm import LLMUnavailable, complete
 
 if TYPE_CHECKING:
@@ -49,9 +49,12 @@ ANSWER_GUIDANCE: dict[str, str] = {
 }
 
 
-def guidance(answer_type: str, documents: list[str]) -> str:
-    """The answer type and the documents named (in the question's order), for the model."""
+def guidance(answer_type: str, documents: list[str], missing: str = "") -> str:
+    """The answer type, the documents named (in the question's order) and, for a partial answer, the
+    fact the sources do not state, for the model."""
     lines = [ANSWER_GUIDANCE.get(answer_type, "")]
+    if missing:
+        lines.append(f"资料中没有写明{missing}：回答以“{partial_lead(missing)}”开头，再说明资料提供了什么。")
     if documents:
         lines.append("问题涉及的文件（按提问顺序）：" + "、".join(f"《{d}》" for d in documents) + "。")
     return "\n".join(line for line in lines if line)

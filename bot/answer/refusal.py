@@ -104,9 +104,9 @@ def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     intent = result.analysis.intent
     if intent is None:
         return ""
-    if intent.answer_type == "quantity" and not states_quantity(evidence_text, intent.quantity_kind):
+    if "quantity" in intent.asks and not states_quantity(evidence_text, intent.quantity_kind):
         return MISSING_QUANTITY.get(intent.quantity_kind, MISSING_QUANTITY[None])
-    if intent.answer_type == "procedure" and not PROCEDURE_EVIDENCE.search(evidence_text):
+    if "procedure" in intent.asks and not PROCEDURE_EVIDENCE.search(evidence_text):
         return MISSING_PROCEDURE
     return ""
 

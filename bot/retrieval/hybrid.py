@@ -174,7 +174,9 @@ class HybridRetriever:
             return SearchResult(first[:max(k, 1)], analysis, missing, weights.answerable_floor if weights else None)
 
         # 2. lexical + dense, fused
-        lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT)
+        scoped = len(scope) < len(snap.catalog)  # a question that names its documents is ranked within them
+        lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT,
+                               scope=in_scope if scoped else None)
         n_dense = DENSE_CANDIDATES * (1 if len(scope) >= len(snap.catalog) else 3)
         dense = self.dense.run(analysis.content.strip() or analysis.text, n_dense, snap) if in_scope.any() else {}
         lex = np.where(in_scope, lex, -1.0)

@@ -33,18 +33,39 @@ class SegmentBM25:
         self.dl = np.zeros(size, dtype=np.int32)
         for v in views:
             self.dl[v.offset:v.offset + v.seg.rows] = v.seg.dl
+        self._live: np.ndarray | None = None
         live = [np.asarray(v.seg.dl)[v.live] for v in views]
         lengths = np.concatenate(live) if live else np.zeros(0, dtype=np.int32)
         self.n = len(lengths)
         self.avgdl = lengths.mean() if self.n else np.float64(1.0)
 
-    def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0) -> np.ndarray:
+    def live_mask(self) -> np.ndarray:
+        """Which rows are live (the active version of their document), over the whole snapshot."""
+        if self._live is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for v in self.views:
+                mask[v.offset:v.offset + v.seg.rows] = v.live
+            self._live = mask
+        return self._live
+
+    def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0,
+               scope: np.ndarray | None = None) -> np.ndarray:
         """BM25 of every row for ``query``; the words in ``expansions`` (thesaurus words the question
-        does not use itself) count with ``weight`` — weaker evidence than the question's own words."""
+        does not use itself) count with ``weight`` — weaker evidence than the question's own words.
+
+        With ``scope`` (a row mask: the documents a question names), the statistics — row count,
+        average length, document frequency — are those of the rows in scope: how a word ranks the items
+        of 天津实施意见 then depends on 天津实施意见 alone, not on how many other documents the
+        collection holds.  Rows outside the scope score 0."""
         if not self.size:
             return np.zeros(0, dtype=np.float32)
         out = np.zeros(self.size, dtype=np.float32)
-        if not self.n:
+        n, avgdl = self.n, self.avgdl
+        if scope is not None:
+            live_scope = scope & self.live_mask()
+            n = int(live_scope.sum())
+            avgdl = self.dl[live_scope].mean() if n else np.float64(1.0)
+        if not n:
             return out
         own = tokenize(query)
         extra = [t for w in expansions for t in tokenize(w) if t not in own]
@@ -57,16 +78,16 @@ class SegmentBM25:
                 if post is None:
                     continue
                 rows, tfs = post
-                keep = v.live[rows]
+                keep = v.live[rows] if scope is None else v.live[rows] & scope[np.asarray(rows) + v.offset]
                 rows = np.asarray(rows)[keep]
                 df += len(rows)
                 found.append((rows + v.offset, np.asarray(tfs)[keep]))
             if not df:
                 continue
-            idf = np.float64(np.float32(math.log(1 + (self.n - df + 0.5) / (df + 0.5))))
+            idf = np.float64(np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5))))
             for rows, tfs in found:
                 tf = tfs.astype(np.float32)
-                tfc = tf / (K1 * ((1 - B) + B * self.dl[rows] / self.avgdl) + tf)
+                tfc = tf / (K1 * ((1 - B) + B * self.dl[rows] / avgdl) + tf)
                 term = (idf * tfc).astype(np.float32)
                 out[rows] += term if scale is None else (term * scale).astype(np.float32)
         return out

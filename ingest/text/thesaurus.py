@@ -17,7 +17,8 @@ def _pairs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     text = resources.files("ingest.text.wordlists").joinpath("thesaurus.txt").read_text(encoding="utf-8")
     pairs = []
     for line in text.splitlines():
-        if line.lstrip().startswith("#") or "=>" not in line:
+        line = line.split("#", 1)[0]  # after "#": where the term of art comes from
+        if "=>" not in line:
             continue
         everyday, policy = line.split("=>", 1)
         pairs.append((tuple(search_form(w) for w in everyday.split()), tuple(search_form(w) for w in policy.split())))
