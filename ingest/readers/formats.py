@@ -16,6 +16,7 @@ from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
 
 if TYPE_CHECKING:
+    from bs4 import Tag
     from docx.table import Table
 
 # --------------------------------------------------------------------------- HTML
@@ -136,6 +137,11 @@ def _html_walk(node: object, out: list[str]) -> None:
             continue
         if name == "br":
             out.append("\n")
+        elif name == "table" and _is_layout_table(child):
+            for cell in _direct_cells(child):  # a page frame: its cells hold paragraphs, not values
+                out.append("\n")
+                _html_walk(cell, out)
+                out.append("\n")
         elif name == "table":
             rows: list[list[str]] = []
             header_cells = False
@@ -156,6 +162,20 @@ def _html_walk(node: object, out: list[str]) -> None:
             out.append("\n")
         else:
             _html_walk(child, out)
+
+
+def _direct_cells(table: Tag) -> list[Tag]:
+    """The table's own cells (not those of a table nested in one of them), in reading order."""
+    return [cell for tr in table.find_all("tr") if tr.find_parent("table") is table
+            for cell in tr.find_all(("td", "th"), recursive=False)]
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """A one-column table is page layout, not data: older CMS pages (the gov.cn policy library among them) hold
+    the whole article in one ``<td>``, paragraphs and nested tables inside; read as a row, its paragraphs would
+    run together into one line and every numbered item would be lost."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return bool(rows) and all(len(tr.find_all(("td", "th"), recursive=False)) <= 1 for tr in rows)
 
 
 # --------------------------------------------------------------------------- DOCX
