@@ -205,7 +205,9 @@ def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], s
         display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
         titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
-        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
+        # An article is text however it ends ("第十九条 本办法自发布之日起施行", its 。 lost in a paste); only the
+        # other levels have headings without text of their own.
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest) and h.style not in _SELF_CONTAINED
         block = Block("item", seg, path, [titles[s] for s, _ in path])
         if only_title:
             # A structural heading; its title lives on in its children's heading paths.  It becomes a
