@@ -32,6 +32,7 @@ _BOILERPLATE_LINE = re.compile(
       | [-*_=━─—~·]{3,}                                 # a rule line (markdown ---, 版记 ━━━)
       | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
       | (上一篇|下一篇)\s*[:：].*
+      | <!--.*-->                                       # a markdown file's HTML comment (never displayed)
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
