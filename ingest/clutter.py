@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line, title_text
+from ingest.promulgation import is_history_line
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form, to_simplified
 from ingest.text.wordlists import load
@@ -46,9 +47,11 @@ def is_link_entry(line: str) -> bool:
 
 
 def protected(line: str) -> bool:
-    """Part of the policy however short: a date, an attachment, a 文号, a numbered item, a table row."""
+    """Part of the policy however short: a date, an attachment, a 文号, a numbered item, a table row, a line of a
+    regulation's history ("1995年7月28日 国务院发布")."""
     s = to_simplified(line)
-    return bool(is_date_line(line) or _KEEP.match(s) or is_doc_number_part(s) or match_level(s) or "|" in line)
+    return bool(is_date_line(line) or _KEEP.match(s) or is_doc_number_part(s) or match_level(s) or "|" in line
+                or is_history_line(s))
 
 
 def is_chrome(line: str, *, link_lists: bool = True) -> bool:

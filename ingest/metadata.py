@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ingest.models import DocMeta
+from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_signatory_line
 from ingest.text.ladder import parse_chinese_numeral, starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
@@ -31,8 +32,8 @@ _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DIGIT = "〇零一二三四五六七八九"
-_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CN_DIGIT = "〇○零一二三四五六七八九"  # ○ (a circle, U+25CB) stands for 〇 in many typed sign-offs
+_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _HZ = "十" + _CN_DIGIT  # month and day numerals
 _DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([{_HZ}]{{1,3}})\s*月\s*([{_HZ}]{{1,3}})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
@@ -113,7 +114,10 @@ def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
             if prev and not _SENTENCE_PUNCT.search(prev) and not is_title_line(prev) and (
                     to_simplified(prev).startswith("关于")
                     or (looks_like_org_line(prev) and to_simplified(line).startswith("关于"))):
-                return (i - 1, i + 1)  # "关于…" / "…的通知", or the issuer on a line above "关于…的通知"
+                start = i - 1  # "关于…" / "…的通知", or the issuer on a line above "关于…的通知"
+                if to_simplified(prev).startswith("关于") and start and looks_like_org_line(lines[start - 1]):
+                    start -= 1  # the issuers, then "关于印发《…" and "…》的通知"
+                return (start, i + 1)
             return (i, i + 1)
     return None
 
@@ -188,7 +192,7 @@ def signoff(lines: list[str]) -> tuple[list[str], str]:
 def _issuer_from_title(title: str) -> list[str]:
     """"某区市场监管局关于印发…的通知" → ["某区市场监管局"]."""
     head = to_simplified(title).split("关于", 1)[0]
-    return [head] if head and head != to_simplified(title) and looks_like_org_line(head) else []
+    return split_issuers(head) if head and head != to_simplified(title) and looks_like_org_line(head) else []
 
 
 _ADOPTED_BY = re.compile(r"([\u4e00-\u9fff]{2,12}?[省市区县州])第[一二三四五六七八九十百\d]+届"
@@ -210,6 +214,39 @@ def _issuer_from_decree(number: str) -> list[str]:
     return [m.group(1)] if m else []
 
 
+def split_issuers(value: str) -> list[str]:
+    """"国务院办公厅、中央军委办公厅" (a metadata box names joint issuers in one cell) → one name each."""
+    parts = [p for p in re.split(r"[、，,；;\s]+", value.strip()) if p]
+    return parts if len(parts) > 1 and all(looks_like_org_line(p) for p in parts) else [value.strip()]
+
+
+def _signed_decree_date(lines: list[str]) -> int | None:
+    """The date line under a decree's signatory ("总理 李强" / "局长 周伯华") in the head, as an index."""
+    return next((i + 1 for i, line in enumerate(lines[:15]) if i + 1 < len(lines) and is_signatory_line(line)
+                 and is_date_line(lines[i + 1])), None)
+
+
+def _version_event(events: list[Event]) -> Event | None:
+    """The date the text in hand dates from: its latest issue or revision, else its (first) adoption.
+
+    "2004年10月13日 …常务会议通过" / "2004年10月20日 …令第422号公布" → the 公布; a local regulation
+    "…通过" / "…批准" / "2019年12月27日 …修正" → the 修正; "…会议通过" alone → that day.
+    """
+    versions = [e for e in events if e.act in ISSUE_ACTS | REVISION_ACTS]
+    if versions:
+        return max(versions, key=lambda e: iso_date(e.date))
+    return next((e for e in events if e.act == "通过"), None)
+
+
+def _history_maker(events: list[Event]) -> str:
+    """Who made the regulation: the body that issued it, else the one that adopted it (not the approving one)."""
+    for acts in (ISSUE_ACTS, frozenset({"通过"}), REVISION_ACTS):
+        maker = next((e.body for e in events if e.act in acts and e.body), "")
+        if maker:
+            return maker
+    return ""
+
+
 def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | None) -> DocMeta:
     """Best-effort metadata from the text alone (the catalog, when it has an entry, wins).
 
@@ -225,27 +262,44 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         title = quoted.group(1) if quoted else ""
     sources["title"] = "text" if title else "file name"
     title = title or doc_id
+    events = history(lines)
     number = table.get("doc_number", "")
     if not number or number in ("暂无", "无"):
         number = own_doc_number(lines) or ""
-    issuers = [table["issuer"]] if table.get("issuer") else []
+        if number:
+            sources["doc_number"] = "text"
+        elif number := next((e.number for e in events if e.number), ""):
+            sources["doc_number"] = "history"  # "2021年7月30日 国家市场监督管理总局令第45号公布"
+    else:
+        sources["doc_number"] = "text"
+    issuers = split_issuers(table["issuer"]) if table.get("issuer") else []
     found_issuers, signed = signoff(lines)
-    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number) or \
-        _issuer_from_adoption(lines[:15])
+    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number)
+    if not issuers and (maker := _history_maker(events)):
+        issuers, sources["issuers"] = [maker], "history"
+    issuers = issuers or _issuer_from_adoption(lines[:15])
     date = iso_date(table.get("date", "")) or signed
+    issued = bool(date)  # the day it was signed or issued, not the day a body adopted it
+    if not date and (k := _signed_decree_date(lines)) is not None:
+        date, issued, sources["date"] = iso_date(lines[k]), True, "decree"  # "总理 温家宝" / "二○○五年八月二十三日"
+    if not date and (event := _version_event(events)):
+        date, issued, sources["date"] = iso_date(event.date), event.act in ISSUE_ACTS, "history"
     if not date:  # a regulation: "（2022年1月5日某省人大常委会第三十次会议通过）", or a date under the title
         adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)
         date = iso_date(adopted.group(1)) if adopted else next((iso_date(l) for l in lines[:15] if is_date_line(l)), "")
+        issued = not adopted
     body = "\n".join(to_simplified(l) for l in lines)
     effective = iso_date(table.get("effective_date", ""))
+    if not effective and (start := next((e for e in events if e.act in ("施行", "实施")), None)):
+        effective, sources["effective_date"] = iso_date(start.date), "history"  # "2021年9月1日 施行"
     if not effective and (m := _EFFECTIVE.search(body)):
         effective = iso_date(m.group(1))
-    if not effective and _EFFECTIVE_ON_ISSUE.search(body):
-        effective = date  # "自印发之日起施行": in force from the day it was issued
+    if not effective and issued and _EFFECTIVE_ON_ISSUE.search(body):
+        effective = date  # "自印发之日起施行": in force from the day it was issued (unknown if only adopted)
     validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
                         ("validity", validity)):
         if value:
-            sources[name] = "text"
+            sources.setdefault(name, "text")
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
                    effective_date=effective, validity=validity, sources=sources)
