@@ -105,4 +105,20 @@ def trim_head(lines: list[str]) -> list[str]:
         if not is_chrome(line, link_lists=False) and not (is_title_line(line) and len(line) <= SHORT) and not site_name:
             break  # policy text, or a long title-like line (kept even when nothing content-like follows)
         start += 1
-    return lines[start:]
+    return drop_widgets_above_title(lines[start:])
+
+
+HEAD_SCAN = 40  # the title of a page stands within its first lines
+
+
+def drop_widgets_above_title(lines: list[str]) -> list[str]:
+    """Widget lines (扫一扫在手机打开当前页, 打印本页 …) between a page's metadata box and its title.
+
+    The prefix trim stops at the metadata box (its rows are policy metadata), but some extractors put the
+    page's widgets right after it, above the title; a line there with a clutter word and no sentence is chrome.
+    """
+    title = next((i for i in range(min(len(lines), HEAD_SCAN)) if "|" not in lines[i] and is_title_here(lines, i)), None)
+    if title is None:
+        return lines
+    return [line for i, line in enumerate(lines)
+            if i >= title or not (has_clutter_word(line) and is_chrome(line, link_lists=False))]
