@@ -28,6 +28,9 @@ _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _LIST_ENTRY = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
+_ITEM_PHRASE = 40  # "（四）法律、法规规定的其他条件": a 项 written as a phrase, no 。
+# A paragraph that opens by referring to the paragraph or items before it is a new 款 ("除前款规定外" …).
+_NEW_CLAUSE = re.compile(r"^(?:除|有|依照|依据|按照|违反|对|属于)?(?:前款|前[一二三四五六七八九十两]款|前项|本条)")
 
 
 @dataclass
@@ -98,7 +101,13 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     paragraphs = {id(b): len(b.lines) for b in items}  # as split, before any paragraph moved up
     for i, b in enumerate(items):
         depth = len(b.path)
-        if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]) \
+        # An article's 项 are one paragraph each, so the paragraph after its last 项 is a new 款 of the article
+        # even when the 项 has no closing 。 ("（二）法律、法规规定的其他情形" / "除前款规定外，…"); a long
+        # unpunctuated first line is a paste's hard line break instead.
+        of_article = any(style in _SELF_CONTAINED for style, _ in b.path[:-1]) and len(b.lines) >= 2 and (
+            len(b.lines[0]) <= _ITEM_PHRASE or bool(_NEW_CLAUSE.match(to_simplified(b.lines[1]))))
+        if depth < 2 or len(b.lines) < 2 or not (_complete(b.lines[0]) or of_article) \
+                or any(_BULLET.match(l) for l in b.lines[1:]) \
                 or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]) or b.path[-1][0] in _SELF_CONTAINED:
             continue  # "——…" bullets after an item are its own enumeration
         parent = tuple(b.path[:-1])
@@ -207,7 +216,8 @@ def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], s
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
         # An article is text however it ends ("第十九条 本办法自发布之日起施行", its 。 lost in a paste); only the
         # other levels have headings without text of their own.
-        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest) and h.style not in _SELF_CONTAINED
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest) \
+            and not any(style in _SELF_CONTAINED for style in current)  # nor its 项 ("（一）未取得许可证")
         block = Block("item", seg, path, [titles[s] for s, _ in path])
         if only_title:
             # A structural heading; its title lives on in its children's heading paths.  It becomes a
