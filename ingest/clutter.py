@@ -25,6 +25,9 @@ _SENTENCE = re.compile(r"[。；;！？!?]")
 _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
 # The date a related-links entry ends with ("关于…的通知 2023-05-06", "…【2023年5月6日】").
 LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
+# The page's information box repeated under the text ("发布日期：2020-06-08", "信息来源：…"): at the end of the
+# text it is the site's record, not the policy; a 文号 line there is the policy's own and stays.
+_PAGE_INFO = re.compile(r"^(索引号|发布日期|发布时间|成文日期|生成日期|发布机构|发文机关|主题分类|信息来源|来源)\s*[:：]")
 _KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发|特此"
                    r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 
@@ -54,10 +57,12 @@ def protected(line: str) -> bool:
                 or is_history_line(s))
 
 
-def is_chrome(line: str, *, link_lists: bool = True) -> bool:
+def is_chrome(line: str, *, link_lists: bool = True, tail: bool = False) -> bool:
     """Does this line (at an end of the text) look like page chrome rather than policy text?"""
     if _SENTENCE.search(line) and len(line) > 40:
         return False  # a real sentence; widgets and menus are never this long
+    if tail and "|" not in line and _PAGE_INFO.match(to_simplified(line)):
+        return True
     if protected(line):
         return False
     if has_clutter_word(line) or _BREADCRUMB.search(line):
@@ -72,7 +77,7 @@ def is_chrome(line: str, *, link_lists: bool = True) -> bool:
 def trim_tail(lines: list[str]) -> list[str]:
     """Drop site furniture after the text's last line of policy."""
     end = len(lines)
-    while end > 0 and is_chrome(lines[end - 1]):
+    while end > 0 and is_chrome(lines[end - 1], tail=True):
         end -= 1
     return lines[:end]
 
