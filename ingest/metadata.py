@@ -7,6 +7,7 @@ drops in without one still gets what can be read off its text here.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest.models import DocMeta
 from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_signatory_line
@@ -50,7 +51,8 @@ _TABLE_KEYS = {
 
 
 def iso_date(text: str) -> str:
-    """First date in ``text`` as YYYY-MM-DD ('' if none)."""
+    """First date in ``text`` as YYYY-MM-DD ('' if none); full-width digits (２００５年) count as digits."""
+    text = unicodedata.normalize("NFKC", text)
     m = _DATE_CN.search(text) or _DATE_ISO.search(text)
     if not m:
         h = _DATE_HANZI.search(text)  # 二〇二四年一月十五日, as sign-offs are often written
@@ -274,7 +276,9 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         sources["doc_number"] = "text"
     issuers = split_issuers(table["issuer"]) if table.get("issuer") else []
     found_issuers, signed = signoff(lines)
-    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number)
+    issuers = issuers or found_issuers or _issuer_from_title(title)
+    if not issuers and (issuers := _issuer_from_decree(number)):
+        sources["issuers"] = sources["doc_number"]  # the body whose 令 it is, where the 令 was read
     if not issuers and (maker := _history_maker(events)):
         issuers, sources["issuers"] = [maker], "history"
     issuers = issuers or _issuer_from_adoption(lines[:15])
@@ -288,7 +292,7 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)
         date = iso_date(adopted.group(1)) if adopted else next((iso_date(l) for l in lines[:15] if is_date_line(l)), "")
         issued = not adopted
-    body = "\n".join(to_simplified(l) for l in lines)
+    body = unicodedata.normalize("NFKC", "\n".join(to_simplified(l) for l in lines))
     effective = iso_date(table.get("effective_date", ""))
     if not effective and (start := next((e for e in events if e.act in ("施行", "实施")), None)):
         effective, sources["effective_date"] = iso_date(start.date), "history"  # "2021年9月1日 施行"
