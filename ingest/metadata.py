@@ -22,7 +22,9 @@ DOC_NUMBER = re.compile(
     r"|[\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,4}\s*号"
     r"|[\u4e00-\u9fff]{2,20}公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号"
 )
-_NUMBER_ALONE = re.compile(r"^第\s*\d{1,4}\s*号$")  # under a "中华人民共和国国务院令" line
+# Under a "中华人民共和国国务院令" / "某省人民代表大会常务委员会公告" line: "第735号", "（第89号）", "〔十四届〕第三十一号".
+_NUMBER_ALONE = re.compile(r"^[(（]?\s*(?:〔[^〕]{1,6}〕)?\s*第\s*(?:\d{1,4}|[一二三四五六七八九十百零〇]{1,7})\s*号\s*[)）]?$")
+_HEAD_ENDS = ("令", "公告")  # a decree's or a standing committee's announcement head, its number on the next line
 _NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*([^|]+)")
 _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
@@ -112,6 +114,8 @@ def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
         if starts_body(to_simplified(line)):
             return None  # the body has started; no title line in this document
         if is_title_line(title_text(line)):
+            if i + 1 < len(lines) and _NUMBER_ALONE.match(to_simplified(lines[i + 1].strip())):
+                continue  # "某省人民代表大会常务委员会公告" over "（第89号）": the announcement's head, not the title
             prev = lines[i - 1] if i else ""
             if prev and not _SENTENCE_PUNCT.search(prev) and not is_title_line(prev) and (
                     to_simplified(prev).startswith("关于")
@@ -154,7 +158,8 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
 def is_doc_number_part(line: str) -> bool:
     """A 文号, or one of the two lines of a decree's number ("中华人民共和国国务院令" / "第735号")."""
     s = to_simplified(line.strip())
-    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20))
+    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20)
+                or (s.endswith("公告") and 8 <= len(s) <= 24))  # not a menu's "通知公告"
 
 
 def own_doc_number(lines: list[str]) -> str:
@@ -171,8 +176,9 @@ def own_doc_number(lines: list[str]) -> str:
                 return keyed.group(1).strip()
             if DOC_NUMBER.fullmatch(s):
                 return s.removeprefix("中华人民共和国")
-            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).endswith("令"):
-                return (to_simplified(block[i - 1].strip()) + s).removeprefix("中华人民共和国").replace(" ", "")
+            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).strip().endswith(_HEAD_ENDS):
+                number = re.sub(r"^[(（]\s*(.*?)\s*[)）]$", r"\1", s)  # "（第89号）" → "第89号"
+                return (to_simplified(block[i - 1].strip()) + number).removeprefix("中华人民共和国").replace(" ", "")
     return ""
 
 

@@ -185,3 +185,20 @@ def test_a_markdown_comment_is_no_line() -> None:
 def test_read_document_of_the_real_docx_is_the_regulation() -> None:
     text = read_document(DEV / "guowuyuan-1997-pboc-monetary-policy-committee.docx")
     assert text.splitlines()[0] == "中国人民银行货币政策委员会条例" and "第二十六条 本条例自发布之日起施行。" in text
+
+
+def test_a_standing_committees_announcement_head_is_its_number_not_its_title() -> None:
+    meta = _meta("某省人民代表大会常务委员会公告\n（第89号）\n《某省计量条例》已于2020年7月24日经某省第十三届人民代表大会常务委员会"
+                 "第二十二次会议通过，现予公布，自2020年10月1日起施行。\n某省人民代表大会常务委员会\n2020年7月24日\n某省计量条例\n"
+                 "第一条 为了加强计量监督管理，制定本条例。\n")
+    assert (meta.title, meta.doc_number, meta.issuers, meta.date, meta.effective_date) == (
+        "某省计量条例", "某省人民代表大会常务委员会公告第89号", ["某省人民代表大会常务委员会"], "2020-07-24", "2020-10-01")
+    meta = _meta("某省人民代表大会常务委员会公告\n〔十四届〕第三十一号\n《某省营商环境条例》已由某省第十四届人民代表大会常务委员会"
+                 "第十次会议于2024年5月30日通过，现予公布，自2024年7月1日起施行。\n某省人民代表大会常务委员会\n2024年5月30日\n"
+                 "某省营商环境条例\n第一条 为了持续优化营商环境，制定本条例。\n")
+    assert (meta.title, meta.doc_number) == ("某省营商环境条例", "某省人民代表大会常务委员会公告〔十四届〕第三十一号")
+    # A provincial government's decree: the number under its 令 line, the date under the governor's signature.
+    meta = _meta("某省人民政府令\n第388号\n《某省计量监督管理办法》已经省人民政府第72次常务会议审议通过，现予公布，自2021年3月1日起施行。\n"
+                 "省长 某某某\n2021年1月20日\n某省计量监督管理办法\n第一条 为了加强计量监督管理，制定本办法。\n")
+    assert (meta.title, meta.doc_number, meta.issuers, meta.date) == (
+        "某省计量监督管理办法", "某省人民政府令第388号", ["某省人民政府"], "2021-01-20")
