@@ -26,7 +26,8 @@ _EVENT = re.compile(rf"({_DATE})\s*(.*?)\s*({'|'.join(_ACTS)})")
 _DECREE = re.compile(r"([\u4e00-\u9fff]{2,20}?)令\s*[(（]?\s*第\s*(\d{1,4})\s*号[)）]?")
 # "…市第十九届人民代表大会常务委员会第十七次会议" → the standing committee; "国务院第28次常务会议" → 国务院.
 _CONGRESS = re.compile(rf"^(.{{2,20}}?[省市区县州旗])?第[{_CN}\d]+届(人民代表大会常务委员会|人民代表大会)")
-_MEETING = re.compile(rf"^经?(.{{2,30}}?)(?:第[{_CN}\d]+次)?(?:常务会议|部务会议|局务会议|委务会议|署务会议|主任会议|全体会议|会议)")
+_MEETING = re.compile(rf"^经?(.{{2,30}}?)(?:第[{_CN}\d]+次)?"
+                      r"(?:常务会议|部务会议|局务会议|委务会议|署务会议|主任会议|全体会议|会议)")
 _REVISED_BY = re.compile(r"》\s*(修正|修订)\s*[)）。]?\s*$")  # revised by a named decision
 ISSUE_ACTS = frozenset({"公布", "发布"})
 REVISION_ACTS = frozenset({"修正", "修订"})
@@ -75,9 +76,10 @@ def history(lines: list[str]) -> list[Event]:
         if not is_history_line(line):
             continue
         s = to_simplified(line.strip())
-        if _REVISED_BY.search(s) and (first := _EVENT.match(s.lstrip("（("))):
+        revised = _REVISED_BY.search(s)
+        if revised and (first := _EVENT.match(s.lstrip("（("))):
             # "2019年12月27日 …通过并经2020年1月15日…批准的《…的决定》修正": one revision, dated by its first date
-            events.append(Event(first.group(1), _REVISED_BY.search(s).group(1), _body(first.group(2))[0]))
+            events.append(Event(first.group(1), revised.group(1), _body(first.group(2))[0]))
             continue
         for m in _EVENT.finditer(s):
             if len(m.group(2)) > 60:
