@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from ingest.models import DocMeta
-from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_signatory_line
+from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_history_line, is_signatory_line
 from ingest.text.ladder import parse_chinese_numeral, starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
@@ -255,6 +255,19 @@ def _history_maker(events: list[Event]) -> str:
     return ""
 
 
+def _first_line_title(lines: list[str]) -> str:
+    """The first line, when it reads as a heading: a file named by a slug ("shandong-2020-…") must not be titled
+    by its file name because its title ends in a word the title list lacks ("…操作规程", "…工作指引")."""
+    for line in lines[:3]:
+        s = to_simplified(line.strip())
+        if "|" in s or is_date_line(s) or is_doc_number_part(s):
+            continue  # a metadata box row, a date, a 文号 above the title
+        heading = 6 <= len(s) <= 80 and not _SENTENCE_PUNCT.search(s) and not starts_body(s) \
+            and not looks_like_org_line(s) and not is_history_line(s) and not s.endswith(("：", ":"))
+        return _MARKDOWN_HEADING.sub("", line).strip() if heading else ""
+    return ""
+
+
 def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | None) -> DocMeta:
     """Best-effort metadata from the text alone (the catalog, when it has an entry, wins).
 
@@ -268,6 +281,7 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
         # A covering notice names the document it issues: “《…》…现印发给你们”.
         quoted = re.search(r"《([^》]{6,80})》[^。]{0,30}印发", head)
         title = quoted.group(1) if quoted else ""
+    title = title or _first_line_title(lines)
     sources["title"] = "text" if title else "file name"
     title = title or doc_id
     events = history(lines)

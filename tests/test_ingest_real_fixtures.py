@@ -202,3 +202,13 @@ def test_a_standing_committees_announcement_head_is_its_number_not_its_title() -
                  "省长 某某某\n2021年1月20日\n某省计量监督管理办法\n第一条 为了加强计量监督管理，制定本办法。\n")
     assert (meta.title, meta.doc_number, meta.issuers, meta.date) == (
         "某省计量监督管理办法", "某省人民政府令第388号", ["某省人民政府"], "2021-01-20")
+
+
+def test_a_slug_named_file_whose_title_ends_in_an_unlisted_word_is_titled_by_its_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "shandong-2020-special-equipment-rules.txt"
+    path.write_text("山东省特种设备安全监督检查工作运行机制\n第一条 为了规范特种设备安全监督检查，制定本机制。\n"
+                    "第二条 本机制自印发之日起施行。\n山东省市场监督管理局\n2020年6月5日\n", encoding="utf-8")
+    meta = parse_document(path).meta
+    assert (meta.title, meta.sources["title"]) == ("山东省特种设备安全监督检查工作运行机制", "text")
+    assert _meta("关于做好计量工作的通知\n各区：\n一、加强计量。\n").title == "关于做好计量工作的通知"
+    assert _meta("各区市场监管局：\n现将有关事项通知如下。\n一、加强计量。\n").title == "slug"  # no heading to take
