@@ -27,7 +27,8 @@ _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位
 LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
 # The page's information box repeated under the text ("发布日期：2020-06-08", "信息来源：…"): at the end of the
 # text it is the site's record, not the policy; a 文号 line there is the policy's own and stays.
-_PAGE_INFO = re.compile(r"^(索引号|发布日期|发布时间|成文日期|生成日期|发布机构|发文机关|主题分类|信息来源|来源)\s*[:：]")
+_PAGE_INFO = re.compile(r"^(索引号|发布日期|发布时间|成文日期|生成日期|印发日期|公开日期|发布机构|发文机关|主题分类|信息来源|来源"
+                        r"|有效性|是否有效|效力状态|时效性)\s*[:：]")
 _KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发|特此"
                    r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 

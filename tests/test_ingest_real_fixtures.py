@@ -169,6 +169,7 @@ def test_an_articles_items_and_the_paragraph_after_them() -> None:
     "扫一扫在手机打开当前页\n公开方式：主动公开    公开范围：面向全社会",
     "扫一扫在手机打开当前页\n发布日期：2020-06-08\n打印本页 关闭窗口",
     "主办：山东省人民政府办公厅 承办：山东省大数据中心\n网站标识码：3700000063 鲁ICP备05045440号",
+    "扫一扫在手机打开当前页\n印发日期：2020-06-05\n有效性：有效",
 ])
 def test_site_chrome_at_the_end_goes_and_the_signoff_stays(tail: str) -> None:
     text = ("山东省人民政府办公厅关于加强计量工作的通知\n各市人民政府：\n一、加强计量基础。\n二、本通知自印发之日起施行。\n"
