@@ -16,7 +16,7 @@ from functools import cache
 
 from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line, title_text
 from ingest.promulgation import is_history_line
-from ingest.text.ladder import match_level
+from ingest.text.ladder import match_level, starts_body
 from ingest.text.script import search_form, to_simplified
 from ingest.text.wordlists import load
 
@@ -118,13 +118,15 @@ HEAD_SCAN = 40  # the title of a page stands within its first lines
 
 
 def drop_widgets_above_title(lines: list[str]) -> list[str]:
-    """Widget lines (扫一扫在手机打开当前页, 打印本页 …) between a page's metadata box and its title.
+    """Widget lines (扫一扫在手机打开当前页, 下载地址 …) in a page's head, up to the first numbered item.
 
-    The prefix trim stops at the metadata box (its rows are policy metadata), but some extractors put the
-    page's widgets right after it, above the title; a line there with a clutter word and no sentence is chrome.
+    The prefix trim stops at the metadata box or the first title line (their words are the policy's), but pages
+    put widgets right after the box, between repeated titles, above the decree head; a line there with a
+    clutter word and no sentence is chrome.
     """
-    title = next((i for i in range(min(len(lines), HEAD_SCAN)) if "|" not in lines[i] and is_title_here(lines, i)), None)
-    if title is None:
+    titled = any("|" not in lines[i] and is_title_here(lines, i) for i in range(min(len(lines), HEAD_SCAN)))
+    if not titled:
         return lines
-    return [line for i, line in enumerate(lines)
-            if i >= title or not (has_clutter_word(line) and is_chrome(line, link_lists=False))]
+    body = next((i for i, line in enumerate(lines) if starts_body(to_simplified(line))), len(lines))
+    return [line for i, line in enumerate(lines) if i >= body or is_title_line(title_text(line))
+            or not (has_clutter_word(line) and is_chrome(line, link_lists=False))]

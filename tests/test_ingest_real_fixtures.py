@@ -213,3 +213,15 @@ def test_a_slug_named_file_whose_title_ends_in_an_unlisted_word_is_titled_by_its
     assert (meta.title, meta.sources["title"]) == ("山东省特种设备安全监督检查工作运行机制", "text")
     assert _meta("关于做好计量工作的通知\n各区：\n一、加强计量。\n").title == "关于做好计量工作的通知"
     assert _meta("各区市场监管局：\n现将有关事项通知如下。\n一、加强计量。\n").title == "slug"  # no heading to take
+
+
+def test_an_aggregator_pages_byline_and_download_link_leave_the_decree_head() -> None:
+    # The head of a law-database page as pasted (法律资料网): byline, download link, the title repeated.
+    lines = clean_lines("国务院行政机构设置和编制管理条例\n作者:法律资料网 时间:2024-07-22 08:17:50   浏览:8464   来源:法律资料网\n"
+                        "下载地址: 点击此处下载\n国务院行政机构设置和编制管理条例\n国务院\n国务院行政机构设置和编制管理条例\n"
+                        "  中华人民共和国国务院令\n  第227号\n  现发布《国务院行政机构设置和编制管理条例》,自\n发布之日起施行。\n"
+                        "  总理李鹏\n  1997年8月3日\n  第一章总则\n  第一条为了规范国务院行政机构的设置,加强编制管理。\n")
+    assert not [line for line in lines if "法律资料网" in line or "下载" in line]
+    meta = extract_meta("slug", lines, find_title(lines))
+    assert (meta.title, meta.doc_number, meta.issuers, meta.date, meta.effective_date) == (
+        "国务院行政机构设置和编制管理条例", "国务院令第227号", ["国务院"], "1997-08-03", "1997-08-03")
