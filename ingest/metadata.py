@@ -83,6 +83,8 @@ def _title_endings() -> tuple[str, ...]:
     return words + tuple(w + "”" for w in words)
 
 
+_ISSUED_DOC = re.compile(r"《([^》]{4,80})》[^。]{0,80}?(?:印发|现予公布|现予发布|予以公布)"
+                         r"|(?:现发布|现予发布|现公布)《([^》]{4,80})》")
 _ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
 
 
@@ -278,9 +280,10 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     sources: dict[str, str] = {}
     title = title_text("".join(lines[title_span[0] : title_span[1]])) if title_span else table.get("title", "")
     if not title:
-        # A covering notice names the document it issues: “《…》…现印发给你们”.
-        quoted = re.search(r"《([^》]{6,80})》[^。]{0,30}印发", head)
-        title = quoted.group(1) if quoted else ""
+        # A covering notice names the document it issues (“《…》…现印发给你们”), a decree the one it promulgates
+        # (“《…》已经…通过，现予公布” / “现发布《…》”).
+        quoted = _ISSUED_DOC.search(head)
+        title = (quoted.group(1) or quoted.group(2)) if quoted else ""
     title = title or _first_line_title(lines)
     sources["title"] = "text" if title else "file name"
     title = title or doc_id

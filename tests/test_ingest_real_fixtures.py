@@ -225,3 +225,10 @@ def test_an_aggregator_pages_byline_and_download_link_leave_the_decree_head() ->
     meta = extract_meta("slug", lines, find_title(lines))
     assert (meta.title, meta.doc_number, meta.issuers, meta.date, meta.effective_date) == (
         "国务院行政机构设置和编制管理条例", "国务院令第227号", ["国务院"], "1997-08-03", "1997-08-03")
+
+
+def test_a_decree_pasted_without_its_title_line_is_titled_by_what_it_promulgates() -> None:
+    meta = _meta("中华人民共和国国务院令\n第735号\n《计量器具监督管理条例》已经2021年11月24日国务院第152次常务会议通过，现予公布，"
+                 "自2022年3月1日起施行。\n总理　某某\n2021年12月10日\n第一章　总则\n第一条　为了加强计量器具监督管理，制定本条例。\n")
+    assert (meta.title, meta.doc_number, meta.date, meta.effective_date) == (
+        "计量器具监督管理条例", "国务院令第735号", "2021-12-10", "2022-03-01")
