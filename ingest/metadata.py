@@ -83,6 +83,7 @@ def _title_endings() -> tuple[str, ...]:
     return words + tuple(w + "”" for w in words)
 
 
+_SIGNED_ON = re.compile(r"^(.{3,12}?)\s+(\S{8,12}日)$")  # "总理 李克强  2021年7月27日"
 _ISSUED_DOC = re.compile(r"《([^》]{4,80})》[^。]{0,80}?(?:印发|现予公布|现予发布|予以公布)"
                          r"|(?:现发布|现予发布|现公布)《([^》]{4,80})》")
 _ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
@@ -231,9 +232,15 @@ def split_issuers(value: str) -> list[str]:
 
 
 def _signed_decree_date(lines: list[str]) -> int | None:
-    """The date line under a decree's signatory ("总理 李强" / "局长 周伯华") in the head, as an index."""
-    return next((i + 1 for i, line in enumerate(lines[:15]) if i + 1 < len(lines) and is_signatory_line(line)
-                 and is_date_line(lines[i + 1])), None)
+    """The line holding a decree's date under or beside its signatory, as an index: "总理 李强" over
+    "2021年7月27日", or both on one line ("总理 李克强  2021年7月27日")."""
+    for i, line in enumerate(lines[:15]):
+        if is_signatory_line(line) and i + 1 < len(lines) and is_date_line(lines[i + 1]):
+            return i + 1
+        dated = _SIGNED_ON.match(to_simplified(line.strip()))
+        if dated and is_signatory_line(dated.group(1)) and is_date_line(dated.group(2)):
+            return i
+    return None
 
 
 def _version_event(events: list[Event]) -> Event | None:

@@ -232,3 +232,10 @@ def test_a_decree_pasted_without_its_title_line_is_titled_by_what_it_promulgates
                  "自2022年3月1日起施行。\n总理　某某\n2021年12月10日\n第一章　总则\n第一条　为了加强计量器具监督管理，制定本条例。\n")
     assert (meta.title, meta.doc_number, meta.date, meta.effective_date) == (
         "计量器具监督管理条例", "国务院令第735号", "2021-12-10", "2022-03-01")
+
+
+def test_a_promulgation_line_naming_the_signatory_and_the_date() -> None:
+    meta = _meta("中华人民共和国国务院令\n第745号\n《某某条例》已经2021年6月18日国务院第138次常务会议通过，现予公布，"
+                 "自2021年9月1日起施行。\n总理　李克强　　2021年7月27日\n某某条例\n第一条　为了规范管理，制定本条例。\n")
+    assert (meta.title, meta.doc_number, meta.issuers, meta.date, meta.sources["date"]) == (
+        "某某条例", "国务院令第745号", ["国务院"], "2021-07-27", "decree")
