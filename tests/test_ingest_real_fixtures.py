@@ -239,3 +239,26 @@ def test_a_promulgation_line_naming_the_signatory_and_the_date() -> None:
                  "自2021年9月1日起施行。\n总理　李克强　　2021年7月27日\n某某条例\n第一条　为了规范管理，制定本条例。\n")
     assert (meta.title, meta.doc_number, meta.issuers, meta.date, meta.sources["date"]) == (
         "某某条例", "国务院令第745号", ["国务院"], "2021-07-27", "decree")
+
+
+def test_a_menu_cell_beside_the_article_cell_is_layout_too(tmp_path: Path) -> None:
+    path = tmp_path / "two-column-page.html"
+    items = "".join(f"<p>{n}、加强计量工作第{n}项任务，各区要认真落实，确保取得实效，按期完成目标任务。</p>" for n in "一二三四五")
+    path.write_text('<html><head><meta charset="utf-8"></head><body><table><tr><td><ul><li>首页</li><li>政务公开</li>'
+                    "<li>政策文件</li></ul></td><td><p>某市人民政府关于加强计量工作的通知</p><p>各区人民政府：</p>"
+                    f"{items}<p>某市人民政府</p><p>2023年5月6日</p></td></tr></table></body></html>", encoding="utf-8")
+    document = parse_document(path)
+    assert [c.item for c in document.clauses if c.kind == "item"] == ["一、", "二、", "三、", "四、", "五、"]
+    assert (document.meta.title, document.meta.date) == ("某市人民政府关于加强计量工作的通知", "2023-05-06")
+    # A data table whose cells hold a paragraph each stays a table of rows.
+    assert "序号：1；计量器具：血压计" in read_document(_data_table(tmp_path))
+
+
+def _data_table(tmp_path: Path) -> Path:
+    path = tmp_path / "data-table.html"
+    path.write_text('<html><head><meta charset="utf-8"></head><body><p>附件 强制检定计量器具目录</p><table>'
+                    "<tr><td><p>序号</p></td><td><p>计量器具</p></td><td><p>检定周期</p></td></tr>"
+                    "<tr><td><p>1</p></td><td><p>血压计</p></td><td><p>1年</p></td></tr>"
+                    "<tr><td><p>2</p></td><td><p>电子计价秤</p></td><td><p>1年</p></td></tr></table></body></html>",
+                    encoding="utf-8")
+    return path
