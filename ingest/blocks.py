@@ -86,6 +86,17 @@ def _complete(line: str) -> bool:
     return _TRAILING_NOTE.sub("", line).rstrip("”\"'").endswith(_SENTENCE_END)
 
 
+_WRAPPED_SHARE = 0.4
+
+
+def hard_wrapped(lines: list[str]) -> bool:
+    """Was the text pasted with hard line breaks (a law database's fixed-width lines: "…加强编制管" / "理，提高…")?
+    Then many of its longer lines stop mid-sentence."""
+    long = [line for line in lines if len(line) >= 12]
+    cut = [line for line in long if not _complete(line) and not line.rstrip().endswith(("：", ":"))]
+    return bool(long) and len(cut) >= _WRAPPED_SHARE * len(long)
+
+
 def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int], ...], Block]) -> list[Block]:
     """Give a paragraph that closes a sub-list back to the item the sub-list belongs to.
 
@@ -99,13 +110,14 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     items = [b for b in blocks if b.path]
     by_path = {tuple(b.path): b for b in items}
     paragraphs = {id(b): len(b.lines) for b in items}  # as split, before any paragraph moved up
+    wrapped = hard_wrapped([line for b in items for line in b.lines])
     for i, b in enumerate(items):
         depth = len(b.path)
         # An article's 项 are one paragraph each, so the paragraph after its last 项 is a new 款 of the article
         # even when the 项 has no closing 。 ("（二）法律、法规规定的其他情形" / "除前款规定外，…"); a long
-        # unpunctuated first line is a paste's hard line break instead.
+        # unpunctuated first line, or any in a text pasted with hard line breaks, is a broken line instead.
         of_article = any(style in _SELF_CONTAINED for style, _ in b.path[:-1]) and len(b.lines) >= 2 and (
-            len(b.lines[0]) <= _ITEM_PHRASE or bool(_NEW_CLAUSE.match(to_simplified(b.lines[1]))))
+            (len(b.lines[0]) <= _ITEM_PHRASE and not wrapped) or bool(_NEW_CLAUSE.match(to_simplified(b.lines[1]))))
         if depth < 2 or len(b.lines) < 2 or not (_complete(b.lines[0]) or of_article) \
                 or any(_BULLET.match(l) for l in b.lines[1:]) \
                 or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]) or b.path[-1][0] in _SELF_CONTAINED:

@@ -262,3 +262,15 @@ def _data_table(tmp_path: Path) -> Path:
                     "<tr><td><p>2</p></td><td><p>电子计价秤</p></td><td><p>1年</p></td></tr></table></body></html>",
                     encoding="utf-8")
     return path
+
+
+def test_a_hard_wrapped_paste_keeps_each_broken_item_whole() -> None:
+    # A law database's fixed-width lines: a 项 broken after a few characters is not followed by a 款.
+    lines = clean_lines("某市计量器具管理条例\n第一条为了规范计量器具的管理,加强编制管\n理,提高行政效率,制定本条\n例。\n"
+                        "第二条下列计量器具实行强制检定:\n(一)用于贸易结算的衡器、电能\n表、水表;\n(二)用于安全防护的压力表、可燃\n"
+                        "气体探测器;\n(三)用于医疗卫生的血压\n计。\n第三条本条例自发布之日起施\n行。\n")
+    from ingest.clauses import build_clauses
+
+    span = find_title(lines)
+    clauses = {c.item: c.text for c in build_clauses(extract_meta("x", lines, span), lines, span)}
+    assert clauses["第二条（三）"] == "(三)用于医疗卫生的血压\n计。" and clauses["第二条"] == "第二条下列计量器具实行强制检定:"
