@@ -28,6 +28,9 @@ _BULLET = re.compile(r"^\s*(——|--|[-•·▪●◆■○◇→＞>])")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _LIST_ENTRY = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*\S")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "!", "?")
+_ITEM_PHRASE = 40  # "（四）法律、法规规定的其他条件": a 项 written as a phrase, no 。
+# A paragraph that opens by referring to the paragraph or items before it is a new 款 ("除前款规定外" …).
+_NEW_CLAUSE = re.compile(r"^(?:除|有|依照|依据|按照|违反|对|属于)?(?:前款|前[一二三四五六七八九十两]款|前项|本条)")
 
 
 @dataclass
@@ -83,6 +86,17 @@ def _complete(line: str) -> bool:
     return _TRAILING_NOTE.sub("", line).rstrip("”\"'").endswith(_SENTENCE_END)
 
 
+_WRAPPED_SHARE = 0.4
+
+
+def hard_wrapped(lines: list[str]) -> bool:
+    """Was the text pasted with hard line breaks (a law database's fixed-width lines: "…加强编制管" / "理，提高…")?
+    Then many of its longer lines stop mid-sentence."""
+    long = [line for line in lines if len(line) >= 12]
+    cut = [line for line in long if not _complete(line) and not line.rstrip().endswith(("：", ":"))]
+    return bool(long) and len(cut) >= _WRAPPED_SHARE * len(long)
+
+
 def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int], ...], Block]) -> list[Block]:
     """Give a paragraph that closes a sub-list back to the item the sub-list belongs to.
 
@@ -96,9 +110,16 @@ def attach_continuations(blocks: list[Block], titled: dict[tuple[tuple[str, int]
     items = [b for b in blocks if b.path]
     by_path = {tuple(b.path): b for b in items}
     paragraphs = {id(b): len(b.lines) for b in items}  # as split, before any paragraph moved up
+    wrapped = hard_wrapped([line for b in items for line in b.lines])
     for i, b in enumerate(items):
         depth = len(b.path)
-        if depth < 2 or len(b.lines) < 2 or not _complete(b.lines[0]) or any(_BULLET.match(l) for l in b.lines[1:]) \
+        # An article's 项 are one paragraph each, so the paragraph after its last 项 is a new 款 of the article
+        # even when the 项 has no closing 。 ("（二）法律、法规规定的其他情形" / "除前款规定外，…"); a long
+        # unpunctuated first line, or any in a text pasted with hard line breaks, is a broken line instead.
+        of_article = any(style in _SELF_CONTAINED for style, _ in b.path[:-1]) and len(b.lines) >= 2 and (
+            (len(b.lines[0]) <= _ITEM_PHRASE and not wrapped) or bool(_NEW_CLAUSE.match(to_simplified(b.lines[1]))))
+        if depth < 2 or len(b.lines) < 2 or not (_complete(b.lines[0]) or of_article) \
+                or any(_BULLET.match(l) for l in b.lines[1:]) \
                 or all(_CLOSING.search(to_simplified(l)) for l in b.lines[1:]) or b.path[-1][0] in _SELF_CONTAINED:
             continue  # "——…" bullets after an item are its own enumeration
         parent = tuple(b.path[:-1])
@@ -205,7 +226,10 @@ def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], s
         display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
         titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
-        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest)
+        # An article is text however it ends ("第十九条 本办法自发布之日起施行", its 。 lost in a paste); only the
+        # other levels have headings without text of their own.
+        only_title = len(seg) == 1 and not re.search(r"[。；;：:]", h.rest) \
+            and not any(style in _SELF_CONTAINED for style in current)  # nor its 项 ("（一）未取得许可证")
         block = Block("item", seg, path, [titles[s] for s, _ in path])
         if only_title:
             # A structural heading; its title lives on in its children's heading paths.  It becomes a

@@ -32,6 +32,7 @@ _BOILERPLATE_LINE = re.compile(
       | [-*_=━─—~·]{3,}                                 # a rule line (markdown ---, 版记 ━━━)
       | (打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|分享到)\s*.*
       | (上一篇|下一篇)\s*[:：].*
+      | <!--.*-->                                       # a markdown file's HTML comment (never displayed)
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -70,8 +71,14 @@ def normalize_space(line: str) -> str:
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
+# A page's byline: "作者:法律资料网 时间:2024-07-22 浏览:8464 来源:法律资料网" — two or more of these fields, no sentence.
+_BYLINE_FIELD = re.compile(r"(?<![文布新])(作者|时间|来源|來源|浏览|瀏覽|阅读|閱讀|点击|點擊|发布时间|發布時間|发布日期|更新时间"
+                           r"|编辑|編輯|字号|字號)\s*[:：]")
+
+
 def is_boilerplate(line: str) -> bool:
-    return bool(_BOILERPLATE_LINE.match(line))
+    return bool(_BOILERPLATE_LINE.match(line)) or ("|" not in line and len(_BYLINE_FIELD.findall(line)) >= 2
+                                                   and not re.search(r"[。；;]", line))
 
 
 def clean_lines(raw: str) -> list[str]:

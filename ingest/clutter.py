@@ -15,7 +15,8 @@ import re
 from functools import cache
 
 from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line, title_text
-from ingest.text.ladder import match_level
+from ingest.promulgation import is_history_line
+from ingest.text.ladder import match_level, starts_body
 from ingest.text.script import search_form, to_simplified
 from ingest.text.wordlists import load
 
@@ -24,6 +25,10 @@ _SENTENCE = re.compile(r"[。；;！？!?]")
 _BREADCRUMB = re.compile(r"[>＞»›]|当前位置|您的位置|您现在的位置")
 # The date a related-links entry ends with ("关于…的通知 2023-05-06", "…【2023年5月6日】").
 LINK_DATE = re.compile(r"[\[【(（]?\s*(19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*[\]】)）]?\s*$")
+# The page's information box repeated under the text ("发布日期：2020-06-08", "信息来源：…"): at the end of the
+# text it is the site's record, not the policy; a 文号 line there is the policy's own and stays.
+_PAGE_INFO = re.compile(r"^(索引号|发布日期|发布时间|成文日期|生成日期|印发日期|公开日期|发布机构|发文机关|主题分类|信息来源|来源"
+                        r"|有效性|是否有效|效力状态|时效性)\s*[:：]")
 _KEEP = re.compile(r"^(附\s*[件表](?!下载)|[(（]此件|[(（]本文|抄送|印发|特此"
                    r"|发文字号|文号|索引号|成文日期|发布日期|发文机关|主题分类)")
 
@@ -46,15 +51,19 @@ def is_link_entry(line: str) -> bool:
 
 
 def protected(line: str) -> bool:
-    """Part of the policy however short: a date, an attachment, a 文号, a numbered item, a table row."""
+    """Part of the policy however short: a date, an attachment, a 文号, a numbered item, a table row, a line of a
+    regulation's history ("1995年7月28日 国务院发布")."""
     s = to_simplified(line)
-    return bool(is_date_line(line) or _KEEP.match(s) or is_doc_number_part(s) or match_level(s) or "|" in line)
+    return bool(is_date_line(line) or _KEEP.match(s) or is_doc_number_part(s) or match_level(s) or "|" in line
+                or is_history_line(s))
 
 
-def is_chrome(line: str, *, link_lists: bool = True) -> bool:
+def is_chrome(line: str, *, link_lists: bool = True, tail: bool = False) -> bool:
     """Does this line (at an end of the text) look like page chrome rather than policy text?"""
     if _SENTENCE.search(line) and len(line) > 40:
         return False  # a real sentence; widgets and menus are never this long
+    if tail and "|" not in line and _PAGE_INFO.match(to_simplified(line)):
+        return True
     if protected(line):
         return False
     if has_clutter_word(line) or _BREADCRUMB.search(line):
@@ -69,7 +78,7 @@ def is_chrome(line: str, *, link_lists: bool = True) -> bool:
 def trim_tail(lines: list[str]) -> list[str]:
     """Drop site furniture after the text's last line of policy."""
     end = len(lines)
-    while end > 0 and is_chrome(lines[end - 1]):
+    while end > 0 and is_chrome(lines[end - 1], tail=True):
         end -= 1
     return lines[:end]
 
@@ -102,4 +111,22 @@ def trim_head(lines: list[str]) -> list[str]:
         if not is_chrome(line, link_lists=False) and not (is_title_line(line) and len(line) <= SHORT) and not site_name:
             break  # policy text, or a long title-like line (kept even when nothing content-like follows)
         start += 1
-    return lines[start:]
+    return drop_widgets_above_title(lines[start:])
+
+
+HEAD_SCAN = 40  # the title of a page stands within its first lines
+
+
+def drop_widgets_above_title(lines: list[str]) -> list[str]:
+    """Widget lines (扫一扫在手机打开当前页, 下载地址 …) in a page's head, up to the first numbered item.
+
+    The prefix trim stops at the metadata box or the first title line (their words are the policy's), but pages
+    put widgets right after the box, between repeated titles, above the decree head; a line there with a
+    clutter word and no sentence is chrome.
+    """
+    titled = any("|" not in lines[i] and is_title_here(lines, i) for i in range(min(len(lines), HEAD_SCAN)))
+    if not titled:
+        return lines
+    body = next((i for i, line in enumerate(lines) if starts_body(to_simplified(line))), len(lines))
+    return [line for i, line in enumerate(lines) if i >= body or is_title_line(title_text(line))
+            or not (has_clutter_word(line) and is_chrome(line, link_lists=False))]

@@ -7,8 +7,10 @@ drops in without one still gets what can be read off its text here.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest.models import DocMeta
+from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_history_line, is_signatory_line
 from ingest.text.ladder import parse_chinese_numeral, starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
@@ -20,7 +22,9 @@ DOC_NUMBER = re.compile(
     r"|[\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,4}\s*号"
     r"|[\u4e00-\u9fff]{2,20}公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号"
 )
-_NUMBER_ALONE = re.compile(r"^第\s*\d{1,4}\s*号$")  # under a "中华人民共和国国务院令" line
+# Under a "中华人民共和国国务院令" / "某省人民代表大会常务委员会公告" line: "第735号", "（第89号）", "〔十四届〕第三十一号".
+_NUMBER_ALONE = re.compile(r"^[(（]?\s*(?:〔[^〕]{1,6}〕)?\s*第\s*(?:\d{1,4}|[一二三四五六七八九十百零〇]{1,7})\s*号\s*[)）]?$")
+_HEAD_ENDS = ("令", "公告")  # a decree's or a standing committee's announcement head, its number on the next line
 _NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*([^|]+)")
 _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
@@ -31,8 +35,8 @@ _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DIGIT = "〇零一二三四五六七八九"
-_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CN_DIGIT = "〇○零一二三四五六七八九"  # ○ (a circle, U+25CB) stands for 〇 in many typed sign-offs
+_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _HZ = "十" + _CN_DIGIT  # month and day numerals
 _DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([{_HZ}]{{1,3}})\s*月\s*([{_HZ}]{{1,3}})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
@@ -49,7 +53,8 @@ _TABLE_KEYS = {
 
 
 def iso_date(text: str) -> str:
-    """First date in ``text`` as YYYY-MM-DD ('' if none)."""
+    """First date in ``text`` as YYYY-MM-DD ('' if none); full-width digits (２００５年) count as digits."""
+    text = unicodedata.normalize("NFKC", text)
     m = _DATE_CN.search(text) or _DATE_ISO.search(text)
     if not m:
         h = _DATE_HANZI.search(text)  # 二〇二四年一月十五日, as sign-offs are often written
@@ -78,6 +83,9 @@ def _title_endings() -> tuple[str, ...]:
     return words + tuple(w + "”" for w in words)
 
 
+_SIGNED_ON = re.compile(r"^(.{3,12}?)\s+(\S{8,12}日)$")  # "总理 李克强  2021年7月27日"
+_ISSUED_DOC = re.compile(r"《([^》]{4,80})》[^。]{0,80}?(?:印发|现予公布|现予发布|予以公布)"
+                         r"|(?:现发布|现予发布|现公布)《([^》]{4,80})》")
 _ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
 
 
@@ -109,11 +117,16 @@ def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
         if starts_body(to_simplified(line)):
             return None  # the body has started; no title line in this document
         if is_title_line(title_text(line)):
+            if i + 1 < len(lines) and _NUMBER_ALONE.match(to_simplified(lines[i + 1].strip())):
+                continue  # "某省人民代表大会常务委员会公告" over "（第89号）": the announcement's head, not the title
             prev = lines[i - 1] if i else ""
             if prev and not _SENTENCE_PUNCT.search(prev) and not is_title_line(prev) and (
                     to_simplified(prev).startswith("关于")
                     or (looks_like_org_line(prev) and to_simplified(line).startswith("关于"))):
-                return (i - 1, i + 1)  # "关于…" / "…的通知", or the issuer on a line above "关于…的通知"
+                start = i - 1  # "关于…" / "…的通知", or the issuer on a line above "关于…的通知"
+                if to_simplified(prev).startswith("关于") and start and looks_like_org_line(lines[start - 1]):
+                    start -= 1  # the issuers, then "关于印发《…" and "…》的通知"
+                return (start, i + 1)
             return (i, i + 1)
     return None
 
@@ -148,7 +161,8 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
 def is_doc_number_part(line: str) -> bool:
     """A 文号, or one of the two lines of a decree's number ("中华人民共和国国务院令" / "第735号")."""
     s = to_simplified(line.strip())
-    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20))
+    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20)
+                or (s.endswith("公告") and 8 <= len(s) <= 24))  # not a menu's "通知公告"
 
 
 def own_doc_number(lines: list[str]) -> str:
@@ -165,8 +179,9 @@ def own_doc_number(lines: list[str]) -> str:
                 return keyed.group(1).strip()
             if DOC_NUMBER.fullmatch(s):
                 return s.removeprefix("中华人民共和国")
-            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).endswith("令"):
-                return (to_simplified(block[i - 1].strip()) + s).removeprefix("中华人民共和国").replace(" ", "")
+            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).strip().endswith(_HEAD_ENDS):
+                number = re.sub(r"^[(（]\s*(.*?)\s*[)）]$", r"\1", s)  # "（第89号）" → "第89号"
+                return (to_simplified(block[i - 1].strip()) + number).removeprefix("中华人民共和国").replace(" ", "")
     return ""
 
 
@@ -188,7 +203,7 @@ def signoff(lines: list[str]) -> tuple[list[str], str]:
 def _issuer_from_title(title: str) -> list[str]:
     """"某区市场监管局关于印发…的通知" → ["某区市场监管局"]."""
     head = to_simplified(title).split("关于", 1)[0]
-    return [head] if head and head != to_simplified(title) and looks_like_org_line(head) else []
+    return split_issuers(head) if head and head != to_simplified(title) and looks_like_org_line(head) else []
 
 
 _ADOPTED_BY = re.compile(r"([\u4e00-\u9fff]{2,12}?[省市区县州])第[一二三四五六七八九十百\d]+届"
@@ -210,6 +225,58 @@ def _issuer_from_decree(number: str) -> list[str]:
     return [m.group(1)] if m else []
 
 
+def split_issuers(value: str) -> list[str]:
+    """"国务院办公厅、中央军委办公厅" (a metadata box names joint issuers in one cell) → one name each."""
+    parts = [p for p in re.split(r"[、，,；;\s]+", value.strip()) if p]
+    return parts if len(parts) > 1 and all(looks_like_org_line(p) for p in parts) else [value.strip()]
+
+
+def _signed_decree_date(lines: list[str]) -> int | None:
+    """The line holding a decree's date under or beside its signatory, as an index: "总理 李强" over
+    "2021年7月27日", or both on one line ("总理 李克强  2021年7月27日")."""
+    for i, line in enumerate(lines[:15]):
+        if is_signatory_line(line) and i + 1 < len(lines) and is_date_line(lines[i + 1]):
+            return i + 1
+        dated = _SIGNED_ON.match(to_simplified(line.strip()))
+        if dated and is_signatory_line(dated.group(1)) and is_date_line(dated.group(2)):
+            return i
+    return None
+
+
+def _version_event(events: list[Event]) -> Event | None:
+    """The date the text in hand dates from: its latest issue or revision, else its (first) adoption.
+
+    "2004年10月13日 …常务会议通过" / "2004年10月20日 …令第422号公布" → the 公布; a local regulation
+    "…通过" / "…批准" / "2019年12月27日 …修正" → the 修正; "…会议通过" alone → that day.
+    """
+    versions = [e for e in events if e.act in ISSUE_ACTS | REVISION_ACTS]
+    if versions:
+        return max(versions, key=lambda e: iso_date(e.date))
+    return next((e for e in events if e.act == "通过"), None)
+
+
+def _history_maker(events: list[Event]) -> str:
+    """Who made the regulation: the body that issued it, else the one that adopted it (not the approving one)."""
+    for acts in (ISSUE_ACTS, frozenset({"通过"}), REVISION_ACTS):
+        maker = next((e.body for e in events if e.act in acts and e.body), "")
+        if maker:
+            return maker
+    return ""
+
+
+def _first_line_title(lines: list[str]) -> str:
+    """The first line, when it reads as a heading: a file named by a slug ("shandong-2020-…") must not be titled
+    by its file name because its title ends in a word the title list lacks ("…操作规程", "…工作指引")."""
+    for line in lines[:3]:
+        s = to_simplified(line.strip())
+        if "|" in s or is_date_line(s) or is_doc_number_part(s):
+            continue  # a metadata box row, a date, a 文号 above the title
+        heading = 6 <= len(s) <= 80 and not _SENTENCE_PUNCT.search(s) and not starts_body(s) \
+            and not looks_like_org_line(s) and not is_history_line(s) and not s.endswith(("：", ":"))
+        return _MARKDOWN_HEADING.sub("", line).strip() if heading else ""
+    return ""
+
+
 def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | None) -> DocMeta:
     """Best-effort metadata from the text alone (the catalog, when it has an entry, wins).
 
@@ -220,32 +287,53 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     sources: dict[str, str] = {}
     title = title_text("".join(lines[title_span[0] : title_span[1]])) if title_span else table.get("title", "")
     if not title:
-        # A covering notice names the document it issues: “《…》…现印发给你们”.
-        quoted = re.search(r"《([^》]{6,80})》[^。]{0,30}印发", head)
-        title = quoted.group(1) if quoted else ""
+        # A covering notice names the document it issues (“《…》…现印发给你们”), a decree the one it promulgates
+        # (“《…》已经…通过，现予公布” / “现发布《…》”).
+        quoted = _ISSUED_DOC.search(head)
+        title = (quoted.group(1) or quoted.group(2)) if quoted else ""
+    title = title or _first_line_title(lines)
     sources["title"] = "text" if title else "file name"
     title = title or doc_id
+    events = history(lines)
     number = table.get("doc_number", "")
     if not number or number in ("暂无", "无"):
         number = own_doc_number(lines) or ""
-    issuers = [table["issuer"]] if table.get("issuer") else []
+        if number:
+            sources["doc_number"] = "text"
+        elif number := next((e.number for e in events if e.number), ""):
+            sources["doc_number"] = "history"  # "2021年7月30日 国家市场监督管理总局令第45号公布"
+    else:
+        sources["doc_number"] = "text"
+    issuers = split_issuers(table["issuer"]) if table.get("issuer") else []
     found_issuers, signed = signoff(lines)
-    issuers = issuers or found_issuers or _issuer_from_title(title) or _issuer_from_decree(number) or \
-        _issuer_from_adoption(lines[:15])
+    issuers = issuers or found_issuers or _issuer_from_title(title)
+    if not issuers and (issuers := _issuer_from_decree(number)):
+        sources["issuers"] = sources["doc_number"]  # the body whose 令 it is, where the 令 was read
+    if not issuers and (maker := _history_maker(events)):
+        issuers, sources["issuers"] = [maker], "history"
+    issuers = issuers or _issuer_from_adoption(lines[:15])
     date = iso_date(table.get("date", "")) or signed
+    issued = bool(date)  # the day it was signed or issued, not the day a body adopted it
+    if not date and (k := _signed_decree_date(lines)) is not None:
+        date, issued, sources["date"] = iso_date(lines[k]), True, "decree"  # "总理 温家宝" / "二○○五年八月二十三日"
+    if not date and (event := _version_event(events)):
+        date, issued, sources["date"] = iso_date(event.date), event.act in ISSUE_ACTS, "history"
     if not date:  # a regulation: "（2022年1月5日某省人大常委会第三十次会议通过）", or a date under the title
         adopted = next((m for l in lines[:15] if (m := _ADOPTED.match(to_simplified(l)))), None)
         date = iso_date(adopted.group(1)) if adopted else next((iso_date(l) for l in lines[:15] if is_date_line(l)), "")
-    body = "\n".join(to_simplified(l) for l in lines)
+        issued = not adopted
+    body = unicodedata.normalize("NFKC", "\n".join(to_simplified(l) for l in lines))
     effective = iso_date(table.get("effective_date", ""))
+    if not effective and (start := next((e for e in events if e.act in ("施行", "实施")), None)):
+        effective, sources["effective_date"] = iso_date(start.date), "history"  # "2021年9月1日 施行"
     if not effective and (m := _EFFECTIVE.search(body)):
         effective = iso_date(m.group(1))
-    if not effective and _EFFECTIVE_ON_ISSUE.search(body):
-        effective = date  # "自印发之日起施行": in force from the day it was issued
+    if not effective and issued and _EFFECTIVE_ON_ISSUE.search(body):
+        effective = date  # "自印发之日起施行": in force from the day it was issued (unknown if only adopted)
     validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
                         ("validity", validity)):
         if value:
-            sources[name] = "text"
+            sources.setdefault(name, "text")
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
                    effective_date=effective, validity=validity, sources=sources)

@@ -22,7 +22,8 @@ KIND_LABELS: dict[str, str] = {
 
 
 # Where a metadata field came from, in the words an admin reads (DocMeta.sources values → labels).
-SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file name": "文件名"}
+SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file name": "文件名", "history": "题注（通过/公布记录）",
+                                  "decree": "公布令"}
 FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issuers": "发文机关", "doc_number": "文号",
                                 "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
                                 "level": "层级", "aliases": "别名"}

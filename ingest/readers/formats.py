@@ -16,6 +16,7 @@ from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
 
 if TYPE_CHECKING:
+    from bs4 import Tag
     from docx.table import Table
 
 # --------------------------------------------------------------------------- HTML
@@ -136,6 +137,11 @@ def _html_walk(node: object, out: list[str]) -> None:
             continue
         if name == "br":
             out.append("\n")
+        elif name == "table" and _is_layout_table(child):
+            for cell in _direct_cells(child):  # a page frame: its cells hold paragraphs, not values
+                out.append("\n")
+                _html_walk(cell, out)
+                out.append("\n")
         elif name == "table":
             rows: list[list[str]] = []
             header_cells = False
@@ -156,6 +162,35 @@ def _html_walk(node: object, out: list[str]) -> None:
             out.append("\n")
         else:
             _html_walk(child, out)
+
+
+def _direct_cells(table: Tag) -> list[Tag]:
+    """The table's own cells (not those of a table nested in one of them), in reading order."""
+    return [cell for tr in table.find_all("tr") if tr.find_parent("table") is table
+            for cell in tr.find_all(("td", "th"), recursive=False)]
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """A table that frames the page rather than holding data: one column (older CMS pages — the gov.cn policy
+    library among them — hold the whole article in one ``<td>``), or a cell that holds a table of its own or an
+    article's worth of paragraphs (a menu cell beside a content cell).  Read as a row, its paragraphs would run
+    together into one line and every numbered item would be lost."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    if not rows:
+        return False
+    if all(len(tr.find_all(("td", "th"), recursive=False)) <= 1 for tr in rows):
+        return True
+    total = len(table.get_text(strip=True))
+    return any(cell.find("table") is not None or _is_article_cell(cell, total) for cell in _direct_cells(table))
+
+
+_ARTICLE_BLOCKS = 3  # paragraphs in one cell …
+_ARTICLE_SHARE = 0.5  # … holding most of the table's text: the article beside a menu, not one long value
+
+
+def _is_article_cell(cell: Tag, table_chars: int) -> bool:
+    blocks = cell.find_all(("p", "div", "h1", "h2", "h3", "h4", "li"))
+    return len(blocks) >= _ARTICLE_BLOCKS and len(cell.get_text(strip=True)) >= _ARTICLE_SHARE * table_chars
 
 
 # --------------------------------------------------------------------------- DOCX
