@@ -41,11 +41,12 @@ def shorten(sentence: str, grams: set[str], limit: int = SENTENCE_LIMIT) -> str:
 
 
 def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: int = 3,
-                     skip: tuple[str, ...] = ()) -> list[str]:
+                     skip: tuple[str, ...] = (), fill: bool = False) -> list[str]:
     """The clause's sentences that carry the question (best first, then shown in reading order).
 
     At most ``most`` sentences and about ``budget`` characters; a short item title is added in front
-    when there is room, because it says what the quoted sentences are about.
+    when there is room, because it says what the quoted sentences are about.  With ``fill``, the
+    clause's other sentences follow in reading order while the budget allows (a clause read out).
     """
     sents = sentences(clause.text)
     if not sents:
@@ -64,6 +65,12 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
     if 0 not in chosen and len(sents[0]) <= TITLE_LIMIT and used + len(sents[0]) <= budget + TITLE_LIMIT \
             and not any(sents[0].rstrip("。") in s for s in skip):
         chosen[0] = sents[0]
+        used += len(sents[0])
+    if fill:  # then the rest of the clause in reading order, while it fits
+        for i, sent in enumerate(sents):
+            if i not in chosen and used + len(sent) <= budget and not any(sent in s for s in skip):
+                chosen[i] = sent
+                used += len(sent)
     return [chosen[i] for i in sorted(chosen)]
 
 

@@ -20,13 +20,12 @@ from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
-from ingest.models import Clause
 from ingest.text.ladder import match_level
 from ingest.text.segment import sentences
 
 SEE_ALSO_MARGIN = 0.6  # a runner-up whose rerank score is this close to the best one is shown as 另见
 SEE_ALSO = 2
-LOCATE_BUDGET = 320  # "…是哪一条": characters of the clause found quoted in reading order
+LOCATE_BUDGET = 320  # "…是哪一条": characters of the clause found that are quoted
 LOOKUP_QUOTED = 3  # a reference to more items than this (a whole part) is listed, not quoted in full
 PART_SENTENCE = 80  # characters of each of the two sentences quoted per item when a whole part is listed
 # A runner-up at most this far below the best rerank score whose best sentence covers the question
@@ -79,21 +78,6 @@ def _part(question: str, items: list[SearchHit], catalog: DocumentCatalog, grams
         lines.append(f"{c.item_label}{_unlabelled(''.join(sents))} {answer_marker(n)}")
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
                   lead=lines[0])
-
-
-def opening(clause: Clause, budget: int, skip: str = "") -> list[str]:
-    """The clause's sentences in reading order while they fit ``budget`` (at least one), leaving out
-    those the lead line already quotes."""
-    out: list[str] = []
-    used = 0
-    for sent in sentences(clause.text):
-        if sent in skip:
-            continue
-        if out and used + len(sent) > budget:
-            break
-        out.append(sent)
-        used += len(sent)
-    return out
 
 
 def _unlabelled(text: str) -> str:
@@ -189,10 +173,10 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         [h for h in hits if h.clause.kind != "docinfo"] or hits
     main = pool[0]
     lead = leads.lead(intent, main.clause, catalog, grams)
-    if intent.answer_type == "locate":  # the clause found is what the caller wants read out: in order, nearly whole
-        sents = opening(main.clause, LOCATE_BUDGET, skip=lead)
-    else:
-        sents = select_sentences(grams, main.clause, skip=(lead,) if lead else ())
+    # a located clause (…是哪一条) is what the caller wants read out: its relevant sentences, then the rest in order
+    located = intent.answer_type == "locate"
+    sents = select_sentences(grams, main.clause, budget=LOCATE_BUDGET if located else 200, skip=(lead,) if lead else (),
+                             fill=located)
     c = _citation(main, 1, sents)
     citations = [c]
     body = f"{''.join(sents)}{_cite(c)} {answer_marker(1)}"
