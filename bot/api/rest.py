@@ -7,6 +7,7 @@ clauses in the same order.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -20,9 +21,17 @@ LOOKUP_K = 20  # as many as the lookup tab shows
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ApiError} for code in (400, 401, 404, 413, 429, 503)}
 
 
-def _checked(*texts: str | None) -> None:
-    if any(t and has_surrogates(t) for t in texts):
-        raise ApiProblem(400, "bad_request", "参数含无效字符（孤立的 UTF-16 代理项），请检查客户端的编码。")
+def _checked(request: Request, *texts: str | None) -> None:
+    """Parameters a broken client sent: an encoded lone surrogate (``%ED%A0%80``) or other invalid UTF-8 in
+    the URL, which the server would otherwise decode to U+FFFD and search for."""
+    try:
+        unquote_to_bytes(request.scope.get("query_string", b"").replace(b"+", b" ")).decode("utf-8")
+        unquote_to_bytes(request.scope.get("raw_path", b"") or b"").decode("utf-8")
+        ok = not any(t and has_surrogates(t) for t in texts)
+    except UnicodeDecodeError:
+        ok = False
+    if not ok:
+        raise ApiProblem(400, "bad_request", "参数含无效字符（不是合法的 UTF-8，例如孤立的 UTF-16 代理项），请检查客户端的编码。")
 
 
 def build_router(bot: PolicyBot, access: Access) -> APIRouter:
@@ -52,7 +61,7 @@ def build_router(bot: PolicyBot, access: Access) -> APIRouter:
                ) -> SearchResponse:
         """Clauses containing the query's terms first (counted), related clauses apart; a clause reference
         alone with its neighbours; a number the document lacks with its outline."""
-        _checked(q, department, phrase, *(doc or []), *(region or []), *(level or []), *(year or []))
+        _checked(request, q, department, phrase, *(doc or []), *(region or []), *(level or []), *(year or []))
         filters = Filters(doc=doc or [], region=region or [], level=level or [], year=year or [], department=department)
         return SearchResponse.from_result(hotline(q, k, filters, phrase), base_url(bot, request))
 
@@ -62,7 +71,7 @@ def build_router(bot: PolicyBot, access: Access) -> APIRouter:
                 clause_id: Annotated[str | None, Query(description="a clause id from another response")] = None,
                 ) -> SearchResponse:
         """One clause with its neighbours, by reference or id; for a missing number, the message and the outline."""
-        _checked(ref, clause_id)
+        _checked(request, ref, clause_id)
         base = base_url(bot, request)
         if clause_id:
             view = bot.clause_view(clause_id)
@@ -87,7 +96,7 @@ def build_router(bot: PolicyBot, access: Access) -> APIRouter:
     @router.get("/documents/{doc_id}", response_model=DocumentDetail)
     def document(doc_id: str, request: Request) -> DocumentDetail:
         """One document's metadata and outline (its clauses in order); the id, title, short name or an alias."""
-        _checked(doc_id)
+        _checked(request, doc_id)
         try:
             rows = bot.library.documents()
         except StoreUnavailable as exc:
