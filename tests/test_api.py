@@ -2,8 +2,8 @@
 raw HTTP for the REST routes and every error, ``gradio_client`` on the same port for the page's answers.
 
 One app process with two environment keys (``KEY`` for everything, ``RATE_KEY`` only for the rate
-test, so the other tests never meet the limit) and CORS for one origin; a second process without keys
-shows that the API is absent until a key exists (created as the admin app creates one).
+test, so the other tests never meet the limit) and CORS for one origin; the app
+without keys is in ``tests/test_api_keys.py`` (the API absent, then keys created in the admin app).
 """
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ import pytest
 from openai import OpenAI
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.service.access import AuditLog
-from bot.service.apikeys import ApiKeys
 from tests.ui_fixtures import OUTPUT_DIR, start_app_process, stop_app_process
 
 pytestmark = pytest.mark.integration
@@ -327,24 +325,3 @@ def test_cors_only_for_configured_origins(http: httpx.Client) -> None:
 def test_page_and_api_share_the_port(http: httpx.Client) -> None:
     page = http.get("/")
     assert page.status_code == 200 and "<html" in page.text.lower()
-
-
-# ----- without keys --------------------------------------------------------------------------------------------
-def test_api_absent_without_keys_until_a_key_is_created(tmp_path_factory, shipped_index) -> None:
-    data = shipped_index.copy_to(tmp_path_factory.mktemp("api-nokeys"))
-    proc, url, _ = start_app_process(data, OUTPUT_DIR / "api-nokeys.log", admin=False)
-    try:
-        with httpx.Client(base_url=url, timeout=60, trust_env=False) as http:
-            for path in ("/v1/models", "/v1/search?q=质量", "/v1/openapi.json", "/v1/docs"):
-                assert http.get(path).status_code == 404, path
-            assert http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "质量"}]}).status_code == 404
-            assert http.get("/healthz").status_code == 200 and http.get("/metrics").status_code == 200
-            keys = ApiKeys([], data / "api_keys.json", AuditLog(data / "audit.jsonl"))  # what the admin app does
-            record, key = keys.create("企业微信机器人", "admin")
-            time.sleep(0.05)
-            assert http.get("/v1/models").status_code == 401
-            assert http.get("/v1/models", headers={"Authorization": f"Bearer {key}"}).status_code == 200
-            keys.revoke(record.key_id, "admin")
-            assert http.get("/v1/models", headers={"Authorization": f"Bearer {key}"}).status_code == 404
-    finally:
-        stop_app_process(proc)

@@ -48,10 +48,10 @@ class PolicyBot:
         self.audit = AuditLog(self.settings.audit_log)
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
-        self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit)
+        self.api_keys = ApiKeys(self.settings.env_api_keys(), self.settings.api_keys_file, self.audit)
+        self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit, self.api_keys)
         self.hotline = HotlineSearch(self.retriever)
         self.stats = AnswerStats()
-        self.api_keys = ApiKeys(self.settings.env_api_keys(), self.settings.api_keys_file, self.audit)
         self._watch: threading.Thread | None = None
 
     def start_index_watch(self) -> None:
