@@ -63,21 +63,21 @@ class ApiKeys:
         self.audit = audit
         self._lock = threading.Lock()
         self._records: list[KeyRecord] = []
-        self._mtime: float | None = None
+        self._seen: tuple[int, int] | None = None  # (inode, mtime ns) of the file last read: each save is a new inode
         self._used: dict[str, float] = {}  # key_id → monotonic time its last use was written
 
     # ----- reading ---------------------------------------------------------------------------
     def _load(self) -> None:
         try:
-            mtime = self.path.stat().st_mtime
+            st = self.path.stat()
         except OSError:
-            self._records, self._mtime = [], None
+            self._records, self._seen = [], None
             return
-        if mtime == self._mtime:
+        if (st.st_ino, st.st_mtime_ns) == self._seen:
             return
         rows = json.loads(self.path.read_text(encoding="utf-8") or "[]")
         self._records = [KeyRecord(**r) for r in rows]
-        self._mtime = mtime
+        self._seen = (st.st_ino, st.st_mtime_ns)
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,8 @@ class ApiKeys:
         tmp.write_text(json.dumps([asdict(r) for r in self._records], ensure_ascii=False, indent=1), encoding="utf-8")
         os.chmod(tmp, 0o600)
         tmp.replace(self.path)
-        self._mtime = self.path.stat().st_mtime
+        st = self.path.stat()
+        self._seen = (st.st_ino, st.st_mtime_ns)
 
     def records(self) -> list[KeyRecord]:
         """Every created key (active and revoked), newest first, hashes included (never shown)."""
