@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.api import create_api
 
     demo = build_ui(bot)
-    demo.queue(default_concurrency_limit=8)
+    demo.queue(default_concurrency_limit=settings.concurrency)
     # One FastAPI app, one port: the API's routes first, the page mounted at / behind them.
     app = gr.mount_gradio_app(create_api(bot), demo, path="/", server_name=host, server_port=port, show_error=True,
                               max_file_size=settings.max_upload_bytes, **launch_options())

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
     threads: int = Field(default=1, alias="POLICYBOT_THREADS")  # native threads per request (bot/runtime.py)
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
+    concurrency: int = Field(default=8, alias="POLICYBOT_CONCURRENCY")  # requests served at once: page queue, and API
 
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
     port: int = Field(default=7860, alias="POLICYBOT_PORT")

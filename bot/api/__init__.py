@@ -4,7 +4,8 @@
 ``app.py`` mounts the public Gradio page on the same app at ``/``, so the page and ``/v1`` share a port,
 a process and an index.  Modules: :mod:`.models` (the contract), :mod:`.chat` and :mod:`.rest` (routes),
 :mod:`.security` (keys, rate), :mod:`.middleware` (request id, body limit, metrics, access log),
-:mod:`.errors`, :mod:`.metrics`, :mod:`.ops`, :mod:`.context` (request id, JSON logs), :mod:`.docs_page`.
+:mod:`.slots` (concurrency), :mod:`.errors`, :mod:`.metrics`, :mod:`.ops`, :mod:`.context` (request id, JSON logs),
+:mod:`.docs_page`.
 Routes are thin: every answer comes from the service, as on the page and in the CLI.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.metrics import ApiMetrics
 from bot.api.middleware import ApiMiddleware
 from bot.api.security import Access, RateLimiter
+from bot.api.slots import Slots
 from bot.service import PolicyBot
 
 __all__ = ["create_api"]
@@ -35,8 +37,9 @@ def create_api(bot: PolicyBot) -> FastAPI:
     metrics = ApiMetrics(bot)
     install_error_handlers(app)
     app.include_router(ops.build_router(bot, metrics))
-    app.include_router(chat.build_router(bot, access))
-    app.include_router(rest.build_router(bot, access))
+    slots = Slots(bot.settings.concurrency)
+    app.include_router(chat.build_router(bot, access, slots))
+    app.include_router(rest.build_router(bot, access, slots))
 
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi() -> JSONResponse:

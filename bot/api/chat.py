@@ -30,6 +30,7 @@ from bot.api.models import (
     completion_id,
 )
 from bot.api.security import Access
+from bot.api.slots import Slots
 from bot.retrieval import SearchFilters
 from bot.service import PolicyBot, QuestionError, StoreUnavailable
 
@@ -110,7 +111,7 @@ def _chain(first: Answer, rest: Iterator[Answer]) -> Iterator[Answer]:
     yield from rest
 
 
-def build_router(bot: PolicyBot, access: Access) -> APIRouter:
+def build_router(bot: PolicyBot, access: Access, slots: Slots) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["chat (OpenAI-compatible)"], dependencies=[Depends(access)])
 
     @router.get("/models", response_model=ModelList, responses=ERRORS)
@@ -124,15 +125,16 @@ def build_router(bot: PolicyBot, access: Access) -> APIRouter:
         """Answer the last user message, with the earlier messages as the conversation so far."""
         question, history = question_and_history(bot, body)
         answers = bot.answer_stream(question, history, search_filters(body.filters))
-        try:
-            first = next(answers)  # the index is reached before the first answer: 503 while it can still be said
-        except StoreUnavailable as exc:
-            raise ApiProblem(503, "index_unavailable", str(exc)) from None
         base = base_url(bot, request)
-        if body.stream:
-            return StreamingResponse(stream_events(answers, first, base), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        *_, final = (first, *answers)
-        return ChatCompletion.from_answer(final, base)
+        with slots.held():
+            try:
+                first = next(answers)  # the index is reached before the first answer: 503 while it can still be said
+            except StoreUnavailable as exc:
+                raise ApiProblem(503, "index_unavailable", str(exc)) from None
+            if not body.stream:
+                *_, final = (first, *answers)
+                return ChatCompletion.from_answer(final, base)
+        return StreamingResponse(slots.around(stream_events(answers, first, base)), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return router

@@ -15,6 +15,7 @@ from bot.api.chat import base_url, has_surrogates, search_filters
 from bot.api.errors import ApiProblem
 from bot.api.models import ApiError, DocumentDetail, DocumentList, DocumentOut, Filters, OutlineEntry, SearchResponse, clause_url
 from bot.api.security import Access
+from bot.api.slots import Slots
 from bot.service import HotlineResult, PolicyBot, QuestionError, StoreUnavailable
 
 LOOKUP_K = 20  # as many as the lookup tab shows
@@ -34,7 +35,7 @@ def _checked(request: Request, *texts: str | None) -> None:
         raise ApiProblem(400, "bad_request", "参数含无效字符（不是合法的 UTF-8，例如孤立的 UTF-16 代理项），请检查客户端的编码。")
 
 
-def build_router(bot: PolicyBot, access: Access) -> APIRouter:
+def build_router(bot: PolicyBot, access: Access, slots: Slots) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["hotline"], responses=ERRORS, dependencies=[Depends(access)])
 
     def hotline(query: str, k: int, filters: Filters | None = None, phrase: str | None = None) -> HotlineResult:
@@ -44,7 +45,8 @@ def build_router(bot: PolicyBot, access: Access) -> APIRouter:
             assert sf is not None
             sf.phrase = phrase
         try:
-            return bot.hotline_search(query, k, sf)
+            with slots.held():
+                return bot.hotline_search(query, k, sf)
         except QuestionError as exc:
             raise ApiProblem(400, "bad_request", str(exc)) from None
         except StoreUnavailable as exc:
