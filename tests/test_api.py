@@ -325,3 +325,10 @@ def test_cors_only_for_configured_origins(http: httpx.Client) -> None:
 def test_page_and_api_share_the_port(http: httpx.Client) -> None:
     page = http.get("/")
     assert page.status_code == 200 and "<html" in page.text.lower()
+
+
+def test_unknown_routes_and_methods_answer_in_the_api_shape(http: httpx.Client, auth: dict[str, str]) -> None:
+    r = http.get("/v1/nothing-here", headers=auth)
+    assert r.status_code == 404 and r.json()["code"] == "not_found" and "/v1/docs" in r.json()["message"]
+    r = http.get("/v1/chat/completions", headers=auth)
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"

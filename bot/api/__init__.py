@@ -10,13 +10,13 @@ Routes are thin: every answer comes from the service, as on the page and in the 
 """
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from bot.api import chat, ops, rest
 from bot.api.docs_page import render_docs
-from bot.api.errors import install_error_handlers
+from bot.api.errors import ApiProblem, install_error_handlers
 from bot.api.metrics import ApiMetrics
 from bot.api.middleware import ApiMiddleware
 from bot.api.security import Access, RateLimiter
@@ -51,10 +51,19 @@ def create_api(bot: PolicyBot) -> FastAPI:
         access.require_enabled()
         return HTMLResponse(render_docs(app.openapi()))
 
+    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def unknown(rest: str, request: Request) -> None:
+        """Anything else under /v1 is answered here in the API's error shape (not by the page mounted at /)."""
+        access.require_enabled()
+        known = set(app.openapi()["paths"])  # the contract's paths (FastAPI caches the schema)
+        if request.url.path in known:
+            raise ApiProblem(405, "method_not_allowed", f"{request.method} 不适用于 {request.url.path}。")
+        raise ApiProblem(404, "not_found", f"没有这个接口：{request.url.path}（见 /v1/docs）")
+
+    app.add_middleware(ApiMiddleware, metrics=metrics, max_body=bot.settings.api_max_body_bytes, enabled=access.enabled)
     origins = bot.settings.cors_origins()
-    if origins:  # none by default: browsers on other sites cannot call the API
+    if origins:  # none by default: browsers on other sites cannot call the API.  Outermost: a 413 carries it too.
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "OPTIONS"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After"])
-    app.add_middleware(ApiMiddleware, metrics=metrics, max_body=bot.settings.api_max_body_bytes, enabled=access.enabled)
     return app

@@ -18,7 +18,7 @@ from bot.api.models import ApiError, OpenAIError, OpenAIErrorBody
 log = logging.getLogger("bot.api")
 
 OPENAI_PATHS = ("/v1/chat/", "/v1/models")
-OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error",
+OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error", 405: "invalid_request_error",
                 413: "invalid_request_error", 429: "rate_limit_error", 503: "server_error", 500: "server_error"}
 
 
