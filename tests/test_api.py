@@ -332,3 +332,13 @@ def test_unknown_routes_and_methods_answer_in_the_api_shape(http: httpx.Client, 
     assert r.status_code == 404 and r.json()["code"] == "not_found" and "/v1/docs" in r.json()["message"]
     r = http.get("/v1/chat/completions", headers=auth)
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_phrase_search_matches_the_lookup_tab(http: httpx.Client, auth: dict[str, str], url: str) -> None:
+    from gradio_client import Client
+
+    body = http.get("/v1/search", params={"q": "计量托管", "phrase": "计量托管"}, headers=auth).json()
+    assert body["matching"] and all("计量托管" in c["text"] for c in body["matching"])
+    _, rows = Client(url, verbose=False, download_files=False).predict("计量托管", True, "", api_name="/lookup")
+    shown = [c["clause_id"] for g in ("exact", "neighbours", "matching", "related", "outline") for c in body[g]]
+    assert shown == [row["clause_id"] for row in rows]
