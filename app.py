@@ -6,6 +6,9 @@
     POLICYBOT_ADMIN_PASSWORD=… python app.py
                                        # + the admin app (upload/remove/rebuild) behind a login on
                                        #   http://127.0.0.1:7861 (POLICYBOT_ADMIN_HOST / POLICYBOT_ADMIN_PORT)
+    POLICYBOT_API_KEYS=k1,k2 python app.py
+                                       # + the HTTP API at /v1 on the same port (bot/api); /healthz,
+                                       #   /readyz and /metrics are always served
 
 The public app has no write endpoint at all.  Without POLICYBOT_ADMIN_PASSWORD the admin app does not
 start, so the web cannot change the library; the CLI (``policybot ingest/remove/rebuild``) still can.
@@ -15,7 +18,6 @@ reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
@@ -41,9 +43,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
+    from bot.api.context import configure_logging
     from bot.service import StoreUnavailable, get_bot
+    from bot.settings import get_settings
+
+    configure_logging(get_settings().log_format)
 
     try:
         bot = get_bot()
@@ -79,11 +83,21 @@ def main(argv: list[str] | None = None) -> int:
         print("未设置 POLICYBOT_ADMIN_PASSWORD：管理界面未启动，网页端不能修改文档库（命令行仍可用）。",
               file=sys.stderr, flush=True)
 
+    import gradio as gr
+    import uvicorn
+
+    from bot.api import create_api
+
     demo = build_ui(bot)
-    demo.queue(default_concurrency_limit=8)
-    print(f"界面地址：http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}", file=sys.stderr, flush=True)
-    demo.launch(server_name=host, server_port=port, share=False, show_error=True,
-                max_file_size=settings.max_upload_bytes, **launch_options())
+    demo.queue(default_concurrency_limit=settings.concurrency)
+    # One FastAPI app, one port: the API's routes first, the page mounted at / behind them.
+    app = gr.mount_gradio_app(create_api(bot), demo, path="/", server_name=host, server_port=port, show_error=True,
+                              max_file_size=settings.max_upload_bytes, **launch_options())
+    shown = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+    print(f"界面地址：{shown}", file=sys.stderr, flush=True)
+    print(f"API：{shown}/v1（文档 {shown}/v1/docs）" if bot.api_keys.enabled else
+          "未配置 API 密钥（POLICYBOT_API_KEYS 或管理界面）：/v1 未开放。", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_graceful_shutdown=5)
     return 0
 
 

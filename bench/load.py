@@ -5,6 +5,7 @@
     python bench/load.py --url http://127.0.0.1:7860/ [--data-dir DIR]   # drive an app that is already running
     python bench/load.py --sessions 5 --upload-clauses 300   # chat/lookup p50/p95 before, during, after an upload
     python bench/load.py --sessions 20 --think-seconds 5     # sessions pause between questions, as people do
+    python bench/load.py --api --clients 20 --seconds 60     # the HTTP API instead of the page (see below)
 
 N concurrent sessions (one thread and one ``gradio_client.Client`` each, i.e. one browser tab each)
 ask dev-set questions (``eval/dev.jsonl``) through the ``chat`` endpoint, every ``--lookup-every``-th
@@ -21,6 +22,12 @@ With ``--upload-clauses N`` the run is phased instead: the sessions ask continuo
 on ("during", until the import job finishes), then ``--phase-seconds`` more ("after"); p50/p95 of chat
 and lookup per phase, and the ratio of the "during" to the "before" p95, are printed.
 
+With ``--api`` the clients are integrations instead of browser tabs: ``--clients`` threads, each with one
+keep-alive HTTP connection and the API key the started app was given, send requests back to back for
+``--seconds`` — ``POST /v1/chat/completions`` (non-streaming, one question, no history) and every
+``--lookup-every``-th a ``GET /v1/search`` — and every response's clause ids are compared with the
+in-process answer to the same question (``differs`` otherwise).  p50/p95 per route, errors and CPU as above.
+
 Only ever talks to the URL it is given or to the app it started on 127.0.0.1; the run is bounded by
 ``--sessions`` x ``--per-session`` requests and by ``--max-seconds`` of wall time for the load phase
 (requests still running at the deadline are abandoned and counted as timed out).  Figures are
@@ -29,6 +36,7 @@ printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -213,11 +221,16 @@ def build_index(data_dir: Path) -> float:
 ADMIN = ("admin", f"bench-{os.getpid()}-{random.randrange(10**9)}")
 
 
-def start_app(data_dir: Path, log_path: Path, timeout: float, admin_port: int | None = None) -> tuple[subprocess.Popen, str]:
+API_KEY = f"bench-{os.getpid()}-{random.randrange(10**9)}"
+
+
+def start_app(data_dir: Path, log_path: Path, timeout: float, admin_port: int | None = None,
+              extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = log_path.open("w", encoding="utf-8")
     env = app_env(data_dir)
+    env.update(extra_env or {})
     if admin_port:
         env.update(POLICYBOT_ADMIN_PASSWORD=ADMIN[1], POLICYBOT_ADMIN_PORT=str(admin_port))
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
@@ -471,9 +484,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--upload-clauses", type=int, default=0,
                     help="phased run: before / during / after uploading a file of this many clauses (starts the app)")
     ap.add_argument("--phase-seconds", type=float, default=30.0, help="length of the before and after phases")
+    ap.add_argument("--api", action="store_true", help="drive the HTTP API (/v1) instead of the page (starts the app)")
+    ap.add_argument("--clients", type=int, default=20, help="--api: concurrent API clients")
+    ap.add_argument("--seconds", type=float, default=60.0, help="--api: how long the clients send requests")
     args = ap.parse_args(argv)
     if args.upload_clauses:
         return main_phased(args)
+    if args.api:
+        return main_api(args)
 
     if args.url and urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         ap.error("--url must be a loopback address (load tests never leave this machine)")
@@ -526,6 +544,112 @@ def main(argv: list[str] | None = None) -> int:
             stop_app(proc)
         if tmp is not None:
             tmp.cleanup()
+    return 0
+
+
+# ----- the HTTP API ---------------------------------------------------------------------------------
+def api_expected(questions: list[str], data_dir: Path) -> dict[tuple[str, str], list[str]]:
+    """Clause ids per (route, question) from an in-process PolicyBot: the answer's citations and 另见 in
+    marker order (what the API returns), the hotline result in page order."""
+    from bot.retrieval import SearchFilters
+    from bot.service import PolicyBot
+    from bot.settings import Settings
+
+    bot = PolicyBot(Settings(POLICYBOT_DATA_DIR=str(data_dir)))
+    out: dict[tuple[str, str], list[str]] = {}
+    for q in questions:
+        a = bot.answer(q.strip())
+        out[("chat", q)] = [c.clause_id for c in [*a.citations, *a.see_also]]
+        out[("lookup", q)] = [c.clause_id for _g, c in bot.hotline_search(q.strip(), k=LOOKUP_K, filters=SearchFilters()).shown()]
+    return out
+
+
+def run_api_load(url: str, questions: list[str], expected: dict[tuple[str, str], list[str]], clients: int,
+                 seconds: float, lookup_every: int, seed: int) -> tuple[list[Outcome], float]:
+    import httpx
+
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    start_box: list[float] = []
+    groups = ("exact", "neighbours", "matching", "related", "outline")
+
+    def client(i: int) -> None:
+        qs = questions[:]
+        random.Random(seed * 1000 + i).shuffle(qs)
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=seconds + 30, trust_env=False) as http:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                ready.wait(timeout=120)
+            n = 0
+            while time.perf_counter() < start_box[0] + seconds:
+                q = qs[n % len(qs)]
+                kind = "lookup" if lookup_every and (i + n) % lookup_every == lookup_every - 1 else "chat"
+                o = Outcome(Request(i, n, kind, q))
+                t0 = time.perf_counter()
+                try:
+                    if kind == "chat":
+                        r = http.post("/v1/chat/completions", json={"model": "policybot",
+                                                                    "messages": [{"role": "user", "content": q}]})
+                        r.raise_for_status()
+                        info = r.json()["policybot"]
+                        got = [c["clause_id"] for c in [*info["citations"], *info["see_also"]]]
+                    else:
+                        r = http.get("/v1/search", params={"q": q, "k": LOOKUP_K})
+                        r.raise_for_status()
+                        body = r.json()
+                        got = [c["clause_id"] for g in groups for c in body[g]]
+                    o.latency = time.perf_counter() - t0
+                    want = expected[(kind, q)]
+                    o.verdict = "ok" if got == want else "differs"
+                    o.detail = "" if got == want else f"got {got[:3]} want {want[:3]}"
+                except Exception as exc:
+                    o.latency = time.perf_counter() - t0
+                    o.verdict, o.error = "error", f"{type(exc).__name__}: {str(exc)[:200]}"
+                with lock:
+                    outcomes.append(o)
+                n += 1
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True, name=f"api-client-{i}") for i in range(clients)]
+    for t in threads:
+        t.start()
+    start_box.append(time.perf_counter())
+    with contextlib.suppress(threading.BrokenBarrierError):
+        ready.wait(timeout=120)
+    start_box[0] = time.perf_counter()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    return list(outcomes), time.perf_counter() - start_box[0]
+
+
+def main_api(args: argparse.Namespace) -> int:
+    tmp = tempfile.TemporaryDirectory(prefix="policybot-load-")
+    data_dir = args.data_dir or Path(tmp.name)
+    questions = load_questions()
+    try:
+        print(f"building the index in {data_dir} (no-op if it exists) …", file=sys.stderr, flush=True)
+        print(f"index ready in {build_index(data_dir):.1f} s", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        expected = api_expected(questions, data_dir)
+        print(f"expected responses: in-process PolicyBot over the same index ({time.perf_counter() - t0:.0f} s)",
+              file=sys.stderr, flush=True)
+        log_path = Path(tempfile.gettempdir()) / f"policybot-load-app-{os.getpid()}.log"
+        # No rate limit for the bench key: the run measures the server, not the limiter.
+        proc, url = start_app(data_dir, log_path, args.start_timeout,
+                              extra_env={"POLICYBOT_API_KEYS": API_KEY, "POLICYBOT_API_RATE": "0"})
+        try:
+            print(f"app at {url}; {args.clients} API clients for {args.seconds:.0f} s, back to back", flush=True)
+            app_cpu0 = process_cpu_seconds(proc.pid)
+            client_cpu0 = time.process_time()
+            outcomes, wall = run_api_load(url, questions, expected, args.clients, args.seconds, args.lookup_every,
+                                          args.seed)
+            app_cpu = process_cpu_seconds(proc.pid) - app_cpu0
+            report(outcomes, wall, args.clients)
+            report_cpu(app_cpu, time.process_time() - client_cpu0, len(outcomes), args.clients, 0.0)
+        finally:
+            stop_app(proc)
+    finally:
+        tmp.cleanup()
     return 0
 
 

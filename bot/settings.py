@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
     threads: int = Field(default=1, alias="POLICYBOT_THREADS")  # native threads per request (bot/runtime.py)
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
+    concurrency: int = Field(default=8, alias="POLICYBOT_CONCURRENCY")  # requests served at once: page queue, and API
 
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
     port: int = Field(default=7860, alias="POLICYBOT_PORT")
@@ -77,6 +78,15 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(default=None, alias="POLICYBOT_ADMIN_PASSWORD")
     admin_host: str = Field(default="127.0.0.1", alias="POLICYBOT_ADMIN_HOST")
     admin_port: int = Field(default=7861, alias="POLICYBOT_ADMIN_PORT")
+
+    # HTTP API (bot/api): off unless keys are configured here or created in the admin app.
+    api_keys: SecretStr | None = Field(default=None, alias="POLICYBOT_API_KEYS")  # comma-separated
+    api_rate: int = Field(default=60, alias="POLICYBOT_API_RATE")  # requests per minute per key (0: no limit)
+    api_max_body_bytes: int = Field(default=256 * 1024, alias="POLICYBOT_API_MAX_BODY_BYTES")
+    api_max_messages: int = Field(default=50, alias="POLICYBOT_API_MAX_MESSAGES")
+    api_cors_origins: str = Field(default="", alias="POLICYBOT_API_CORS_ORIGINS")  # comma-separated; none by default
+    public_url: str = Field(default="", alias="POLICYBOT_PUBLIC_URL")  # base of clause links (relative when empty)
+    log_format: str = Field(default="text", alias="POLICYBOT_LOG_FORMAT")  # text | json
 
     @property
     def chroma_dir(self) -> Path:
@@ -99,6 +109,19 @@ class Settings(BaseSettings):
     @property
     def audit_log(self) -> Path:
         return self.data_dir / "audit.jsonl"
+
+    @property
+    def api_keys_file(self) -> Path:
+        """Keys created in the admin app (hashes only)."""
+        return self.data_dir / "api_keys.json"
+
+    def env_api_keys(self) -> list[str]:
+        """The keys of ``POLICYBOT_API_KEYS`` (never logged: callers hash them at once)."""
+        raw = self.api_keys.get_secret_value() if self.api_keys else ""
+        return [k.strip() for k in raw.split(",") if k.strip()]
+
+    def cors_origins(self) -> list[str]:
+        return [o.strip() for o in self.api_cors_origins.split(",") if o.strip()]
 
     @property
     def admin_enabled(self) -> bool:

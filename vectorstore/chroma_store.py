@@ -128,6 +128,11 @@ class ClauseStore:
             self._retired.pop(0).stop()
         self._open(make_client(self.config))
 
+    @_outage_is_unavailable
+    def ping(self) -> None:
+        """Raises :class:`StoreUnavailable` unless the store answers (readiness checks)."""
+        self.client.heartbeat()
+
     # ----- registry -------------------------------------------------------------------------
     @_outage_is_unavailable
     def documents(self) -> list[StoredDocument]:

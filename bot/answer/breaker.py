@@ -20,6 +20,7 @@ class CircuitBreaker:
         self._count = 0
         self._opened_at: float | None = None
         self._lock = threading.Lock()
+        self.total_failures = 0  # every failed call since start (the /metrics counter)
 
     def allow(self) -> bool:
         """True when a call may go to the LLM (closed, or the cooling period is over)."""
@@ -37,6 +38,7 @@ class CircuitBreaker:
 
     def failure(self) -> None:
         with self._lock:
+            self.total_failures += 1
             self._count += 1
             if self._count >= self.failures:
                 self._opened_at = time.monotonic()
@@ -54,6 +56,12 @@ class CircuitBreaker:
 
 _breakers: dict[tuple[str, int, float], CircuitBreaker] = {}
 _registry_lock = threading.Lock()
+
+
+def breakers() -> list[tuple[str, CircuitBreaker]]:
+    """Every breaker of the process with its endpoint (for the operations metrics)."""
+    with _registry_lock:
+        return [(key[0], b) for key, b in _breakers.items()]
 
 
 def breaker_for(endpoint: str, failures: int, cooldown: float) -> CircuitBreaker:

@@ -17,6 +17,7 @@ from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever, SearchFilters
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
+from bot.service.apikeys import ApiKeys, Caller
 from bot.service.feedback import FeedbackLog
 from bot.service.followup import FollowUpRewriter, History
 from bot.service.hotline import HotlineResult, HotlineSearch
@@ -24,10 +25,12 @@ from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
 from bot.service.questions import QuestionError, check_question
 from bot.service.review import RefusalLog
+from bot.service.stats import AnswerStats
 from bot.settings import Settings, get_settings
 from vectorstore.chroma_store import ClauseStore, StoreUnavailable
 
-__all__ = ["HotlineResult", "NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable", "get_bot"]
+__all__ = ["ApiKeys", "Caller", "HotlineResult", "NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable",
+           "get_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +48,10 @@ class PolicyBot:
         self.audit = AuditLog(self.settings.audit_log)
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
-        self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit)
+        self.api_keys = ApiKeys(self.settings.env_api_keys(), self.settings.api_keys_file, self.audit)
+        self.admin_actions = AdminActions(self.library, self.jobs, self.admin, self.audit, self.api_keys)
         self.hotline = HotlineSearch(self.retriever)
+        self.stats = AnswerStats()
         self._watch: threading.Thread | None = None
 
     def start_index_watch(self) -> None:
@@ -105,6 +110,8 @@ class PolicyBot:
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
+            if final.done:
+                self.stats.record(final)
             if final.done and final.refused and self.record_refusals:
                 try:
                     self.refusals.record(final)  # what users could not get: the maintainer's to-do list
@@ -117,6 +124,29 @@ class PolicyBot:
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
         *_, final = self.answer_stream(question, history, filters)
         return final
+
+    def clause_view(self, clause_id: str) -> HotlineResult | None:
+        """One clause by id with its neighbours, as the lookup shows an exact reference (the API's clause links)."""
+        self._refresh()
+        c = self.library.clause(clause_id)
+        if c is None:
+            return None
+        return HotlineResult(query=f"{c.doc_name} {c.item_label or c.item}", exact=[c], neighbours=self.hotline.neighbours(c))
+
+    def index_counts(self) -> tuple[int, int]:
+        """(documents, clause parts) of the snapshot this process serves."""
+        snapshot = self.retriever.snapshot
+        return len(snapshot.catalog.metas), len(snapshot)
+
+    def readiness(self) -> str | None:
+        """Why this process should not get traffic (no index loaded, the store unreachable), or None."""
+        if self.index_counts()[0] == 0:
+            return "index not loaded (no documents)"
+        try:
+            self.store.ping()
+        except StoreUnavailable as exc:
+            return f"vector store unreachable ({exc})"
+        return None
 
     def mode_description(self) -> str:
         s = self.settings

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.service.access import AdminGuard, AuditLog, file_sha256
+from bot.service.apikeys import ApiKeys, KeyRecord
 from bot.service.jobs import IngestJobs, Job
 from bot.service.library import DocumentLibrary, safe_filename
 from ingest.documents import ParsedDocument
@@ -24,11 +25,13 @@ class NotAllowed(PermissionError):
 
 
 class AdminActions:
-    def __init__(self, library: DocumentLibrary, jobs: IngestJobs, guard: AdminGuard, audit: AuditLog) -> None:
+    def __init__(self, library: DocumentLibrary, jobs: IngestJobs, guard: AdminGuard, audit: AuditLog,
+                 api_keys: ApiKeys) -> None:
         self.library = library
         self.jobs = jobs
         self.guard = guard
         self.audit = audit
+        self.api_keys = api_keys
 
     def _check(self, user: str | None, action: str, target: str) -> str:
         if not self.guard.allows(user):
@@ -98,3 +101,18 @@ class AdminActions:
                               message=report.summary())
 
         return self.jobs.submit("rebuild", work)
+
+    # ----- HTTP API keys -------------------------------------------------------------------------
+    def api_key_records(self, user: str | None) -> list[KeyRecord]:
+        self.check_reader(user, "api-keys")
+        return self.api_keys.records()
+
+    def create_api_key(self, user: str | None, name: str) -> tuple[KeyRecord, str]:
+        """A named key for one integration; the key itself is returned once, only its hash is kept."""
+        who = self._check(user, "api-key-create", name or "")
+        return self.api_keys.create(name, who)
+
+    def revoke_api_key(self, user: str | None, key_id: str) -> bool:
+        who = self._check(user, "api-key-revoke", key_id or "")
+        return self.api_keys.revoke(key_id, who)
+

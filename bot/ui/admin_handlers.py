@@ -28,6 +28,7 @@ from ingest.readers import UnreadableFileError
 POLL_SECONDS = 0.5
 JOB_HEADERS = ["任务", "文件", "状态", "进度"]
 AUDIT_HEADERS = ["时间", "用户", "操作", "对象", "结果", "SHA-256"]
+KEY_HEADERS = ["编号", "名称", "创建时间", "创建人", "最近使用", "状态"]
 JOB_STATUS = {"queued": "排队中", "running": "进行中", "done": "完成", "failed": "失败"}
 
 
@@ -247,3 +248,40 @@ class AdminHandlers:
         rows = self.bot.audit.entries()[-100:]
         return [[r.get("time"), r.get("user"), r.get("action"), r.get("target"), r.get("result"),
                  (r.get("sha256") or "")[:16]] for r in reversed(rows)] or [["—"] * len(AUDIT_HEADERS)]
+
+    # ----- HTTP API keys ----------------------------------------------------------------------
+    def _key_view(self, user: str | None) -> tuple[list[list[Any]], Any]:
+        records = self.actions.api_key_records(user)
+        rows = [[r.key_id, r.name, r.created, r.created_by, r.last_used or "—", f"已吊销 {r.revoked}" if r.revoked else "有效"]
+                for r in records] or [["—"] * len(KEY_HEADERS)]
+        active = [(f"{r.name}（{r.key_id}）", r.key_id) for r in records if not r.revoked]
+        return rows, gr.update(choices=active, value=None)
+
+    def api_keys(self, request: gr.Request) -> tuple[Any, ...]:
+        # The created keys (never the keys themselves: only their hashes are stored) and the revoke picker.
+        try:
+            return self._key_view(request.username if request else None)
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+
+    def create_api_key(self, name: str, request: gr.Request) -> tuple[Any, ...]:
+        # The new key is shown once, here; afterwards only its id and name.
+        user = request.username if request else None
+        try:
+            record, key = self.actions.create_api_key(user, name)
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+        except ValueError as exc:
+            return md_text(str(exc)), *self._key_view(user), ""
+        shown = (f"已创建密钥「{md_text(record.name)}」（编号 {record.key_id}）。请立即复制保存，它只显示这一次：\n\n"
+                 f"`{key}`\n\n调用时使用请求头 `Authorization: Bearer <密钥>`。")
+        return shown, *self._key_view(user), ""
+
+    def revoke_api_key(self, key_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        user = request.username if request else None
+        try:
+            ok = self.actions.revoke_api_key(user, key_id or "")
+        except NotAllowed as exc:
+            raise gr.Error(str(exc)) from None
+        return ("已吊销密钥 " + md_text(key_id or "") if ok else "请选择一个有效的密钥。"), *self._key_view(user)
+

@@ -15,7 +15,7 @@ import gradio as gr
 
 from bot.service import PolicyBot
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS
-from bot.ui.admin_handlers import AUDIT_HEADERS, JOB_HEADERS, AdminHandlers
+from bot.ui.admin_handlers import AUDIT_HEADERS, JOB_HEADERS, KEY_HEADERS, AdminHandlers
 from bot.ui.assets import TEMP_FILE_TTL
 from bot.ui.render_admin import META_LABELS, trash_choices
 from bot.ui.render_lookup import (
@@ -102,6 +102,19 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                 with gr.Row():
                     unhelpful_csv_btn = gr.Button("导出 CSV", size="sm", elem_id="pb-unhelpful-export")
                     unhelpful_csv = gr.File(label="“没帮助”反馈 CSV", interactive=False, elem_id="pb-unhelpful-csv")
+            with gr.Tab("API 密钥", id="api-keys"):
+                gr.Markdown("为每个接入系统（企业微信/钉钉/飞书机器人、网站、热线工单系统）创建一个有名称的密钥，"
+                            "可随时吊销。密钥只在创建时显示一次，系统只保存其哈希；创建和吊销记入审计日志。"
+                            "接口说明见公开站点的 `/v1/docs`。")
+                keys_table = gr.Dataframe(headers=KEY_HEADERS, interactive=False, wrap=True, label="API 密钥",
+                                          elem_id="pb-api-keys")
+                with gr.Row():
+                    key_name = gr.Textbox(label="新密钥的名称（使用它的系统）", elem_id="pb-api-key-name", scale=3)
+                    key_create = gr.Button("创建密钥", variant="primary", elem_id="pb-api-key-create")
+                with gr.Row():
+                    key_pick = gr.Dropdown([], value=None, label="吊销密钥", elem_id="pb-api-key-pick", scale=3)
+                    key_revoke = gr.Button("吊销", variant="stop", elem_id="pb-api-key-revoke")
+                key_status = gr.Markdown("", elem_id="pb-api-key-status")
             with gr.Tab("审计日志", id="audit"):
                 audit_table = gr.Dataframe(h.audit(), headers=AUDIT_HEADERS, interactive=False, wrap=True,
                                            label="审计日志（最近 100 条）", elem_id="pb-audit")
@@ -127,6 +140,9 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
         refused_csv_btn.click(h.export_refused, None, refused_csv, api_name="export_refused")
         unhelpful_csv_btn.click(h.export_unhelpful, None, unhelpful_csv, api_name="export_unhelpful")
         audit_btn.click(h.audit, None, audit_table, api_name="audit")
+        key_create.click(h.create_api_key, key_name, [key_status, keys_table, key_pick, key_name], api_name="create_api_key")
+        key_revoke.click(h.revoke_api_key, key_pick, [key_status, keys_table, key_pick], api_name="revoke_api_key")
+        demo.load(h.api_keys, None, [keys_table, key_pick], api_name="api_keys")
         demo.load(h.on_load, None, [docs_table, remove_doc, trash_doc, meta_doc], api_visibility="private")
         demo.load(h.review, None, [refused_table, unhelpful_table], api_visibility="private")
         gr.Timer(2.0).tick(h.jobs, None, jobs_table, api_visibility="private")

@@ -150,6 +150,14 @@ class UIHandlers:
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())
 
+    def open_clause(self, request: gr.Request) -> tuple[Any, ...]:
+        # A clause link (/?clause=<id>, the API's citation URLs) opens the lookup tab on that clause.
+        clause_id = drop_surrogates(request.query_params.get("clause") or "") if request else ""
+        view = self.bot.clause_view(clause_id) if clause_id else None
+        if view is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        return gr.Tabs(selected="lookup"), view.query, render_results(view)
+
     def on_load(self) -> tuple[Any, ...]:
         # Fresh table and choices per page load (another session may have changed the library).
         return (documents_table(self.bot.library.documents()), *self.choice_updates())

@@ -37,7 +37,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
             gr.Markdown("# 质量政策智能问答\n依据已收录的质量政策文件作答，每条回答都附条款出处，可展开核对原文。")
             gr.Markdown(esc(bot.mode_description()), elem_id="pb-mode")
 
-        with gr.Tabs(elem_id="pb-tabs"):
+        with gr.Tabs(elem_id="pb-tabs") as tabs:
             # -------- 智能问答 --------
             with gr.Tab("智能问答", id="chat", elem_id="pb-tab-chat"):
                 history_state = gr.State([])
@@ -130,4 +130,5 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 refresh.click(h.documents, None, docs_table, api_name="documents")
 
         demo.load(h.on_load, None, [docs_table, *choice_outputs], api_visibility="private")
+        demo.load(h.open_clause, None, [tabs, query, results], api_visibility="private")
     return demo
