@@ -12,6 +12,7 @@ import pytest
 from bot.answer.schemas import Answer
 from bot.api.chat import stream_events
 from bot.api.context import JsonFormatter, RequestIdFilter, new_request_id, reset_request_id, set_request_id
+from bot.api.models import AnswerInfo
 from bot.api.security import RateLimiter
 from bot.service.access import AuditLog
 from bot.service.apikeys import ApiKeys, key_hash
@@ -78,11 +79,12 @@ def test_stream_sends_appended_text_and_flags_a_replaced_answer() -> None:
     assert ev[-1]["policybot"]["content"] == "甲[1]"
 
 
-def test_partial_answers() -> None:
-    assert Answer(question="q", answer="a", notice="回答超过 10 字，已截断。").partial
-    assert Answer(question="q", answer="a", invalid_markers=["[S9]"]).partial
-    assert not Answer(question="q", answer="a", refused=True, invalid_markers=["[S9]"]).partial
-    assert not Answer(question="q", answer="a", mode="extractive-fallback", notice="大模型服务出错").partial
+def test_partial_answers_reach_the_api_record() -> None:
+    """"Partial" is the answer's own outcome (the documents address the subject, not the fact asked),
+    carried as it is: a cut or re-marked answer is not partial by that alone."""
+    partial = Answer(question="q", answer="已收录文件未写明网址，相关规定如下：…", partial=True)
+    assert AnswerInfo.from_answer(partial, "http://x").partial
+    assert not AnswerInfo.from_answer(Answer(question="q", answer="a", invalid_markers=["[S9]"]), "http://x").partial
 
 
 def test_request_ids_and_json_log_lines() -> None:

@@ -65,8 +65,3 @@ class Answer(BaseModel):
     invalid_markers: list[str] = Field(default_factory=list)
     done: bool = True  # False for partial (streamed) answers
 
-    @property
-    def partial(self) -> bool:
-        """Given but incomplete: cut at the length limit (compose.py's "已截断" notice) or with invalid
-        citation markers removed.  What the API and the metrics call a partial answer."""
-        return not self.refused and (bool(self.invalid_markers) or "已截断" in (self.notice or ""))

@@ -39,8 +39,8 @@ class ServiceCollector(Collector):
         for reason, n in sorted(refusals.items()):
             refused.add_metric([reason or "unspecified"], n)
         yield refused
-        yield CounterMetricFamily("policybot_partial_answers", "Answers cut at the length limit or with markers removed",
-                                  value=partial)
+        yield CounterMetricFamily("policybot_partial_answers",
+                                  "Partial answers: the documents address the subject, not the fact asked", value=partial)
         yield CounterMetricFamily("policybot_llm_fallbacks", "LLM answers replaced by the extractive answer",
                                   value=fallbacks)
         failures = CounterMetricFamily("policybot_llm_failures", "Failed LLM calls", labels=["endpoint"])

@@ -107,7 +107,8 @@ class AnswerInfo(BaseModel):
     see_also: list[ClauseOut]
     refused: bool
     refusal_reason: str | None
-    partial: bool = Field(description="answered, but cut at the length limit or with invalid citation markers removed")
+    partial: bool = Field(description="a partial answer: the documents address the subject but do not state what was "
+                                      "asked (the answer opens with what they leave unsaid, then what they provide)")
     mode: str = Field(description="extractive | llm | extractive-fallback")
     notice: str | None
     content: str | None = Field(default=None, description="stream only: the final text when it differs from the deltas")
