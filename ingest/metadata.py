@@ -26,7 +26,13 @@ _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
 _EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
 _VALIDITY = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|细则|条例|决定|规划|计划|公告)|施行|实施)[^。；]{0,40}?"
-                       r"有效期\s*(?:为|至)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*年")
+                       r"有效期\s*(?:为|至)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*年")
+# The document's own last day: "有效期至2025年12月31日", "自2023年1月1日起至2025年12月31日止施行".
+_VALID_UNTIL = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|细则|决定|规划|计划|公告)|施行|实施)[^。；]{0,40}?"
+                          r"有效期(?:限)?(?:为|自[^。；]{0,20}?)?(?:至|到|截至)\s*"
+                          r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+                          r"|自\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起?\s*(?:至|到)\s*"
+                          r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*止?\s*(?:施行|实施|执行|有效)")
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
@@ -44,6 +50,7 @@ _TABLE_KEYS = {
     "发布单位": "issuer", "发文机关": "issuer", "发布机关": "issuer",
     "发布文号": "doc_number", "文号": "doc_number", "发文字号": "doc_number",
     "发布日期": "date", "成文日期": "date", "生效日期": "effective_date", "施行日期": "effective_date",
+    "失效日期": "valid_until", "废止日期": "repealed_on",
     "标题": "title", "名称": "title",
 }
 
@@ -243,9 +250,14 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     if not effective and _EFFECTIVE_ON_ISSUE.search(body):
         effective = date  # "自印发之日起施行": in force from the day it was issued
     validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
+    until = iso_date(table.get("valid_until", ""))
+    if not until and (m := _VALID_UNTIL.search(body)):
+        until = iso_date(m.group(1) or m.group(2))
+    repealed = iso_date(table.get("repealed_on", ""))
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
-                        ("validity", validity)):
+                        ("validity", validity), ("valid_until", until), ("repealed_on", repealed)):
         if value:
             sources[name] = "text"
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
-                   effective_date=effective, validity=validity, sources=sources)
+                   effective_date=effective, validity=validity, valid_until=until, repealed_on=repealed,
+                   sources=sources)
