@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 from bot.answer.compose import answer_stream
+from bot.answer.in_force import prefer_in_force
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever, SearchFilters
 from bot.service.access import AdminGuard, AuditLog
@@ -22,6 +23,7 @@ from bot.service.followup import FollowUpRewriter, History
 from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
+from bot.service.lifecycle import Lifecycle
 from bot.service.questions import QuestionError, check_question
 from bot.service.review import RefusalLog
 from bot.settings import Settings, get_settings
@@ -37,7 +39,8 @@ class PolicyBot:
         self.settings = settings or get_settings()
         self.store = store or ClauseStore(self.settings.store_config())
         self.retriever = HybridRetriever(self.store)
-        self.library = DocumentLibrary(self.settings, self.store, self.retriever)
+        self.lifecycle = Lifecycle(self.retriever, self.settings.today, self.settings.overrides_file)
+        self.library = DocumentLibrary(self.settings, self.store, self.retriever, self.lifecycle)
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
         self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl")
@@ -80,14 +83,23 @@ class PolicyBot:
         q = self.check_question(query)
         self._refresh()
         result = self.retriever.search(q, k, filters)
-        return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
+        view = self.lifecycle.view()
+        return [view.annotate(Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via)) for h in result.hits]
 
-    def hotline_search(self, query: str, k: int = 20, filters: SearchFilters | None = None) -> HotlineResult:
+    def hotline_search(self, query: str, k: int = 20, filters: SearchFilters | None = None,
+                       status: str | None = None) -> HotlineResult:
         """Clauses containing the query's terms first (counted), related ones apart, an exact reference
-        alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`."""
+        alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`.
+        ``status`` (现行有效, 已失效 …) keeps only documents in that state on the configured day."""
         q = self.check_question(query)
         self._refresh()
-        return self.hotline.run(q, k, filters)
+        view = self.lifecycle.view()
+        keep = None
+        if status:
+            keep = lambda doc_id: (s := view.status(doc_id)) is not None and s.state == status  # noqa: E731
+        result = self.hotline.run(q, k, filters, keep)
+        view.annotate_all(c for _, c in result.shown())
+        return result
 
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:
@@ -102,9 +114,12 @@ class PolicyBot:
         self._refresh()
         standalone = self.follow_up.standalone(q, history)
         result = self.retriever.search(standalone, 8, filters)
+        view = self.lifecycle.view()
+        result = prefer_in_force(result, view.in_force)
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
+            view.warn(final)
             if final.done and final.refused and self.record_refusals:
                 try:
                     self.refusals.record(final)  # what users could not get: the maintainer's to-do list
