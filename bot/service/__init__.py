@@ -12,10 +12,11 @@ import threading
 import time
 from collections.abc import Iterator
 
-from bot.answer.compose import answer_stream
+from bot.answer.compose import answer_stream, localize
+from bot.answer.implementation import implementation_answer, implementation_pairs
 from bot.answer.in_force import prefer_in_force
 from bot.answer.schemas import Answer, Citation
-from bot.retrieval import HybridRetriever, SearchFilters
+from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
 from bot.service.feedback import FeedbackLog
@@ -23,7 +24,7 @@ from bot.service.followup import FollowUpRewriter, History
 from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
-from bot.service.lifecycle import Lifecycle
+from bot.service.lifecycle import Lifecycle, LifecycleView
 from bot.service.questions import QuestionError, check_question
 from bot.service.review import RefusalLog
 from bot.settings import Settings, get_settings
@@ -116,6 +117,11 @@ class PolicyBot:
         result = self.retriever.search(standalone, 8, filters)
         view = self.lifecycle.view()
         result = prefer_in_force(result, view.in_force)
+        implemented = self._implementation(standalone, result, view)
+        if implemented is not None:
+            implemented.question = q
+            yield view.warn(localize(implemented))
+            return
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
@@ -128,6 +134,21 @@ class PolicyBot:
             yield final
         log.info("answered in %.0f ms (mode=%s, refused=%s)", (time.perf_counter() - started) * 1000,
                  final.mode if final else "-", final.refused if final else "-")
+
+    def _implementation(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
+        """"天津是怎么落实国家民企质量意见的？": the implementing document's clauses per part, when its text
+        says it implements the document named (None otherwise: the ordinary answer)."""
+        pairs = implementation_pairs(question, result.analysis, view.graph)
+        if not pairs:
+            return None
+        target = view.graph.metas[pairs[0][1]]
+        doers = []
+        for doer, implemented in pairs:
+            if implemented != target.doc_id:
+                continue
+            relations = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer) if k.target == implemented))
+            doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
+        return implementation_answer(question, target, doers)
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
         *_, final = self.answer_stream(question, history, filters)

@@ -1,0 +1,76 @@
+""""天津是怎么落实国家民企质量意见的？": the implementing document's clauses, part by part.
+
+Ranking answers such a question with whatever clause mentions 落实; the real answer is the whole
+implementing document, which exists *because* of the one named: its outline, each part with its
+items, each cited.  The link itself comes from the implementing document's own words
+(:mod:`ingest.links`: "为落实…《…》（…号）"), so this answer is only given when that link exists.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answer.schemas import Answer, Citation
+from bot.retrieval.analysis import QueryAnalysis
+from ingest.links import LinkGraph
+from ingest.models import Clause, DocMeta
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+_WHICH = ("哪些", "哪个", "哪几", "哪份", "谁")
+SHOWN_KINDS = ("item", "section")
+
+
+def asks_implementation(question: str) -> bool:
+    q = search_form(question)
+    return any(cue in q for cue in load("implementation_cues"))
+
+
+def implementation_pairs(question: str, analysis: QueryAnalysis, graph: LinkGraph) -> list[tuple[str, str]]:
+    """(implementing doc, implemented doc) pairs the question asks about: it uses an implementation verb,
+    names the implemented document, and names the implementing one too (by name, region, level) or asks
+    "哪些/哪个"; only documents whose text says they implement or rest on the other count."""
+    if not asks_implementation(question):
+        return []
+    named = list(analysis.doc_ids)
+    which = any(w in question for w in _WHICH)
+    pairs: list[tuple[str, str]] = []
+    for target in named:
+        doers = graph.implementers(target)
+        chosen = [d for d in doers if d in named] or (doers if which else [])
+        pairs += [(d, target) for d in chosen if (target, d) not in pairs]
+    # a document named only because it implements another named one is not itself the target
+    return [(d, t) for d, t in pairs if not any(t == d2 for d2, _ in pairs)]
+
+
+def _title_of(c: Clause) -> str:
+    """The clause's own heading, or its first sentence, short."""
+    head = c.heading_path[-1] if c.heading_path else c.text
+    head = re.split(r"[。；;]", head, maxsplit=1)[0].strip()
+    return head[:48] + ("…" if len(head) > 48 else "")
+
+
+def implementation_answer(question: str, target: DocMeta, doers: Sequence[tuple[DocMeta, list[str], list[Clause]]]
+                          ) -> Answer:
+    """One block per implementing document: what it says it does with ``target`` (its relations), then its
+    parts in document order, every item under its part, each cited."""
+    lines: list[str] = []
+    cites: list[Citation] = []
+    for meta, relations, clauses in doers:
+        number = f"（{target.doc_number}）" if target.doc_number else ""
+        lines.append(f"《{meta.title}》（{meta.display_name}）{'、'.join(relations)}《{target.title}》{number}，"
+                     f"按以下各部分落实：")
+        shown: list[str] = []
+        for c in sorted((c for c in clauses if c.kind in SHOWN_KINDS and c.part == 1), key=lambda c: c.order):
+            for depth, heading in enumerate(c.heading_path[:-1]):
+                if depth >= len(shown) or shown[depth] != heading:
+                    shown = [*shown[:depth], heading]
+                    lines.append(("  " * depth) + heading)
+            shown = list(c.heading_path[:-1])
+            n = len(cites) + 1
+            cites.append(Citation.from_clause(c, marker=n, via="implementation"))
+            lines.append(("  " * len(shown)) + f"{_title_of(c)} [{n}]")
+        lines.append("")
+    lead = lines[0] if lines else ""
+    return Answer(question=question, answer="\n".join(lines).strip(), lead=lead, citations=cites,
+                  mode="extractive")
