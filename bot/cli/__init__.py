@@ -23,8 +23,8 @@ from bot.cli.commands import (
     cmd_show,
 )
 from bot.runtime import use_batch_threads
-from ingest.catalog import STATUS_CHOICES
 from bot.settings import get_settings
+from ingest.catalog import STATUS_CHOICES
 
 Arg = tuple[tuple[str, ...], dict[str, Any]]
 JSON: Arg = (("--json",), {"action": "store_true"})
