@@ -307,8 +307,9 @@ class DocumentLibrary:
     def documents(self) -> list[dict[str, Any]]:
         """One row per indexed document; with the status and 依据 / 被引用 as of the configured day."""
         view = self.lifecycle.view() if self.lifecycle is not None else None
-        return [{**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
-                 "clause_count": d.clause_count, "version": d.version, **(view.row(d.meta.doc_id) if view else {})}
+        return [{**d.meta.model_dump(), "status_set": d.meta.status, "display_name": d.meta.display_name,
+                 "provenance": d.meta.provenance(), "clause_count": d.clause_count, "version": d.version,
+                 **(view.row(d.meta.doc_id) if view else {})}
                 for d in self.store.documents()]
 
     def metas(self) -> list[DocMeta]:
