@@ -85,6 +85,8 @@ def _title_endings() -> tuple[str, ...]:
     return words + tuple(w + "”" for w in words)
 
 
+# "…管理办法（试行）", "…若干措施（2025年版）", "…资助办法（2024年修订）": a short note after the title word.
+_TRAILING_NOTE = re.compile(r"[（(][^（()）]{1,12}[)）]$")
 _ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
 
 
@@ -95,7 +97,7 @@ def is_title_line(line: str) -> bool:
         and not _SENTENCE_PUNCT.search(s)
         and ("《" not in s or bool(_ISSUING_TITLE.search(s)))
         and "|" not in s
-        and s.endswith(_title_endings())
+        and _TRAILING_NOTE.sub("", s).endswith(_title_endings())
     )
 
 
