@@ -11,7 +11,7 @@ import pytest
 
 from bot.service import PolicyBot
 from bot.ui.render_chat import render_sources
-from bot.ui.render_lookup import documents_table, render_results
+from bot.ui.render_lookup import DOC_HEADERS, documents_table, render_results
 from ingest.links import LinkGraph, extract_references
 from ingest.metadata import extract_meta, find_title
 from ingest.models import DocMeta, DocReference
@@ -229,7 +229,7 @@ def test_documents_show_status_with_source_and_links_both_ways(own: PolicyBot) -
     assert rows["new-standard"]["based_on"] == ["《国家标准化发展纲要》未收录（根据）", "示例市标准化资助办法（废止）"]
     table = documents_table(list(rows.values()))
     old = next(r for r in table if r[-1] == "old-voucher")
-    assert "已失效（2024年2月29日）" in old
+    assert old[DOC_HEADERS.index("效力状态")].startswith("已失效（2024年2月29日） （施行日期 2021-03-01（正文）")
 
 
 @pytest.mark.integration
@@ -336,7 +336,8 @@ def test_shipped_tianjin_implements_the_national_opinion_both_ways(shipped: Poli
     assert rows["national-2021-qi-private-enterprises"]["cited_by"] == ["天津实施意见（贯彻落实、根据）"]
     assert {r["status"] for r in rows.values()} == {"现行有效"}
     table = {r[-1]: r for r in documents_table(list(rows.values()))}
-    assert "天津实施意见（贯彻落实、根据）" in table["national-2021-qi-private-enterprises"]
+    assert table["national-2021-qi-private-enterprises"][DOC_HEADERS.index("被引用")] == "天津实施意见（贯彻落实、根据）"
+    assert table["tianjin-2022-qi-private-enterprises"][DOC_HEADERS.index("依据")].startswith("国家民企质量意见（贯彻落实、根据）")
     cite = shipped.hotline_search("天津实施意见第15条", k=5).exact[0]
     assert cite.based_on[0] == "国家民企质量意见（贯彻落实、根据）" and cite.status == "现行有效"
     national = shipped.hotline_search("国家意见二（六）", k=5).exact[0]
