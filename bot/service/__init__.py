@@ -146,7 +146,8 @@ class PolicyBot:
         for doer, implemented in pairs:
             if implemented != target.doc_id:
                 continue
-            relations = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer) if k.target == implemented))
+            relations: list[str] = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer)
+                                                       if k.target == implemented))
             doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
         return implementation_answer(question, target, doers)
 
