@@ -361,3 +361,14 @@ def test_shipped_how_tianjin_implements_the_national_opinion(shipped: PolicyBot)
 def test_reference_model_is_plain_data() -> None:
     ref = DocReference(relation="根据", title="甲", doc_number="")
     assert DocMeta(doc_id="d", title="t", references=[ref]).model_dump()["references"][0]["relation"] == "根据"
+
+
+@pytest.mark.unit
+def test_only_how_or_which_questions_with_an_implementation_verb_take_the_implementation_path() -> None:
+    from bot.answer.implementation import asks_implementation
+
+    assert asks_implementation("天津是怎么落实国家民企质量意见的？")
+    assert asks_implementation("哪些地方贯彻了国市监质发〔2021〕62号？")
+    assert not asks_implementation("国家意见和天津实施意见对落实责任的规定有什么不同？")  # a comparison
+    assert not asks_implementation("天津的各个区需不需要再定一个更细的落实方案？")  # a yes-no question
+    assert not asks_implementation("天津实施意见怎么申请计量服务？")  # no implementation verb

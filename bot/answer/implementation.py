@@ -17,13 +17,18 @@ from ingest.models import Clause, DocMeta
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
-_WHICH = ("哪些", "哪个", "哪几", "哪份", "谁")
+_WHICH = ("哪些", "哪个", "哪几", "哪份", "哪里", "谁")
 SHOWN_KINDS = ("item", "section")
 
 
 def asks_implementation(question: str) -> bool:
+    """An implementation verb and a how/which word, and no comparison ("…有什么不同")."""
     q = search_form(question)
-    return any(cue in q for cue in load("implementation_cues"))
+    words = load("implementation_cues")
+    verbs = [w for w in words if w[0] not in "?!"]
+    asks = [w[1:] for w in words if w[0] == "?"]
+    unless = [w[1:] for w in words if w[0] == "!"]
+    return any(w in q for w in verbs) and any(w in q for w in asks) and not any(w in q for w in unless)
 
 
 def implementation_pairs(question: str, analysis: QueryAnalysis, graph: LinkGraph) -> list[tuple[str, str]]:
