@@ -353,6 +353,9 @@ def test_shipped_how_tianjin_implements_the_national_opinion(shipped: PolicyBot)
     assert "《关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的意见》（国市监质发〔2021〕62号）" in a.lead
     lines = a.answer.splitlines()
     assert lines.index("二、重点任务") < lines.index("三、保障措施")
+    # each Tianjin part names the national part it carries out
+    assert "  (一)引导民营企业牢固树立“质量第一”的意识（对应国家民企质量意见二（一））" in lines
+    assert any(line.startswith("  (九)优化民营企业发展政策环境（对应国家民企质量意见二（九））") for line in lines)
     html = render_sources(a)
     assert "国家民企质量意见（贯彻落实、根据）" in html and "pb-in-force" in html
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.answer.in_force import similarity
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval.analysis import QueryAnalysis
 from ingest.links import LinkGraph
@@ -50,31 +51,52 @@ def implementation_pairs(question: str, analysis: QueryAnalysis, graph: LinkGrap
 
 def _title_of(c: Clause) -> str:
     """The clause's own heading, or its first sentence, short."""
-    head = c.heading_path[-1] if c.heading_path else c.text
-    head = re.split(r"[。；;]", head, maxsplit=1)[0].strip()
+    return _title_of_text(c.heading_path[-1] if c.heading_path else c.text)
+
+
+MATCH = 0.35  # bigram overlap of two headings that makes a part "the counterpart" of the other
+
+
+def counterpart(heading: str, target: Sequence[Clause]) -> Clause | None:
+    """The clause of the implemented document whose heading matches an implementing part's heading best
+    (天津 "(一)引导民营企业牢固树立“质量第一”的意识" ↔ 国家 二（一）), when they clearly match."""
+    scored = [(similarity(_title_of_text(heading), _title_of(c)), c) for c in target]
+    best = max(scored, key=lambda sc: sc[0], default=None)
+    return best[1] if best and best[0] >= MATCH else None
+
+
+def _title_of_text(text: str) -> str:
+    head = re.split(r"[。；;]", text, maxsplit=1)[0].strip()
     return head[:48] + ("…" if len(head) > 48 else "")
 
 
-def implementation_answer(question: str, target: DocMeta, doers: Sequence[tuple[DocMeta, list[str], list[Clause]]]
-                          ) -> Answer:
+def implementation_answer(question: str, target: DocMeta, doers: Sequence[tuple[DocMeta, list[str], list[Clause]]],
+                          target_clauses: Sequence[Clause] = ()) -> Answer:
     """One block per implementing document: what it says it does with ``target`` (its relations), then its
-    parts in document order, every item under its part, each cited."""
+    parts in document order — each with the part of ``target`` it carries out, when the headings match —
+    every item under its part, each cited."""
+    items = [c for c in target_clauses if c.kind in SHOWN_KINDS and c.part == 1]
+
+    def matched(heading: str) -> str:
+        c = counterpart(heading, items)
+        return f"（对应{target.display_name}{c.item}）" if c is not None else ""
+
     lines: list[str] = []
     cites: list[Citation] = []
     for meta, relations, clauses in doers:
         number = f"（{target.doc_number}）" if target.doc_number else ""
-        lines.append(f"《{meta.title}》（{meta.display_name}）{'、'.join(relations)}《{target.title}》{number}，"
-                     f"按以下各部分落实：")
+        lines.append(f"{meta.display_name}（《{meta.title}》）在正文中写明{'、'.join(relations)}《{target.title}》{number}，"
+                     f"分以下各部分落实：")
         shown: list[str] = []
         for c in sorted((c for c in clauses if c.kind in SHOWN_KINDS and c.part == 1), key=lambda c: c.order):
             for depth, heading in enumerate(c.heading_path[:-1]):
                 if depth >= len(shown) or shown[depth] != heading:
                     shown = [*shown[:depth], heading]
-                    lines.append(("  " * depth) + heading)
+                    lines.append(("  " * depth) + heading + matched(heading))
             shown = list(c.heading_path[:-1])
             n = len(cites) + 1
             cites.append(Citation.from_clause(c, marker=n, via="implementation"))
-            lines.append(("  " * len(shown)) + f"{_title_of(c)} [{n}]")
+            lines.append(("  " * len(shown)) + f"{_title_of(c)} [{n}]" + ("" if shown else matched(_title_of(c))))
         lines.append("")
     lead = lines[0] if lines else ""
     return Answer(question=question, answer="\n".join(lines).strip(), lead=lead, citations=cites,

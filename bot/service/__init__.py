@@ -149,7 +149,7 @@ class PolicyBot:
             relations: list[str] = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer)
                                                        if k.target == implemented))
             doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
-        return implementation_answer(question, target, doers)
+        return implementation_answer(question, target, doers, self.retriever.doc_clauses(target.doc_id))
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
         *_, final = self.answer_stream(question, history, filters)
