@@ -86,6 +86,14 @@ def extract_references(text: str, own_title: str = "", own_number: str = "") -> 
     return out
 
 
+_ISSUED = re.compile(r"[《〈]([^《》〈〉]{%d,120})[》〉]" % MIN_TITLE)
+
+
+def _issued(title: str) -> list[str]:
+    """The title a 通知 issues: "关于印发《X办法》的通知" (or 〈X办法〉 inside a quoted title) → ["X办法"]."""
+    return _ISSUED.findall(title)
+
+
 _BRACKETS = str.maketrans({"［": "〔", "[": "〔", "(": "〔", "（": "〔", "］": "〕", "]": "〕", ")": "〕", "）": "〕"})
 
 
@@ -121,13 +129,15 @@ class LinkGraph:
                 if n and DOC_NUMBER.fullmatch(to_simplified(n).replace(" ", "")):
                     by_number.setdefault(_key(n), m.doc_id)
             for t in (m.title, m.short_name, *m.aliases):
-                if t:
-                    by_title.setdefault(_key(t), m.doc_id)
+                for name in (t, *_issued(t)):
+                    if name:
+                        by_title.setdefault(_key(name), m.doc_id)
         self._out: dict[str, list[Link]] = {}
         self._in: dict[str, list[Link]] = {}
         for m in self.metas.values():
             for ref in m.references:
-                target = (by_number.get(_key(ref.doc_number)) if ref.doc_number else None) or by_title.get(_key(ref.title))
+                target = (by_number.get(_key(ref.doc_number)) if ref.doc_number else None) or next(
+                    (by_title[k] for k in map(_key, (ref.title, *_issued(ref.title))) if k in by_title), None)
                 if target == m.doc_id:
                     continue
                 link = Link(m.doc_id, ref.relation, target, ref.title, ref.doc_number)

@@ -375,3 +375,27 @@ def test_only_how_or_which_questions_with_an_implementation_verb_take_the_implem
     assert not asks_implementation("国家意见和天津实施意见对落实责任的规定有什么不同？")  # a comparison
     assert not asks_implementation("天津的各个区需不需要再定一个更细的落实方案？")  # a yes-no question
     assert not asks_implementation("天津实施意见怎么申请计量服务？")  # no implementation verb
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("sentence", "field", "value"), [
+    ("本办法自2022年3月1日施行，有效期限为5年。", "validity", "5年"),
+    ("本措施自2022年3月1日起实施，有效期：三年。", "validity", "三年"),
+    ("本方案自印发之日起施行，执行期限至2025年6月30日。", "valid_until", "2025-06-30"),
+    ("本办法自2022年3月1日起施行，有效期为2022年3月1日至2024年2月29日。", "valid_until", "2024-02-29"),
+    ("本办法自2022年3月1日施行。", "effective_date", "2022-03-01"),
+])
+def test_term_wordings(sentence: str, field: str, value: str) -> None:
+    m = _meta("x", f"辛办法\n一、补助。\n二、{sentence}\n示例局\n2022年2月1日\n")
+    assert getattr(m, field) == value
+
+
+@pytest.mark.unit
+def test_a_reference_to_an_issuing_notice_finds_the_document_it_issued() -> None:
+    issued = DocMeta(doc_id="notice", title="示例市市场监管局关于印发《示例市质量奖管理办法》的通知")
+    citing = DocMeta(doc_id="plan", title="示例区质量奖实施细则", references=[
+        DocReference(relation="根据", title="示例市质量奖管理办法"),
+        DocReference(relation="依据", title="关于印发〈示例市质量奖管理办法〉的通知"),
+    ])
+    graph = LinkGraph([issued, citing])
+    assert [k.target for k in graph.outgoing("plan")] == ["notice", "notice"]
