@@ -399,3 +399,9 @@ def test_a_reference_to_an_issuing_notice_finds_the_document_it_issued() -> None
     ])
     graph = LinkGraph([issued, citing])
     assert [k.target for k in graph.outgoing("plan")] == ["notice", "notice"]
+
+
+@pytest.mark.integration
+def test_the_warning_is_in_the_question_s_script(own: PolicyBot) -> None:
+    a = own.answer("舊計量券辦法規定每家企業每年最多申領多少計量服務券？")
+    assert a.answer.startswith("注意：所引《示例市計量服務券實施辦法》已於2024年2月29日失效"), a.answer[:80]

@@ -117,7 +117,11 @@ def cmd_show(args) -> int:
         if args.json:
             _print_json(c.model_dump())
         else:
-            print(f"{c.citation}\n发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  日期：{c.date or '-'}")
+            print(f"{c.citation}\n发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  日期：{c.date or '-'}"
+                  f"  效力：{c.status_label or '-'}")
+            for label, links in (("依据", c.based_on), ("被引用", c.cited_by)):
+                if links:
+                    print(f"{label}：{'；'.join(links)}")
             if c.departments:
                 print("责任单位：" + "、".join(c.departments))
             print(c.text + "\n")

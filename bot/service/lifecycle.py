@@ -20,6 +20,7 @@ from bot.retrieval.catalog import DocumentCatalog
 from ingest.catalog import load_overrides
 from ingest.links import Link, LinkGraph
 from ingest.status import DocStatus, collection_status
+from ingest.text.script import is_traditional, to_traditional
 
 
 def _group(links: Iterable[Link], name: Callable[[Link], str]) -> list[str]:
@@ -90,6 +91,8 @@ class LifecycleView:
         self.annotate_all([*answer.citations, *answer.see_also, *answer.retrieved])
         if answer.done and not answer.refused:
             notes = self.notices(answer.citations)
+            if notes and is_traditional(answer.question):  # the whole answer is in the question's script
+                notes = [to_traditional(n) for n in notes]
             if notes:
                 answer.answer = "\n".join(notes) + "\n\n" + answer.answer
         return answer
