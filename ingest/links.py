@@ -86,7 +86,7 @@ def extract_references(text: str, own_title: str = "", own_number: str = "") -> 
     return out
 
 
-_ISSUED = re.compile(r"[《〈]([^《》〈〉]{%d,120})[》〉]" % MIN_TITLE)
+_ISSUED = re.compile(rf"[《〈]([^《》〈〉]{{{MIN_TITLE},120}})[》〉]")
 
 
 def _issued(title: str) -> list[str]:

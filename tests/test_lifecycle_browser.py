@@ -40,7 +40,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser, app_url: str) -> Iterator:  # noqa: F811
+def page(browser, app_url: str) -> Iterator:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(app_url)
                   else route.abort())
