@@ -405,3 +405,12 @@ def test_a_reference_to_an_issuing_notice_finds_the_document_it_issued() -> None
 def test_the_warning_is_in_the_question_s_script(own: PolicyBot) -> None:
     a = own.answer("舊計量券辦法規定每家企業每年最多申領多少計量服務券？")
     assert a.answer.startswith("注意：所引《示例市計量服務券實施辦法》已於2024年2月29日失效"), a.answer[:80]
+
+
+@pytest.mark.integration
+def test_the_document_outline_shows_status_and_links(shipped: PolicyBot) -> None:
+    from bot.ui.render_lookup import render_outline
+
+    doc = _rows(shipped)["national-2021-qi-private-enterprises"]
+    html = render_outline(doc, shipped.library.outline(doc["doc_id"]))
+    assert "现行有效" in html and "被引用：天津实施意见（贯彻落实、根据）" in html

@@ -83,7 +83,8 @@ class UIHandlers:
             return
         assert last is not None
         shown_history = [*pending, {"role": "assistant", "content": last.answer,
-                                    "sources": [f"[{c.marker or n}] {c.reference()}" for n, c in
+                                    "sources": [f"[{c.marker or n}] {c.reference()}"
+                                                + (f"（{c.status_label}）" if c.status_label else "") for n, c in
                                                 enumerate([*last.citations, *last.see_also], start=1)]}]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
         kept = history if last.mode == "input-error" else shown_history

@@ -77,8 +77,11 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
     clause collapsible with its citation, full text and copy button."""
     if doc is None:
         return '<div class="pb-outline"><p class="pb-empty">请选择一份文档。</p></div>'
+    status = f' · {esc(doc["status_label"])}' if doc.get("status_label") else ""
+    links = "".join(f'<p class="pb-count">{label}：{esc("；".join(doc[key]))}</p>'
+                    for label, key in (("依据", "based_on"), ("被引用", "cited_by")) if doc.get(key))
     head = (f'<h3>{esc(doc.get("title"))}</h3><p class="pb-count">{esc("、".join(doc.get("issuers") or []))}'
-            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条</p>')
+            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条{status}</p>{links}')
     out: list[str] = [head]
     current: list[str] = []
     for c in clauses:
