@@ -414,3 +414,24 @@ def test_the_document_outline_shows_status_and_links(shipped: PolicyBot) -> None
     doc = _rows(shipped)["national-2021-qi-private-enterprises"]
     html = render_outline(doc, shipped.library.outline(doc["doc_id"]))
     assert "现行有效" in html and "被引用：天津实施意见（贯彻落实、根据）" in html
+
+
+@pytest.mark.integration
+def test_status_questions_are_answered_with_the_status_its_source_and_what_replaced_it(own: PolicyBot) -> None:
+    a = own.answer("旧计量券办法还有效吗？")
+    lines = a.answer.splitlines()
+    assert lines[0] == "注意：所引《示例市计量服务券实施办法》已于2024年2月29日失效"
+    assert "旧计量券办法（《示例市计量服务券实施办法》）已失效：有效期3年，已于2024年2月29日期满。 [1]" in lines
+    assert any(line.startswith("判断依据：施行日期 2021-03-01（正文）；有效期 3年（正文）") for line in lines)
+    assert any(line.startswith("现行文件：新计量券办法") for line in lines)
+    assert [(c.doc_id, c.item) for c in a.citations] == [("old-voucher", "第三条"), ("new-voucher", "第三条")]
+
+    replaced = own.answer("示例市标准化资助办法还有效吗？")
+    assert "已废止：自2024年7月1日起废止，见《示例市标准化资助办法（2024年修订）》。" in replaced.answer
+    assert [(c.doc_id, c.item) for c in replaced.citations] == [("old-standard", "第二条"), ("new-standard", "第三条")]
+
+    current = own.answer("新计量券办法有效期到什么时候？")
+    assert current.answer.startswith("新计量券办法（《示例市计量服务券实施办法》）现行有效：自2024年3月1日起施行，有效期5年，"
+                                     "至2029年2月28日。")
+    future = own.answer("首席质量官制度实施办法什么时候施行？")
+    assert "尚未施行：自2027年1月1日起施行。" in future.answer

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from bot.answer.compose import answer_stream, localize
 from bot.answer.implementation import implementation_answer, implementation_pairs
 from bot.answer.in_force import prefer_in_force
+from bot.answer.status_answer import status_answer, status_subject
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
@@ -117,10 +118,10 @@ class PolicyBot:
         result = self.retriever.search(standalone, 8, filters)
         view = self.lifecycle.view()
         result = prefer_in_force(result, view.in_force)
-        implemented = self._implementation(standalone, result, view)
-        if implemented is not None:
-            implemented.question = q
-            yield view.warn(localize(implemented))
+        special = self._implementation(standalone, result, view) or self._status(standalone, result, view)
+        if special is not None:  # a question about the documents' life, not about a clause
+            special.question = q
+            yield view.warn(localize(special))
             return
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
@@ -150,6 +151,22 @@ class PolicyBot:
                                                        if k.target == implemented))
             doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
         return implementation_answer(question, target, doers, self.retriever.doc_clauses(target.doc_id))
+
+    def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
+        """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
+        not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
+        doc_id = status_subject(question, result)
+        status = view.status(doc_id) if doc_id else None
+        if doc_id is None or status is None:
+            return None
+        successors = []
+        if not status.in_force:
+            for other in view.successors(doc_id):
+                other_status = view.status(other)
+                if other_status is not None:
+                    successors.append((view.graph.metas[other], other_status, self.retriever.doc_clauses(other)))
+        return status_answer(question, view.graph.metas[doc_id], status, self.retriever.doc_clauses(doc_id),
+                             successors)
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
         *_, final = self.answer_stream(question, history, filters)

@@ -20,7 +20,7 @@ from bot.retrieval.catalog import DocumentCatalog
 from ingest.catalog import load_overrides
 from ingest.links import Link, LinkGraph
 from ingest.status import DocStatus, collection_status
-from ingest.text.script import is_traditional, to_traditional
+from ingest.text.script import is_traditional, search_form, to_traditional
 
 
 def _group(links: Iterable[Link], name: Callable[[Link], str]) -> list[str]:
@@ -52,6 +52,15 @@ class LifecycleView:
     def name(self, doc_id: str) -> str:
         meta = self.graph.metas.get(doc_id)
         return meta.display_name if meta else doc_id
+
+    def successors(self, doc_id: str) -> list[str]:
+        """Documents in force that took ``doc_id``'s place: those that say they replace or repeal it, then
+        those with the same title (a new version that does not name the old one)."""
+        enders = [k.source for k in self.graph.enders(doc_id)]
+        meta = self.graph.metas.get(doc_id)
+        same = [d for d, m in self.graph.metas.items()
+                if meta is not None and d != doc_id and search_form(m.title) == search_form(meta.title)]
+        return [d for d in dict.fromkeys([*enders, *same]) if self.in_force(d)]
 
     def based_on(self, doc_id: str) -> list[str]:
         """依据: what ``doc_id`` names; a document not in the collection with its title, 文号 and 未收录."""
