@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from bot.answer.compose import answer_stream, localize
 from bot.answer.implementation import implementation_answer, implementation_pairs
 from bot.answer.in_force import prefer_in_force
-from bot.answer.status_answer import status_answer, status_subject
 from bot.answer.schemas import Answer, Citation
+from bot.answer.status_answer import status_answer, status_subject
 from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
