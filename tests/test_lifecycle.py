@@ -435,3 +435,17 @@ def test_status_questions_are_answered_with_the_status_its_source_and_what_repla
                                      "至2029年2月28日。")
     future = own.answer("首席质量官制度实施办法什么时候施行？")
     assert "尚未施行：自2027年1月1日起施行。" in future.answer
+
+
+@pytest.mark.integration
+def test_an_llm_answer_on_an_expired_measure_warns_first(own: PolicyBot, fake_llm) -> None:
+    from tests.fake_openai_server import reply
+    from tests.llm_fixtures import TEST_API_KEY
+
+    llm_bot = PolicyBot(make_settings(own.settings.data_dir, POLICYBOT_TODAY=TODAY, OPENAI_API_KEY=TEST_API_KEY,
+                                      OPENAI_BASE_URL=fake_llm.base_url, POLICYBOT_LLM_MODEL="fake-gpt"),
+                        store=own.store)
+    fake_llm.script(reply("每家企业每年最多申领2万元[S1]。"))
+    a = llm_bot.answer("旧计量券办法规定每家企业每年最多申领多少计量服务券？")
+    assert a.mode == "llm" and a.citations[0].doc_id == "old-voucher"
+    assert a.answer == "注意：所引《示例市计量服务券实施办法》已于2024年2月29日失效\n\n每家企业每年最多申领2万元[1]。"
