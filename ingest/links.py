@@ -60,6 +60,19 @@ def _relation_after(text: str) -> Relation | None:
     return min(hits)[1] if hits else None
 
 
+_JOINERS = "的和与及等、"
+
+
+def _number_start(match: str) -> int:
+    """Where a 文号 found in running text starts: after any cue word or joiner the pattern's issuer-prefix
+    swallowed ("根据国市监质发〔2021〕62号" → "国市监质发〔2021〕62号")."""
+    bracket = re.search(r"[〔\[［(（]", match)
+    prefix = match[: bracket.start()] if bracket else match
+    cut = max([prefix.rfind(w) + len(w) for w, _ in _cues()[0] if w in prefix]
+              + [prefix.rfind(ch) + 1 for ch in _JOINERS if ch in prefix] + [0])
+    return cut
+
+
 def extract_references(text: str, own_title: str = "", own_number: str = "") -> list[DocReference]:
     """Documents ``text`` names with a stated relation, in order of first mention, each (relation, title,
     文号) once.  The document's own title and 文号 (a covering notice names what it issues) are skipped."""
@@ -68,16 +81,26 @@ def extract_references(text: str, own_title: str = "", own_number: str = "") -> 
     out: list[DocReference] = []
     for sentence in _SENTENCE.finditer(to_simplified(text)):
         s = sentence.group(0)
+        taken: list[tuple[int, int]] = []  # spans of titles and their 文号: not read again as bare 文号
+        found: list[tuple[int, Relation | None, str, str]] = []
         for m in _TITLE.finditer(s):
             title = m.group(1).strip()
-            before = s[: m.start()]
-            if len(title) < MIN_TITLE or before.rstrip().endswith("简称"):
-                continue
             rest = s[m.end():]
             number_m = _NUMBER_AFTER.match(rest)
+            end = m.end() + (number_m.end() if number_m else 0)
+            taken.append((m.start(), end))
+            if len(title) < MIN_TITLE or s[: m.start()].rstrip().endswith("简称"):
+                continue
             number = re.sub(r"\s+", "", number_m.group(1)) if number_m else ""
-            relation = _relation_after(rest[number_m.end():] if number_m else rest) or _relation_before(before)
-            if relation is None or _key(title) in own or (number and _key(number) in own):
+            found.append((m.start(), _relation_after(s[end:]) or _relation_before(s[: m.start()]), title, number))
+        for m in DOC_NUMBER.finditer(s):  # "根据国市监质发〔2021〕62号文件精神": a 文号 alone
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            start = m.start() + _number_start(m.group(0))
+            number = re.sub(r"\s+", "", s[start:m.end()])
+            found.append((start, _relation_after(s[m.end():]) or _relation_before(s[:start]), "", number))
+        for _, relation, title, number in sorted(found, key=lambda f: f[0]):
+            if relation is None or (title and _key(title) in own) or (number and _key(number) in own):
                 continue
             key = (relation, _key(title), _key(number))
             if key not in seen:
@@ -137,7 +160,7 @@ class LinkGraph:
         for m in self.metas.values():
             for ref in m.references:
                 target = (by_number.get(_key(ref.doc_number)) if ref.doc_number else None) or next(
-                    (by_title[k] for k in map(_key, (ref.title, *_issued(ref.title))) if k in by_title), None)
+                    (by_title[k] for k in map(_key, (ref.title, *_issued(ref.title))) if k and k in by_title), None)
                 if target == m.doc_id:
                     continue
                 link = Link(m.doc_id, ref.relation, target, ref.title, ref.doc_number)

@@ -33,6 +33,10 @@ _VALID_UNTIL = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|�
                           r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
                           r"|自\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起?\s*(?:至|到)\s*"
                           r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*止?\s*(?:施行|实施|执行|有效)")
+# A scraped metadata box's own 时效性 ("时效性：失效", "有效性状态 | 已废止 |", "【效力状态】尚未生效").
+_STATED_STATUS = re.compile(r"(?:时效性|有效性(?:状态)?|效力状态)\s*[】\]]?\s*[:：|]?\s*"
+                            r"(已?失效|已?废止|尚未(?:施行|生效))")
+_STATED_STATES = {"失效": "已失效", "废止": "已废止", "尚未施行": "尚未施行", "尚未生效": "尚未施行"}
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
@@ -256,10 +260,12 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     if not until and (m := _VALID_UNTIL.search(body)):
         until = iso_date(m.group(1) or m.group(2))
     repealed = iso_date(table.get("repealed_on", ""))
+    stated = _STATED_STATUS.search(to_simplified(head))
+    status = _STATED_STATES[stated.group(1).removeprefix("已")] if stated else ""
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
-                        ("validity", validity), ("valid_until", until), ("repealed_on", repealed)):
+                        ("validity", validity), ("valid_until", until), ("repealed_on", repealed), ("status", status)):
         if value:
             sources[name] = "text"
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
                    effective_date=effective, validity=validity, valid_until=until, repealed_on=repealed,
-                   sources=sources)
+                   status=status, sources=sources)

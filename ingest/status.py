@@ -106,9 +106,16 @@ def document_status(meta: DocMeta, on: date, enders: Mapping[str, tuple[str, Doc
     ``enders`` maps the ids of documents in the collection that replace or repeal this one to (relation,
     their meta); ``set_by`` names who set ``meta.status`` when it is set (管理员 / 目录)."""
     today = on.isoformat()
+    labelled = meta.status in STATES and meta.sources.get("status") == "text" and set_by == "目录"
+    if labelled:  # a scraped 时效性 label: the dates say when, when they say it too
+        computed = document_status(meta.model_copy(update={"status": ""}), on, enders)
+        if not computed.in_force:
+            return computed
+        state: State = meta.status  # type: ignore[assignment]
+        return DocStatus(state=state, on=today, source=f"正文标注：{meta.status}")
     if meta.status in STATES:  # the admin's (or the catalog's) decision wins
         note = f"：{meta.status_note}" if meta.status_note else ""
-        state: State = meta.status  # type: ignore[assignment]
+        state = meta.status  # type: ignore[assignment]
         return DocStatus(state=state, on=today, since=meta.status_date,
                          until=meta.status_date if state == "已失效" else "", source=f"{set_by}设置{note}")
     start = _day(meta.effective_date) or _day(meta.date)

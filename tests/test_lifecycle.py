@@ -449,3 +449,27 @@ def test_an_llm_answer_on_an_expired_measure_warns_first(own: PolicyBot, fake_ll
     a = llm_bot.answer("旧计量券办法规定每家企业每年最多申领多少计量服务券？")
     assert a.mode == "llm" and a.citations[0].doc_id == "old-voucher"
     assert a.answer == "注意：所引《示例市计量服务券实施办法》已于2024年2月29日失效\n\n每家企业每年最多申领2万元[1]。"
+
+
+@pytest.mark.unit
+def test_a_bare_number_is_a_reference_too() -> None:
+    refs = extract_references("根据国市监质发〔2021〕62号文件精神，制定本方案。本办法自2024年1月1日起施行，"
+                              "示市监规〔2019〕3号文件同时废止。本办法（示市监规〔2024〕6号）由市局负责解释。",
+                              own_number="示市监规〔2024〕6号")
+    assert [(r.relation, r.title, r.doc_number) for r in refs] == [("根据", "", "国市监质发〔2021〕62号"),
+                                                                  ("废止", "", "示市监规〔2019〕3号")]
+    old = DocMeta(doc_id="old", title="示例办法", doc_number="示市监规〔2019〕3号", date="2019-01-01")
+    new = DocMeta(doc_id="new", title="示例办法（修订）", effective_date="2024-01-01", references=refs)
+    graph = LinkGraph([old, new])
+    assert [k.source for k in graph.enders("old")] == ["new"]
+
+
+@pytest.mark.unit
+def test_a_scraped_status_label_counts_with_the_dates_when_they_say_when() -> None:
+    labelled = _meta("x", "壬办法\n时效性：失效\n一、补助。\n示例局\n2018年1月1日\n")
+    assert labelled.status == "已失效" and labelled.sources["status"] == "text"
+    s = document_status(labelled, date(2026, 1, 1))
+    assert (s.state, s.source) == ("已失效", "正文标注：已失效")
+    dated = _meta("y", "癸办法\n效力状态 | 已失效 | 属性 | 其他 |\n一、补助。\n二、本办法自2020年1月1日起施行，有效期3年。\n")
+    s = document_status(dated, date(2026, 1, 1))
+    assert (s.state, s.until) == ("已失效", "2022-12-31")

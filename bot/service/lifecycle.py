@@ -67,6 +67,8 @@ class LifecycleView:
         def name(link: Link) -> str:
             if link.target:
                 return self.name(link.target)
+            if not link.title:
+                return f"{link.doc_number}未收录"
             number = f"（{link.doc_number}）" if link.doc_number else ""
             return f"《{link.title}》{number}未收录"
         return _group(self.graph.outgoing(doc_id), name)
