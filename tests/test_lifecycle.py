@@ -473,3 +473,13 @@ def test_a_scraped_status_label_counts_with_the_dates_when_they_say_when() -> No
     dated = _meta("y", "癸办法\n效力状态 | 已失效 | 属性 | 其他 |\n一、补助。\n二、本办法自2020年1月1日起施行，有效期3年。\n")
     s = document_status(dated, date(2026, 1, 1))
     assert (s.state, s.until) == ("已失效", "2022-12-31")
+
+
+@pytest.mark.unit
+def test_status_cues_ask_about_the_document_not_a_clause() -> None:
+    from bot.answer.status_answer import asks_status
+
+    assert asks_status("旧计量券办法还有效吗？") and asks_status("这份纲要有效期到什么时候？")
+    assert asks_status("天津实施意见什么时候施行？") and asks_status("这个政策现在还执行吗")
+    assert not asks_status("认证证书有效期多长？")  # the term of a certificate: a clause's content
+    assert not asks_status("计量服务券每家企业每年最多申领多少？")

@@ -7,10 +7,12 @@ for a document no longer in force, the one that is.  The status itself is comput
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
+from bot.retrieval.catalog import document_nouns
 from ingest.models import Clause, DocMeta
 from ingest.status import DocStatus, cn_date
 from ingest.text.script import search_form
@@ -20,19 +22,30 @@ _TERM_WORDS = ("有效期", "施行", "实施", "执行", "废止", "代替", "�
 
 
 def asks_status(question: str) -> bool:
+    """A status cue about the document: anywhere for a plain cue, right after a document word for a "~" cue."""
     q = search_form(question)
-    return any(cue in q for cue in load("status_cues"))
+    nouns = document_nouns()
+    for cue in load("status_cues"):
+        if cue.startswith("~"):
+            if re.search(rf"(?:{nouns})的?\s*{re.escape(cue[1:])}", q):
+                return True
+        elif cue in q:
+            return True
+    return False
 
 
 def status_subject(question: str, result: SearchResult) -> str | None:
     """The one document a status question is about: the most clearly named one when no other is named as
-    clearly, else the document of the best clause (None: not a status question)."""
+    clearly, else — when the question speaks of a document (政策, 办法 …) — the document of the best clause
+    (None: not a status question)."""
     if not asks_status(question):
         return None
     ranked = sorted(result.analysis.doc_scores.items(), key=lambda kv: -kv[1])
     if ranked and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         return ranked[0][0]
-    return result.hits[0].clause.doc_id if result.hits else None
+    if result.hits and re.search(document_nouns(), search_form(question)):
+        return result.hits[0].clause.doc_id
+    return None
 
 
 def term_clause(clauses: Sequence[Clause], mention: str = "") -> Clause | None:
