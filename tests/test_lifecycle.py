@@ -483,3 +483,27 @@ def test_status_cues_ask_about_the_document_not_a_clause() -> None:
     assert asks_status("天津实施意见什么时候施行？") and asks_status("这个政策现在还执行吗")
     assert not asks_status("认证证书有效期多长？")  # the term of a certificate: a clause's content
     assert not asks_status("计量服务券每家企业每年最多申领多少？")
+
+
+@pytest.mark.unit
+def test_statuses_of_the_parser_fixtures_on_one_day() -> None:
+    """Documents written for the parser scorecard (not for this feature): some in force, some expired."""
+    from ingest.documents import parse_document
+    from ingest.status import collection_status
+
+    root = Path(__file__).parent / "fixtures"
+    files = {"xiyang-2022-quality-brand-measures.docx": "ingest_holdout",
+             "luming-2023-testing-certification-policies.md": "ingest_holdout",
+             "anping-2022-quality-city-measures.md": "ingest", "qingzhou-2023-metrology-fees.htm": "ingest",
+             "linjiang-2023-ebike-quality-announcement.txt": "ingest"}
+    metas = [parse_document(root / folder / name).meta for name, folder in files.items()]
+    got = {d: (s.state, s.until) for d, s in collection_status(LinkGraph(metas), date.fromisoformat(TODAY)).items()}
+    assert got == {
+        "xiyang-2022-quality-brand-measures": ("已失效", "2024-09-30"),  # 2022-10-01, 2年
+        "luming-2023-testing-certification-policies": ("已失效", "2026-10-31"),  # 2023-11-01, 3年
+        "anping-2022-quality-city-measures": ("现行有效", "2027-07-31"),  # 2022-08-01, 5年
+        "qingzhou-2023-metrology-fees": ("现行有效", "2028-08-31"),  # 2023-09-01, 5年
+        "linjiang-2023-ebike-quality-announcement": ("现行有效", ""),  # no term stated
+    }
+    repealed = [r for m in metas for r in m.references if r.relation == "废止"]
+    assert {r.doc_number for r in repealed} == {"青价费〔2016〕8号", "临政通〔2019〕2号"}  # not in this set: unresolved
