@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 from ingest.metadata import DOC_NUMBER
@@ -120,6 +120,7 @@ def _issued(title: str) -> list[str]:
 _BRACKETS = str.maketrans({"［": "〔", "[": "〔", "(": "〔", "（": "〔", "］": "〕", "]": "〕", ")": "〕", "）": "〕"})
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(name: str) -> str:
     """One form for comparing titles and 文号: search form, brackets unified, no spaces or quotes."""
     return re.sub(r"[\s“”\"'‘’「」]", "", search_form(name)).translate(_BRACKETS)
@@ -149,7 +150,7 @@ class LinkGraph:
         by_title: dict[str, str] = {}
         for m in self.metas.values():
             for n in (m.doc_number, *m.aliases):
-                if n and DOC_NUMBER.fullmatch(to_simplified(n).replace(" ", "")):
+                if n and DOC_NUMBER.fullmatch(n.replace(" ", "")):  # any script: the pattern takes any hanzi
                     by_number.setdefault(_key(n), m.doc_id)
             for t in (m.title, m.short_name, *m.aliases):
                 for name in (t, *_issued(t)):

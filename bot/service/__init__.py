@@ -67,6 +67,7 @@ class PolicyBot:
                 time.sleep(interval)
                 try:
                     self.retriever.refresh_if_changed(interval * 0.5)
+                    self.lifecycle.view()  # statuses and links of a changed collection: built here, not in a request
                 except Exception as exc:  # a Chroma outage: requests report it; keep watching
                     log.info("index check failed (%s)", type(exc).__name__)
 
