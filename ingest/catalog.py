@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ingest.models import DocMeta
+from ingest.models import DOC_STATES, DocMeta
 
 CATALOG_NAME = "catalog.toml"
 
@@ -41,7 +41,7 @@ def merge_meta(auto: DocMeta, entry: CatalogEntry | None) -> DocMeta:
 OVERRIDES_NAME = "catalog_overrides.json"
 EDITABLE_FIELDS: tuple[str, ...] = ("title", "short_name", "aliases", "region", "level", "doc_number", "date",
                                     "status", "status_date", "status_note")
-STATUS_CHOICES: tuple[str, ...] = ("尚未施行", "现行有效", "已失效", "已废止", "已被替代")  # ingest/status.py STATES
+STATUS_CHOICES: tuple[str, ...] = DOC_STATES  # what the admin may set as 效力状态
 LEVELS: tuple[str, ...] = ("国家", "省", "市", "区", "县")
 
 

@@ -6,7 +6,7 @@ so it is computed once here and never re-derived elsewhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,10 @@ FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issu
                                 "level": "层级", "aliases": "别名", "valid_until": "有效期至", "repealed_on": "废止日期",
                                 "references": "引用", "status": "效力状态", "status_date": "状态日期",
                                 "status_note": "状态说明"}
+
+# A document's 效力状态 on a given day (ingest/status.py computes it; the admin may set it), in legal databases' words.
+DocState = Literal["尚未施行", "现行有效", "已失效", "已废止", "已被替代"]
+DOC_STATES: tuple[DocState, ...] = get_args(DocState)
 
 # How one document names another (ingest/links.py reads them; the service resolves them against the collection).
 Relation = Literal["依据", "根据", "贯彻落实", "替代", "废止"]
@@ -56,7 +60,7 @@ class DocMeta(BaseModel):
     valid_until: str = ""  # ISO last day in force when the text states it ("有效期至2025年12月31日")
     repealed_on: str = ""  # ISO 废止日期 of a scraped metadata box
     references: list[DocReference] = Field(default_factory=list)  # documents this one names (ingest/links.py)
-    status: str = ""  # 效力状态 set by the catalog or the admin (ingest/status.py: STATES); empty = computed
+    status: str = ""  # 效力状态 (DOC_STATES) set by the catalog, the admin or a scraped label; empty = computed
     status_date: str = ""  # ISO date the set status took effect
     status_note: str = ""  # why (the admin's words)
     region: str = ""

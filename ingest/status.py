@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Literal
 
 from pydantic import BaseModel
 
-from ingest.catalog import STATUS_CHOICES
 from ingest.links import LinkGraph
-from ingest.models import SOURCE_LABELS, DocMeta
+from ingest.models import DOC_STATES, SOURCE_LABELS, DocMeta, DocState
 from ingest.text.ladder import parse_chinese_numeral
 
-State = Literal["尚未施行", "现行有效", "已失效", "已废止", "已被替代"]
-STATES: tuple[State, ...] = ("尚未施行", "现行有效", "已失效", "已废止", "已被替代")
-assert STATES == STATUS_CHOICES  # the admin's choices (ingest/catalog.py) are these states
-NOT_IN_FORCE: tuple[State, ...] = ("尚未施行", "已失效", "已废止", "已被替代")
+State = DocState
+STATES = DOC_STATES
 
 
 class DocStatus(BaseModel):
