@@ -7,6 +7,7 @@ never show up in a ``repr`` or a log line.
 from __future__ import annotations
 
 import importlib.util
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +73,10 @@ class Settings(BaseSettings):
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")
     concurrency: int = Field(default=8, alias="POLICYBOT_CONCURRENCY")  # requests served at once: page queue, and API
 
+    # The day document statuses are computed for (现行有效 / 已失效 …); unset = the real date.  Tests and
+    # reviews pin it: POLICYBOT_TODAY=2026-12-04.
+    today_override: date | None = Field(default=None, alias="POLICYBOT_TODAY")
+
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
     port: int = Field(default=7860, alias="POLICYBOT_PORT")
     admin_user: str = Field(default="admin", alias="POLICYBOT_ADMIN_USER")
@@ -133,6 +138,10 @@ class Settings(BaseSettings):
         return StoreConfig(path=self.chroma_dir, collection=self.collection, host=self.chroma_host,
                            port=self.chroma_port, ssl=self.chroma_ssl, token=self.chroma_token,
                            index_dir=self.index_dir)
+
+    def today(self) -> date:
+        """The day "in force" means: ``POLICYBOT_TODAY`` when set, else the real date (read per call)."""
+        return self.today_override or date.today()
 
     @property
     def llm_configured(self) -> bool:

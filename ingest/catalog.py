@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ingest.models import DocMeta
+from ingest.models import DOC_STATES, DocMeta
 
 CATALOG_NAME = "catalog.toml"
 
@@ -39,7 +39,9 @@ def merge_meta(auto: DocMeta, entry: CatalogEntry | None) -> DocMeta:
 
 # ----- the admin's overrides: a writable file in the data directory, merged over catalog.toml ---------
 OVERRIDES_NAME = "catalog_overrides.json"
-EDITABLE_FIELDS: tuple[str, ...] = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
+EDITABLE_FIELDS: tuple[str, ...] = ("title", "short_name", "aliases", "region", "level", "doc_number", "date",
+                                    "status", "status_date", "status_note")
+STATUS_CHOICES: tuple[str, ...] = DOC_STATES  # what the admin may set as 效力状态
 LEVELS: tuple[str, ...] = ("国家", "省", "市", "区", "县")
 
 
@@ -83,7 +85,9 @@ def clean_override(fields: dict[str, Any]) -> CatalogEntry:
         text = " ".join(str(value or "").split())
         if not text:
             continue
-        if key == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if key in ("date", "status_date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError(f"日期格式应为 YYYY-MM-DD：{text}")
+        if key == "status" and text not in STATUS_CHOICES:
+            raise ValueError(f"效力状态应为 {'/'.join(STATUS_CHOICES)} 之一：{text}")
         out[key] = text
     return out

@@ -8,12 +8,13 @@ from pathlib import Path
 from ingest.catalog import CatalogEntry, merge_meta
 from ingest.clauses import build_clauses
 from ingest.clean import clean_lines
+from ingest.links import extract_references
 from ingest.metadata import extract_meta, find_title
 from ingest.models import Clause, DocMeta
 from ingest.readers import read_document
 from ingest.text.script import is_traditional
 
-PARSER_VERSION = "5"  # bump when parsing changes, so unchanged files are re-ingested once
+PARSER_VERSION = "6"  # bump when parsing changes, so unchanged files are re-ingested once
 
 
 @dataclass
@@ -42,7 +43,9 @@ def parse_document(path: Path, catalog_entry: CatalogEntry | None = None, doc_id
     lines = clean_lines(raw)
     did = doc_id or doc_id_for(path)
     auto_span = find_title(lines)
-    meta = merge_meta(extract_meta(did, lines, auto_span), catalog_entry)
+    auto = extract_meta(did, lines, auto_span)
+    refs = extract_references("\n".join(lines), auto.title, auto.doc_number)
+    meta = merge_meta(auto.model_copy(update={"references": refs}), catalog_entry)
     meta = meta.model_copy(update={"source_file": path.name, "content_hash": content_hash(path.read_bytes(), catalog_entry)})
     clauses = build_clauses(meta, lines, auto_span)
     return ParsedDocument(meta=meta, clauses=clauses, traditional=is_traditional("".join(lines[:20])))

@@ -26,11 +26,21 @@ DOC_NUMBER = re.compile(
 _NUMBER_ALONE = re.compile(r"^[(（]?\s*(?:〔[^〕]{1,6}〕)?\s*第\s*(?:\d{1,4}|[一二三四五六七八九十百零〇]{1,7})\s*号\s*[)）]?$")
 _HEAD_ENDS = ("令", "公告")  # a decree's or a standing committee's announcement head, its number on the next line
 _NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*([^|]+)")
-_EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
+_EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起?\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
 _EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
 _VALIDITY = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|细则|条例|决定|规划|计划|公告)|施行|实施)[^。；]{0,40}?"
-                       r"有效期\s*(?:为|至)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*年")
+                       r"有效期(?:限)?\s*(?:为|至|：|:|暂定为?)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*年")
+# The document's own last day: "有效期至2025年12月31日", "自2023年1月1日起至2025年12月31日止施行".
+_VALID_UNTIL = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|细则|决定|规划|计划|公告)|施行|实施)[^。；]{0,40}?"
+                          r"(?:有效|执行|实施|试行)期(?:限)?[^。；]{0,30}?(?:至|到|截至|截止到?)\s*"
+                          r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+                          r"|自\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起?\s*(?:至|到)\s*"
+                          r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*止?\s*(?:施行|实施|执行|有效)")
+# A scraped metadata box's own 时效性 ("时效性：失效", "有效性状态 | 已废止 |", "【效力状态】尚未生效").
+_STATED_STATUS = re.compile(r"(?:时效性|有效性(?:状态)?|效力状态)\s*[】\]]?\s*[:：|]?\s*"
+                            r"(已?失效|已?废止|尚未(?:施行|生效))")
+_STATED_STATES = {"失效": "已失效", "废止": "已废止", "尚未施行": "尚未施行", "尚未生效": "尚未施行"}
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
@@ -48,6 +58,7 @@ _TABLE_KEYS = {
     "发布单位": "issuer", "发文机关": "issuer", "发布机关": "issuer",
     "发布文号": "doc_number", "文号": "doc_number", "发文字号": "doc_number",
     "发布日期": "date", "成文日期": "date", "生效日期": "effective_date", "施行日期": "effective_date",
+    "失效日期": "valid_until", "废止日期": "repealed_on",
     "标题": "title", "名称": "title",
 }
 
@@ -86,6 +97,8 @@ def _title_endings() -> tuple[str, ...]:
 _SIGNED_ON = re.compile(r"^(.{3,12}?)\s+(\S{8,12}日)$")  # "总理 李克强  2021年7月27日"
 _ISSUED_DOC = re.compile(r"《([^》]{4,80})》[^。]{0,80}?(?:印发|现予公布|现予发布|予以公布)"
                          r"|(?:现发布|现予发布|现公布)《([^》]{4,80})》")
+# "…管理办法（试行）", "…若干措施（2025年版）", "…资助办法（2024年修订）": a short note after the title word.
+_TRAILING_NOTE = re.compile(r"[（(][^（()）]{1,12}[)）]$")
 _ISSUING_TITLE = re.compile(r"关于(?:印发|转发|发布|公布)《[^》]+》")  # "…关于印发《…办法》的通知"
 
 
@@ -96,7 +109,7 @@ def is_title_line(line: str) -> bool:
         and not _SENTENCE_PUNCT.search(s)
         and ("《" not in s or bool(_ISSUING_TITLE.search(s)))
         and "|" not in s
-        and s.endswith(_title_endings())
+        and _TRAILING_NOTE.sub("", s).endswith(_title_endings())
     )
 
 
@@ -331,9 +344,16 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     if not effective and issued and _EFFECTIVE_ON_ISSUE.search(body):
         effective = date  # "自印发之日起施行": in force from the day it was issued (unknown if only adopted)
     validity = f"{m.group(1)}年" if (m := _VALIDITY.search(body)) else ""
+    until = iso_date(table.get("valid_until", ""))
+    if not until and (m := _VALID_UNTIL.search(body)):
+        until = iso_date(m.group(1) or m.group(2))
+    repealed = iso_date(table.get("repealed_on", ""))
+    stated = _STATED_STATUS.search(to_simplified(head))
+    status = _STATED_STATES[stated.group(1).removeprefix("已")] if stated else ""
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
-                        ("validity", validity)):
+                        ("validity", validity), ("valid_until", until), ("repealed_on", repealed), ("status", status)):
         if value:
             sources.setdefault(name, "text")
     return DocMeta(doc_id=doc_id, title=title, issuers=issuers, doc_number=number, date=date,
-                   effective_date=effective, validity=validity, sources=sources)
+                   effective_date=effective, validity=validity, valid_until=until, repealed_on=repealed,
+                   status=status, sources=sources)

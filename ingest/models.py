@@ -6,7 +6,7 @@ so it is computed once here and never re-derived elsewhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -26,7 +26,24 @@ SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file na
                                   "decree": "公布令"}
 FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issuers": "发文机关", "doc_number": "文号",
                                 "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
-                                "level": "层级", "aliases": "别名"}
+                                "level": "层级", "aliases": "别名", "valid_until": "有效期至", "repealed_on": "废止日期",
+                                "references": "引用", "status": "效力状态", "status_date": "状态日期",
+                                "status_note": "状态说明"}
+
+# A document's 效力状态 on a given day (ingest/status.py computes it; the admin may set it), in legal databases' words.
+DocState = Literal["尚未施行", "现行有效", "已失效", "已废止", "已被替代"]
+DOC_STATES: tuple[DocState, ...] = get_args(DocState)
+
+# How one document names another (ingest/links.py reads them; the service resolves them against the collection).
+Relation = Literal["依据", "根据", "贯彻落实", "替代", "废止"]
+
+
+class DocReference(BaseModel):
+    """Another document this one names by title and/or 文号, with the relation its sentence states."""
+
+    relation: Relation
+    title: str = ""
+    doc_number: str = ""
 
 
 class DocMeta(BaseModel):
@@ -41,6 +58,12 @@ class DocMeta(BaseModel):
     date: str = ""  # ISO date of issue
     effective_date: str = ""  # 施行日期
     validity: str = ""  # 有效期, as stated ("5年")
+    valid_until: str = ""  # ISO last day in force when the text states it ("有效期至2025年12月31日")
+    repealed_on: str = ""  # ISO 废止日期 of a scraped metadata box
+    references: list[DocReference] = Field(default_factory=list)  # documents this one names (ingest/links.py)
+    status: str = ""  # 效力状态 (DOC_STATES) set by the catalog, the admin or a scraped label; empty = computed
+    status_date: str = ""  # ISO date the set status took effect
+    status_note: str = ""  # why (the admin's words)
     region: str = ""
     level: str = ""  # 国家/省/市/区
     source_file: str = ""

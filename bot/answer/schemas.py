@@ -31,6 +31,12 @@ class Citation(BaseModel):
     score: float = 0.0
     via: str = ""
     marker: int | None = None  # [n] in the answer text
+    # The document's life on the day answered (bot/service/lifecycle.py fills these; empty = not known)
+    status: str = ""  # 现行有效 / 尚未施行 / 已失效 / 已废止 / 已被替代
+    status_label: str = ""  # 已失效（2026年9月7日）
+    status_source: str = ""  # where it came from: 施行日期 …（正文）；有效期 3年（正文）
+    based_on: list[str] = Field(default_factory=list)  # 依据: documents this one names, with the relation
+    cited_by: list[str] = Field(default_factory=list)  # 被引用: documents in the collection that name this one
 
     def reference(self) -> str:
         """The citation people paste: 《标题》（文号，发布机关，日期）条款 — every part that is known."""

@@ -24,6 +24,7 @@ from bot.cli.commands import (
 )
 from bot.runtime import use_batch_threads
 from bot.settings import get_settings
+from ingest.catalog import STATUS_CHOICES
 
 Arg = tuple[tuple[str, ...], dict[str, Any]]
 JSON: Arg = (("--json",), {"action": "store_true"})
@@ -50,7 +51,9 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
     ("show", cmd_show, "show one clause: policybot show 天津实施意见第15条 | 广东 八 | 纲要（二十四）",
      [(("ref",), {"nargs": "*"}), JSON]),
     ("remove", cmd_remove, "remove a document from the index", [(("doc",), {})]),
-    ("search", cmd_search, "ranked clauses (no LLM)", [(("query",), {"nargs": "?"}), *FILTERS]),
+    ("search", cmd_search, "ranked clauses (no LLM)", [
+        (("query",), {"nargs": "?"}), *FILTERS,
+        (("--status",), {"choices": STATUS_CHOICES, "help": "only documents in this state on POLICYBOT_TODAY"})]),
     ("ask", cmd_ask, "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
     ("eval", cmd_eval, "retrieval and answer metrics on JSONL question sets, side by side", [
         (("files",), {"nargs": "+"}), (("--retrieval-only",), {"action": "store_true"})]),
@@ -65,8 +68,12 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] 
         (("--aliases",), {"help": "other names, separated by commas (，、 also work)"}),
         (("--region",), {}), (("--level",), {"help": "国家 / 省 / 市 / 区 / 县"}),
         (("--doc-number",), {"help": "文号"}), (("--date",), {"help": "date of issue, YYYY-MM-DD"}),
+        (("--status",), {"choices": STATUS_CHOICES, "help": "效力状态 set by the admin (wins over the computed one)"}),
+        (("--status-date",), {"help": "the day that status took effect, YYYY-MM-DD"}),
+        (("--status-note",), {"help": "why (e.g. 被某文件废止)"}),
         (("--clear",), {"action": "append", "metavar": "FIELD", "default": [],
-                        "help": "drop the override of a field (title, short_name, aliases, region, level, doc_number, date)"}),
+                        "help": "drop the override of a field (title, short_name, aliases, region, level, doc_number, "
+                                "date, status, status_date, status_note)"}),
         JSON]),
 ]
 LLM_SERVE: list[Arg] = [

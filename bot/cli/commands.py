@@ -68,7 +68,12 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         print(f"{d['doc_id']}\t{d['display_name']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
-              f"{d['region'] or '-'}\t{d['clause_count']} 条\t{d['provenance'] or '-'}")
+              f"{d['region'] or '-'}\t{d['clause_count']} 条\t{d.get('status_label') or '-'}\t{d['provenance'] or '-'}")
+        if d.get("status_source"):
+            print(f"\t效力：{d['status_source']}（{d['status_on']}）")
+        for label, key in (("依据", "based_on"), ("被引用", "cited_by")):
+            if d.get(key):
+                print(f"\t{label}：{'；'.join(d[key])}")
     return 0
 
 
@@ -112,7 +117,11 @@ def cmd_show(args) -> int:
         if args.json:
             _print_json(c.model_dump())
         else:
-            print(f"{c.citation}\n发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  日期：{c.date or '-'}")
+            print(f"{c.citation}\n发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  日期：{c.date or '-'}"
+                  f"  效力：{c.status_label or '-'}")
+            for label, links in (("依据", c.based_on), ("被引用", c.cited_by)):
+                if links:
+                    print(f"{label}：{'；'.join(links)}")
             if c.departments:
                 print("责任单位：" + "、".join(c.departments))
             print(c.text + "\n")
@@ -144,7 +153,8 @@ def _batch(path: str, row: Callable[[dict], dict]) -> int:
 
 def _result_rows(cites) -> list[dict]:
     return [{"rank": i, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "item": c.item,
-             "text": c.text, "score": c.score, "via": c.via} for i, c in enumerate(cites, 1)]
+             "text": c.text, "score": c.score, "via": c.via, "status": c.status, "status_label": c.status_label}
+            for i, c in enumerate(cites, 1)]
 
 
 def _reading(args, text: str | None, noun: str) -> tuple[PolicyBot, SearchFilters] | None:
@@ -171,7 +181,7 @@ def cmd_search(args) -> int:
 
     def batch_row(q: dict) -> dict:
         try:
-            result = bot.hotline_search(q["question"], args.k, filters)
+            result = bot.hotline_search(q["question"], args.k, filters, args.status)
             return {"id": q.get("id"), "headline": result.headline, "results": rows(result)}
         except QuestionError as exc:
             print(f"{q.get('id')}: {exc}", file=sys.stderr)
@@ -180,7 +190,7 @@ def cmd_search(args) -> int:
     if args.questions:
         return _batch(args.questions, batch_row)
     try:
-        result = bot.hotline_search(args.query, args.k, filters)
+        result = bot.hotline_search(args.query, args.k, filters, args.status)
     except QuestionError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -194,7 +204,7 @@ def cmd_search(args) -> int:
         if g != group and g in titles:
             print(titles[g])
         group = g
-        print(f"{i:2}. {c.doc_name} {c.item_label or c.item}  {c.text[:80]}")
+        print(f"{i:2}. {c.doc_name} {c.item_label or c.item} 【{c.status_label or '-'}】  {c.text[:80]}")
     return 0 if result.shown() else 1
 
 
@@ -202,7 +212,8 @@ def _answer_row(qid, a) -> dict:
     return {"id": qid, "question": a.question, "answer": a.answer, "lead": a.lead, "refused": a.refused,
             "mode": a.mode, "notice": a.notice,
             "citations": [c.model_dump(include={"clause_id", "doc_id", "doc_title", "item", "item_label", "citation",
-                                                 "issuers", "doc_number", "date", "text", "highlights"})
+                                                 "issuers", "doc_number", "date", "text", "highlights", "status",
+                                                 "status_label", "status_source", "based_on", "cited_by"})
                           for c in a.citations],
             "see_also": [c.model_dump(include={"clause_id", "doc_title", "item", "citation"}) for c in a.see_also],
             "retrieved": [c.model_dump(include={"clause_id", "doc_title", "item", "text"}) for c in a.retrieved[:5]]}
@@ -244,7 +255,7 @@ def cmd_ask(args) -> int:
         print("\n来源：" if not final.refused else "\n相关条款（仅供参考）：")
         for i, c in enumerate(cites, 1):
             print(f"[{c.marker or i}] {c.citation}  发布机关：{'、'.join(c.issuers) or '-'}  文号：{c.doc_number or '-'}  "
-                  f"日期：{c.date or '-'}")
+                  f"日期：{c.date or '-'}  效力：{c.status_label or '-'}")
     return 0
 
 
@@ -339,7 +350,8 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
-META_OPTIONS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
+META_OPTIONS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date", "status", "status_date",
+                "status_note")
 
 
 def cmd_meta(args) -> int:

@@ -12,9 +12,12 @@ import threading
 import time
 from collections.abc import Iterator
 
-from bot.answer.compose import answer_stream
+from bot.answer.compose import answer_stream, localize
+from bot.answer.implementation import implementation_answer, implementation_pairs
+from bot.answer.in_force import prefer_in_force
 from bot.answer.schemas import Answer, Citation
-from bot.retrieval import HybridRetriever, SearchFilters
+from bot.answer.status_answer import status_answer, status_subject
+from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
 from bot.service.apikeys import ApiKeys, Caller
@@ -23,6 +26,7 @@ from bot.service.followup import FollowUpRewriter, History
 from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
+from bot.service.lifecycle import Lifecycle, LifecycleView
 from bot.service.questions import QuestionError, check_question
 from bot.service.review import RefusalLog
 from bot.service.stats import AnswerStats
@@ -40,7 +44,8 @@ class PolicyBot:
         self.settings = settings or get_settings()
         self.store = store or ClauseStore(self.settings.store_config())
         self.retriever = HybridRetriever(self.store)
-        self.library = DocumentLibrary(self.settings, self.store, self.retriever)
+        self.lifecycle = Lifecycle(self.retriever, self.settings.today, self.settings.overrides_file)
+        self.library = DocumentLibrary(self.settings, self.store, self.retriever, self.lifecycle)
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
         self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl")
@@ -67,6 +72,7 @@ class PolicyBot:
                 time.sleep(interval)
                 try:
                     self.retriever.refresh_if_changed(interval * 0.5)
+                    self.lifecycle.view()  # statuses and links of a changed collection: built here, not in a request
                 except Exception as exc:  # a Chroma outage: requests report it; keep watching
                     log.info("index check failed (%s)", type(exc).__name__)
 
@@ -85,14 +91,23 @@ class PolicyBot:
         q = self.check_question(query)
         self._refresh()
         result = self.retriever.search(q, k, filters)
-        return [Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via) for h in result.hits]
+        view = self.lifecycle.view()
+        return [view.annotate(Citation.from_clause(h.clause, score=round(h.score, 4), via=h.via)) for h in result.hits]
 
-    def hotline_search(self, query: str, k: int = 20, filters: SearchFilters | None = None) -> HotlineResult:
+    def hotline_search(self, query: str, k: int = 20, filters: SearchFilters | None = None,
+                       status: str | None = None) -> HotlineResult:
         """Clauses containing the query's terms first (counted), related ones apart, an exact reference
-        alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`."""
+        alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`.
+        ``status`` (现行有效, 已失效 …) keeps only documents in that state on the configured day."""
         q = self.check_question(query)
         self._refresh()
-        return self.hotline.run(q, k, filters)
+        view = self.lifecycle.view()
+        keep = None
+        if status:
+            keep = lambda doc_id: (s := view.status(doc_id)) is not None and s.state == status  # noqa: E731
+        result = self.hotline.run(q, k, filters, keep)
+        view.annotate_all(c for _, c in result.shown())
+        return result
 
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:
@@ -107,9 +122,17 @@ class PolicyBot:
         self._refresh()
         standalone = self.follow_up.standalone(q, history)
         result = self.retriever.search(standalone, 8, filters)
+        view = self.lifecycle.view()
+        result = prefer_in_force(result, view.in_force)
+        special = self._implementation(standalone, result, view) or self._status(standalone, result, view)
+        if special is not None:  # a question about the documents' life, not about a clause
+            special.question = q
+            yield view.warn(localize(special))
+            return
         final = None
         for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
             final.question = q
+            view.warn(final)
             if final.done:
                 self.stats.record(final)
             if final.done and final.refused and self.record_refusals:
@@ -120,6 +143,38 @@ class PolicyBot:
             yield final
         log.info("answered in %.0f ms (mode=%s, refused=%s)", (time.perf_counter() - started) * 1000,
                  final.mode if final else "-", final.refused if final else "-")
+
+    def _implementation(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
+        """"天津是怎么落实国家民企质量意见的？": the implementing document's clauses per part, when its text
+        says it implements the document named (None otherwise: the ordinary answer)."""
+        pairs = implementation_pairs(question, result.analysis, view.graph)
+        if not pairs:
+            return None
+        target = view.graph.metas[pairs[0][1]]
+        doers = []
+        for doer, implemented in pairs:
+            if implemented != target.doc_id:
+                continue
+            relations: list[str] = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer)
+                                                       if k.target == implemented))
+            doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
+        return implementation_answer(question, target, doers, self.retriever.doc_clauses(target.doc_id))
+
+    def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
+        """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
+        not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
+        doc_id = status_subject(question, result)
+        status = view.status(doc_id) if doc_id else None
+        if doc_id is None or status is None:
+            return None
+        successors = []
+        if not status.in_force:
+            for other in view.successors(doc_id):
+                other_status = view.status(other)
+                if other_status is not None:
+                    successors.append((view.graph.metas[other], other_status, self.retriever.doc_clauses(other)))
+        return status_answer(question, view.graph.metas[doc_id], status, self.retriever.doc_clauses(doc_id),
+                             successors)
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
         *_, final = self.answer_stream(question, history, filters)

@@ -8,6 +8,7 @@ lookup tab and ``policybot search`` both render this one result.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.answer.edges import missing_item
@@ -72,10 +73,14 @@ class HotlineSearch:
         i = ids.index(c.clause_id)
         return [_cite(x) for x in (doc[i - 1] if i else None, doc[i + 1] if i + 1 < len(doc) else None) if x]
 
-    def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
+    def run(self, query: str, k: int, filters: SearchFilters | None = None,
+            keep: Callable[[str], bool] | None = None) -> HotlineResult:
+        """``keep``: which documents may be shown, by id (the desk's status filter); None = all."""
         filters = filters or SearchFilters()
         phrase = bool(filters.phrase)
         result = self.retriever.search(query, max(k, POOL), filters, stop_at_lookup=True)
+        if keep is not None:
+            result.hits = [h for h in result.hits if keep(h.clause.doc_id)]
         out = HotlineResult(query=query)
         if result.missing_item is not None:
             text = missing_item(result.analysis.item, result.missing_item, self.retriever.catalog)

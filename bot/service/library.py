@@ -11,7 +11,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever
@@ -23,6 +23,9 @@ from ingest.models import FIELD_LABELS, Clause, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
+
+if TYPE_CHECKING:
+    from bot.service.lifecycle import Lifecycle
 
 
 def safe_filename(name: str) -> str:
@@ -51,13 +54,15 @@ def diff_text(diff: dict[str, int]) -> str:
 
 
 class DocumentLibrary:
-    def __init__(self, settings: Settings, store: ClauseStore, retriever: HybridRetriever) -> None:
+    def __init__(self, settings: Settings, store: ClauseStore, retriever: HybridRetriever,
+                 lifecycle: Lifecycle | None = None) -> None:
         self.settings = settings
         self.store = store
         self.retriever = retriever
         self._write_lock = threading.Lock()
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
+        self.lifecycle = lifecycle  # status and 依据 / 被引用 on document rows and outlines
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -300,8 +305,12 @@ class DocumentLibrary:
 
     # ----- reading ----------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        return [{**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
-                 "clause_count": d.clause_count, "version": d.version} for d in self.store.documents()]
+        """One row per indexed document; with the status and 依据 / 被引用 as of the configured day."""
+        view = self.lifecycle.view() if self.lifecycle is not None else None
+        return [{**d.meta.model_dump(), "status_set": d.meta.status, "display_name": d.meta.display_name,
+                 "provenance": d.meta.provenance(), "clause_count": d.clause_count, "version": d.version,
+                 **(view.row(d.meta.doc_id) if view else {})}
+                for d in self.store.documents()]
 
     def metas(self) -> list[DocMeta]:
         return list(self.retriever.catalog.metas)
@@ -312,7 +321,10 @@ class DocumentLibrary:
 
     def outline(self, doc_id: str) -> list[Citation]:
         clauses = self.retriever.doc_clauses(doc_id)
-        return [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
+        cites = [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
+        if self.lifecycle is not None:
+            self.lifecycle.view().annotate_all(cites)
+        return cites
 
     def departments(self) -> list[str]:
         """Responsible bodies named in the collection's clauses (the hotline's department filter)."""
@@ -320,4 +332,7 @@ class DocumentLibrary:
 
     def clause(self, clause_id: str) -> Citation | None:
         c = self.retriever.clause(clause_id)
-        return Citation.from_clause(c) if c else None
+        if c is None:
+            return None
+        cite = Citation.from_clause(c)
+        return self.lifecycle.view().annotate(cite) if self.lifecycle is not None else cite

@@ -171,11 +171,12 @@ class AdminHandlers:
         return meta_values(doc, self.bot.library.overrides().get(doc_id or "", {}))
 
     def meta_save(self, doc_id: str | None, title: str, short_name: str, aliases: str, region: str, level: str,
-                  doc_number: str, date: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+                  doc_number: str, date: str, status: str | None, status_date: str, status_note: str,
+                  request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Store the form as the document's override and re-index it (API ``set_meta``): status,
         documents table, delete picker, metadata picker, then the form as stored (fields and the line
-        naming the overrides).  A field left empty drops its override."""
-        values = (title, short_name, aliases, region, level, doc_number, date)
+        naming the overrides).  A field left empty drops its override (an empty 效力状态: computed again)."""
+        values = (title, short_name, aliases, region, level, doc_number, date, status, status_date, status_note)
         user = request.username if request else None
         unchanged = (gr.skip(),) * (3 + len(META_FIELDS) + 1)
         if not doc_id:

@@ -26,7 +26,7 @@ from bot.ui.render_lookup import (
     doc_choices,
     documents_table,
 )
-from ingest.catalog import LEVELS
+from ingest.catalog import LEVELS, STATUS_CHOICES
 
 REVIEW_WIDTHS: list[str | int] = ["12%", "28%", "45%", "15%"]
 
@@ -71,7 +71,7 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                 jobs_table = gr.Dataframe(h.jobs(), headers=JOB_HEADERS, interactive=False, label="导入任务",
                                           elem_id="pb-jobs")
             with gr.Tab("元数据", id="meta"):
-                gr.Markdown("为任一文档设置简称、别名、地区、层级、标题、文号和日期。保存为覆盖项（数据目录中的 "
+                gr.Markdown("为任一文档设置简称、别名、地区、层级、标题、文号、日期和效力状态。保存为覆盖项（数据目录中的 "
                             "`catalog_overrides.json`，优先于 catalog.toml，重建索引后仍然有效），只重新索引这一份文档。"
                             "清空某一项即撤销对它的修改。")
                 meta_doc = gr.Dropdown(doc_choices(docs0), value=None, label="文档", elem_id="pb-meta-doc")
@@ -87,6 +87,11 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                 with gr.Row():
                     m_number = gr.Textbox(label=META_LABELS["doc_number"], elem_id="pb-meta-doc-number")
                     m_date = gr.Textbox(label=META_LABELS["date"], elem_id="pb-meta-date")
+                with gr.Row():
+                    m_status = gr.Dropdown(["", *STATUS_CHOICES], value="", label=META_LABELS["status"],
+                                           elem_id="pb-meta-status-state", scale=2)
+                    m_status_date = gr.Textbox(label=META_LABELS["status_date"], elem_id="pb-meta-status-date")
+                    m_status_note = gr.Textbox(label=META_LABELS["status_note"], elem_id="pb-meta-status-note", scale=2)
                 meta_save = gr.Button("保存并重新索引", variant="primary", elem_id="pb-meta-save")
                 meta_status = gr.Markdown("", elem_id="pb-meta-status")
             with gr.Tab("用户未解决的问题", id="review"):
@@ -120,7 +125,8 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                                            label="审计日志（最近 100 条）", elem_id="pb-audit")
                 audit_btn = gr.Button("刷新审计日志", size="sm")
 
-        meta_fields = [m_title, m_short, m_aliases, m_region, m_level, m_number, m_date]
+        meta_fields = [m_title, m_short, m_aliases, m_region, m_level, m_number, m_date, m_status, m_status_date,
+                       m_status_note]
         refresh.click(h.documents, None, docs_table, api_name="documents")
         preview_btn.click(h.preview, files, preview_out, api_name="preview")
         upload_btn.click(h.upload, [files, replace], [upload_table, jobs_table, docs_table, remove_doc, meta_doc],

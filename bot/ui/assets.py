@@ -71,6 +71,9 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-item { background: var(--color-accent-soft); border-radius: 4px; padding: 0 0.4em; }
 .pb-item-label { font-weight: 400; font-size: 0.85em; color: var(--body-text-color-subdued); margin-left: 0.5em; }
 .pb-dept { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.pb-status { font-size: 0.82em; font-weight: 600; border-radius: 4px; padding: 0 0.4em; margin-left: 0.3em; }
+.pb-status.pb-in-force { background: #d1fadf; color: #05603a; }
+.pb-status.pb-not-in-force { background: #fee4e2; color: #b42318; }
 .pb-heading { font-size: 0.9em; color: var(--body-text-color-subdued); }
 .pb-copy { margin-left: auto; font-size: 0.85em; padding: 0.1em 0.7em; border-radius: 6px; cursor: pointer;
   border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }

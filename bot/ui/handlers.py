@@ -32,6 +32,7 @@ from bot.ui.render_lookup import (
     result_rows,
     year_choices,
 )
+from ingest.catalog import STATUS_CHOICES
 
 LOOKUP_K = 20  # hits a lookup shows
 STREAM_EVERY_CHARS = 200  # a streamed answer updates the page per this many new characters …
@@ -82,7 +83,8 @@ class UIHandlers:
             return
         assert last is not None
         shown_history = [*pending, {"role": "assistant", "content": last.answer,
-                                    "sources": [f"[{c.marker or n}] {c.reference()}" for n, c in
+                                    "sources": [f"[{c.marker or n}] {c.reference()}"
+                                                + (f"（{c.status_label}）" if c.status_label else "") for n, c in
                                                 enumerate([*last.citations, *last.see_also], start=1)]}]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
         kept = history if last.mode == "input-error" else shown_history
@@ -113,7 +115,7 @@ class UIHandlers:
 
     # ----- 条款检索 --------------------------------------------------------------------------------
     def lookup(self, query: str, phrase: bool, doc_id: str, region: str = "", level: str = "", year: str = "",
-               department: str = "") -> tuple[str, list[dict]]:
+               department: str = "", status: str = "") -> tuple[str, list[dict]]:
         # The hotline result page and the same clauses as data; a rejected query shows its reason.
         q = drop_surrogates(query or "").strip()
         filters = SearchFilters(doc_ids=[drop_surrogates(doc_id)] if doc_id else [],
@@ -122,7 +124,8 @@ class UIHandlers:
         if phrase:
             filters.phrase = q.strip("“”\"「」『』 ")
         try:
-            result = self.bot.hotline_search(q, k=LOOKUP_K, filters=filters)
+            result = self.bot.hotline_search(q, k=LOOKUP_K, filters=filters,
+                                             status=status if status in STATUS_CHOICES else None)
         except (QuestionError, StoreUnavailable) as exc:
             return render_lookup_error(exc), []
         return render_results(result), result_rows(result)

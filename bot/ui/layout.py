@@ -17,6 +17,7 @@ from bot.ui.render_lookup import (
     DOC_COLUMN_WIDTHS,
     DOC_HEADERS,
     RESULTS_PLACEHOLDER,
+    STATUS_FILTERS,
     doc_choices,
     documents_table,
     level_choices,
@@ -107,10 +108,12 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
                     lookup_dept = gr.Dropdown(["", *bot.library.departments()], value="", label="责任部门",
                                               allow_custom_value=True, elem_id="pb-lookup-dept")
+                    lookup_status = gr.Dropdown(STATUS_FILTERS, value="", label="效力状态", elem_id="pb-lookup-status")
                 results = gr.HTML(RESULTS_PLACEHOLDER,
                                   label="检索结果", elem_id="pb-lookup-results", padding=True)
                 results_json = gr.JSON(visible=False, label="检索结果数据")
-                lookup_inputs = [query, phrase, lookup_doc, lookup_region, lookup_level, lookup_year, lookup_dept]
+                lookup_inputs = [query, phrase, lookup_doc, lookup_region, lookup_level, lookup_year, lookup_dept,
+                                 lookup_status]
                 search_btn.click(h.lookup, lookup_inputs, [results, results_json], api_name="lookup")
                 query.submit(h.lookup, lookup_inputs, [results, results_json], api_visibility="private")
 

@@ -9,9 +9,15 @@ from bot.ui.render_text import md_text
 from ingest.documents import ParsedDocument
 from ingest.models import KIND_LABELS, SOURCE_LABELS
 
-META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
+META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date", "status", "status_date",
+               "status_note")
 META_LABELS = {"title": "标题", "short_name": "简称", "aliases": "别名（逗号分隔）", "region": "地区",
-               "level": "层级", "doc_number": "文号", "date": "发布日期（YYYY-MM-DD）"}
+               "level": "层级", "doc_number": "文号", "date": "发布日期（YYYY-MM-DD）",
+               "status": "效力状态（留空＝按施行日期、有效期和正文自动判断）", "status_date": "状态日期（YYYY-MM-DD）",
+               "status_note": "状态说明（如：被某文件废止）"}
+# The form's value of a field in a document row, where the row's own key means something else
+# ("status" is the computed state; the admin edits the state set by hand).
+_ROW_KEYS = {"status": "status_set"}
 OUTLINE_ROWS = 200
 
 
@@ -54,10 +60,13 @@ def meta_values(doc: dict[str, Any] | None, override: dict[str, Any]) -> list[An
     """The metadata form's field values (:data:`META_FIELDS` order), then a line naming the overrides."""
     if doc is None:
         return [""] * len(META_FIELDS) + [""]
-    values = ["，".join(doc.get(k) or []) if k == "aliases" else (doc.get(k) or "") for k in META_FIELDS]
+    values = ["，".join(doc.get(k) or []) if k == "aliases" else (doc.get(_ROW_KEYS.get(k, k)) or "")
+              for k in META_FIELDS]
     names = "、".join(META_LABELS[k].split("（")[0] for k in META_FIELDS if k in override)
     info = f"文档 {md_text(doc['doc_id'])}（{doc.get('source_file') or '—'}）；" + (
         f"已由管理员修改：{names}" if names else "尚无管理员修改（目录或正文的值）")
+    if doc.get("status_label"):
+        info += f"；当前效力：{md_text(doc['status_label'])}（{md_text(doc.get('status_source') or '')}）"
     return [*values, info]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.answer.schemas import Answer, Citation
-from bot.ui.render_text import copy_button, esc, highlight_sentences, md_text
+from bot.ui.render_text import copy_button, esc, highlight_sentences, md_text, status_badge
 
 SEE_ALSO = 3  # clauses offered as "possibly related" when an answer is refused
 
@@ -103,11 +103,15 @@ def source_entry(c: Citation, n: int, highlights: list[str] | None = None, open_
             ("发布日期", c.date or "—"), ("地区", c.region or "—"), ("条款", c.item_label or c.item)]
     if c.departments:
         meta.append(("牵头/责任部门", "、".join(c.departments)))
+    if c.status:
+        meta.append(("效力", c.status_label + (f"（{c.status_source}）" if c.status_source else "")))
+    meta += [(label, "；".join(v)) for label, v in (("依据", c.based_on), ("被引用", c.cited_by)) if v]
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta)
     marks = c.highlights if highlights is None else highlights
     return (
         f'<details class="pb-source" id="cite-{n}" data-clause-id="{esc(c.clause_id)}"{" open" if open_ else ""}>'
-        f'<summary><span class="pb-marker">[{n}]</span>{esc("《" + c.doc_title + "》")} {esc(c.item_label)}</summary>'
+        f'<summary><span class="pb-marker">[{n}]</span>{esc("《" + c.doc_title + "》")} {esc(c.item_label)}'
+        f'{status_badge(c)}</summary>'
         f'<dl class="pb-meta">{dl}</dl>'
         f'<div class="pb-citation">{esc(c.citation)}</div>'
         f'<div class="pb-text">{highlight_sentences(c.text, marks)}</div>'

@@ -9,15 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.answer.schemas import Citation
-from bot.ui.render_text import copy_button, esc, highlight_terms
+from bot.ui.render_text import copy_button, esc, highlight_terms, status_badge
+from ingest.catalog import STATUS_CHOICES
 
 if TYPE_CHECKING:
     from bot.service import HotlineResult
     from vectorstore.indexer import FileResult
 
 ALL_DOCS = ""  # dropdown value meaning "all documents"
+# what the lookup endpoint returns as data next to the cards
 RESULT_FIELDS = {"clause_id", "doc_id", "short_name", "item", "item_label", "citation", "departments", "text",
-                 "via", "score"}  # what the lookup endpoint returns as data next to the cards
+                 "via", "score", "status", "status_label", "status_source", "based_on", "cited_by"}
 RESULTS_PLACEHOLDER = '<div class="pb-results"><p class="pb-empty">输入关键词或条款号后回车。</p></div>'
 
 
@@ -29,7 +31,7 @@ def result_card(c: Citation, terms: list[str], rank: int) -> str:
     return (
         f'<article class="pb-card" data-rank="{rank}" data-clause-id="{esc(c.clause_id)}" data-item="{esc(c.item)}">'
         f'<header><span class="pb-doc">{esc(c.doc_name)}</span><span class="pb-item">{esc(c.item_label or c.item)}</span>'
-        f'{dept}{copy_button(c)}</header>'
+        f'{status_badge(c)}{dept}{copy_button(c)}</header>'
         + (f'<div class="pb-heading">{esc(heading)}</div>' if heading else "")
         + f'<div class="pb-text">{highlight_terms(c.text, terms)}</div>'
         f'<div class="pb-citation">{esc(c.citation)}</div></article>'
@@ -75,8 +77,11 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
     clause collapsible with its citation, full text and copy button."""
     if doc is None:
         return '<div class="pb-outline"><p class="pb-empty">请选择一份文档。</p></div>'
+    status = f' · {esc(doc["status_label"])}' if doc.get("status_label") else ""
+    links = "".join(f'<p class="pb-count">{label}：{esc("；".join(doc[key]))}</p>'
+                    for label, key in (("依据", "based_on"), ("被引用", "cited_by")) if doc.get(key))
     head = (f'<h3>{esc(doc.get("title"))}</h3><p class="pb-count">{esc("、".join(doc.get("issuers") or []))}'
-            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条</p>')
+            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条{status}</p>{links}')
     out: list[str] = [head]
     current: list[str] = []
     for c in clauses:
@@ -100,8 +105,11 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
 
 
 # ----- 文档管理 ------------------------------------------------------------------------------------
-DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "地区", "层级", "条款数", "字段来源", "文档ID"]
-DOC_COLUMN_WIDTHS: list[str | int] = ["8%", "18%", "14%", "9%", "7%", "7%", "6%", "4%", "4%", "14%", "9%"]
+DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "效力状态", "依据", "被引用", "地区", "层级",
+               "条款数", "字段来源", "文档ID"]
+DOC_COLUMN_WIDTHS: list[str | int] = ["7%", "13%", "10%", "7%", "6%", "6%", "8%", "9%", "7%", "5%", "3%", "3%", "9%",
+                                      "7%"]
+STATUS_FILTERS: list[tuple[str, str]] = [("全部", ""), *((s, s) for s in STATUS_CHOICES)]  # the desk's 效力 filter
 UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
 UPLOAD_COLUMN_WIDTHS: list[str | int] = ["25%", "8%", "7%", "60%"]
 STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
@@ -112,6 +120,8 @@ def documents_table(docs: list[dict[str, Any]]) -> list[list[Any]]:
     return [[d.get("short_name") or "", d.get("title") or "", "、".join(d.get("issuers") or []),
              d.get("doc_number") or "", d.get("date") or "",
              " ".join(filter(None, [d.get("effective_date"), d.get("validity") and f"有效期{d['validity']}"])),
+             " ".join(filter(None, [d.get("status_label"), d.get("status_source") and f"（{d['status_source']}）"])),
+             "；".join(d.get("based_on") or []), "；".join(d.get("cited_by") or []),
              d.get("region") or "", d.get("level") or "", d.get("clause_count", 0), d.get("provenance") or "",
              d.get("doc_id")] for d in docs]
 

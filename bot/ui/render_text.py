@@ -81,3 +81,13 @@ def copy_button(c: Citation) -> str:
     ``data-copy`` attribute."""
     return (f'<button type="button" class="pb-copy" title="复制引用和条款原文" '
             f'data-copy="{esc(c.reference() + chr(10) + c.text)}" onclick="{esc(COPY_ONCLICK)}">复制引用</button>')
+
+
+def status_badge(c: Citation) -> str:
+    """The document's 效力状态 on a card: in force marked (``pb-in-force``), the others warned
+    (``pb-not-in-force``), with where the status came from as its tooltip; nothing when unknown."""
+    if not c.status:
+        return ""
+    cls = "pb-in-force" if c.status == "现行有效" else "pb-not-in-force"
+    return (f' <span class="pb-status {cls}" data-status="{esc(c.status)}" title="{esc(c.status_source)}">'
+            f'{esc(c.status_label or c.status)}</span>')

@@ -1,0 +1,98 @@
+""""旧计量券办法还有效吗？": the document's status on the configured day, with the clause it rests on.
+
+The ordinary answer to such a question quotes whatever clause matches best (often the 文件信息
+record); the caller wants one sentence — 现行有效 / 已失效 / 已被替代 … since when, and why — and,
+for a document no longer in force, the one that is.  The status itself is computed elsewhere
+(:mod:`ingest.status`); this module only words it and picks the clause to cite.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answer.schemas import Answer, Citation
+from bot.retrieval import SearchResult
+from bot.retrieval.catalog import document_nouns
+from ingest.models import Clause, DocMeta
+from ingest.status import DocStatus, cn_date
+from ingest.text.script import search_form
+from ingest.text.wordlists import load
+
+_TERM_WORDS = ("有效期", "施行", "实施", "执行", "废止", "代替", "替代", "失效")
+
+
+def asks_status(question: str) -> bool:
+    """A status cue about the document: anywhere for a plain cue, right after a document word for a "~" cue."""
+    q = search_form(question)
+    nouns = document_nouns()
+    for cue in load("status_cues"):
+        if cue.startswith("~"):
+            if re.search(rf"(?:{nouns})的?\s*{re.escape(cue[1:])}", q):
+                return True
+        elif cue in q:
+            return True
+    return False
+
+
+def status_subject(question: str, result: SearchResult) -> str | None:
+    """The one document a status question is about: the most clearly named one when no other is named as
+    clearly, else — when the question speaks of a document (政策, 办法 …) — the document of the best clause
+    (None: not a status question)."""
+    if not asks_status(question):
+        return None
+    ranked = sorted(result.analysis.doc_scores.items(), key=lambda kv: -kv[1])
+    if ranked and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return ranked[0][0]
+    if result.hits and re.search(document_nouns(), search_form(question)):
+        return result.hits[0].clause.doc_id
+    return None
+
+
+def term_clause(clauses: Sequence[Clause], mention: str = "") -> Clause | None:
+    """The clause that states the document's term (its closing 施行/有效期 article), or the one that names
+    ``mention`` (a replaced document's title); else the 文件信息 record."""
+    body = sorted((c for c in clauses if c.part == 1), key=lambda c: c.order)
+    if mention:
+        named = [c for c in body if c.kind != "docinfo" and mention in c.text and any(w in c.text for w in _TERM_WORDS)]
+        if named:
+            return named[-1]
+    stated = [c for c in body if c.kind != "docinfo" and any(w in c.text for w in _TERM_WORDS)]
+    if stated:
+        return stated[-1]
+    return next((c for c in body if c.kind == "docinfo"), body[0] if body else None)
+
+
+def status_sentence(meta: DocMeta, s: DocStatus) -> str:
+    """"现行有效：自2024年3月1日起施行，有效期5年，至2029年2月28日。" and its like, for each state."""
+    term = f"有效期{meta.validity}" if meta.validity else ""
+    if s.state == "现行有效":
+        bits = [f"自{cn_date(s.since)}起施行" if s.since else "", term, f"至{cn_date(s.until)}" if s.until else ""]
+        return "现行有效" + ("：" + "，".join(b for b in bits if b) if any(bits) else "") + "。"
+    if s.state == "尚未施行":
+        return f"尚未施行：自{cn_date(s.since)}起施行。" if s.since else "尚未施行。"
+    if s.state == "已失效":
+        return "已失效：" + (f"{term}，" if term else "") + (f"已于{cn_date(s.until)}期满。" if s.until else "已期满。")
+    verb = "废止" if s.state == "已废止" else "被替代"
+    by = f"，见《{s.by_title}》" if s.by_title else ""
+    return f"{s.state}：" + (f"自{cn_date(s.since)}起{verb}" if s.since else verb) + by + "。"
+
+
+def status_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequence[Clause],
+                  successors: Sequence[tuple[DocMeta, DocStatus, Sequence[Clause]]] = ()) -> Answer:
+    """The status line (with where it came from), the clause it rests on cited, and — for a document not in
+    force — the document(s) in force that took its place, each cited."""
+    cites: list[Citation] = []
+    lines = [f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}"]
+    own = term_clause(clauses)
+    if own is not None:
+        cites.append(Citation.from_clause(own, marker=1, via="status"))
+        lines[0] += " [1]"
+    lines.append(f"判断依据：{status.source}（按{cn_date(status.on)}计）。")
+    for other, other_status, other_clauses in successors:
+        c = term_clause(other_clauses, mention=meta.title)
+        marker = ""
+        if c is not None:
+            cites.append(Citation.from_clause(c, marker=len(cites) + 1, via="status"))
+            marker = f" [{len(cites)}]"
+        lines.append(f"现行文件：{other.display_name}（《{other.title}》）{status_sentence(other, other_status)}{marker}")
+    return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive")
