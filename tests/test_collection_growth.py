@@ -17,7 +17,7 @@ import random
 
 import pytest
 
-from bot.answer.schemas import Answer
+from bot.answer.schemas import Answer, Citation
 from bot.evaluation import is_gold_citation
 from bot.retrieval.rerank import word_cover
 from bot.service import PolicyBot
@@ -46,10 +46,10 @@ def _as_good_from_added(bot: PolicyBot, q: dict, old: Answer, new: Answer) -> bo
         return False
     words = bot.retriever.analyze(q["question"]).word_alternatives()
 
-    def cover(text: str) -> float:
-        return sum(word_cover(words, search_form(text)))
+    def cover(c: Citation) -> float:
+        return sum(word_cover(words, search_form(" ".join([*c.heading_path, c.text]))))
 
-    return cover(new.citations[0].text) >= cover(old.citations[0].text)
+    return cover(new.citations[0]) >= cover(old.citations[0])
 
 
 def test_added_documents_keep_every_answer(shipped_index, tmp_path):

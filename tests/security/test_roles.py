@@ -106,7 +106,7 @@ def test_no_password_configured_refuses_every_login_and_write(tmp_path: Path, pa
     guard = AdminGuard(settings, audit)
     assert not settings.admin_enabled
     assert not guard.login("admin", "") and not guard.login("admin", "anything")
-    actions = AdminActions(library=None, jobs=None, guard=guard, audit=audit)  # type: ignore[arg-type]
+    actions = AdminActions(library=None, jobs=None, guard=guard, audit=audit, api_keys=None)  # type: ignore[arg-type]
     for call in (lambda: actions.upload("admin", "x.txt", tmp_path / "x.txt"), lambda: actions.remove("admin", "d"),
                  lambda: actions.rebuild("admin"), lambda: actions.remove(None, "d")):
         with pytest.raises(NotAllowed):

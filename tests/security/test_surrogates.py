@@ -30,8 +30,8 @@ def _call(url: str, api: str, data: list) -> tuple[str, list | None]:
 
 
 @pytest.mark.parametrize("api,data", [
-    ("lookup", ["\ud800天津实施意见 15", False, "", "", "", "", ""]),
-    ("lookup", ["质量\udfff认证", True, "\ud800", "", "", "", "\udc00市工商联"]),
+    ("lookup", ["\ud800天津实施意见 15", False, "", "", "", "", "", ""]),
+    ("lookup", ["质量\udfff认证", True, "\ud800", "", "", "", "\udc00市工商联", ""]),
     ("chat", ["\ud800质量认证有帮扶吗", [], [], []]),
     ("outline", ["\udc00tianjin"]),
 ])
