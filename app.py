@@ -7,8 +7,9 @@
                                        # + the admin app (upload/remove/rebuild) behind a login on
                                        #   http://127.0.0.1:7861 (POLICYBOT_ADMIN_HOST / POLICYBOT_ADMIN_PORT)
 
-The public app has no write endpoint at all.  Without POLICYBOT_ADMIN_PASSWORD the admin app does not
-start, so the web cannot change the library; the CLI (``policybot ingest/remove/rebuild``) still can.
+The public app has no write endpoint at all, and takes no file (``bot/ui/gate.py``).  Without
+POLICYBOT_ADMIN_PASSWORD the admin app does not start, so the web cannot change the library; the CLI
+(``policybot ingest/remove/rebuild``) still can.
 The first start builds the index of the shipped corpus (a progress bar is shown); later starts
 reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 """
@@ -63,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.runtime import mark_absent_plot_library
     from bot.ui import build_admin_ui, build_ui, launch_options
+    from bot.ui.gate import admin_app_kwargs, public_app_kwargs
 
     mark_absent_plot_library()
+    from bot.ui.assets import TEMP_FILE_TTL
+    from bot.ui.tempfiles import EXPORT_DIR, gradio_temp_dir, start_sweeper
+
+    # What an earlier run left (exports, upload copies) goes now; later leftovers every TTL period.
+    start_sweeper([gradio_temp_dir(), EXPORT_DIR], age=TEMP_FILE_TTL[1], every=TEMP_FILE_TTL[0])
 
     if settings.admin_enabled:
         admin = build_admin_ui(bot)
@@ -72,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         admin_port = args.admin_port or settings.admin_port
         admin.launch(server_name=settings.admin_host, server_port=admin_port, share=False, show_error=True,
                      auth=bot.admin.login, auth_message="文档管理：请使用管理员账号登录",
-                     max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, **launch_options())
+                     max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, run_history=False,
+                     app_kwargs=admin_app_kwargs(), **launch_options())
         print(f"管理界面：http://{settings.admin_host}:{admin_port}（用户 {settings.admin_user}）",
               file=sys.stderr, flush=True)
     else:
@@ -82,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = build_ui(bot)
     demo.queue(default_concurrency_limit=8)
     print(f"界面地址：http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}", file=sys.stderr, flush=True)
-    demo.launch(server_name=host, server_port=port, share=False, show_error=True,
-                max_file_size=settings.max_upload_bytes, **launch_options())
+    # The public app takes no file (max_file_size=0, and the gate refuses the upload routes outright).
+    demo.launch(server_name=host, server_port=port, share=False, show_error=True, max_file_size=0,
+                run_history=False, app_kwargs=public_app_kwargs(), **launch_options())
     return 0
 
 

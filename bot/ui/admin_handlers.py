@@ -9,7 +9,6 @@ they finish, and deletes Gradio's temp copy of each file once it is imported (or
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, ref
 from bot.ui.render_admin import META_FIELDS, meta_values, preview_markdown, trash_choices
 from bot.ui.render_lookup import doc_choices, documents_table, upload_error_row, upload_row, upload_table
 from bot.ui.render_text import md_text
+from bot.ui.tempfiles import export_path
 from ingest.readers import UnreadableFileError
 
 POLL_SECONDS = 0.5
@@ -213,8 +213,7 @@ class AdminHandlers:
             self.actions.check_reader(request.username if request else None, name)
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
-        folder = Path(tempfile.mkdtemp(prefix="policybot-export-"))
-        path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        path = export_path(name, ".csv")
         path.write_bytes(csv_bytes(headers, rows))
         return str(path)
 

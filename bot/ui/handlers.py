@@ -7,10 +7,8 @@ only by the admin app.
 """
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -32,6 +30,7 @@ from bot.ui.render_lookup import (
     result_rows,
     year_choices,
 )
+from bot.ui.tempfiles import export_path
 
 LOOKUP_K = 20  # hits a lookup shows
 STREAM_EVERY_CHARS = 200  # a streamed answer updates the page per this many new characters …
@@ -92,9 +91,7 @@ class UIHandlers:
         # The conversation as a Markdown file with every answer's sources (the 导出对话 button).
         if not history:
             return None
-        folder = Path(tempfile.gettempdir()) / "policybot-export"
-        folder.mkdir(exist_ok=True)
-        path = folder / f"政策问答-{time.strftime('%Y%m%d-%H%M%S')}-{len(history)}.md"
+        path = export_path("政策问答", ".md")  # swept after TEMP_FILE_TTL (bot/ui/tempfiles.py)
         path.write_text(conversation_markdown(history), encoding="utf-8")
         return str(path)
 
