@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import threading
 import time
 from collections import deque
@@ -16,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.service.logs import BoundedLog, RateLimiter
 from bot.settings import Settings
 
 FAILURE_WINDOW = 60.0  # seconds over which failed logins are counted
@@ -79,21 +79,31 @@ def file_sha256(path: Path) -> str:
 
 
 class AuditLog:
-    """Admin actions as JSON lines (who, when, what, the file's SHA-256, the outcome), append-only."""
+    """Admin actions as JSON lines (who, when, what, the file's SHA-256, the outcome).
 
-    def __init__(self, path: Path) -> None:
+    Bounded like every log a sender can write to (:mod:`bot.service.logs`): each field cut to a few
+    hundred characters (a 1 MB username is 300 characters here), a total size with one older
+    generation, and — for records an anonymous client causes (failed logins) — a rate per address.
+    The admin's own actions are never rate-limited."""
+
+    def __init__(self, path: Path, max_bytes: int = 8 * 1024 * 1024, rate: int = 20) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self.log = BoundedLog(path, max_bytes, RateLimiter(rate), {"message": 1000})
 
     def record(self, user: str, action: str, target: str, *, sha256: str | None = None,
-               result: str = "", **extra: Any) -> None:
+               result: str = "", client: str | None = None, **extra: Any) -> bool:
+        """Append one action; ``client`` (an address) marks a record an anonymous sender caused, which
+        is dropped (False) past that address's rate."""
         row = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": user, "action": action,
                "target": target, "sha256": sha256, "result": result, **extra}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if client is not None:
+            row["client"] = client
+        return self.log.append(row, client)
 
     def entries(self) -> list[dict[str, Any]]:
-        if not self.path.is_file():
-            return []
-        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        """Every record kept (both generations), oldest first."""
+        return self.log.entries()
+
+    def latest(self, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` records, newest first, read from the end of the log."""
+        return self.log.tail(limit)

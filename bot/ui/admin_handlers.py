@@ -26,6 +26,8 @@ from bot.ui.tempfiles import export_path
 from ingest.readers import UnreadableFileError
 
 POLL_SECONDS = 0.5
+REVIEW_ROWS = 200  # newest refused questions / ratings a review page shows (the CSV export has them all)
+AUDIT_ROWS = 100  # newest audit records the audit page shows
 JOB_HEADERS = ["任务", "文件", "状态", "进度"]
 AUDIT_HEADERS = ["时间", "用户", "操作", "对象", "结果", "SHA-256"]
 JOB_STATUS = {"queued": "排队中", "running": "进行中", "done": "完成", "failed": "失败"}
@@ -204,8 +206,10 @@ class AdminHandlers:
             self.actions.check_reader(request.username if request else None, "review")
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
-        refused = refused_rows(self.bot.refusals.entries()) or [["—"] * len(REFUSED_HEADERS)]
-        unhelpful = unhelpful_rows(self.bot.feedback.entries()) or [["—"] * len(FEEDBACK_HEADERS)]
+        # the newest page of each log, read from its end: the time does not grow with the file
+        refused = refused_rows(list(reversed(self.bot.refusals.latest(REVIEW_ROWS)))) or [["—"] * len(REFUSED_HEADERS)]
+        unhelpful = (unhelpful_rows(list(reversed(self.bot.feedback.latest(REVIEW_ROWS))))
+                     or [["—"] * len(FEEDBACK_HEADERS)])
         return refused, unhelpful
 
     def _export(self, request: gr.Request, name: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -243,6 +247,6 @@ class AdminHandlers:
         return job_rows(self.bot.jobs.jobs())
 
     def audit(self) -> list[list[Any]]:
-        rows = self.bot.audit.entries()[-100:]
+        rows = self.bot.audit.latest(AUDIT_ROWS)  # newest first, read from the end of the log
         return [[r.get("time"), r.get("user"), r.get("action"), r.get("target"), r.get("result"),
-                 (r.get("sha256") or "")[:16]] for r in reversed(rows)] or [["—"] * len(AUDIT_HEADERS)]
+                 (r.get("sha256") or "")[:16]] for r in rows] or [["—"] * len(AUDIT_HEADERS)]

@@ -117,11 +117,11 @@ def public_app_kwargs() -> dict[str, Any]:
     """``launch(app_kwargs=…)`` of the public app: the gate is the outermost layer of its routes."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(PublicGate)]}  # type: ignore[arg-type]
+    return {"middleware": [Middleware(PublicGate)]}
 
 
 def admin_app_kwargs() -> dict[str, Any]:
     """``launch(app_kwargs=…)`` of the admin app: its login needs the client's address."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(ClientAddress)]}  # type: ignore[arg-type]
+    return {"middleware": [Middleware(ClientAddress)]}

@@ -40,6 +40,12 @@ RATINGS = {"up": "up", "down": "down", "有帮助": "up", "没帮助": "down"}  
 Update = dict[str, Any]  # gr.update(...) / gr.skip()
 
 
+def _client(request: gr.Request | None) -> str:
+    """The sender's address (the key of the per-client log rates); "" when Gradio gives none."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
+
+
 class UIHandlers:
     """One instance per app; its bound methods are the Gradio event callbacks.
 
@@ -53,7 +59,7 @@ class UIHandlers:
 
     # ----- 智能问答 --------------------------------------------------------------------------------
     def chat(self, message: str, doc_ids: list[str], regions: list[str],
-             history: list[dict]) -> Iterator[tuple[Any, ...]]:
+             history: list[dict], request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         # Streams (chatbot, sources, history, last answer, question box) per update.
         # An unreachable index keeps the question in the box and says so; updates are batched.
         history = list(history or [])
@@ -69,7 +75,7 @@ class UIHandlers:
         last: Answer | None = None
         shown_chars, shown_at = 0, time.monotonic()
         try:
-            for last in self.bot.answer_stream(question, history, filters):
+            for last in self.bot.answer_stream(question, history, filters, client=_client(request)):
                 fresh = len(last.answer) - shown_chars >= STREAM_EVERY_CHARS
                 if not last.done and (fresh or time.monotonic() - shown_at >= STREAM_EVERY_SECONDS):
                     shown_chars, shown_at = len(last.answer), time.monotonic()
@@ -98,14 +104,15 @@ class UIHandlers:
     def clear_chat(self) -> tuple[Any, ...]:
         return [], render_sources(None), [], None, "", ""
 
-    def feedback(self, rating: str, comment: str, last: dict | None) -> str:
+    def feedback(self, rating: str, comment: str, last: dict | None, request: gr.Request | None = None) -> str:
         # Records a rating of the last answer (``last`` is its ``model_dump``).
         r = RATINGS.get((rating or "").strip(), "")
         if not r:
             return "反馈类型无效（应为 up 或 down）。"
         if not last:
             return "请先提问，再对回答进行评价。"
-        self.bot.feedback.record(last, r, comment or "")
+        if not self.bot.feedback.record(last, r, comment or "", client=_client(request)):
+            return "反馈过于频繁，请稍后再试。"
         return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     # ----- 条款检索 --------------------------------------------------------------------------------
