@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.runtime import mark_absent_plot_library
     from bot.ui import build_admin_ui, build_ui, launch_options
-    from bot.ui.gate import admin_app_kwargs, public_app_kwargs
+    from bot.ui.gate import admin_app_kwargs, login_with_address, public_app_kwargs
 
     mark_absent_plot_library()
     from bot.ui.assets import TEMP_FILE_TTL
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         admin.queue(default_concurrency_limit=2)
         admin_port = args.admin_port or settings.admin_port
         admin.launch(server_name=settings.admin_host, server_port=admin_port, share=False, show_error=True,
-                     auth=bot.admin.login, auth_message="文档管理：请使用管理员账号登录",
+                     auth=login_with_address(bot.admin.login), auth_message="文档管理：请使用管理员账号登录",
                      max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, run_history=False,
                      app_kwargs=admin_app_kwargs(), **launch_options())
         print(f"管理界面：http://{settings.admin_host}:{admin_port}（用户 {settings.admin_user}）",

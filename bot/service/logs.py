@@ -63,18 +63,41 @@ class RateLimiter:
         """Count one event for ``key``; False (and not counted) when the key is over its limit."""
         if self.limit <= 0:
             return True
-        now = time.monotonic() if now is None else now
         with self._lock:
-            events = self._events.pop(key, None) or deque()
-            while events and now - events[0] > self.window:
-                events.popleft()
-            allowed = len(events) < self.limit
+            allowed = self._count(key, now) < self.limit
             if allowed:
-                events.append(now)
-            self._events[key] = events  # most recently seen last
-            while len(self._events) > self.max_keys:
-                self._events.popitem(last=False)
+                self._add(key, now)
             return allowed
+
+    def count(self, key: str, now: float | None = None) -> int:
+        """Events of ``key`` within the window."""
+        with self._lock:
+            return self._count(key, now)
+
+    def add(self, key: str, now: float | None = None) -> None:
+        """Count one event for ``key`` whatever its count."""
+        with self._lock:
+            self._add(key, now)
+
+    def _count(self, key: str, now: float | None) -> int:
+        now = time.monotonic() if now is None else now
+        events = self._events.get(key)
+        if events is None:
+            return 0
+        while events and now - events[0] > self.window:
+            events.popleft()
+        if not events:
+            del self._events[key]
+            return 0
+        return len(events)
+
+    def _add(self, key: str, now: float | None) -> None:
+        now = time.monotonic() if now is None else now
+        events = self._events.pop(key, None) or deque()
+        events.append(now)
+        self._events[key] = events  # most recently seen last
+        while len(self._events) > self.max_keys:
+            self._events.popitem(last=False)
 
 
 class BoundedLog:

@@ -125,3 +125,12 @@ def admin_app_kwargs() -> dict[str, Any]:
     from starlette.middleware import Middleware
 
     return {"middleware": [Middleware(ClientAddress)]}
+
+
+def login_with_address(login: Callable[..., bool]) -> Callable[[str, str], bool]:
+    """Gradio's ``auth=`` callable: ``login(username, password, client=<the request's address>)``."""
+
+    def auth(username: str, password: str) -> bool:
+        return login(username, password, client=client_address())
+
+    return auth
