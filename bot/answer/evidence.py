@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.citations import neutralise_markers
 from bot.retrieval import SearchHit
 from ingest.models import Clause
 from ingest.text.segment import best_sentence_overlap, overlap, query_grams, sentences
@@ -64,7 +65,8 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
     if 0 not in chosen and len(sents[0]) <= TITLE_LIMIT and used + len(sents[0]) <= budget + TITLE_LIMIT \
             and not any(sents[0].rstrip("。") in s for s in skip):
         chosen[0] = sents[0]
-    return [chosen[i] for i in sorted(chosen)]
+    # quoted next to our citation markers: a clause's own "[1]" must not pass for one (→ "(1)")
+    return [neutralise_markers(chosen[i]) for i in sorted(chosen)]
 
 
 def best_overlap(grams: set[str], clause: Clause) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.answer import comparison, edges, leads
+from bot.answer.citations import neutralise_markers
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker
 from bot.answer.evidence import best_overlap, select_sentences
 from bot.answer.refusal import refusal_reason
@@ -50,7 +51,7 @@ def _lookup(question: str, lookups: list[SearchHit], retrieved: list[Citation]) 
     for n, h in enumerate(lookups[:3], start=1):
         c = _citation(h, n, [h.clause.text])
         citations.append(c)
-        lines.append(f"{c.citation}（{_record(c)}）：\n{c.text} {answer_marker(n)}")
+        lines.append(f"{c.citation}（{_record(c)}）：\n{neutralise_markers(c.text)} {answer_marker(n)}")
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
                   lead=citations[0].citation)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.security.http import request
-from tests.ui_fixtures import ADMIN_AUTH, OUTPUT_DIR, admin_client, start_app_process, stop_app_process
+from tests.ui_fixtures import OUTPUT_DIR, admin_client, start_app_process, stop_app_process
 
 pytestmark = pytest.mark.integration
 
