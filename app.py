@@ -45,18 +45,25 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from bot.service import StoreUnavailable, get_bot
+    from vectorstore.errors import DiskFull, disk_nearly_full, is_disk_full
 
     try:
         bot = get_bot()
+        settings = bot.settings
+        print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
+        report = bot.library.ensure_index(progress=True)
     except StoreUnavailable as exc:
         print(f"启动失败：{exc}（CHROMA_HOST={os.environ.get('CHROMA_HOST', '')}）", file=sys.stderr)
         return 3
-    settings = bot.settings
+    except Exception as exc:
+        data_dir = os.environ.get("POLICYBOT_DATA_DIR", "")
+        if not (is_disk_full(exc) or disk_nearly_full(data_dir or None)):
+            raise
+        print(f"启动失败：{DiskFull(data_dir)}", file=sys.stderr)
+        return 4
     host = "0.0.0.0" if args.listen_all else (args.host or settings.host)
     port = args.port or settings.port
 
-    print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
-    report = bot.library.ensure_index(progress=True)
     if report is not None:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
     bot.start_index_watch()  # other processes' ingests are picked up in the background, not by a request

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.service.logs import BoundedLog, RateLimiter
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 FAILURE_WINDOW = 60.0  # seconds over which failed logins are counted
 MAX_FAILURES = 5  # failed logins of one address with one username per window; then that pair waits
@@ -80,7 +83,10 @@ class AdminGuard:
     def _log_failure(self, username: str, why: str, client: str) -> None:
         """Audited at the address's log rate (a flood of refused logins is not a flood of lines)."""
         if self.audit:
-            self.audit.record(username or "-", "login-failed", why, client=client)
+            try:
+                self.audit.record(username or "-", "login-failed", why, client=client)
+            except OSError:  # a full disk must not turn a refused login into a server error
+                log.warning("could not audit a failed login (%s)", why)
 
 
 def file_sha256(path: Path) -> str:

@@ -147,9 +147,19 @@ class BoundedLog:
                 size = 0
             if size + len(line) > self.max_bytes // 2:
                 self._rotate()
-            with self.path.open("ab") as fh:
-                fh.write(line)
-                fh.flush()
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                start = os.lseek(fd, 0, os.SEEK_END)
+                try:
+                    view = memoryview(line)
+                    while view:  # unbuffered: a short write is seen, not left in a buffer
+                        view = view[os.write(fd, view):]
+                except OSError:  # a full disk: no torn line stays behind (the caller is told)
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, start)
+                    raise
+            finally:
+                os.close(fd)
         return True
 
     def _rotate(self) -> None:

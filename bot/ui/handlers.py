@@ -111,8 +111,11 @@ class UIHandlers:
             return "反馈类型无效（应为 up 或 down）。"
         if not last:
             return "请先提问，再对回答进行评价。"
-        if not self.bot.feedback.record(last, r, comment or "", client=_client(request)):
-            return "反馈过于频繁，请稍后再试。"
+        try:
+            if not self.bot.feedback.record(last, r, comment or "", client=_client(request)):
+                return "反馈过于频繁，请稍后再试。"
+        except OSError:  # a full disk: say so instead of an error page
+            return "暂时无法记录反馈（服务器存储空间不足），请稍后再试。"
         return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     # ----- 条款检索 --------------------------------------------------------------------------------
