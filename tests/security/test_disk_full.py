@@ -119,3 +119,29 @@ def test_a_log_write_on_a_full_disk_leaves_no_torn_line(small_disk: Path) -> Non
         (small_disk / "filler").unlink()
     assert log.path.stat().st_size >= size
     assert all(line.endswith("}") for line in log.path.read_text(encoding="utf-8").splitlines())
+
+
+def test_an_upload_on_a_full_disk_says_so_and_leaves_nothing(small_disk: Path, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    from tests.ui_fixtures import OUTPUT_DIR, admin_client, make_docx, start_app_process, stop_app_process
+
+    proc, _, admin_url = start_app_process(small_disk / "data", OUTPUT_DIR / "disk-full-app.log",
+                                           extra_env={"GRADIO_TEMP_DIR": str(tmp_path / "gradio")})
+    try:
+        doc = make_docx(tmp_path / "full-disk-upload.docx", "测试市满盘办法",
+                        ["第一条 满盘测试条款由市场监管部门负责。" * 40, "第二条 其他事项另行规定。"])
+        admin = admin_client(admin_url)
+        fill(small_disk, leave_kb=0)
+        try:
+            out = admin.predict([handle_file(str(doc))], False, api_name="/upload")
+        finally:
+            (small_disk / "filler").unlink()
+        row = out[0]["data"][0]
+        assert row[1] != "新增" and FULL in " ".join(map(str, row)), row
+        uploads = small_disk / "data" / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir()), list(uploads.iterdir())
+        docs = admin.predict(api_name="/documents")["data"]
+        assert not any("full-disk-upload" in str(r) for r in docs)
+    finally:
+        stop_app_process(proc)

@@ -8,8 +8,10 @@ distinct peers without any trusted header.
 from __future__ import annotations
 
 import http.client
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,13 +27,29 @@ CEILING = 30
 @pytest.fixture(scope="module")
 def brake_app(tmp_path_factory, shipped_index) -> Iterator[str]:
     data = shipped_index.copy_to(tmp_path_factory.mktemp("brake-app-data"))
+    # what an earlier, stopped app left in its temp folder (an upload an hour old) and a fresh file
+    temp = data.parent / "brake-gradio-tmp"
+    (temp / "abc123").mkdir(parents=True)
+    stale = temp / "abc123" / "left-behind.bin"
+    stale.write_bytes(b"\0" * 4096)
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    (temp / "fresh.md").write_text("new", encoding="utf-8")
     proc, _, admin_url = start_app_process(data, OUTPUT_DIR / "brake-app.log", extra_env={
         "POLICYBOT_LOGIN_WINDOW": str(WINDOW), "POLICYBOT_LOGIN_FAILURES": "5",
-        "POLICYBOT_LOGIN_CEILING": str(CEILING)})
+        "POLICYBOT_LOGIN_CEILING": str(CEILING), "GRADIO_TEMP_DIR": str(temp)})
     try:
         yield admin_url
     finally:
         stop_app_process(proc)
+
+
+def test_the_app_sweeps_what_a_stopped_app_left(brake_app: str, tmp_path_factory) -> None:
+    temp = Path(tmp_path_factory.getbasetemp()) / "brake-gradio-tmp"
+    deadline = time.monotonic() + 10
+    while (temp / "abc123").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not (temp / "abc123").exists(), "the stale upload and its folder are gone"
+    assert (temp / "fresh.md").exists()
 
 
 def login(admin_url: str, username: str, password: str, source: str = "127.0.0.1") -> bool:
