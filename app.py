@@ -10,8 +10,9 @@
                                        # + the HTTP API at /v1 on the same port (bot/api); /healthz,
                                        #   /readyz and /metrics are always served
 
-The public app has no write endpoint at all.  Without POLICYBOT_ADMIN_PASSWORD the admin app does not
-start, so the web cannot change the library; the CLI (``policybot ingest/remove/rebuild``) still can.
+The public app has no write endpoint at all, and takes no file (``bot/ui/gate.py``).  Without
+POLICYBOT_ADMIN_PASSWORD the admin app does not start, so the web cannot change the library; the CLI
+(``policybot ingest/remove/rebuild``) still can.
 The first start builds the index of the shipped corpus (a progress bar is shown); later starts
 reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 """
@@ -46,20 +47,27 @@ def main(argv: list[str] | None = None) -> int:
     from bot.api.context import configure_logging
     from bot.service import StoreUnavailable, get_bot
     from bot.settings import get_settings
+    from vectorstore.errors import DiskFull, disk_nearly_full, is_disk_full
 
     configure_logging(get_settings().log_format)
 
     try:
         bot = get_bot()
+        settings = bot.settings
+        print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
+        report = bot.library.ensure_index(progress=True)
     except StoreUnavailable as exc:
         print(f"启动失败：{exc}（CHROMA_HOST={os.environ.get('CHROMA_HOST', '')}）", file=sys.stderr)
         return 3
-    settings = bot.settings
+    except Exception as exc:
+        data_dir = os.environ.get("POLICYBOT_DATA_DIR", "")
+        if not (is_disk_full(exc) or disk_nearly_full(data_dir or None)):
+            raise
+        print(f"启动失败：{DiskFull(data_dir)}", file=sys.stderr)
+        return 4
     host = "0.0.0.0" if args.listen_all else (args.host or settings.host)
     port = args.port or settings.port
 
-    print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
-    report = bot.library.ensure_index(progress=True)
     if report is not None:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
     bot.start_index_watch()  # other processes' ingests are picked up in the background, not by a request
@@ -67,16 +75,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.runtime import mark_absent_plot_library
     from bot.ui import build_admin_ui, build_ui, launch_options
+    from bot.ui.gate import admin_app_kwargs, login_with_address, public_app_kwargs
 
     mark_absent_plot_library()
+    from bot.ui.assets import TEMP_FILE_TTL
+    from bot.ui.tempfiles import EXPORT_DIR, gradio_temp_dir, start_sweeper
+
+    # What an earlier run left (exports, upload copies) goes now; later leftovers every TTL period.
+    start_sweeper([gradio_temp_dir(), EXPORT_DIR], age=TEMP_FILE_TTL[1], every=TEMP_FILE_TTL[0])
 
     if settings.admin_enabled:
         admin = build_admin_ui(bot)
         admin.queue(default_concurrency_limit=2)
         admin_port = args.admin_port or settings.admin_port
         admin.launch(server_name=settings.admin_host, server_port=admin_port, share=False, show_error=True,
-                     auth=bot.admin.login, auth_message="文档管理：请使用管理员账号登录",
-                     max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, **launch_options())
+                     auth=login_with_address(bot.admin.login), auth_message="文档管理：请使用管理员账号登录",
+                     max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, run_history=False,
+                     app_kwargs=admin_app_kwargs(), **launch_options())
         print(f"管理界面：http://{settings.admin_host}:{admin_port}（用户 {settings.admin_user}）",
               file=sys.stderr, flush=True)
     else:
@@ -90,9 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = build_ui(bot)
     demo.queue(default_concurrency_limit=settings.concurrency)
-    # One FastAPI app, one port: the API's routes first, the page mounted at / behind them.
+    # One FastAPI app, one port: the API's routes first, the page mounted at / behind them.  The page takes no
+    # file (max_file_size=0, and its gate refuses the upload routes outright); /v1 has its own keys and limits.
     app = gr.mount_gradio_app(create_api(bot), demo, path="/", server_name=host, server_port=port, show_error=True,
-                              max_file_size=settings.max_upload_bytes, **launch_options())
+                              max_file_size=0, run_history=False, app_kwargs=public_app_kwargs(), **launch_options())
     shown = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     print(f"界面地址：{shown}", file=sys.stderr, flush=True)
     print(f"API：{shown}/v1（文档 {shown}/v1/docs）" if bot.api_keys.enabled else

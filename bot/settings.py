@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     max_unpacked_bytes: int = Field(default=64 * 1024 * 1024, alias="POLICYBOT_MAX_UNPACKED_BYTES")
     max_elements: int = Field(default=400_000, alias="POLICYBOT_MAX_ELEMENTS")
     parse_seconds: float = Field(default=60.0, alias="POLICYBOT_PARSE_SECONDS")
+    log_max_bytes: int = Field(default=8 * 1024 * 1024, alias="POLICYBOT_LOG_MAX_BYTES")  # per log, both generations
+    log_rate: int = Field(default=20, alias="POLICYBOT_LOG_RATE")  # records per client address per minute
+    login_failures: int = Field(default=5, alias="POLICYBOT_LOGIN_FAILURES")  # per address + username per window
+    login_window: float = Field(default=60.0, alias="POLICYBOT_LOGIN_WINDOW")  # seconds
+    login_ceiling: int = Field(default=100, alias="POLICYBOT_LOGIN_CEILING")  # all addresses together per window
     ingest_queue_size: int = Field(default=4, alias="POLICYBOT_INGEST_QUEUE")
     threads: int = Field(default=1, alias="POLICYBOT_THREADS")  # native threads per request (bot/runtime.py)
     index_check_seconds: float = Field(default=2.0, alias="POLICYBOT_INDEX_CHECK_SECONDS")

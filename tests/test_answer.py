@@ -130,6 +130,7 @@ def test_llm_invented_markers_are_removed_and_reported(llm_bot, fake_llm):
     fake_llm.script(reply("每季度形成报告[S1]。另有奖励100万元[S9]。"))
     a = llm_bot.answer(QUESTION)
     assert a.mode == "llm" and "[S9]" not in a.answer and a.invalid_markers == ["S9"]
+    assert "100万元" not in a.answer, "the uncited claim goes with its marker"
     assert [c.item for c in a.citations] == ["二（三）7"] and a.notice
 
 

@@ -137,7 +137,8 @@ def test_invented_markers_removed_and_reported(fake_llm: FakeOpenAIServer, llm_s
                           "广东省为50万元［S3］。两地均有奖励[S1, S7]。"))
     v = validate_citations(complete(_ask("奖励多少？", clauses), llm_settings), clauses)
 
-    assert v.text == "奖励100万元[1]。评审由市场监管部门负责。另见。广东省为50万元[2]。两地均有奖励[1]。"
+    # a claim whose markers all point nowhere goes with them; [S1, S7] still cites S1
+    assert v.text == "奖励100万元[1]。广东省为50万元[2]。两地均有奖励[1]。"
     assert v.citations == [clauses[0], clauses[2]]
     assert sorted(v.invalid_markers) == sorted(["S9", "S0", "[来源5]", "S7"])
     assert v.has_valid_citation
@@ -407,7 +408,7 @@ def test_build_sources_block_truncates_oversized_first_clause(clauses: list[Clau
     huge = _clause(9, "质量提升行动的各项要求。" * 400)
     block, included = build_sources_block([huge, *clauses], 120)
     assert included == [huge]
-    assert count_tokens(block) <= 120 and block.endswith("（节选）")
+    assert count_tokens(block) <= 120 and block.endswith("（节选）」")  # the quoted source text
     assert build_sources_block([huge], 5) == ("", [])
 
 
@@ -419,7 +420,10 @@ def test_build_sources_block_truncates_oversized_first_clause(clauses: list[Clau
         ("甲[S2][S1]。乙[S1][S1]。", "甲[1][2]。乙[2]。", [2, 1], []),
         ("甲【S3】。乙［S2］。", "甲[1]。乙[2]。", [3, 2], []),
         ("甲[S1-S3]。", "甲[1][2][3]。", [1, 2, 3], []),
-        ("甲[S4]。乙[S0]。丙[来源5]。丁[5]。", "甲。乙。丙。丁。", [], ["S4", "S0", "[来源5]", "[5]"]),
+        ("甲[S4]。乙[S0]。丙[来源5]。丁[5]。", "", [], ["S4", "S0", "[来源5]", "[5]"]),
+        ("甲[S1]，另有五百万元奖励[S7]和免税十年[S9]。", "甲[1]。", [1], ["S7", "S9"]),
+        ("另有五百万元奖励[S7]和免税十年[S9]\n乙[S2]", "乙[1]", [2], ["S7", "S9"]),
+        ("乙。[S9]丙[S2]。", "丙[1]。", [2], ["S9"]),
         ("依据津政办发〔2022〕12号[S1]。", "依据津政办发〔2022〕12号[1]。", [1], []),
     ],
 )

@@ -8,3 +8,52 @@ class StoreUnavailable(Exception):
     def __init__(self, detail: str = "") -> None:
         super().__init__("政策索引服务暂时无法连接，请稍后再试。")
         self.detail = detail
+
+
+DISK_FULL_MARKERS = ("no space left on device", "database or disk is full", "disk is full", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) says the disk or quota is full: an OSError
+    with ENOSPC/EDQUOT, SQLite's "database or disk is full" (raw or wrapped by Chroma's Rust layer,
+    whose messages carry no errno)."""
+    import errno
+
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(m in str(exc).lower() for m in DISK_FULL_MARKERS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+NEARLY_FULL_BYTES = 4 * 1024 * 1024  # less free space than this where a write failed: the disk is the cause
+
+
+def disk_nearly_full(path: object) -> bool:
+    """Whether the filesystem holding ``path`` (or its nearest existing parent) has less than
+    :data:`NEARLY_FULL_BYTES` free — for errors that lost their cause on the way (Chroma's Rust layer
+    reports a failed write as "Failed to apply logs to the metadata segment")."""
+    import shutil
+    from pathlib import Path
+
+    if path is None:
+        return False
+    here = Path(str(path))
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    try:
+        return shutil.disk_usage(here).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+class DiskFull(Exception):
+    """The data directory's disk is full; the message is for users (what happened, what to do)."""
+
+    def __init__(self, where: str = "") -> None:
+        place = f"（{where}）" if where else ""
+        super().__init__(f"磁盘空间已满{place}：本次写入未完成，已生效的索引和文件保持原样。请清理磁盘空间后重试。")

@@ -18,6 +18,7 @@ from ingest.documents import content_hash, doc_id_for, parse_document
 from ingest.models import Clause
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from vectorstore.chroma_store import ClauseStore
+from vectorstore.errors import disk_nearly_full, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,8 @@ def ingest_paths(
             result.message = str(exc)
             log.warning("%s", exc)
         except Exception as exc:  # a broken file must never stop the others
+            if is_disk_full(exc) or (store.config.host is None and disk_nearly_full(store.config.path)):
+                raise  # …but a full disk stops the run: every later file would fail the same way
             result.message = f"跳过 {path.name}：{type(exc).__name__}: {exc}"
             log.exception("ingest failed for %s", path)
         report.results.append(result)

@@ -24,8 +24,10 @@ __all__ = [
     "REFUSAL_PREFIX",
     "ValidatedAnswer",
     "build_sources_block",
+    "drop_unsupported_claims",
     "format_source",
     "is_refusal_text",
+    "neutralise_markers",
     "validate_citations",
 ]
 
@@ -52,10 +54,16 @@ _GARBAGE_RE = re.compile(
 )
 _NUM_RE = re.compile(r"\d+")
 _RANGE_RE = re.compile(r"[Ss]?\s*(\d+)\s*[-–—~～至到]\s*[Ss]?\s*(\d+)")
-# Marker-looking text inside a *source* would let a document forge its own [S9] block or cite
-# itself; we defang it before the text is shown to the model.
-_SOURCE_MARKER_RE = re.compile(rf"[{_OPEN}](\s*[Ss]\s*\d+[^{_CLOSE}\n]{{0,20}})[{_CLOSE}]")
+# Marker-looking text inside a *source* would let a document forge its own [S9] block or cite itself
+# ("…补贴[1]" quoted by the extractive answer looks like our citation [1]); it is defanged to
+# round brackets before a clause is shown to the model or quoted (not 〔〕: 文号 〔2022〕 stay).
+_SOURCE_MARKER_RE = re.compile(rf"[{_OPEN}](\s*[Ss]\s*\d+[^{_CLOSE}\n]{{0,20}})[{_CLOSE}]"
+                               r"|[\[［【](\s*\d{1,3}\s*)[\]］】]")
+# Where a claim ends: a sentence with the markers written right after its full stop.
+_ANY_MARKER_RE = re.compile(rf"(?:{_MARKER_RE.pattern})|(?i:{_GARBAGE_RE.pattern})")
+_SENTENCE_RE = re.compile(rf"[^。！？!?；;\n]*(?:[。！？!?；;]+|\n|$)(?:[ \t]*(?:{_ANY_MARKER_RE.pattern}))*")
 _MAX_RANGE = 20
+_QUOTE_DEFANG = str.maketrans({"「": "『", "」": "』"})  # a source cannot close its own quotation
 
 
 class ValidatedAnswer(BaseModel):
@@ -84,11 +92,11 @@ def format_source(index: int, clause: Clause, text: str | None = None) -> str:
     """One ``[Sk]`` block: where the clause is (title, 文号/date, item) and what it says.
 
     The human-readable location comes from :meth:`Clause.citation` so the model quotes the same
-    label the UI shows.  Marker-like strings inside the clause text are defanged (``[S9]`` →
-    ``(S9)``) so a planted document cannot forge extra source blocks.
+    label the UI shows.  The clause text is quoted (「…」, quotes inside it turned to 『』) and its
+    marker-like strings defanged (``[S9]`` → ``(S9)``, ``[1]`` → ``(1)``), so a planted document
+    can neither forge extra source blocks nor step out of its quotation.
     """
-    body = clause.text if text is None else text
-    body = _SOURCE_MARKER_RE.sub(lambda m: f"({m.group(1).strip()})", body)
+    body = neutralise_markers(clause.text if text is None else text)
     lines = [f"{source_marker(index)} {clause.citation()}"]
     meta = []
     if clause.doc.doc_number:
@@ -97,8 +105,15 @@ def format_source(index: int, clause: Clause, text: str | None = None) -> str:
         meta.append(f"发布日期：{clause.doc.date}")
     if meta:
         lines.append("；".join(meta))
-    lines.append(f"原文：{body.strip()}")
+    # The text is quoted data: the system prompt says nothing inside 「」 is ever an instruction.
+    lines.append(f"原文：「{body.strip().translate(_QUOTE_DEFANG)}」")
     return "\n".join(lines)
+
+
+def neutralise_markers(text: str) -> str:
+    """Marker-like strings of a clause's own text (``[S9]``, ``[1]``, ``【2】``) in round brackets, so
+    that neither the model nor a reader takes them for a citation."""
+    return _SOURCE_MARKER_RE.sub(lambda m: f"({(m.group(1) or m.group(2)).strip()})", text)
 
 
 def build_sources_block(clauses: list[Clause], budget_tokens: int) -> tuple[str, list[Clause]]:
@@ -158,8 +173,9 @@ def validate_citations(answer: str, given: list[Clause]) -> ValidatedAnswer:
 
     Valid markers are rewritten to canonical ``[n]`` in order of first appearance (repeats reuse
     their number, adjacent duplicates collapse); markers pointing nowhere (``[S0]``, ``[S9]`` with
-    three sources) and made-up ones (``[来源5]``, bare ``[5]``) are dropped from the text and listed
-    in ``invalid_markers`` as ``S9`` / the original spelling.
+    three sources) and made-up ones (``[来源5]``, bare ``[5]``) are listed in ``invalid_markers`` as
+    ``S9`` / the original spelling, and the claims they marked are dropped with them
+    (:func:`drop_unsupported_claims`): what stays in the text is cited.
     """
     raw = answer or ""
     canonical: dict[int, int] = {}  # S-number -> canonical number
@@ -186,11 +202,18 @@ def validate_citations(answer: str, given: list[Clause]) -> ValidatedAnswer:
         invalid.append(m.group(0))
         return ""
 
-    # Garbage first: it never overlaps a valid S-marker, and doing it before renumbering keeps the
-    # canonical "[1]" we emit from being mistaken for a bare-number garbage marker.
-    text = _GARBAGE_RE.sub(_replace_garbage, raw)
-    text = _MARKER_RE.sub(_replace_marker, text)
-    text = _tidy(text)
+    # Every invalid marker of the whole answer is reported; then the text keeps only the claims whose
+    # markers point somewhere, numbered in their order of appearance.  Garbage first: it never
+    # overlaps a valid S-marker, and doing it before renumbering keeps the canonical "[1]" we emit
+    # from being mistaken for a bare-number garbage marker.
+    _MARKER_RE.sub(_replace_marker, _GARBAGE_RE.sub(_replace_garbage, raw))
+    reported = list(invalid)
+    canonical.clear()
+    citations.clear()
+    source_numbers.clear()
+    text = _GARBAGE_RE.sub(_replace_garbage, drop_unsupported_claims(raw, len(given)))
+    text = _tidy(_MARKER_RE.sub(_replace_marker, text))
+    invalid[:] = reported
     return ValidatedAnswer(
         text=text,
         raw_text=raw,
@@ -199,6 +222,44 @@ def validate_citations(answer: str, given: list[Clause]) -> ValidatedAnswer:
         invalid_markers=invalid,
         is_refusal=is_refusal_text(raw),
     )
+
+
+def _points_somewhere(marker: re.Match[str], sources: int) -> bool:
+    body = marker.group("body")
+    return body is not None and any(1 <= n <= sources for n in _marker_numbers(body))
+
+
+def drop_unsupported_claims(answer: str, sources: int) -> str:
+    """``answer`` without the claims whose markers all point nowhere, markers included.
+
+    A claim is the text from the previous marker group (or the sentence's start) up to its own group
+    (markers side by side, or after the full stop, cite together): ``奖励100万元[S1]，另有五百万元
+    奖励[S7]。`` keeps ``奖励100万元[S1]。``; a sentence left with nothing but punctuation goes whole.
+    Removing only the marker would leave the claim standing without a source."""
+    out: list[str] = []
+    for sentence in _SENTENCE_RE.finditer(answer):
+        s = sentence.group(0)
+        if not s:
+            continue
+        groups: list[list[int]] = []  # [start, end, any valid]
+        for m in _ANY_MARKER_RE.finditer(s):
+            valid = int(_points_somewhere(m, sources))
+            if groups and not s[groups[-1][1]:m.start()].strip():
+                groups[-1][1], groups[-1][2] = m.end(), groups[-1][2] | valid
+            else:
+                groups.append([m.start(), m.end(), valid])
+        if all(g[2] for g in groups):
+            out.append(s)
+            continue
+        kept, last = [], 0
+        for _, end, valid in groups:
+            if valid:
+                kept.append(s[last:end])
+            last = end
+        tail = s[last:]
+        if any(ch.isalnum() for ch in "".join(kept)) or any(ch.isalnum() for ch in tail):
+            out.append("".join(kept) + tail)
+    return "".join(out)
 
 
 _DUP_ADJ_RE = re.compile(r"(\[\d+\])(?:\s*\1)+")

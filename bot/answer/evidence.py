@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.citations import neutralise_markers
 from bot.retrieval import SearchHit
 from ingest.models import Clause
 from ingest.text.segment import best_sentence_overlap, overlap, query_grams, sentences
@@ -71,7 +72,8 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
             if i not in chosen and used + len(sent) <= budget and not any(sent in s for s in skip):
                 chosen[i] = sent
                 used += len(sent)
-    return [chosen[i] for i in sorted(chosen)]
+    # quoted next to our citation markers: a clause's own "[1]" must not pass for one (→ "(1)")
+    return [neutralise_markers(chosen[i]) for i in sorted(chosen)]
 
 
 def best_overlap(grams: set[str], clause: Clause) -> float:

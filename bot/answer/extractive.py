@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.answer import comparison, edges, leads
+from bot.answer.citations import neutralise_markers
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker, partial_lead
 from bot.answer.evidence import best_overlap, select_sentences, shorten
 from bot.answer.refusal import judge
@@ -55,7 +56,7 @@ def _lookup(question: str, lookups: list[SearchHit], retrieved: list[Citation]) 
     for n, h in enumerate(lookups[:3], start=1):
         c = _citation(h, n, [h.clause.text])
         citations.append(c)
-        lines.append(f"{c.citation}（{_record(c)}）：\n{c.text} {answer_marker(n)}")
+        lines.append(f"{c.citation}（{_record(c)}）：\n{neutralise_markers(c.text)} {answer_marker(n)}")
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
                   lead=citations[0].citation)
 
@@ -72,7 +73,7 @@ def _part(question: str, items: list[SearchHit], catalog: DocumentCatalog, grams
     citations = []
     for n, h in enumerate(items, start=1):
         # the item's own title and its first sentence: what the item is about, for any question
-        sents = [shorten(x, grams, PART_SENTENCE) for x in sentences(h.clause.text)[:2]]
+        sents = [neutralise_markers(shorten(x, grams, PART_SENTENCE)) for x in sentences(h.clause.text)[:2]]
         c = _citation(h, n, sents)
         citations.append(c)
         lines.append(f"{c.item_label}{_unlabelled(''.join(sents))} {answer_marker(n)}")

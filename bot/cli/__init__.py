@@ -105,18 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+DISK_FULL_EXIT = 4  # exit status of every command when the data directory's disk is full
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     get_settings()
     if args.func in (cmd_ingest, cmd_rebuild):
         use_batch_threads()  # bulk embedding: every core (serving keeps one thread per request)
-    from vectorstore.errors import StoreUnavailable
+    from vectorstore.errors import DiskFull, StoreUnavailable, disk_nearly_full, is_disk_full
 
     try:
         return int(args.func(args) or 0)
     except StoreUnavailable as exc:  # one line, no traceback: the server is down, not the program
         print(f"错误：{exc}", file=sys.stderr)
         return 3
+    except Exception as exc:  # a full disk is the machine's state, not a bug: say so, exit 4
+        if not (is_disk_full(exc) or disk_nearly_full(get_settings().data_dir)):
+            raise
+        print(f"错误：{DiskFull(str(get_settings().data_dir))}", file=sys.stderr)
+        return DISK_FULL_EXIT
 
 

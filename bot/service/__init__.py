@@ -47,10 +47,11 @@ class PolicyBot:
         self.lifecycle = Lifecycle(self.retriever, self.settings.today, self.settings.overrides_file)
         self.library = DocumentLibrary(self.settings, self.store, self.retriever, self.lifecycle)
         self.follow_up = FollowUpRewriter(self.retriever, self.settings)
-        self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl")
-        self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl")
+        bounds = {"max_bytes": self.settings.log_max_bytes, "rate": self.settings.log_rate}
+        self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl", **bounds)
+        self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl", **bounds)
         self.record_refusals = True  # off for evaluation runs: their questions are not users' questions
-        self.audit = AuditLog(self.settings.audit_log)
+        self.audit = AuditLog(self.settings.audit_log, **bounds)
         self.admin = AdminGuard(self.settings, self.audit)
         self.jobs = IngestJobs(self.settings.ingest_queue_size)
         self.api_keys = ApiKeys(self.settings.env_api_keys(), self.settings.api_keys_file, self.audit)
@@ -110,9 +111,10 @@ class PolicyBot:
         return result
 
     def answer_stream(self, question: str, history: History | None = None,
-                      filters: SearchFilters | None = None) -> Iterator[Answer]:
+                      filters: SearchFilters | None = None, client: str | None = None) -> Iterator[Answer]:
         """Partial answers (``done=False``) while the LLM streams, then the final one; raises
-        :class:`StoreUnavailable` (before any answer) when the index server cannot be reached."""
+        :class:`StoreUnavailable` (before any answer) when the index server cannot be reached.
+        ``client`` (the asker's address) bounds how many of its refusals are logged per minute."""
         started = time.perf_counter()
         try:
             q = self.check_question(question)
@@ -137,7 +139,7 @@ class PolicyBot:
                 self.stats.record(final)
             if final.done and final.refused and self.record_refusals:
                 try:
-                    self.refusals.record(final)  # what users could not get: the maintainer's to-do list
+                    self.refusals.record(final, client)  # what users could not get: the maintainer's to-do list
                 except OSError:
                     log.exception("could not record a refused question")
             yield final

@@ -1,36 +1,36 @@
-"""The 有帮助/没帮助 log: one JSON line per rating, with the full answer, durable and reviewable."""
+"""The 有帮助/没帮助 log: one JSON line per rating, with the answer it rates, reviewable — and bounded
+(comment cut to a few hundred characters, a rate per client, a total size: :mod:`bot.service.logs`)."""
 from __future__ import annotations
 
-import json
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.service.logs import ANSWER_FIELD_CHARS, BoundedLog, RateLimiter
 
 
 class FeedbackLog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = 8 * 1024 * 1024, rate: int = 20) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self.log = BoundedLog(path, max_bytes, RateLimiter(rate), ANSWER_FIELD_CHARS)
 
-    def record(self, answer: Answer | dict[str, Any], rating: str, comment: str = "") -> Path:
-        """Append a like/dislike with the answer it rates to ``feedback.jsonl``."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def record(self, answer: Answer | dict[str, Any], rating: str, comment: str = "",
+               client: str | None = None) -> bool:
+        """Append a like/dislike with the answer it rates to ``feedback.jsonl``; False when
+        ``client`` (an address) is over its rate and nothing was written."""
         data = answer.model_dump() if isinstance(answer, Answer) else dict(answer)
-        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment[:2000],
+        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment,
                   "question": data.get("question"), "answer": data.get("answer"), "mode": data.get("mode"),
                   "refused": data.get("refused"),
                   "citations": [{k: c.get(k) for k in ("clause_id", "citation", "item")}
                                 for c in data.get("citations", [])]}
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-            fh.flush()
-        return self.path
+        return self.log.append(record, client)
 
     def entries(self) -> list[dict[str, Any]]:
-        """Every rating recorded so far, oldest first."""
-        from bot.service.review import read_jsonl
+        """Every rating kept (both generations), oldest first."""
+        return self.log.entries()
 
-        return read_jsonl(self.path)
+    def latest(self, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` ratings, newest first, read from the end of the log."""
+        return self.log.tail(limit)

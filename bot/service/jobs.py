@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vectorstore.errors import DiskFull, is_disk_full
 from vectorstore.indexer import FileResult
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,8 @@ class IngestJobs:
                 job.status, job.progress = "done", "完成"
             except Exception as exc:  # a job must never kill the worker
                 log.exception("ingest job %s failed", job.label)
-                job.result = FileResult(path=job.label, doc_id="", status="skipped",
-                                        message=f"跳过 {job.label}：{type(exc).__name__}")
+                why = str(DiskFull()) if is_disk_full(exc) else type(exc).__name__
+                job.result = FileResult(path=job.label, doc_id="", status="skipped", message=f"跳过 {job.label}：{why}")
                 job.status, job.progress = "failed", "失败"
             finally:
                 job.finished.set()

@@ -286,7 +286,11 @@ class DocumentLibrary:
                 note = (f"已有同名文档 {existing}，未替换，作为新文档 {target.stem} 收录"
                         f"（若替换将{diff}；确需替换请勾选“确认替换同名文档”后重新导入）")
         partial = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, partial)
+        try:
+            shutil.copyfile(source, partial)
+        except OSError:  # a full disk: no half-copied file stays behind
+            partial.unlink(missing_ok=True)
+            raise
         previous = target.with_name(f".{target.name}.previous")
         if target.exists():
             target.replace(previous)  # a replaced upload's file comes back if the new one is rejected

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.service.logs import ANSWER_FIELD_CHARS, BoundedLog, RateLimiter
 
 REASONS: dict[str, str] = {
     "no_hits": "没有检索到条款",
@@ -27,35 +26,29 @@ REFUSED_HEADERS = ["时间", "问题", "给出的回答", "原因"]
 FEEDBACK_HEADERS = ["时间", "问题", "给出的回答", "意见"]
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every JSON line of a log (a torn last line — a write in progress — is skipped)."""
-    if not path.is_file():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-    return out
-
-
 class RefusalLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
+    """``refused.jsonl``, bounded like every log a user can write to (:mod:`bot.service.logs`): the
+    question cut to 500 characters, the answer to 2,000, a rate per client address, a total size."""
 
-    def record(self, answer: Answer) -> None:
+    def __init__(self, path: Path, max_bytes: int = 8 * 1024 * 1024, rate: int = 20) -> None:
+        self.path = path
+        self.log = BoundedLog(path, max_bytes, RateLimiter(rate), ANSWER_FIELD_CHARS)
+
+    def record(self, answer: Answer, client: str | None = None) -> bool:
+        """False when ``client`` is over its rate (the refusal is still answered, just not logged)."""
         reason = answer.refusal_reason or ""
-        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": answer.question[:2000],
-               "answer": answer.answer[:4000], "reason": reason, "reason_text": REASONS.get(reason, reason),
+        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": answer.question,
+               "answer": answer.answer, "reason": reason, "reason_text": REASONS.get(reason, reason),
                "mode": answer.mode}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return self.log.append(row, client)
 
     def entries(self) -> list[dict[str, Any]]:
-        return read_jsonl(self.path)
+        """Every refusal kept (both generations), oldest first — for the CSV export."""
+        return self.log.entries()
+
+    def latest(self, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` refusals, newest first, read from the end of the log."""
+        return self.log.tail(limit)
 
 
 def refused_rows(entries: list[dict[str, Any]]) -> list[list[str]]:

@@ -9,7 +9,6 @@ they finish, and deletes Gradio's temp copy of each file once it is imported (or
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +22,12 @@ from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, ref
 from bot.ui.render_admin import META_FIELDS, meta_values, preview_markdown, trash_choices
 from bot.ui.render_lookup import doc_choices, documents_table, upload_error_row, upload_row, upload_table
 from bot.ui.render_text import md_text
+from bot.ui.tempfiles import export_path
 from ingest.readers import UnreadableFileError
 
 POLL_SECONDS = 0.5
+REVIEW_ROWS = 200  # newest refused questions / ratings a review page shows (the CSV export has them all)
+AUDIT_ROWS = 100  # newest audit records the audit page shows
 JOB_HEADERS = ["任务", "文件", "状态", "进度"]
 AUDIT_HEADERS = ["时间", "用户", "操作", "对象", "结果", "SHA-256"]
 KEY_HEADERS = ["编号", "名称", "创建时间", "创建人", "最近使用", "状态"]
@@ -206,8 +208,10 @@ class AdminHandlers:
             self.actions.check_reader(request.username if request else None, "review")
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
-        refused = refused_rows(self.bot.refusals.entries()) or [["—"] * len(REFUSED_HEADERS)]
-        unhelpful = unhelpful_rows(self.bot.feedback.entries()) or [["—"] * len(FEEDBACK_HEADERS)]
+        # the newest page of each log, read from its end: the time does not grow with the file
+        refused = refused_rows(list(reversed(self.bot.refusals.latest(REVIEW_ROWS)))) or [["—"] * len(REFUSED_HEADERS)]
+        unhelpful = (unhelpful_rows(list(reversed(self.bot.feedback.latest(REVIEW_ROWS))))
+                     or [["—"] * len(FEEDBACK_HEADERS)])
         return refused, unhelpful
 
     def _export(self, request: gr.Request, name: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -215,8 +219,7 @@ class AdminHandlers:
             self.actions.check_reader(request.username if request else None, name)
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
-        folder = Path(tempfile.mkdtemp(prefix="policybot-export-"))
-        path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        path = export_path(name, ".csv")
         path.write_bytes(csv_bytes(headers, rows))
         return str(path)
 
@@ -246,9 +249,9 @@ class AdminHandlers:
         return job_rows(self.bot.jobs.jobs())
 
     def audit(self) -> list[list[Any]]:
-        rows = self.bot.audit.entries()[-100:]
+        rows = self.bot.audit.latest(AUDIT_ROWS)  # newest first, read from the end of the log
         return [[r.get("time"), r.get("user"), r.get("action"), r.get("target"), r.get("result"),
-                 (r.get("sha256") or "")[:16]] for r in reversed(rows)] or [["—"] * len(AUDIT_HEADERS)]
+                 (r.get("sha256") or "")[:16]] for r in rows] or [["—"] * len(AUDIT_HEADERS)]
 
     # ----- HTTP API keys ----------------------------------------------------------------------
     def _key_view(self, user: str | None) -> tuple[list[list[Any]], Any]:

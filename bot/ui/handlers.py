@@ -7,10 +7,8 @@ only by the admin app.
 """
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -32,6 +30,7 @@ from bot.ui.render_lookup import (
     result_rows,
     year_choices,
 )
+from bot.ui.tempfiles import export_path
 from ingest.catalog import STATUS_CHOICES
 
 LOOKUP_K = 20  # hits a lookup shows
@@ -40,6 +39,12 @@ STREAM_EVERY_SECONDS = 0.25  # … or this often, whichever comes first (not onc
 RATINGS = {"up": "up", "down": "down", "有帮助": "up", "没帮助": "down"}  # API values and button labels
 
 Update = dict[str, Any]  # gr.update(...) / gr.skip()
+
+
+def _client(request: gr.Request | None) -> str:
+    """The sender's address (the key of the per-client log rates); "" when Gradio gives none."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
 
 
 class UIHandlers:
@@ -55,7 +60,7 @@ class UIHandlers:
 
     # ----- 智能问答 --------------------------------------------------------------------------------
     def chat(self, message: str, doc_ids: list[str], regions: list[str],
-             history: list[dict]) -> Iterator[tuple[Any, ...]]:
+             history: list[dict], request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         # Streams (chatbot, sources, history, last answer, question box) per update.
         # An unreachable index keeps the question in the box and says so; updates are batched.
         history = list(history or [])
@@ -71,7 +76,7 @@ class UIHandlers:
         last: Answer | None = None
         shown_chars, shown_at = 0, time.monotonic()
         try:
-            for last in self.bot.answer_stream(question, history, filters):
+            for last in self.bot.answer_stream(question, history, filters, client=_client(request)):
                 fresh = len(last.answer) - shown_chars >= STREAM_EVERY_CHARS
                 if not last.done and (fresh or time.monotonic() - shown_at >= STREAM_EVERY_SECONDS):
                     shown_chars, shown_at = len(last.answer), time.monotonic()
@@ -94,23 +99,25 @@ class UIHandlers:
         # The conversation as a Markdown file with every answer's sources (the 导出对话 button).
         if not history:
             return None
-        folder = Path(tempfile.gettempdir()) / "policybot-export"
-        folder.mkdir(exist_ok=True)
-        path = folder / f"政策问答-{time.strftime('%Y%m%d-%H%M%S')}-{len(history)}.md"
+        path = export_path("政策问答", ".md")  # swept after TEMP_FILE_TTL (bot/ui/tempfiles.py)
         path.write_text(conversation_markdown(history), encoding="utf-8")
         return str(path)
 
     def clear_chat(self) -> tuple[Any, ...]:
         return [], render_sources(None), [], None, "", ""
 
-    def feedback(self, rating: str, comment: str, last: dict | None) -> str:
+    def feedback(self, rating: str, comment: str, last: dict | None, request: gr.Request | None = None) -> str:
         # Records a rating of the last answer (``last`` is its ``model_dump``).
         r = RATINGS.get((rating or "").strip(), "")
         if not r:
             return "反馈类型无效（应为 up 或 down）。"
         if not last:
             return "请先提问，再对回答进行评价。"
-        self.bot.feedback.record(last, r, comment or "")
+        try:
+            if not self.bot.feedback.record(last, r, comment or "", client=_client(request)):
+                return "反馈过于频繁，请稍后再试。"
+        except OSError:  # a full disk: say so instead of an error page
+            return "暂时无法记录反馈（服务器存储空间不足），请稍后再试。"
         return "已记录您的反馈（" + ("有帮助" if r == "up" else "没帮助") + "），谢谢！"
 
     # ----- 条款检索 --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from ingest.readers.encoding import decode_bytes, normalise_newlines, read_text
 from ingest.readers.formats import read_docx, read_html, read_pdf
+from ingest.readers.isolated import read_isolated
 from ingest.readers.limits import ReadLimits, file_limits, reading_limits
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadLimits", "UnreadableFileError", "decode_bytes", "read_document", "reading_limits",
@@ -39,8 +40,8 @@ def read_document(path: Path) -> str:
                 text = read_html(path, data)
             elif suffix == ".docx":
                 text = read_docx(path, data)
-            else:
-                text = read_pdf(path, data)
+            else:  # one call into pypdf can outlast every check: a child process that can be killed
+                text = read_isolated(read_pdf, path, data, limits)
             limits.check_time(path)
     except UnreadableFileError:
         raise

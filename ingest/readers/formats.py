@@ -6,11 +6,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest.readers.base import UnreadableFileError
 from ingest.readers.encoding import BOMS, decode_bytes, normalise_newlines, try_decode
-from ingest.readers.limits import current_limits
+from ingest.readers.limits import ReadLimits, current_limits
 from ingest.readers.tables import is_metadata_row, table_lines
 from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
@@ -265,6 +265,45 @@ def _docx_table_rows(table: Table) -> Iterator[str]:
 
 # --------------------------------------------------------------------------- PDF
 
+class OverBudget(BaseException):
+    """Raised from inside pypdf's interpreter; a BaseException, so that pypdf's ``except Exception``
+    around each form XObject cannot swallow it and carry on with the next ``Do``."""
+
+    def __init__(self, error: UnreadableFileError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class PageBudget:
+    """The budgets of one page *while* pypdf interprets it: every operator counts — those inside form
+    XObjects and nested forms too, each time the form is drawn — against ``max_elements``, the clock
+    is read every :data:`CLOCK_EVERY` operators, and extracted text counts against the unpacked bytes."""
+
+    CLOCK_EVERY = 64
+
+    def __init__(self, path: Path, limits: ReadLimits, unpacked: int) -> None:
+        self.path = path
+        self.limits = limits
+        self.operators = 0
+        self.chars = unpacked
+
+    def operator(self, op: Any, operands: Any, cm: Any, tm: Any) -> None:
+        self.operators += 1
+        try:
+            self.limits.check_elements(self.path, self.operators)
+            if self.operators % self.CLOCK_EVERY == 0:
+                self.limits.check_time(self.path)
+        except UnreadableFileError as exc:
+            raise OverBudget(exc) from None
+
+    def text(self, text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        self.chars += len(text or "")
+        try:
+            self.limits.check_size(self.path, self.chars)
+        except UnreadableFileError as exc:
+            raise OverBudget(exc) from None
+
+
 def read_pdf(path: Path, data: bytes) -> str:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -299,9 +338,14 @@ def read_pdf(path: Path, data: bytes) -> str:
             limits.check_elements(path, raw.count(b" ") + raw.count(b"\n"))  # operators and operands of this page
             del raw
             limits.check_time(path)
-            text = normalise_newlines(page.extract_text() or "").strip("\n")
+            budget = PageBudget(path, limits, unpacked)
+            text = page.extract_text(visitor_operand_before=budget.operator, visitor_text=budget.text)
+            unpacked = budget.chars
+            text = normalise_newlines(text or "").strip("\n")
             if text.strip():
                 pages.append(text)
+    except OverBudget as exc:
+        raise exc.error from None
     except FileNotDecryptedError as exc:
         raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF") from exc
     except UnreadableFileError:

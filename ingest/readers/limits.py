@@ -25,10 +25,17 @@ class ReadLimits:
     max_seconds: float = 60.0  # reading and parsing one file
     started: float = field(default_factory=time.monotonic)
 
+    def remaining(self) -> float:
+        """Seconds left of this file's budget (the clock is system-wide: a child process reads it too)."""
+        return self.max_seconds - (time.monotonic() - self.started)
+
+    def timeout_error(self, path: Path) -> UnreadableFileError:
+        return UnreadableFileError(path, f"解析超时（超过 {self.max_seconds:.0f} 秒），文件过于复杂",
+                                   f"parsing took longer than {self.max_seconds:.0f} s")
+
     def check_time(self, path: Path) -> None:
         if time.monotonic() - self.started > self.max_seconds:
-            raise UnreadableFileError(path, f"解析超时（超过 {self.max_seconds:.0f} 秒），文件过于复杂",
-                                      f"parsing took longer than {self.max_seconds:.0f} s")
+            raise self.timeout_error(path)
 
     def check_size(self, path: Path, unpacked: int) -> None:
         if unpacked > self.max_unpacked_bytes:
@@ -67,6 +74,17 @@ def file_limits() -> Iterator[ReadLimits]:
     """The configured limits with a fresh clock, for one file."""
     base = _configured.get() or ReadLimits()
     limits = ReadLimits(base.max_unpacked_bytes, base.max_elements, base.max_seconds)
+    token = _current.set(limits)
+    try:
+        yield limits
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def file_limits_from(limits: ReadLimits) -> Iterator[ReadLimits]:
+    """``limits`` as they are (clock included) for the file read in this context — a reading child
+    process continues its parent's budget, it does not start a new one."""
     token = _current.set(limits)
     try:
         yield limits

@@ -82,3 +82,49 @@ def pdf_bomb(path: Path, unpacked_mb: int = 70, pages: int = 4) -> Path:
     with path.open("wb") as fh:
         w.write(fh)
     return path
+
+
+def pdf_form_bomb(path: Path, draws: int = 60_000, depth: int = 1, fanout: int = 1) -> Path:
+    """One page drawing a form XObject ``draws`` times (a few KB on disk); with ``depth`` > 1 each form
+    draws the next one ``fanout`` times, so the work multiplies while the file stays tiny."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    w = PdfWriter()
+    page = w.add_blank_page(width=200, height=200)
+    font = w._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                           NameObject("/Subtype"): NameObject("/Type1"),
+                                           NameObject("/BaseFont"): NameObject("/Helvetica")}))
+
+    def form(content: bytes, xobjects: dict[str, object]) -> object:
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F"): font})})
+        if xobjects:
+            resources[NameObject("/XObject")] = DictionaryObject({NameObject(k): v for k, v in xobjects.items()})
+        stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                       NameObject("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(200),
+                                                         NumberObject(200)]),
+                       NameObject("/Resources"): resources})
+        return w._add_object(stream.flate_encode(level=9))
+
+    inner = form(b"BT /F 12 Tf 10 10 Td " + b"(policy text) Tj " * 200 + b"ET", {})  # 200 operators a draw
+    for _ in range(depth - 1):
+        inner = form(b"q /X Do Q\n" * fanout, {"/X": inner})
+    content = DecodedStreamObject()
+    content.set_data(b"q /X Do Q\n" * draws)
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/XObject"): DictionaryObject({NameObject("/X"): inner}),
+        NameObject("/Font"): DictionaryObject({NameObject("/F"): font})})
+    page[NameObject("/Contents")] = w._add_object(content.flate_encode(level=9))
+    with path.open("wb") as fh:
+        w.write(fh)
+    return path
+
+
+def stubborn_reader(path: Path, data: bytes) -> str:
+    """A reader stuck inside one library call: no check of its own ever runs (the kill must)."""
+    import time
+
+    time.sleep(3600)
+    return ""

@@ -119,10 +119,14 @@ def test_failed_logins_are_rate_limited(tmp_path: Path) -> None:
     from bot.settings import Settings
 
     settings = Settings(POLICYBOT_DATA_DIR=str(tmp_path), POLICYBOT_ADMIN_PASSWORD="right-one")
-    guard = AdminGuard(settings, max_failures=3, window=60.0)
-    assert guard.login("admin", "right-one")
+    guard = AdminGuard(settings, max_failures=3, window=60.0, global_failures=10)
+    assert guard.login("admin", "right-one", client="10.0.0.1")
     for guess in ("a", "b", "c"):
-        assert not guard.login("admin", guess)
-    assert guard.locked()
-    assert not guard.login("admin", "right-one"), "locked: even the right password waits for the window"
+        assert not guard.login("admin", guess, client="10.0.0.9")
+    assert guard.locked("10.0.0.9", "admin")
+    assert not guard.login("admin", "right-one", client="10.0.0.9"), "locked: even the right password waits"
+    assert guard.login("admin", "right-one", client="10.0.0.1"), "another address is not locked out"
+    for n in range(7):  # many addresses together reach the global ceiling
+        assert not guard.login("admin", "wrong", client=f"10.0.1.{n}")
+    assert guard.locked("10.0.0.1", "admin") and not guard.login("admin", "right-one", client="10.0.0.1")
     assert not guard.allows(None) and not guard.allows("someone") and guard.allows("admin")
