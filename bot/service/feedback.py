@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.answer.text_form import plain_text
 
 
 class FeedbackLog:
@@ -19,8 +20,12 @@ class FeedbackLog:
         """Append a like/dislike with the answer it rates to ``feedback.jsonl``."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = answer.model_dump() if isinstance(answer, Answer) else dict(answer)
+        try:  # the review table shows the answer as the user saw and copied it (its plain form)
+            shown = plain_text(answer if isinstance(answer, Answer) else Answer.model_validate(data))
+        except ValueError:
+            shown = str(data.get("answer") or "")
         record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment[:2000],
-                  "question": data.get("question"), "answer": data.get("answer"), "mode": data.get("mode"),
+                  "question": data.get("question"), "answer": shown, "mode": data.get("mode"),
                   "refused": data.get("refused"),
                   "citations": [{k: c.get(k) for k in ("clause_id", "citation", "item")}
                                 for c in data.get("citations", [])]}

@@ -1,6 +1,7 @@
 """What users could not get: refused questions and 没帮助 feedback, for whoever keeps the collection.
 
-The service records every refusal (question, the answer shown, the reason, time) in
+The service records every refusal (question, the answer shown — its plain text form with the
+"可能相关" list, :mod:`bot.answer.text_form` — the reason, time) in
 ``POLICYBOT_DATA_DIR/refused.jsonl``; the 没帮助 ratings are in the feedback log.  Both are listed in
 the admin app and exported as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.answer.text_form import plain_text
 
 REASONS: dict[str, str] = {
     "no_hits": "没有检索到条款",
@@ -48,7 +50,7 @@ class RefusalLog:
     def record(self, answer: Answer) -> None:
         reason = answer.refusal_reason or ""
         row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": answer.question[:2000],
-               "answer": answer.answer[:4000], "reason": reason, "reason_text": REASONS.get(reason, reason),
+               "answer": plain_text(answer)[:4000], "reason": reason, "reason_text": REASONS.get(reason, reason),
                "mode": answer.mode}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, self.path.open("a", encoding="utf-8") as fh:

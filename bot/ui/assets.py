@@ -25,11 +25,44 @@ COPY_ONCLICK = (
     "})(this)"
 )
 
+# 复制对话: the conversation's plain form (bot.answer.text_form) from the hidden box onto the clipboard.
+COPY_TEXT_JS = """
+(t) => {
+  var text = t || '';
+  var fb = function () {
+    var a = document.createElement('textarea'); a.value = text; a.style.position = 'fixed'; a.style.opacity = '0';
+    document.body.appendChild(a); a.select();
+    try { document.execCommand('copy'); } catch (e) {}
+    document.body.removeChild(a);
+  };
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).catch(fb); } else { fb(); }
+  var b = document.querySelector('#pb-copy-all');
+  if (b && text) { var old = b.textContent; b.textContent = '已复制'; setTimeout(function () { b.textContent = old; }, 1500); }
+  return [];
+}
+"""
+
 # Clicking a citation link in the chat opens (and scrolls to) its <details> source entry.  Installed
 # once per page from the sources panel's ``js_on_load``; delegated, so it survives re-renders.
 CITE_LINK_JS = """
 if (!window.__pbCiteLinks) {
   window.__pbCiteLinks = true;
+  // A chat message's 复制 button: its data-copy holds the answer's plain form.
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('button.pb-msg-copy') : null;
+    if (!b) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var t = b.getAttribute('data-copy') || '';
+    var ok = function () { b.textContent = '已复制'; setTimeout(function () { b.textContent = '复制'; }, 1500); };
+    var fb = function () {
+      var a = document.createElement('textarea'); a.value = t; a.style.position = 'fixed'; a.style.opacity = '0';
+      document.body.appendChild(a); a.select();
+      try { document.execCommand('copy'); ok(); } catch (err) {}
+      document.body.removeChild(a);
+    };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(t).then(ok, fb); } else { fb(); }
+  }, true);
   document.addEventListener('click', function (e) {
     var a = e.target && e.target.closest ? e.target.closest('a[href^="#cite-"]') : null;
     if (!a) return;
@@ -81,6 +114,12 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-refused { border-left: 4px solid #f79009; padding-left: 0.6em; }
 .pb-block { border-left: 3px solid var(--color-accent-soft); padding-left: 0.6em; margin: 0.3em 0; }
 details.pb-see-also > summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.pb-answer p { margin: 0.2em 0; }
+.pb-notice { color: var(--body-text-color-subdued); border-left: 3px solid #f79009; padding-left: 0.5em; }
+.pb-list-title { margin-top: 0.4em; color: var(--body-text-color-subdued); }
+ul.pb-list { margin: 0.2em 0 0.2em 1.2em; padding: 0; font-size: 0.92em; }
+.pb-msg-copy { font-size: 0.8em; padding: 0 0.6em; margin-top: 0.3em; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
 .pb-flash { outline: 3px solid var(--color-accent); }
 """
 

@@ -19,7 +19,7 @@ from bot.answer.schemas import Answer
 from bot.retrieval import SearchFilters
 from bot.service import PolicyBot, QuestionError, StoreUnavailable
 from bot.service.questions import drop_surrogates
-from bot.ui.render_chat import conversation_markdown, pending_chat, render_chat, render_sources
+from bot.ui.render_chat import assistant_turn, conversation_plain, pending_chat, render_chat, render_sources
 from bot.ui.render_lookup import (
     doc_choices,
     documents_table,
@@ -81,22 +81,24 @@ class UIHandlers:
             yield render_chat(history, None), render_lookup_error(f"{exc}（您的问题已保留在输入框中）"), history, None, message
             return
         assert last is not None
-        shown_history = [*pending, {"role": "assistant", "content": last.answer,
-                                    "sources": [f"[{c.marker or n}] {c.reference()}" for n, c in
-                                                enumerate([*last.citations, *last.see_also], start=1)]}]
+        shown_history = [*pending, assistant_turn(last)]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
         kept = history if last.mode == "input-error" else shown_history
         yield render_chat(shown_history, last), render_sources(last), kept, last.model_dump(), ""
 
     def export_chat(self, history: list[dict] | None) -> str | None:
-        # The conversation as a Markdown file with every answer's sources (the 导出对话 button).
+        # The conversation as a plain-text file, exactly what 复制对话 copies (the 导出对话 button).
         if not history:
             return None
         folder = Path(tempfile.gettempdir()) / "policybot-export"
         folder.mkdir(exist_ok=True)
-        path = folder / f"政策问答-{time.strftime('%Y%m%d-%H%M%S')}-{len(history)}.md"
-        path.write_text(conversation_markdown(history), encoding="utf-8")
+        path = folder / f"政策问答-{time.strftime('%Y%m%d-%H%M%S')}-{len(history)}.txt"
+        path.write_text(conversation_plain(history), encoding="utf-8")
         return str(path)
+
+    def conversation(self, history: list[dict] | None) -> str:
+        # The plain text 复制对话 puts on the clipboard (kept in a hidden box the button's script reads).
+        return conversation_plain(history or []) if history else ""
 
     def clear_chat(self) -> tuple[Any, ...]:
         return [], render_sources(None), [], None, "", ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from bot.service import PolicyBot
-from bot.ui.assets import CITE_LINK_JS, EXAMPLES, TEMP_FILE_TTL
+from bot.ui.assets import CITE_LINK_JS, COPY_TEXT_JS, EXAMPLES, TEMP_FILE_TTL
 from bot.ui.handlers import UIHandlers
 from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
@@ -46,7 +46,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话", elem_id="pb-chatbot", height=520, feedback_options=None,
                                              placeholder="请输入您关心的质量政策问题，例如认证帮扶、标准制定、计量服务等。",
-                                             buttons=["copy", "copy_all"])
+                                             buttons=[])  # copy: our 复制 buttons give the plain form
                         with gr.Row():
                             # lines=1 (growing to 6): Enter sends, Shift+Enter breaks the line, as in every chat.
                             msg = gr.Textbox(label="您的问题（Enter 发送，Shift+Enter 换行）",
@@ -55,7 +55,9 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                             with gr.Column(scale=1, min_width=120):
                                 send = gr.Button("发送", variant="primary", elem_id="pb-send")
                                 clear = gr.Button("清空对话", elem_id="pb-clear")
+                                copy_all = gr.Button("复制对话", elem_id="pb-copy-all", size="sm")
                                 export = gr.DownloadButton("导出对话", elem_id="pb-export", size="sm")
+                        conversation = gr.Textbox("", visible=False, label="对话纯文本", elem_id="pb-conversation")
                         gr.Examples(EXAMPLES, inputs=[msg], label="示例问题", elem_id="pb-examples")
                         with gr.Accordion("筛选范围（可选）", open=False, elem_id="pb-filters"):
                             doc_filter = gr.CheckboxGroup(doc_choices(docs0), label="只在这些文档中查找",
@@ -81,6 +83,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 chatbot.clear(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                               api_visibility="private")
                 history_state.change(h.export_chat, history_state, export, api_visibility="private")
+                history_state.change(h.conversation, history_state, conversation, api_visibility="private")
+                copy_all.click(None, conversation, None, js=COPY_TEXT_JS, api_visibility="private")
                 clear.click(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                             api_visibility="private")
                 # One public ``feedback(rating, comment)`` endpoint; the buttons set the rating first.
