@@ -12,6 +12,7 @@ import pytest
 
 from bot.service import PolicyBot
 from bot.service.admin import NotAllowed
+from bot.answer.text_form import plain_text
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
 from ingest.catalog import clean_override, combined_entry, load_overrides, save_overrides
 from tests.conftest import make_settings
@@ -214,13 +215,14 @@ def test_refused_questions_are_logged(desk: PolicyBot) -> None:
     desk.answer("")  # an input error is not a refusal of the collection
     entries = desk.refusals.entries()
     assert [e["question"] for e in entries] == ["火星移民签证怎么办理？"]
-    assert entries[0]["answer"] == answer.answer and entries[0]["reason"] == answer.refusal_reason
+    assert entries[0]["answer"] == plain_text(answer) and "供参考：\n[1] 《" in entries[0]["answer"]
+    assert entries[0]["reason"] == answer.refusal_reason
     assert entries[0]["time"].startswith("20")
     desk.record_refusals = False  # `policybot eval`: test questions are not users' questions
     assert desk.answer("火星移民签证怎么办理？").refused
     assert len(desk.refusals.entries()) == 1
     desk.feedback.record(answer, "down", "没找到")
-    assert unhelpful_rows(desk.feedback.entries())[0][1:] == ["火星移民签证怎么办理？", answer.answer, "没找到"]
+    assert unhelpful_rows(desk.feedback.entries())[0][1:] == ["火星移民签证怎么办理？", plain_text(answer), "没找到"]
 
 
 @pytest.mark.integration

@@ -47,13 +47,14 @@ COPY_TEXT_JS = """
 CITE_LINK_JS = """
 if (!window.__pbCiteLinks) {
   window.__pbCiteLinks = true;
-  // A chat message's 复制 button: its data-copy holds the answer's plain form.
+  // A chat message's 复制 button: the hidden .pb-plain beside it holds the answer's plain form.
   document.addEventListener('click', function (e) {
     var b = e.target && e.target.closest ? e.target.closest('button.pb-msg-copy') : null;
     if (!b) return;
     e.preventDefault();
     e.stopPropagation();
-    var t = b.getAttribute('data-copy') || '';
+    var p = b.parentNode ? b.parentNode.querySelector('.pb-plain') : null;
+    var t = p ? p.textContent : '';
     var ok = function () { b.textContent = '已复制'; setTimeout(function () { b.textContent = '复制'; }, 1500); };
     var fb = function () {
       var a = document.createElement('textarea'); a.value = t; a.style.position = 'fixed'; a.style.opacity = '0';
@@ -115,6 +116,7 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-block { border-left: 3px solid var(--color-accent-soft); padding-left: 0.6em; margin: 0.3em 0; }
 details.pb-see-also > summary { cursor: pointer; color: var(--body-text-color-subdued); }
 .pb-answer p { margin: 0.2em 0; }
+.pb-plain { display: none; }
 .pb-notice { color: var(--body-text-color-subdued); border-left: 3px solid #f79009; padding-left: 0.5em; }
 .pb-list-title { margin-top: 0.4em; color: var(--body-text-color-subdued); }
 ul.pb-list { margin: 0.2em 0 0.2em 1.2em; padding: 0; font-size: 0.92em; }

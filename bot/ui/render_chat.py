@@ -5,7 +5,7 @@ Every assistant message is rendered from its :class:`Answer` record through the 
 table get as plain text, here as one HTML block.  An HTML block is never read as Markdown by the
 chatbot, so no Markdown escape (``\\[1\\]``) or emphasis marker (``**有。**``) can reach the page; all
 text goes through :func:`esc`.  Only the last answer links its ``[n]`` markers to the ``#cite-n``
-entries of the sources panel; each message carries a 复制 button whose ``data-copy`` is its plain form.
+entries of the sources panel; each message carries a 复制 button and, hidden, its plain form.
 """
 from __future__ import annotations
 
@@ -93,12 +93,14 @@ def render_chat_message(answer: Answer, link: bool = True) -> str:
     parts += [_line_html(answer, line, link) for line in form.lines]
     if answer.done:
         parts += [_section_html(s, link) for s in form.sections]
-        parts.append(f'<button type="button" class="pb-msg-copy" title="复制这条回答（纯文本）" '
-                     f'data-copy="{esc(form.plain()).replace(chr(10), "&#10;")}">复制</button>')  # no blank line ends the block
+        # The chatbot's sanitiser drops data-* attributes: the plain form rides in a hidden span the
+        # button's script reads (newlines as &#10;, so no blank line ends the HTML block).
+        parts.append(f'<span class="pb-plain">{esc(form.plain()).replace(chr(10), "&#10;")}</span>'
+                     f'<button type="button" class="pb-msg-copy" title="复制这条回答（纯文本）">复制</button>')
     else:
         parts.append('<p class="pb-line">…</p>')
     parts.append("</div>")
-    return "".join(parts)
+    return "".join(parts).replace("\n", "&#10;")  # one HTML block: a blank line would end it
 
 
 def source_entry(c: Citation, n: int, highlights: list[str] | None = None, open_: bool = False) -> str:
@@ -157,7 +159,9 @@ def render_chat(history: list[dict], last: Answer | None) -> list[dict]:
     last_assistant = max((i for i, m in enumerate(history) if m["role"] == "assistant"), default=-1)
     for i, m in enumerate(history):
         if m["role"] == "user":
-            msgs.append({"role": "user", "content": f'<div class="pb-question">{esc(m["content"])}</div>'})
+            # one HTML block (a blank line would end it and let Markdown read the rest)
+            question = esc(m["content"]).replace("\r", "").replace("\n", "<br>")
+            msgs.append({"role": "user", "content": f'<div class="pb-question">{question}</div>'})
             continue
         record = last if i == last_assistant and last is not None else _record(m)
         if record is None:
