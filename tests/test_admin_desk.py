@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.text_form import plain_text
 from bot.service import PolicyBot
 from bot.service.admin import NotAllowed
-from bot.answer.text_form import plain_text
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
 from ingest.catalog import clean_override, combined_entry, load_overrides, save_overrides
 from tests.conftest import make_settings

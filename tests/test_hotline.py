@@ -44,7 +44,7 @@ def test_an_exact_reference_shows_that_clause_alone_with_its_neighbours_apart(bo
 
 def test_a_missing_number_says_so_and_shows_the_outline(bot):
     r = bot.hotline_search("天津实施意见第99条", k=20)
-    assert r.missing == "天津实施意见共 19 条，没有第99条。" and len(r.outline) == 19
+    assert r.missing == "天津实施意见共 19 项条目（各级条款共 34 条），没有第99条。" and len(r.outline) == 19
     assert not r.matching and not r.exact
     assert "没有第99条" in render_results(r) and "全文目录" in render_results(r)
 

@@ -141,7 +141,7 @@ def test_upload_docx_then_find_it(page, browser, admin_server: str, ui_server: s
     pg.click("#pb-upload-btn")
     # Gradio's dataframe keeps a hidden sizing copy of every cell: look at the visible ones only
     pg.locator("#pb-upload-results").get_by_text("新增", exact=True).filter(visible=True).first.wait_for()
-    assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ 条条款")).filter(visible=True).count() == 1
+    assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ (条|项条目)")).filter(visible=True).count() == 1
     pg.locator("#pb-docs-table").get_by_text(path.stem, exact=True).filter(visible=True).first.wait_for()
     shot(pg, "06-upload-result")
     context.close()

@@ -19,6 +19,7 @@ from bot.service.trash import Trash, Trashed
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
 from ingest.documents import ParsedDocument, content_hash, parse_document
+from ingest.items import DocumentItems, document_items, outline_clauses
 from ingest.models import FIELD_LABELS, Clause, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
@@ -58,6 +59,7 @@ class DocumentLibrary:
         self._write_lock = threading.Lock()
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
+        self._items: dict[tuple[str, str], DocumentItems] = {}
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -200,7 +202,7 @@ class DocumentLibrary:
                 save_overrides(self.settings.overrides_file, overrides)
                 raise
         labels = "、".join(FIELD_LABELS.get(k, k) for k in changed)
-        result.message = f"已修改 {labels}，重新索引 {result.clauses} 条（仅此文档）"
+        result.message = f"已修改 {labels}，重新索引 {result.counted or f'{result.clauses} 条'}（仅此文档）"
         return result
 
     def preview(self, filename: str, source: Path) -> tuple[ParsedDocument, str]:
@@ -300,8 +302,28 @@ class DocumentLibrary:
 
     # ----- reading ----------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        return [{**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
-                 "clause_count": d.clause_count, "version": d.version} for d in self.store.documents()]
+        """Every indexed document's metadata with its counts: ``item_count`` (条目 at the primary level),
+        ``clause_total`` (条款 at every level) and ``count_text`` naming both (:mod:`ingest.items`);
+        ``clause_count`` stays the number of stored records (parts, notice and 文件信息 included)."""
+        out = []
+        for d in self.store.documents():
+            items = self.items(d.meta.doc_id, d.version)
+            out.append({**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
+                        "clause_count": d.clause_count, "version": d.version, "item_count": len(items.items),
+                        "clause_total": len(items.clauses), "count_text": items.count_text()})
+        return out
+
+    def items(self, doc_id: str, version: str = "") -> DocumentItems:
+        """The document's items and clauses (the one definition), cached per indexed version."""
+        key = (doc_id, version or self.store.version_of(doc_id) or "")
+        found = self._items.get(key)
+        if found is None:
+            found = document_items(self.retriever.doc_clauses(doc_id), doc_id)
+            if len(self._items) > 1000:
+                self._items.clear()
+            if found.clauses:  # an index not yet reloaded after a write is asked again next time
+                self._items[key] = found
+        return found
 
     def metas(self) -> list[DocMeta]:
         return list(self.retriever.catalog.metas)
@@ -311,8 +333,8 @@ class DocumentLibrary:
         return self.retriever.catalog.resolve(name)
 
     def outline(self, doc_id: str) -> list[Citation]:
-        clauses = self.retriever.doc_clauses(doc_id)
-        return [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
+        """Every clause in order, with the parts whose heading carries no text (:mod:`ingest.items`)."""
+        return [Citation.from_clause(c) for c in outline_clauses(self.retriever.doc_clauses(doc_id))]
 
     def departments(self) -> list[str]:
         """Responsible bodies named in the collection's clauses (the hotline's department filter)."""

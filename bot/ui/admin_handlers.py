@@ -83,7 +83,7 @@ class AdminHandlers:
                 rows[path] = upload_error_row(path.name, exc)
                 _discard(path)
         while not all(job.finished.is_set() for _, job in queued):
-            yield (upload_table([[p.name, JOB_STATUS[j.status], 0, j.progress] for p, j in queued]),
+            yield (upload_table([[p.name, JOB_STATUS[j.status], "—", j.progress] for p, j in queued]),
                    job_rows(self.bot.jobs.jobs()), gr.skip(), gr.skip(), gr.skip())
             time.sleep(POLL_SECONDS)
         for path, job in queued:

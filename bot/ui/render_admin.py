@@ -7,6 +7,7 @@ from typing import Any
 from bot.service.trash import Trashed
 from bot.ui.render_text import md_text
 from ingest.documents import ParsedDocument
+from ingest.items import document_items, outline_clauses
 from ingest.models import KIND_LABELS, SOURCE_LABELS
 
 META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date")
@@ -18,8 +19,8 @@ OUTLINE_ROWS = 200
 def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> str:
     """Title, metadata (with where each field came from) and the clause outline the parser found."""
     m = parsed.meta
-    body = [c for c in parsed.clauses if c.kind != "docinfo"]
-    items = [c for c in body if c.kind in ("item", "section")]
+    body = [c for c in outline_clauses(parsed.clauses) if c.kind != "docinfo"]  # heading-only parts included
+    counted = document_items(parsed.clauses, m.doc_id)
     lines = [f"### 导入预览：{md_text(filename)}", "（只解析，未导入；请核对标题和条款划分）", ""]
     if note:
         lines += [f"**注意：** {md_text(note)}", ""]
@@ -30,7 +31,7 @@ def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> s
     for key, label, value in rows:
         src = m.sources.get(key, "")
         lines.append(f"| {label} | {md_text(value) or '—'} | {SOURCE_LABELS.get(src, src) or '—'} |")
-    lines += ["", f"**条款大纲**：共 {len(items)} 项编号条款，{len(body)} 个段落块"
+    lines += ["", f"**条款大纲**：共 {counted.count_text()}"
                   f"{'（繁体）' if parsed.traditional else ''}", ""]
     seen: set[str] = set()
     shown = 0

@@ -76,7 +76,7 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
     if doc is None:
         return '<div class="pb-outline"><p class="pb-empty">请选择一份文档。</p></div>'
     head = (f'<h3>{esc(doc.get("title"))}</h3><p class="pb-count">{esc("、".join(doc.get("issuers") or []))}'
-            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条</p>')
+            f' · {esc(doc.get("date") or "")} · 共 {esc(doc.get("count_text") or "")}</p>')
     out: list[str] = [head]
     current: list[str] = []
     for c in clauses:
@@ -100,10 +100,10 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
 
 
 # ----- 文档管理 ------------------------------------------------------------------------------------
-DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "地区", "层级", "条款数", "字段来源", "文档ID"]
+DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "地区", "层级", "条目 / 条款", "字段来源", "文档ID"]
 DOC_COLUMN_WIDTHS: list[str | int] = ["8%", "18%", "14%", "9%", "7%", "7%", "6%", "4%", "4%", "14%", "9%"]
-UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
-UPLOAD_COLUMN_WIDTHS: list[str | int] = ["25%", "8%", "7%", "60%"]
+UPLOAD_HEADERS = ["文件", "状态", "条目 / 条款", "说明"]
+UPLOAD_COLUMN_WIDTHS: list[str | int] = ["22%", "8%", "15%", "55%"]
 STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
 
 
@@ -112,7 +112,7 @@ def documents_table(docs: list[dict[str, Any]]) -> list[list[Any]]:
     return [[d.get("short_name") or "", d.get("title") or "", "、".join(d.get("issuers") or []),
              d.get("doc_number") or "", d.get("date") or "",
              " ".join(filter(None, [d.get("effective_date"), d.get("validity") and f"有效期{d['validity']}"])),
-             d.get("region") or "", d.get("level") or "", d.get("clause_count", 0), d.get("provenance") or "",
+             d.get("region") or "", d.get("level") or "", d.get("count_text") or "", d.get("provenance") or "",
              d.get("doc_id")] for d in docs]
 
 
@@ -140,16 +140,16 @@ def year_choices(docs: list[dict[str, Any]]) -> list[str]:
 
 def upload_row(filename: str, result: FileResult) -> list[Any]:
     """One row of the 导入结果 table (columns :data:`UPLOAD_HEADERS`)."""
-    msg = result.message or (f"已导入 {result.clauses} 条条款（文档ID：{result.doc_id}）"
+    msg = result.message or (f"已导入 {result.counted or f'{result.clauses} 条'}（文档ID：{result.doc_id}）"
                              if result.status in ("added", "updated") else "内容未变化，无需重新索引")
-    return [filename, STATUS_TEXT.get(result.status, result.status), result.clauses, msg]
+    return [filename, STATUS_TEXT.get(result.status, result.status), result.counted or result.clauses, msg]
 
 
 def upload_error_row(filename: str, error: Exception) -> list[Any]:
     """The row of a file whose import raised; the rest of the batch goes on."""
-    return [filename, STATUS_TEXT["skipped"], 0, f"导入失败：{error}"]
+    return [filename, STATUS_TEXT["skipped"], "—", f"导入失败：{error}"]
 
 
 def upload_table(rows: list[list[Any]]) -> list[list[Any]]:
     """The 导入结果 table; a hint row when no file was chosen."""
-    return rows or [["—", "—", 0, "请先选择要上传的文件。"]]
+    return rows or [["—", "—", "—", "请先选择要上传的文件。"]]
