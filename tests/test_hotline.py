@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.retrieval import SearchFilters
-from bot.ui.render_lookup import render_results
+from bot.ui.render_lookup import render_results, result_rows, step_target
 from ingest.text.script import match_form
 from tests.conftest import REPO
 
@@ -34,12 +34,31 @@ def test_same_clauses_in_either_script(bot):
     assert simplified == traditional
 
 
-def test_an_exact_reference_shows_that_clause_alone_with_its_neighbours_apart(bot):
+def test_an_exact_reference_shows_that_clause_alone_with_step_buttons(bot):
     r = bot.hotline_search("天津实施意见第15条", k=20)
     assert [c.item for c in r.exact] == ["二（八）15"] and not r.matching and not r.related
     assert [c.item for c in r.neighbours] == ["二（八）14", "二（九）16"]
+    assert (r.previous.item, r.following.item) == ("二（八）14", "二（九）16")
     html = render_results(r)
-    assert html.count('class="pb-card"') == 3 and '<details class="pb-neighbours">' in html
+    assert html.count('class="pb-card"') == 1 and 'class="pb-step-bar"' in html
+    assert "‹ 上一条：二、（八）第14项" in html and "下一条 ›：二、（九）第16项" in html
+    rows = result_rows(r)
+    assert step_target(rows, 1) == r.following.clause_id and step_target(rows, -1) == r.previous.clause_id
+
+
+def test_step_buttons_walk_the_whole_document_and_stop_at_its_ends(bot):
+    doc = [c for c in bot.retriever.doc_clauses("guangdong-2020-quality-standards-going-global") if c.kind != "docinfo"]
+    page = bot.hotline_clause(doc[0].clause_id)
+    seen = [page.exact[0].clause_id]
+    assert page.previous is None and 'disabled>‹ 上一条（已到开头）' in render_results(page)
+    while page.following is not None:
+        page = bot.hotline_clause(step_target(result_rows(page), 1))
+        seen.append(page.exact[0].clause_id)
+    assert seen == [c.clause_id for c in doc]
+    assert 'disabled>下一条 ›（已到末尾）' in render_results(page)
+    back = bot.hotline_clause(step_target(result_rows(page), -1))
+    assert back.exact[0].clause_id == doc[-2].clause_id
+    assert bot.hotline_clause("no-such:clause").exact == []
 
 
 def test_a_missing_number_says_so_and_shows_the_outline(bot):

@@ -89,6 +89,11 @@ class PolicyBot:
         self._refresh()
         return self.hotline.run(q, k, filters)
 
+    def hotline_clause(self, clause_id: str) -> HotlineResult:
+        """One clause's page on the search desk (the 上一条 / 下一条 steps)."""
+        self._refresh()
+        return self.hotline.at(clause_id)
+
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:
         """Partial answers (``done=False``) while the LLM streams, then the final one; raises

@@ -2,7 +2,7 @@
 
 Staff type a keyword ("首席质量官") or a clause reference ("天津实施意见第15条").  They need the
 clauses that *contain* the keyword first, counted, with nothing else marked; semantic neighbours
-after them, apart; an exact reference as that clause alone, its neighbours one click away; and for a
+after them, apart; an exact reference as that clause alone, stepping to the previous and next clause in place; and for a
 number the document does not have, the count and the outline instead of some other clause.  The
 lookup tab and ``policybot search`` both render this one result.
 """
@@ -28,6 +28,8 @@ class HotlineResult:
     related: list[Citation] = field(default_factory=list)  # semantic matches without the terms (collapsed)
     exact: list[Citation] = field(default_factory=list)  # the clause(s) an exact reference names
     neighbours: list[Citation] = field(default_factory=list)  # the clause before and after it
+    previous: Citation | None = None  # the step buttons' targets (上一条 / 下一条) of a single exact clause
+    following: Citation | None = None
     missing: str = ""  # "天津实施意见共 27 项，没有第99项。"
     outline: list[Citation] = field(default_factory=list)  # the document's items when the number is missing
 
@@ -63,14 +65,34 @@ class HotlineSearch:
         metas = self.retriever.catalog.metas
         return [n for m in metas for n in (m.short_name, m.title, m.doc_number, *m.aliases) if n]
 
-    def neighbours(self, c: Citation) -> list[Citation]:
+    def _around(self, c: Citation) -> tuple[Clause | None, Clause | None]:
         # Decoded for that one document only (never the whole collection).
         doc = [x for x in self.retriever.snapshot.doc_clauses(c.doc_id) if x.kind != "docinfo"]
         ids = [x.clause_id for x in doc]
         if c.clause_id not in ids:
-            return []
+            return None, None
         i = ids.index(c.clause_id)
-        return [_cite(x) for x in (doc[i - 1] if i else None, doc[i + 1] if i + 1 < len(doc) else None) if x]
+        return (doc[i - 1] if i else None), (doc[i + 1] if i + 1 < len(doc) else None)
+
+    def neighbours(self, c: Citation) -> list[Citation]:
+        return [_cite(x) for x in self._around(c) if x]
+
+    def _single(self, out: HotlineResult) -> HotlineResult:
+        """One exact clause: its neighbours, also as the step buttons' targets."""
+        out.neighbours = self.neighbours(out.exact[0]) if len(out.exact) == 1 else []
+        if len(out.exact) == 1:
+            before, after = self._around(out.exact[0])
+            out.previous, out.following = (_cite(before) if before else None), (_cite(after) if after else None)
+        return out
+
+    def at(self, clause_id: str) -> HotlineResult:
+        """The page of one clause, as an exact reference shows it (what 上一条 / 下一条 step to); an
+        unknown id gives an empty result."""
+        clause = self.retriever.clause(clause_id)
+        if clause is None:
+            return HotlineResult(query=clause_id)
+        c = _cite(clause, "lookup")
+        return self._single(HotlineResult(query=f"{c.doc_name} {c.item_label}", exact=[c]))
 
     def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
         filters = filters or SearchFilters()
@@ -85,8 +107,7 @@ class HotlineSearch:
         lookups = [h for h in result.hits if h.via == "lookup"]
         if lookups:
             out.exact = [_cite(h.clause, "lookup", h.score) for h in lookups[:k]]
-            out.neighbours = self.neighbours(out.exact[0]) if len(out.exact) == 1 else []
-            return out
+            return self._single(out)
         out.terms = query_terms(query, phrase, self.doc_names())
         hits = [_cite(h.clause, h.via, h.score) for h in result.hits if h.clause.kind != "docinfo"]
         if not out.terms:

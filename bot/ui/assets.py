@@ -79,6 +79,36 @@ if (!window.__pbCiteLinks) {
 }
 """
 
+# The search desk's step bar: its buttons (and ← / → outside a text field, on the 条款检索 tab) press
+# the hidden Gradio buttons #pb-step-prev / #pb-step-next, whose handlers replace the shown clause.
+STEP_JS = """
+if (!window.__pbStep) {
+  window.__pbStep = true;
+  var press = function (step) {
+    var bar = document.querySelector('#pb-lookup-results .pb-step-bar');
+    if (!bar || bar.offsetParent === null) return false;
+    var b = bar.querySelector('button.pb-step[data-step="' + step + '"]');
+    if (!b || b.disabled) return false;
+    var g = document.querySelector(step === 'prev' ? '#pb-step-prev' : '#pb-step-next');
+    if (g) g.click();
+    return !!g;
+  };
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('#pb-lookup-results button.pb-step') : null;
+    if (!b) return;
+    e.preventDefault();
+    press(b.getAttribute('data-step'));
+  }, true);
+  document.addEventListener('keydown', function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (press(e.key === 'ArrowLeft' ? 'prev' : 'next')) e.preventDefault();
+  });
+}
+"""
+
 CSS = """
 #pb-header h1 { margin-bottom: 0.2em; }
 #pb-mode { color: var(--body-text-color-subdued); }
@@ -123,6 +153,12 @@ ul.pb-list { margin: 0.2em 0 0.2em 1.2em; padding: 0; font-size: 0.92em; }
 .pb-msg-copy { font-size: 0.8em; padding: 0 0.6em; margin-top: 0.3em; border-radius: 6px; cursor: pointer;
   border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
 .pb-flash { outline: 3px solid var(--color-accent); }
+.pb-offscreen { display: none !important; }
+.pb-step-bar { display: flex; gap: 0.6em; align-items: center; justify-content: space-between; margin: 0.3em 0 0.6em; }
+.pb-step { font-size: 0.95em; padding: 0.25em 0.9em; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
+.pb-step[disabled] { opacity: 0.45; cursor: default; }
+.pb-step-hint { font-size: 0.85em; color: var(--body-text-color-subdued); }
 """
 
 THEME = gr.themes.Default(

@@ -30,6 +30,7 @@ from bot.ui.render_lookup import (
     render_outline,
     render_results,
     result_rows,
+    step_target,
     year_choices,
 )
 
@@ -126,6 +127,24 @@ class UIHandlers:
         try:
             result = self.bot.hotline_search(q, k=LOOKUP_K, filters=filters)
         except (QuestionError, StoreUnavailable) as exc:
+            return render_lookup_error(exc), []
+        return render_results(result), result_rows(result)
+
+    def step_prev(self, rows: list[dict] | None) -> tuple[Any, Any]:
+        # 上一条: the clause before the shown one, replacing it in place.
+        return self._step(rows, -1)
+
+    def step_next(self, rows: list[dict] | None) -> tuple[Any, Any]:
+        # 下一条: the clause after the shown one.
+        return self._step(rows, 1)
+
+    def _step(self, rows: list[dict] | None, step: int) -> tuple[Any, Any]:
+        target = step_target(rows if isinstance(rows, list) else [], step)
+        if not target:
+            return gr.skip(), gr.skip()
+        try:
+            result = self.bot.hotline_clause(target)
+        except StoreUnavailable as exc:
             return render_lookup_error(exc), []
         return render_results(result), result_rows(result)
 

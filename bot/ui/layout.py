@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from bot.service import PolicyBot
-from bot.ui.assets import CITE_LINK_JS, COPY_TEXT_JS, EXAMPLES, TEMP_FILE_TTL
+from bot.ui.assets import CITE_LINK_JS, COPY_TEXT_JS, EXAMPLES, STEP_JS, TEMP_FILE_TTL
 from bot.ui.handlers import UIHandlers
 from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
@@ -111,12 +111,17 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
                     lookup_dept = gr.Dropdown(["", *bot.library.departments()], value="", label="责任部门",
                                               allow_custom_value=True, elem_id="pb-lookup-dept")
-                results = gr.HTML(RESULTS_PLACEHOLDER,
-                                  label="检索结果", elem_id="pb-lookup-results", padding=True)
+                results = gr.HTML(RESULTS_PLACEHOLDER, label="检索结果", elem_id="pb-lookup-results", padding=True,
+                                  js_on_load=STEP_JS)
                 results_json = gr.JSON(visible=False, label="检索结果数据")
+                # Pressed by the step bar's buttons and ← / → (STEP_JS); hidden, the bar shows the targets.
+                step_prev = gr.Button("上一条", elem_id="pb-step-prev", elem_classes=["pb-offscreen"])
+                step_next = gr.Button("下一条", elem_id="pb-step-next", elem_classes=["pb-offscreen"])
                 lookup_inputs = [query, phrase, lookup_doc, lookup_region, lookup_level, lookup_year, lookup_dept]
                 search_btn.click(h.lookup, lookup_inputs, [results, results_json], api_name="lookup")
                 query.submit(h.lookup, lookup_inputs, [results, results_json], api_visibility="private")
+                step_prev.click(h.step_prev, results_json, [results, results_json], api_name="step_prev")
+                step_next.click(h.step_next, results_json, [results, results_json], api_name="step_next")
 
                 gr.Markdown("### 文档浏览")
                 browse_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择文档查看目录，点击条款展开原文",

@@ -47,9 +47,8 @@ def render_results(r: HotlineResult) -> str:
                 f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details></div>')
     if r.exact:
         cards = "".join(result_card(c, [], i) for i, c in enumerate(r.exact, start=1))
-        near = "".join(result_card(c, [], i) for i, c in enumerate(r.neighbours, start=len(r.exact) + 1))
-        nb = (f'<details class="pb-neighbours"><summary>上一条 / 下一条</summary>{near}</details>' if near else "")
-        return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{nb}</div>'
+        bar = step_bar(r) if len(r.exact) == 1 else ""
+        return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{bar}{cards}</div>'
     if not r.matching and not r.related:
         return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(r.query)}”匹配的条款。</p></div>'
     cards = "".join(result_card(c, r.terms, i) for i, c in enumerate(r.matching, start=1))
@@ -59,15 +58,40 @@ def render_results(r: HotlineResult) -> str:
     return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{rel}</div>'
 
 
+def step_bar(r: HotlineResult) -> str:
+    """上一条 / 下一条 for one shown clause: each names the clause it steps to; clicking (or ← / →)
+    replaces the shown clause in place (the script in :mod:`bot.ui.assets` presses the hidden
+    Gradio buttons the handlers are wired to)."""
+    def button(c: Citation | None, step: str, text: str) -> str:
+        if c is None:
+            end = "开头" if step == "prev" else "末尾"
+            return f'<button type="button" class="pb-step" data-step="{step}" disabled>{text}（已到{end}）</button>'
+        label = f"{text}：{c.item_label or c.item}"
+        return (f'<button type="button" class="pb-step" data-step="{step}" data-clause-id="{esc(c.clause_id)}" '
+                f'title="{esc(c.citation)}">{esc(label)}</button>')
+
+    return (f'<nav class="pb-step-bar">{button(r.previous, "prev", "‹ 上一条")}'
+            f'<span class="pb-step-hint">键盘 ← / → 翻条</span>{button(r.following, "next", "下一条 ›")}</nav>')
+
+
 def render_lookup_error(message: object) -> str:
     """A rejected query (empty, too long): the reason instead of result cards."""
     return f'<div class="pb-results"><p class="pb-error">{esc(message)}</p></div>'
 
 
+def step_target(rows: list[dict[str, Any]] | None, step: int) -> str:
+    """The clause id 上一条 (``step=-1``) or 下一条 (``+1``) goes to from the shown page's data rows."""
+    group = "previous" if step < 0 else "following"
+    return next((str(r.get("clause_id")) for r in rows or [] if r.get("group") == group), "")
+
+
 def result_rows(r: HotlineResult) -> list[dict[str, Any]]:
     """The shown clauses as plain records for API clients (the hidden JSON output of ``/lookup``), each
-    with its group: exact, neighbour, matching, related or outline."""
-    return [{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in r.shown()]
+    with its group: exact, neighbour, matching, related or outline; then the step targets (groups
+    previous / following) of a single exact clause."""
+    steps = [("previous", r.previous), ("following", r.following)]
+    return ([{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in r.shown()]
+            + [{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in steps if c is not None])
 
 
 def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
