@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from bot.retrieval import SearchFilters
-from bot.ui.render_lookup import render_results, result_rows, step_target
+from bot.service import QuestionError
+from bot.ui.render_lookup import department_choices, render_results, result_rows, step_target
 from ingest.text.script import match_form
 from tests.conftest import REPO
 
@@ -94,3 +95,27 @@ def test_cli_show_accepts_the_forms_people_type_and_search_honours_k_with_filter
     searched = _cli(shipped_data_dir, "search", "质量", "--department", "市市场监管委", "--k", "2", "--json")
     rows = json.loads(searched.stdout)["results"]
     assert 0 < len(rows) <= 2 and rows[0]["group"] == "matching"
+
+
+def test_an_unknown_document_name_is_said_so(bot):
+    with pytest.raises(QuestionError, match="没有名为“温州文件”的文档。您要找的是不是“瓯海千百行动方案”？"):
+        bot.hotline_search("质量", filters=SearchFilters(doc_ids=["温州文件"]))
+    by_name = bot.hotline_search("质量", filters=SearchFilters(doc_ids=["瓯海千百行动方案"]))
+    assert by_name.matching and {c.doc_id for c in by_name.matching} == {"wenzhou-ouhai-2023-quality-enterprises-action"}
+
+
+def test_departments_are_grouped_by_region_with_their_names_merged(bot):
+    groups = bot.library.department_groups()
+    regions = [g.region for g in groups]
+    assert regions == sorted(regions)  # each region's bodies stand together
+    labels = [label for label, _ in department_choices(groups)]
+    assert "天津市 · 市工业和信息化局（又称 市工信局）" in labels
+    assert not any(label.endswith("· 市工信局") for label in labels)  # one body, one entry
+    assert "广东省 · 省发展和改革委员会（又称 发展改革委）" in labels and "天津市 · 市发展和改革委员会（又称 市发展改革委）" in labels
+    assert len(groups) < len(bot.library.departments())
+    value = next(v for label, v in department_choices(groups) if label.startswith("天津市 · 市工业和信息化局"))
+    r = bot.hotline_search("质量", k=50, filters=SearchFilters(department=value))
+    names = {n for c in r.matching for n in c.departments}
+    assert {"市工信局", "市工业和信息化局"} <= names and {c.region for c in r.matching} == {"天津市"}
+    with pytest.raises(QuestionError, match="没有名为“市外星局”的责任部门"):
+        bot.hotline_search("质量", filters=SearchFilters(department="市外星局"))

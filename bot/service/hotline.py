@@ -14,7 +14,11 @@ from bot.answer.edges import missing_item
 from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever, SearchFilters
 from bot.retrieval.terms import contains_terms, query_terms
+from bot.service.library import DEPARTMENT_SEP
+from bot.service.questions import QuestionError
+from ingest.department_names import variants
 from ingest.models import Clause
+from ingest.text.script import search_form
 
 POOL = 200  # candidates a search looks through for clauses containing the query's terms
 
@@ -94,8 +98,41 @@ class HotlineSearch:
         c = _cite(clause, "lookup")
         return self._single(HotlineResult(query=f"{c.doc_name} {c.item_label}", exact=[c]))
 
+    def doc_scope(self, names: list[str]) -> list[str]:
+        """Document ids for the names a filter was given (an id, title, short name, alias or the name a
+        picker shows); raises :class:`QuestionError` naming an unknown one — and the likeliest
+        document, when there is one — instead of searching nothing."""
+        catalog = self.retriever.catalog
+        known = {search_form(n): m.doc_id for m in catalog.metas
+                 for n in (m.doc_id, m.title, m.short_name, m.display_name, *m.aliases) if n}
+        out = []
+        for name in (n.strip() for n in names if n and n.strip()):
+            did = known.get(search_form(name))
+            if did is None:
+                guess = catalog.resolve(name)
+                hint = f"您要找的是不是“{catalog.display_name(guess)}”？" if guess else ""
+                raise QuestionError(f"没有名为“{name}”的文档。{hint}请从“文档”列表中选择，或清空以检索全部文档。")
+            out.append(did)
+        return out
+
+    def department_scope(self, value: str, filters: SearchFilters) -> None:
+        """A department filter: ``地区｜正式名`` (the picker) sets the region too; a typed name must be
+        (part of) a body's name in the collection, else :class:`QuestionError` says so."""
+        region, _, name = value.rpartition(DEPARTMENT_SEP)
+        name = name.strip()
+        if region and not filters.regions:
+            filters.regions = [region]
+        forms = [search_form(v) for v in variants(name)]
+        if not any(f in search_form(d) for d in self.retriever.snapshot.departments for f in forms):
+            raise QuestionError(f"没有名为“{name}”的责任部门。请从“责任部门”列表中选择。")
+        filters.department = name
+
     def run(self, query: str, k: int, filters: SearchFilters | None = None) -> HotlineResult:
         filters = filters or SearchFilters()
+        if filters.doc_ids:
+            filters.doc_ids = self.doc_scope(filters.doc_ids)
+        if filters.department:
+            self.department_scope(filters.department, filters)
         phrase = bool(filters.phrase)
         result = self.retriever.search(query, max(k, POOL), filters, stop_at_lookup=True)
         out = HotlineResult(query=query)

@@ -10,6 +10,7 @@ import shutil
 import threading
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,35 @@ from bot.retrieval import HybridRetriever
 from bot.service.trash import Trash, Trashed
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
+from ingest.department_names import formal_name
 from ingest.documents import ParsedDocument, content_hash, parse_document
 from ingest.items import DocumentItems, document_items, outline_clauses
 from ingest.models import FIELD_LABELS, Clause, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
+
+
+@dataclass(frozen=True)
+class DepartmentGroup:
+    """One responsible body in one region: its formal name and the names the documents use."""
+
+    region: str
+    name: str
+    names: list[str]
+
+    @property
+    def value(self) -> str:
+        """What the filter carries: ``region｜formal name``."""
+        return f"{self.region}{DEPARTMENT_SEP}{self.name}"
+
+    @property
+    def label(self) -> str:
+        others = [n for n in self.names if n != self.name]
+        return f"{self.region} · {self.name}" + (f"（又称 {'、'.join(others)}）" if others else "")
+
+
+DEPARTMENT_SEP = "｜"
 
 
 def safe_filename(name: str) -> str:
@@ -60,6 +84,7 @@ class DocumentLibrary:
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
         self._items: dict[tuple[str, str], DocumentItems] = {}
+        self._departments: dict[tuple[str, str], list[str]] = {}
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -339,6 +364,27 @@ class DocumentLibrary:
     def departments(self) -> list[str]:
         """Responsible bodies named in the collection's clauses (the hotline's department filter)."""
         return list(self.retriever.snapshot.departments)
+
+    def department_groups(self) -> list[DepartmentGroup]:
+        """Each responsible body once per region — the region of the documents naming it — under its
+        formal name, with the names the documents use for it (:mod:`ingest.department_names`)."""
+        seen: dict[tuple[str, str], set[str]] = {}
+        for d in self.store.documents():
+            region = d.meta.region or "未标注地区"
+            for name in self._doc_departments(d.meta.doc_id, d.version):
+                seen.setdefault((region, formal_name(name)), set()).add(name)
+        return [DepartmentGroup(region, formal, sorted(names, key=lambda n: (n != formal, n)))
+                for (region, formal), names in sorted(seen.items())]
+
+    def _doc_departments(self, doc_id: str, version: str) -> list[str]:
+        key = (doc_id, version)
+        found = self._departments.get(key)
+        if found is None:
+            clauses = self.retriever.doc_clauses(doc_id)
+            found = sorted({n for c in clauses for n in c.departments})
+            if clauses:
+                self._departments[key] = found
+        return found
 
     def clause(self, clause_id: str) -> Citation | None:
         c = self.retriever.clause(clause_id)

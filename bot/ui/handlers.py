@@ -26,6 +26,7 @@ from bot.ui.render_lookup import (
     level_choices,
     lookup_doc_choices,
     region_choices,
+    department_choices,
     render_lookup_error,
     render_outline,
     render_results,
@@ -166,7 +167,8 @@ class UIHandlers:
         return (gr.update(choices=dc), gr.update(choices=region_choices(docs)),
                 gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc),
                 gr.update(choices=["", *region_choices(docs)]), gr.update(choices=["", *level_choices(docs)]),
-                gr.update(choices=["", *year_choices(docs)]), gr.update(choices=["", *self.bot.library.departments()]))
+                gr.update(choices=["", *year_choices(docs)]),
+                gr.update(choices=department_choices(self.bot.library.department_groups())))
 
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())

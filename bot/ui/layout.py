@@ -13,9 +13,9 @@ from bot.ui.assets import CITE_LINK_JS, COPY_TEXT_JS, EXAMPLES, STEP_JS, TEMP_FI
 from bot.ui.handlers import UIHandlers
 from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
-    ALL_DOCS,
     DOC_COLUMN_WIDTHS,
     DOC_HEADERS,
+    department_choices,
     RESULTS_PLACEHOLDER,
     doc_choices,
     documents_table,
@@ -99,8 +99,10 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     query = gr.Textbox(label="检索",
                                        placeholder="关键词、条款号或文件名+条款号，如：天津实施意见 15、广东 八、\"计量托管\"",
                                        scale=4, elem_id="pb-lookup-query")
-                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value=ALL_DOCS,
-                                             label="文档", scale=2, allow_custom_value=True, elem_id="pb-lookup-doc")
+                    # Empty means every document; typing narrows the list, a name not held is said so.
+                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value=None, filterable=True,
+                                             label="文档（空白为全部文档，可输入筛选）", scale=2, allow_custom_value=True,
+                                             elem_id="pb-lookup-doc")
                     with gr.Column(scale=1, min_width=120):
                         phrase = gr.Checkbox(label="精确短语", value=False, elem_id="pb-lookup-phrase")
                         search_btn = gr.Button("检索", variant="primary", elem_id="pb-lookup-btn")
@@ -109,7 +111,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                                                 elem_id="pb-lookup-region")
                     lookup_level = gr.Dropdown(["", *level_choices(docs0)], value="", label="层级", elem_id="pb-lookup-level")
                     lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
-                    lookup_dept = gr.Dropdown(["", *bot.library.departments()], value="", label="责任部门",
+                    lookup_dept = gr.Dropdown(department_choices(bot.library.department_groups()), value=None,
+                                              label="责任部门（按地区，可输入筛选）", filterable=True,
                                               allow_custom_value=True, elem_id="pb-lookup-dept")
                 results = gr.HTML(RESULTS_PLACEHOLDER, label="检索结果", elem_id="pb-lookup-results", padding=True,
                                   js_on_load=STEP_JS)

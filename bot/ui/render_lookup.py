@@ -13,6 +13,7 @@ from bot.ui.render_text import copy_button, esc, highlight_terms
 
 if TYPE_CHECKING:
     from bot.service import HotlineResult
+    from bot.service.library import DepartmentGroup
     from vectorstore.indexer import FileResult
 
 ALL_DOCS = ""  # dropdown value meaning "all documents"
@@ -146,8 +147,15 @@ def doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def lookup_doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The lookup scope picker: all documents, then each one."""
-    return [("全部文档", ALL_DOCS), *doc_choices(docs)]
+    """The lookup scope picker: the documents held (empty means all of them; no "全部文档" entry that
+    typing would append to)."""
+    return doc_choices(docs)
+
+
+def department_choices(groups: list[DepartmentGroup]) -> list[tuple[str, str]]:
+    """The 责任部门 picker: one entry per body and region, sorted by region so that each region's
+    bodies stand together ("天津市 · 市工业和信息化局（又称 市工信局）"); typing narrows it."""
+    return [(g.label, g.value) for g in groups]
 
 
 def region_choices(docs: list[dict[str, Any]]) -> list[str]:
