@@ -100,14 +100,19 @@ class HotlineSearch:
 
     def doc_scope(self, names: list[str]) -> list[str]:
         """Document ids for the names a filter was given (an id, title, short name, alias or the name a
-        picker shows); raises :class:`QuestionError` naming an unknown one — and the likeliest
+        picker shows, or a part of one document's names only); raises :class:`QuestionError` naming an unknown one — and the likeliest
         document, when there is one — instead of searching nothing."""
         catalog = self.retriever.catalog
-        known = {search_form(n): m.doc_id for m in catalog.metas
-                 for n in (m.doc_id, m.title, m.short_name, m.display_name, *m.aliases) if n}
+        named = [(search_form(n), m.doc_id) for m in catalog.metas
+                 for n in (m.doc_id, m.title, m.short_name, m.display_name, *m.aliases) if n]
+        known = dict(named)
         out = []
         for name in (n.strip() for n in names if n and n.strip()):
-            did = known.get(search_form(name))
+            key = search_form(name)
+            did = known.get(key)
+            if did is None:  # part of one document's name only ("瓯海") is that document
+                holders = {d for n, d in named if key in n}
+                did = holders.pop() if len(holders) == 1 else None
             if did is None:
                 guess = catalog.resolve(name)
                 hint = f"您要找的是不是“{catalog.display_name(guess)}”？" if guess else ""

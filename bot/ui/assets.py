@@ -81,6 +81,7 @@ if (!window.__pbCiteLinks) {
 
 # The search desk's step bar: its buttons (and ← / → outside a text field, on the 条款检索 tab) press
 # the hidden Gradio buttons #pb-step-prev / #pb-step-next, whose handlers replace the shown clause.
+# Also: the dropdowns narrow as one types Chinese (see refilter).
 STEP_JS = """
 if (!window.__pbStep) {
   window.__pbStep = true;
@@ -99,6 +100,15 @@ if (!window.__pbStep) {
     e.preventDefault();
     press(b.getAttribute('data-step'));
   }, true);
+  // Gradio's dropdown filters its list on keydown only; text from an input method (all Chinese
+  // typing) arrives without one, so the list never narrowed.  Re-filter on every committed input.
+  var refilter = function (e) {
+    var t = e.target;
+    if (!t || t.getAttribute('role') !== 'combobox' || e.isComposing) return;
+    t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Unidentified', bubbles: true}));
+  };
+  document.addEventListener('input', refilter, true);
+  document.addEventListener('compositionend', refilter, true);
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
