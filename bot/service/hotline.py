@@ -100,8 +100,8 @@ class HotlineSearch:
 
     def doc_scope(self, names: list[str]) -> list[str]:
         """Document ids for the names a filter was given (an id, title, short name, alias or the name a
-        picker shows, or a part of one document's names only); raises :class:`QuestionError` naming an unknown one — and the likeliest
-        document, when there is one — instead of searching nothing."""
+        picker shows, or a part of one document's names only); raises :class:`QuestionError` naming
+        an unknown one — and the likeliest document, when there is one — instead of searching nothing."""
         catalog = self.retriever.catalog
         named = [(search_form(n), m.doc_id) for m in catalog.metas
                  for n in (m.doc_id, m.title, m.short_name, m.display_name, *m.aliases) if n]

@@ -21,12 +21,12 @@ from bot.service import PolicyBot, QuestionError, StoreUnavailable
 from bot.service.questions import drop_surrogates
 from bot.ui.render_chat import assistant_turn, conversation_plain, pending_chat, render_chat, render_sources
 from bot.ui.render_lookup import (
+    department_choices,
     doc_choices,
     documents_table,
     level_choices,
     lookup_doc_choices,
     region_choices,
-    department_choices,
     render_lookup_error,
     render_outline,
     render_results,

@@ -15,8 +15,8 @@ from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
     DOC_COLUMN_WIDTHS,
     DOC_HEADERS,
-    department_choices,
     RESULTS_PLACEHOLDER,
+    department_choices,
     doc_choices,
     documents_table,
     level_choices,
