@@ -87,12 +87,19 @@ class PolicyBot:
         alone with its neighbours, a missing number with the outline; raises :class:`QuestionError`."""
         q = self.check_question(query)
         self._refresh()
-        return self.hotline.run(q, k, filters)
+        return self._named(self.hotline.run(q, k, filters))
+
+    def _named(self, result: HotlineResult) -> HotlineResult:
+        """Result cards name each document as the lists do: equal names told apart."""
+        names = self.library.distinct_names()
+        for _, c in result.shown():
+            c.doc_name = names.get(c.doc_id, c.doc_name)
+        return result
 
     def hotline_clause(self, clause_id: str) -> HotlineResult:
         """One clause's page on the search desk (the 上一条 / 下一条 steps)."""
         self._refresh()
-        return self.hotline.at(clause_id)
+        return self._named(self.hotline.at(clause_id))
 
     def answer_stream(self, question: str, history: History | None = None,
                       filters: SearchFilters | None = None) -> Iterator[Answer]:

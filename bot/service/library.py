@@ -22,7 +22,7 @@ from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_o
 from ingest.department_names import formal_name
 from ingest.documents import ParsedDocument, content_hash, parse_document
 from ingest.items import DocumentItems, document_items, outline_clauses
-from ingest.models import FIELD_LABELS, Clause, DocMeta
+from ingest.models import FIELD_LABELS, Clause, DocMeta, distinct_names
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
@@ -331,9 +331,11 @@ class DocumentLibrary:
         ``clause_total`` (条款 at every level) and ``count_text`` naming both (:mod:`ingest.items`);
         ``clause_count`` stays the number of stored records (parts, notice and 文件信息 included)."""
         out = []
-        for d in self.store.documents():
+        stored = self.store.documents()
+        names = distinct_names(d.meta for d in stored)  # equal names told apart (id, date, 文号)
+        for d in stored:
             items = self.items(d.meta.doc_id, d.version)
-            out.append({**d.meta.model_dump(), "display_name": d.meta.display_name, "provenance": d.meta.provenance(),
+            out.append({**d.meta.model_dump(), "display_name": names[d.meta.doc_id], "provenance": d.meta.provenance(),
                         "clause_count": d.clause_count, "version": d.version, "item_count": len(items.items),
                         "clause_total": len(items.clauses), "count_text": items.count_text()})
         return out
@@ -352,6 +354,10 @@ class DocumentLibrary:
 
     def metas(self) -> list[DocMeta]:
         return list(self.retriever.catalog.metas)
+
+    def distinct_names(self) -> dict[str, str]:
+        """Doc id → the name lists show, equal names told apart (:func:`ingest.models.distinct_names`)."""
+        return distinct_names(self.retriever.catalog.metas)
 
     def resolve(self, name: str) -> str | None:
         """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""

@@ -185,5 +185,8 @@ TEMP_FILE_TTL = (600, 600)
 
 
 def launch_options() -> dict[str, Any]:
-    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``)."""
-    return {"theme": THEME, "css": CSS}
+    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``); every page in Chinese
+    (:mod:`bot.ui.locale`)."""
+    from bot.ui.locale import locale_app_kwargs
+
+    return {"theme": THEME, "css": CSS, "app_kwargs": locale_app_kwargs()}
