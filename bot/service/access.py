@@ -12,10 +12,10 @@ import json
 import threading
 import time
 from collections import deque
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.service.clock import stamp
 from bot.settings import Settings
 
 FAILURE_WINDOW = 60.0  # seconds over which failed logins are counted
@@ -87,7 +87,7 @@ class AuditLog:
 
     def record(self, user: str, action: str, target: str, *, sha256: str | None = None,
                result: str = "", **extra: Any) -> None:
-        row = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": user, "action": action,
+        row = {"time": stamp(), "user": user, "action": action,
                "target": target, "sha256": sha256, "result": result, **extra}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, self.path.open("a", encoding="utf-8") as fh:

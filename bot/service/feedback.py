@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
 from bot.answer.text_form import plain_text
+from bot.service.clock import stamp
 
 
 class FeedbackLog:
@@ -24,7 +24,7 @@ class FeedbackLog:
             shown = plain_text(answer if isinstance(answer, Answer) else Answer.model_validate(data))
         except ValueError:
             shown = str(data.get("answer") or "")
-        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment[:2000],
+        record = {"time": stamp(), "rating": rating, "comment": comment[:2000],
                   "question": data.get("question"), "answer": shown, "mode": data.get("mode"),
                   "refused": data.get("refused"),
                   "citations": [{k: c.get(k) for k in ("clause_id", "citation", "item")}

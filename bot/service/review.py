@@ -11,12 +11,12 @@ import csv
 import io
 import json
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
 from bot.answer.text_form import plain_text
+from bot.service.clock import DEFAULT_ZONE, shown, stamp
 
 REASONS: dict[str, str] = {
     "no_hits": "没有检索到条款",
@@ -49,7 +49,7 @@ class RefusalLog:
 
     def record(self, answer: Answer) -> None:
         reason = answer.refusal_reason or ""
-        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": answer.question[:2000],
+        row = {"time": stamp(), "question": answer.question[:2000],
                "answer": plain_text(answer)[:4000], "reason": reason, "reason_text": REASONS.get(reason, reason),
                "mode": answer.mode}
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,15 +60,15 @@ class RefusalLog:
         return read_jsonl(self.path)
 
 
-def refused_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
-    """Latest first, columns :data:`REFUSED_HEADERS`."""
-    return [[str(e.get("time", "")), str(e.get("question", "")), str(e.get("answer", "")),
+def refused_rows(entries: list[dict[str, Any]], zone_name: str = DEFAULT_ZONE) -> list[list[str]]:
+    """Latest first, columns :data:`REFUSED_HEADERS`; times in ``zone_name``, the zone named."""
+    return [[shown(e.get("time"), zone_name), str(e.get("question", "")), str(e.get("answer", "")),
              str(e.get("reason_text") or e.get("reason") or "")] for e in reversed(entries)]
 
 
-def unhelpful_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
-    """The 没帮助 ratings, latest first, columns :data:`FEEDBACK_HEADERS`."""
-    return [[str(e.get("time", "")), str(e.get("question") or ""), str(e.get("answer") or ""),
+def unhelpful_rows(entries: list[dict[str, Any]], zone_name: str = DEFAULT_ZONE) -> list[list[str]]:
+    """The 没帮助 ratings, latest first, columns :data:`FEEDBACK_HEADERS`; times as in :func:`refused_rows`."""
+    return [[shown(e.get("time"), zone_name), str(e.get("question") or ""), str(e.get("answer") or ""),
              str(e.get("comment") or "")] for e in reversed(entries) if e.get("rating") == "down"]
 
 

@@ -20,7 +20,7 @@ import gradio as gr
 from bot.service import NotAllowed, PolicyBot, QueueFull
 from bot.service.jobs import Job
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
-from bot.ui.render_admin import META_FIELDS, meta_values, preview_markdown, trash_choices
+from bot.ui.render_admin import META_FIELDS, audit_rows, meta_values, preview_markdown, trash_choices
 from bot.ui.render_lookup import doc_choices, documents_table, upload_error_row, upload_row, upload_table
 from bot.ui.render_text import md_text
 from ingest.readers import UnreadableFileError
@@ -57,7 +57,7 @@ class AdminHandlers:
         return gr.update(choices=doc_choices(docs), value=None), documents_table(docs)
 
     def _trash(self, value: str | None = None) -> Any:
-        return gr.update(choices=trash_choices(self.bot.library.removed()), value=value)
+        return gr.update(choices=trash_choices(self.bot.library.removed(), self.bot.settings.timezone), value=value)
 
     def _meta_picker(self) -> Any:
         return gr.update(choices=doc_choices(self.bot.library.documents()))
@@ -204,8 +204,8 @@ class AdminHandlers:
             self.actions.check_reader(request.username if request else None, "review")
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
-        refused = refused_rows(self.bot.refusals.entries()) or [["—"] * len(REFUSED_HEADERS)]
-        unhelpful = unhelpful_rows(self.bot.feedback.entries()) or [["—"] * len(FEEDBACK_HEADERS)]
+        refused = refused_rows(self.bot.refusals.entries(), self.bot.settings.timezone) or [["—"] * len(REFUSED_HEADERS)]
+        unhelpful = unhelpful_rows(self.bot.feedback.entries(), self.bot.settings.timezone) or [["—"] * len(FEEDBACK_HEADERS)]
         return refused, unhelpful
 
     def _export(self, request: gr.Request, name: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -219,11 +219,12 @@ class AdminHandlers:
         return str(path)
 
     def export_refused(self, request: gr.Request) -> str:
-        return self._export(request, "refused-questions", REFUSED_HEADERS, refused_rows(self.bot.refusals.entries()))
+        rows = refused_rows(self.bot.refusals.entries(), self.bot.settings.timezone)
+        return self._export(request, "refused-questions", REFUSED_HEADERS, rows)
 
     def export_unhelpful(self, request: gr.Request) -> str:
         return self._export(request, "unhelpful-feedback", FEEDBACK_HEADERS,
-                            unhelpful_rows(self.bot.feedback.entries()))
+                            unhelpful_rows(self.bot.feedback.entries(), self.bot.settings.timezone))
 
     def rebuild(self, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         user = request.username if request else None
@@ -244,6 +245,5 @@ class AdminHandlers:
         return job_rows(self.bot.jobs.jobs())
 
     def audit(self) -> list[list[Any]]:
-        rows = self.bot.audit.entries()[-100:]
-        return [[r.get("time"), r.get("user"), r.get("action"), r.get("target"), r.get("result"),
-                 (r.get("sha256") or "")[:16]] for r in reversed(rows)] or [["—"] * len(AUDIT_HEADERS)]
+        rows = audit_rows(self.bot.audit.entries()[-100:], self.bot.settings.timezone)
+        return rows or [["—"] * len(AUDIT_HEADERS)]

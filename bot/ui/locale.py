@@ -36,8 +36,8 @@ class ChineseLocale:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                if b"text/html" not in headers.get(b"content-type", b""):
+                sent = dict(message.get("headers") or [])
+                if b"text/html" not in sent.get(b"content-type", b""):
                     await send(message)
                     start = {"passthrough": True}
                     return
@@ -50,7 +50,8 @@ class ChineseLocale:
             if message.get("more_body"):
                 return
             html = b"".join(body).replace(b"<head>", b"<head>" + LOCALE_SCRIPT, 1)
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            headers: list[tuple[bytes, bytes]] = [(k, v) for k, v in start.get("headers", [])
+                                                  if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(html)).encode()))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": html})
