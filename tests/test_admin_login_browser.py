@@ -20,6 +20,8 @@ def test_login_page_and_its_messages_are_chinese(browser, admin_server: str, loc
         text = pg.locator("body").inner_text()
         assert "用户名" in text and "密码" in text and "文档管理：请使用管理员账号登录" in text
         assert "Login" not in text and "Username" not in text and "Password" not in text
+        if locale != "en-US":
+            return  # one wrong login only: the shared app's failed-login brake counts them
         pg.locator("input").first.fill(ADMIN_AUTH[0])
         pg.locator("input[type=password]").fill("wrong-password")
         pg.keyboard.press("Enter")
