@@ -42,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("httpx", "httpcore"):  # Gradio's own start-up requests, one INFO line each
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     from bot.service import StoreUnavailable, get_bot
 
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or settings.port
 
     print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
+    if not bot.retriever.size:  # the progress bar below counts the files
+        print("首次启动：正在为内置政策文件建立索引（约半分钟，只需一次；以后启动直接使用）…", file=sys.stderr, flush=True)
     report = bot.library.ensure_index(progress=True)
     if report is not None:
         print(f"索引已建立：{report.summary()}", file=sys.stderr, flush=True)
