@@ -39,7 +39,7 @@ def twins(tmp_path: Path) -> PolicyBot:
 
 @pytest.mark.integration
 def test_documents_with_equal_titles_are_told_apart(twins: PolicyBot) -> None:
-    labels = dict((v, k) for k, v in doc_choices(twins.library.documents()))
+    labels = {v: k for k, v in doc_choices(twins.library.documents())}
     assert set(labels) == {"county-award", "county-award-2"}
     assert labels["county-award"] != labels["county-award-2"]
     assert labels["county-award-2"] == "示例县质量奖励办法（ID county-award-2）"
