@@ -100,7 +100,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                                        placeholder="关键词、条款号或文件名+条款号，如：天津实施意见 15、广东 八、\"计量托管\"",
                                        scale=4, elem_id="pb-lookup-query")
                     # Empty means every document; typing narrows the list, a name not held is said so.
-                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value=None, filterable=True,
+                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value="", filterable=True,
                                              label="文档（空白为全部文档，可输入筛选）", scale=2, allow_custom_value=True,
                                              elem_id="pb-lookup-doc")
                     with gr.Column(scale=1, min_width=120):
@@ -111,7 +111,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                                                 elem_id="pb-lookup-region")
                     lookup_level = gr.Dropdown(["", *level_choices(docs0)], value="", label="层级", elem_id="pb-lookup-level")
                     lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
-                    lookup_dept = gr.Dropdown(department_choices(bot.library.department_groups()), value=None,
+                    lookup_dept = gr.Dropdown(department_choices(bot.library.department_groups()), value="",
                                               label="责任部门（按地区，可输入筛选）", filterable=True,
                                               allow_custom_value=True, elem_id="pb-lookup-dept")
                 results = gr.HTML(RESULTS_PLACEHOLDER, label="检索结果", elem_id="pb-lookup-results", padding=True,
