@@ -9,11 +9,10 @@ EVAL_SETS := eval/dev.jsonl eval/blind/blind.jsonl
 
 .PHONY: run test test-fast lint install bench clean eval
 
+# One progress line while installing; the installer's own output goes to $(VENV)/install.log.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@$(PYTHON) scripts/install.py --venv $(VENV) --extras test --log $(VENV)/install.log
+	@touch $@
 
 install: $(VENV)/.installed
 

@@ -19,6 +19,7 @@ reuse it.  All behaviour lives in :mod:`bot.service` and :mod:`bot.ui`.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -50,11 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     from vectorstore.errors import DiskFull, disk_nearly_full, is_disk_full
 
     configure_logging(get_settings().log_format)
+    for chatty in ("httpx", "httpcore"):  # Gradio's own start-up requests, one INFO line each
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     try:
         bot = get_bot()
         settings = bot.settings
         print(f"数据目录：{settings.data_dir}", file=sys.stderr, flush=True)
+        if not bot.retriever.size:  # the progress bar below counts the files
+            print("首次启动：正在为内置政策文件建立索引（约半分钟，只需一次；以后启动直接使用）…", file=sys.stderr, flush=True)
         report = bot.library.ensure_index(progress=True)
     except StoreUnavailable as exc:
         print(f"启动失败：{exc}（CHROMA_HOST={os.environ.get('CHROMA_HOST', '')}）", file=sys.stderr)

@@ -131,7 +131,8 @@ def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple
     from bot.retrieval import SearchFilters
     from bot.service import PolicyBot
     from bot.settings import Settings
-    from bot.ui import md_text, render_chat, render_sources
+    from bot.ui import render_chat, render_sources
+    from bot.ui.render_chat import assistant_turn
 
     env = {k: v for k, v in os.environ.items() if k.startswith(("CHROMA_", "POLICYBOT_COLLECTION"))}
     bot = PolicyBot(Settings(POLICYBOT_DATA_DIR=str(data_dir), **env))
@@ -147,11 +148,11 @@ def expected_in_process(plan: list[list[Request]], data_dir: Path) -> dict[tuple
             q = r.question.strip()
             a = bot.answer(q, history, SearchFilters())
             pending = history + [{"role": "user", "content": q}]
-            history = pending + [{"role": "assistant", "content": a.answer}]
+            history = pending + [assistant_turn(a)]
             msgs = render_chat(history, a)
             # The sources panel as the app renders it (citations, 另见, or a refusal's nearest clauses).
             cited = _CLAUSE_ID.findall(render_sources(a))
-            out[(r.session, r.seq)] = Expected(user=md_text(q), assistant=msgs[-1]["content"], clause_ids=cited)
+            out[(r.session, r.seq)] = Expected(user=msgs[-2]["content"], assistant=msgs[-1]["content"], clause_ids=cited)
     return out
 
 

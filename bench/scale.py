@@ -185,7 +185,7 @@ def build_plain(data: Path, docs) -> dict:
 
 def lookups(docs, n: int = 40, seed: int = 1) -> list[tuple[str, str, str]]:
     """(question, doc id, expected item) — numbered items of random copies."""
-    from vectorstore.segments import primary_style
+    from ingest.items import primary_style
 
     rng = random.Random(seed)
     out = []

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="POLICYBOT_HOST")
     port: int = Field(default=7860, alias="POLICYBOT_PORT")
     admin_user: str = Field(default="admin", alias="POLICYBOT_ADMIN_USER")
+    timezone: str = Field(default="Asia/Shanghai", alias="POLICYBOT_TIMEZONE")  # how times are shown
     admin_password: SecretStr | None = Field(default=None, alias="POLICYBOT_ADMIN_PASSWORD")
     admin_host: str = Field(default="127.0.0.1", alias="POLICYBOT_ADMIN_HOST")
     admin_port: int = Field(default=7861, alias="POLICYBOT_ADMIN_PORT")

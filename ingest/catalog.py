@@ -33,7 +33,8 @@ def merge_meta(auto: DocMeta, entry: CatalogEntry | None) -> DocMeta:
     if not entry:
         return auto
     fields = {k: v for k, v in entry.items() if k in DocMeta.model_fields and k != "sources" and v not in (None, "", [])}
-    sources = {**auto.sources, **dict.fromkeys(fields, "catalog")}
+    marked = {k: v for k, v in (entry.get("sources") or {}).items() if k in fields}  # the admin's edits
+    sources = {**auto.sources, **dict.fromkeys(fields, "catalog"), **marked}
     return auto.model_copy(update={**fields, "sources": sources})
 
 
@@ -63,10 +64,12 @@ def save_overrides(path: Path, overrides: dict[str, CatalogEntry]) -> None:
 
 
 def combined_entry(catalog_entry: CatalogEntry | None, override: CatalogEntry | None) -> CatalogEntry | None:
-    """The catalog entry with the admin's override on top (an override value wins field by field)."""
+    """The catalog entry with the admin's override on top (an override value wins field by field); the
+    overridden fields' source is "admin" (shown as 管理员修改)."""
     if not override:
         return catalog_entry
-    return {**(catalog_entry or {}), **override}
+    edited = {k: v for k, v in override.items() if k != "sources"}
+    return {**(catalog_entry or {}), **edited, "sources": dict.fromkeys(edited, "admin")}
 
 
 def clean_override(fields: dict[str, Any]) -> CatalogEntry:

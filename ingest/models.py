@@ -5,7 +5,8 @@ so it is computed once here and never re-derived elsewhere.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
@@ -23,7 +24,7 @@ KIND_LABELS: dict[str, str] = {
 
 # Where a metadata field came from, in the words an admin reads (DocMeta.sources values → labels).
 SOURCE_LABELS: dict[str, str] = {"text": "正文", "catalog": "目录", "file name": "文件名", "history": "题注（通过/公布记录）",
-                                  "decree": "公布令"}
+                                  "decree": "公布令", "admin": "管理员修改"}
 FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issuers": "发文机关", "doc_number": "文号",
                                 "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
                                 "level": "层级", "aliases": "别名", "valid_until": "有效期至", "repealed_on": "废止日期",
@@ -77,6 +78,12 @@ class DocMeta(BaseModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.title
+
+    @property
+    def version_note(self) -> str:
+        """What tells this document apart from another of the same name: its id, date and 文号."""
+        bits = [b for b in (self.date, self.doc_number if self.doc_number not in ("", "暂无", "无") else "") if b]
+        return f"ID {self.doc_id}" + (f"，{'，'.join(bits)}" if bits else "")
 
     def citation_header(self) -> str:
         """《标题》（地区，年份） — the document part of a human-readable citation."""
@@ -140,6 +147,15 @@ class Clause(BaseModel):
     @classmethod
     def from_chroma_metadata(cls, meta: Mapping[str, Any]) -> Clause:
         return cls.model_validate_json(str(meta["payload"]))
+
+
+def distinct_names(metas: Iterable[DocMeta]) -> dict[str, str]:
+    """Doc id → the name lists show: :attr:`DocMeta.display_name`, and where two documents share it (a
+    same-name upload kept apart as ``…-2``), each followed by its :attr:`DocMeta.version_note`."""
+    metas = list(metas)
+    counts = Counter(m.display_name for m in metas)
+    return {m.doc_id: m.display_name if counts[m.display_name] < 2 else f"{m.display_name}（{m.version_note}）"
+            for m in metas}
 
 
 def human_item_label(clause: Clause) -> str:

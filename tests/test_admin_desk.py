@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.text_form import plain_text
 from bot.service import PolicyBot
 from bot.service.admin import NotAllowed
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
@@ -47,7 +48,8 @@ def test_clean_override_keeps_editable_fields_and_splits_aliases() -> None:
 
 @pytest.mark.unit
 def test_overrides_win_over_the_catalog_and_are_written_atomically(tmp_path: Path) -> None:
-    assert combined_entry({"title": "甲", "region": "天津市"}, {"region": "滨海新区"}) == {"title": "甲", "region": "滨海新区"}
+    assert combined_entry({"title": "甲", "region": "天津市"}, {"region": "滨海新区"}) == {
+        "title": "甲", "region": "滨海新区", "sources": {"region": "admin"}}
     assert combined_entry(None, None) is None
     path = tmp_path / "catalog_overrides.json"
     save_overrides(path, {"b": {"region": "乙"}, "a": {"short_name": "甲"}, "empty": {}})
@@ -158,7 +160,7 @@ def test_metadata_edit_shows_in_citations_survives_rebuild_and_reindexes_one_doc
         assert c.doc_number == "示市监〔2024〕3号" and c.date == "2024-03-01"
         assert desk.library.resolve("县质量奖办法") == "county-award"  # an alias finds it
         doc = next(d for d in desk.library.documents() if d["doc_id"] == "county-award")
-        assert doc["level"] == "县" and "简称:目录" in doc["provenance"]
+        assert doc["level"] == "县" and "简称:管理员修改" in doc["provenance"] and "目录" not in doc["provenance"]
 
     check()
     lib.rebuild(progress=False)
@@ -214,13 +216,14 @@ def test_refused_questions_are_logged(desk: PolicyBot) -> None:
     desk.answer("")  # an input error is not a refusal of the collection
     entries = desk.refusals.entries()
     assert [e["question"] for e in entries] == ["火星移民签证怎么办理？"]
-    assert entries[0]["answer"] == answer.answer and entries[0]["reason"] == answer.refusal_reason
+    assert entries[0]["answer"] == plain_text(answer) and "供参考：\n[1] 《" in entries[0]["answer"]
+    assert entries[0]["reason"] == answer.refusal_reason
     assert entries[0]["time"].startswith("20")
     desk.record_refusals = False  # `policybot eval`: test questions are not users' questions
     assert desk.answer("火星移民签证怎么办理？").refused
     assert len(desk.refusals.entries()) == 1
     desk.feedback.record(answer, "down", "没找到")
-    assert unhelpful_rows(desk.feedback.entries())[0][1:] == ["火星移民签证怎么办理？", answer.answer, "没找到"]
+    assert unhelpful_rows(desk.feedback.entries())[0][1:] == ["火星移民签证怎么办理？", plain_text(answer), "没找到"]
 
 
 @pytest.mark.integration

@@ -127,7 +127,7 @@ def test_upload_docx_then_lookup(client: Client, admin: Client, tmp_path: Path) 
     results = out[0]["data"]
     assert len(results) == 1
     name, status, clauses, message = results[0]
-    assert name == path.name and status == "新增" and clauses >= 2, results[0]
+    assert name == path.name and status == "新增" and clauses == "2 条", results[0]
     doc_id = path.stem
     assert doc_id in [row[-1] for row in out[2]["data"]]
 

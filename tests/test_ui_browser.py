@@ -141,7 +141,7 @@ def test_upload_docx_then_find_it(page, browser, admin_server: str, ui_server: s
     pg.click("#pb-upload-btn")
     # Gradio's dataframe keeps a hidden sizing copy of every cell: look at the visible ones only
     pg.locator("#pb-upload-results").get_by_text("新增", exact=True).filter(visible=True).first.wait_for()
-    assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ 条条款")).filter(visible=True).count() == 1
+    assert pg.locator("#pb-upload-results").get_by_text(re.compile(r"已导入 \d+ (条|项条目)")).filter(visible=True).count() == 1
     pg.locator("#pb-docs-table").get_by_text(path.stem, exact=True).filter(visible=True).first.wait_for()
     shot(pg, "06-upload-result")
     context.close()
@@ -173,7 +173,7 @@ def test_enter_sends_and_shift_enter_breaks_the_line(page) -> None:
     shot(pg, "06-enter-sends", full_page=False)
 
 
-def test_conversation_exports_as_markdown_with_citations(page) -> None:
+def test_conversation_exports_as_plain_text_with_citations(page) -> None:
     pg = page
     pg.fill("#pb-question textarea", "天津实施意见第15条讲什么")
     pg.locator("#pb-question textarea").press("Enter")
@@ -187,8 +187,8 @@ def test_conversation_exports_as_markdown_with_citations(page) -> None:
             break
         except sync_api.TimeoutError:
             continue
-    assert "**问：** 天津实施意见第15条讲什么" in text
-    assert "- [1] 《关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的实施意见》" in text
+    assert text.startswith("问：天津实施意见第15条讲什么\n答：")
+    assert "\n来源：\n[1] 《关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的实施意见》" in text
 
 
 def test_keyword_search_counts_matches_and_marks_only_the_term(page) -> None:

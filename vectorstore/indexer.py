@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from ingest.catalog import CATALOG_NAME, CatalogEntry, combined_entry, load_catalog
 from ingest.documents import content_hash, doc_id_for, parse_document
+from ingest.items import document_items
 from ingest.models import Clause
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from vectorstore.chroma_store import ClauseStore
@@ -44,8 +45,9 @@ class FileResult:
     path: str
     doc_id: str
     status: str  # added | updated | unchanged | skipped
-    clauses: int = 0
+    clauses: int = 0  # stored records (parts, notice and 文件信息 included)
     message: str = ""
+    counted: str = ""  # the document's items and clauses as every surface counts them (ingest.items)
 
 
 @dataclass
@@ -142,6 +144,7 @@ def ingest_paths(
                 written[did] = (parsed.meta.content_hash, parsed.clauses, vectors)
                 result.status = "updated" if old else "added"
                 result.clauses = len(parsed.clauses)
+                result.counted = document_items(parsed.clauses, did).count_text()
             if result.status != "skipped":
                 owners[did] = path.name
         except UnreadableFileError as exc:

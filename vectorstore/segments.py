@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from ingest.items import primary_style
 from ingest.models import Clause
-from ingest.text.ladder import STYLES
 from ingest.text.script import match_form
 from ingest.text.segment import add_terms, corpus_terms, domain_terms, tokenize
 
@@ -60,21 +60,6 @@ def merge_parts(parts: list[Clause]) -> Clause:
     if len(parts) == 1:
         return parts[0]
     return parts[0].model_copy(update={"text": "\n".join(p.text for p in parts), "part": 1})
-
-
-def primary_style(clauses: Iterable[Clause]) -> str | None:
-    """Deepest numbering level whose numbers never repeat in the document (see bot.retrieval.lookup)."""
-    clauses = list(clauses)
-    best: str | None = None
-    for style in STYLES:
-        seen: dict[int, set[tuple[int, ...]]] = {}
-        for c in clauses:
-            if style in c.ladder:
-                at = c.ladder.index(style)
-                seen.setdefault(c.numbers[at], set()).add(tuple(c.numbers[:at]))
-        if seen and all(len(p) == 1 for p in seen.values()):
-            best = style
-    return best
 
 
 def segment_id(pairs: Iterable[tuple[str, str]]) -> str:

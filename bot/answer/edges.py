@@ -1,8 +1,9 @@
 """Honest edges: what the collection does not hold is said first, never papered over.
 
-A clause number the document does not have ("天津实施意见第99条") gets "天津实施意见共 27 项，没有第99项"
-and the document's outline; a year that none of the named documents has ("天津2019年的实施意见")
-gets a notice before the answer from the document that is there.
+A clause number the document does not have ("天津实施意见第99条") gets "天津实施意见共 19 项条目（各级
+条款共 34 条），没有第99条" (the counts of :mod:`ingest.items`) and the document's outline; a year
+that none of the named documents has ("天津2019年的实施意见") gets a notice before the answer from the
+document that is there.
 """
 from __future__ import annotations
 
@@ -22,13 +23,13 @@ OUTLINE_LINES = 40
 
 
 def missing_item(ref: ItemRef | None, outline: Outline, catalog: DocumentCatalog) -> str:
-    """"天津实施意见共 27 项，没有第99项。" and the outline of the document's items."""
+    """"天津实施意见共 19 项条目（各级条款共 34 条），没有第99条。" and the outline of the document's items."""
     raw = ref.raw if ref else ""
     unit_match = _UNIT.search(raw)
     unit = unit_match.group(1) if unit_match else unit_word(outline.style)
     asked = raw if raw.startswith("第") else f"第{raw}{unit}"
     name = catalog.display_name(outline.doc_id)
-    lines = [f"{name}共 {len(outline.items)} {unit}，没有{asked}。"]
+    lines = [f"{name}共 {outline.count_text()}，没有{asked}。"]
     if outline.items:
         lines.append("全文目录：")
         for c in outline.items[:OUTLINE_LINES]:

@@ -50,7 +50,7 @@ def cmd_ingest(args) -> int:
 
     def show(r) -> None:
         style = {"skipped": "yellow", "unchanged": "dim"}.get(r.status, "green")
-        msg = r.message or f"{r.clauses} 条款"
+        msg = r.message or r.counted or f"{r.clauses} 条"
         console.print(f"[{style}]{r.status:9}[/] {Path(r.path).name}  {msg}")
 
     report = bot.library.ingest(paths, progress=not args.quiet, force=args.force, on_file=show)
@@ -68,7 +68,7 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         print(f"{d['doc_id']}\t{d['display_name']}\t{d['doc_number'] or '-'}\t{d['date'] or '-'}\t"
-              f"{d['region'] or '-'}\t{d['clause_count']} 条\t{d.get('status_label') or '-'}\t{d['provenance'] or '-'}")
+              f"{d['region'] or '-'}\t{d['count_text']}\t{d.get('status_label') or '-'}\t{d['provenance'] or '-'}")
         if d.get("status_source"):
             print(f"\t效力：{d['status_source']}（{d['status_on']}）")
         for label, key in (("依据", "based_on"), ("被引用", "cited_by")):

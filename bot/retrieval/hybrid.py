@@ -22,6 +22,7 @@ from bot.retrieval.parts import find_part
 from bot.retrieval.rerank import Reranker
 from bot.retrieval.snapshot import IndexSnapshot
 from bot.retrieval.types import DenseSearcher, SearchFilters, SearchHit, SearchResult
+from ingest.department_names import variants
 from ingest.models import Clause
 from ingest.text.script import match_form, search_form
 from ingest.text.synonyms import EXPANSION_WEIGHT
@@ -134,9 +135,9 @@ class HybridRetriever:
         doc_flags = np.zeros(len(snap.doc_codes) + 1, dtype=bool)
         doc_flags[[snap.doc_codes[d] for d in scope if d in snap.doc_codes]] = True
         in_scope = doc_flags[snap.part_doc]
-        if department:
-            dept = search_form(department)
-            in_scope &= snap.department_mask({d for d in snap.departments if dept in search_form(d)})
+        if department:  # any name of the body (ingest.department_names: 市工信局 = 市工业和信息化局)
+            names = [search_form(n) for n in variants(department)]
+            in_scope &= snap.department_mask({d for d in snap.departments if any(n in search_form(d) for n in names)})
         if phrase:
             in_scope &= snap.phrase_mask(match_form(phrase))
         return in_scope

@@ -8,30 +8,15 @@ within that document — exactly the level that runs continuously.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from bot.retrieval.analysis import ItemRef
+from ingest.items import DocumentItems, document_items, primary_style
 from ingest.models import Clause
 from ingest.text.ladder import STYLES
 
 
 def _number_at(clause: Clause, style: str) -> int | None:
     return clause.numbers[clause.ladder.index(style)] if style in clause.ladder else None
-
-
-def primary_style(clauses: list[Clause]) -> str | None:
-    """Deepest numbering level whose numbers never repeat in the document."""
-    best: str | None = None
-    for style in STYLES:
-        seen: dict[int, set[tuple[int, ...]]] = defaultdict(set)
-        for c in clauses:
-            n = _number_at(c, style)
-            if n is not None:
-                prefix = tuple(c.numbers[: c.ladder.index(style)])
-                seen[n].add(prefix)
-        if seen and all(len(p) == 1 for p in seen.values()):
-            best = style
-    return best
 
 
 def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Clause]:
@@ -64,17 +49,8 @@ def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Cla
     return out
 
 
-@dataclass(frozen=True)
-class Outline:
-    """A document's items at its primary numbering level, in order (what "共 27 项" counts)."""
-
-    doc_id: str
-    style: str | None
-    items: list[Clause] = field(default_factory=list)
+Outline = DocumentItems  # a document's items and clauses: the one definition lives in ingest.items
 
 
 def outline(clauses: list[Clause], doc_id: str) -> Outline:
-    doc_clauses = sorted((c for c in clauses if c.doc_id == doc_id and c.kind in ("item", "section")),
-                         key=lambda c: c.order)
-    style = primary_style(doc_clauses)
-    return Outline(doc_id, style, [c for c in doc_clauses if c.ladder and c.ladder[-1] == style])
+    return document_items(clauses, doc_id)

@@ -106,8 +106,22 @@ class PolicyBot:
         keep = None
         if status:
             keep = lambda doc_id: (s := view.status(doc_id)) is not None and s.state == status  # noqa: E731
-        result = self.hotline.run(q, k, filters, keep)
+        result = self._named(self.hotline.run(q, k, filters, keep))
         view.annotate_all(c for _, c in result.shown())
+        return result
+
+    def _named(self, result: HotlineResult) -> HotlineResult:
+        """Result cards name each document as the lists do: equal names told apart."""
+        names = self.library.distinct_names()
+        for _, c in result.shown():
+            c.doc_name = names.get(c.doc_id, c.doc_name)
+        return result
+
+    def hotline_clause(self, clause_id: str) -> HotlineResult:
+        """One clause's page on the search desk (the 上一条 / 下一条 steps), with its documents' status."""
+        self._refresh()
+        result = self._named(self.hotline.at(clause_id))
+        self.lifecycle.view().annotate_all(c for _, c in result.shown())
         return result
 
     def answer_stream(self, question: str, history: History | None = None,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.service.clock import stamp
 from bot.service.logs import BoundedLog, RateLimiter
 from bot.settings import Settings
 
@@ -113,7 +113,7 @@ class AuditLog:
                result: str = "", client: str | None = None, **extra: Any) -> bool:
         """Append one action; ``client`` (an address) marks a record an anonymous sender caused, which
         is dropped (False) past that address's rate."""
-        row = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": user, "action": action,
+        row = {"time": stamp(), "user": user, "action": action,
                "target": target, "sha256": sha256, "result": result, **extra}
         if client is not None:
             row["client"] = client

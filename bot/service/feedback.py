@@ -2,11 +2,12 @@
 (comment cut to a few hundred characters, a rate per client, a total size: :mod:`bot.service.logs`)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.answer.text_form import plain_text
+from bot.service.clock import stamp
 from bot.service.logs import ANSWER_FIELD_CHARS, BoundedLog, RateLimiter
 
 
@@ -20,8 +21,12 @@ class FeedbackLog:
         """Append a like/dislike with the answer it rates to ``feedback.jsonl``; False when
         ``client`` (an address) is over its rate and nothing was written."""
         data = answer.model_dump() if isinstance(answer, Answer) else dict(answer)
-        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "rating": rating, "comment": comment,
-                  "question": data.get("question"), "answer": data.get("answer"), "mode": data.get("mode"),
+        try:  # the review table shows the answer as the user saw and copied it (its plain form)
+            shown = plain_text(answer if isinstance(answer, Answer) else Answer.model_validate(data))
+        except ValueError:
+            shown = str(data.get("answer") or "")
+        record = {"time": stamp(), "rating": rating, "comment": comment,
+                  "question": data.get("question"), "answer": shown, "mode": data.get("mode"),
                   "refused": data.get("refused"),
                   "citations": [{k: c.get(k) for k in ("clause_id", "citation", "item")}
                                 for c in data.get("citations", [])]}

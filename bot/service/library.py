@@ -10,6 +10,7 @@ import shutil
 import threading
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +19,38 @@ from bot.retrieval import HybridRetriever
 from bot.service.trash import Trash, Trashed
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
+from ingest.department_names import formal_name
 from ingest.documents import ParsedDocument, content_hash, parse_document
-from ingest.models import FIELD_LABELS, Clause, DocMeta
+from ingest.items import DocumentItems, document_items, outline_clauses
+from ingest.models import FIELD_LABELS, Clause, DocMeta, distinct_names
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
 
 if TYPE_CHECKING:
     from bot.service.lifecycle import Lifecycle
+
+
+@dataclass(frozen=True)
+class DepartmentGroup:
+    """One responsible body in one region: its formal name and the names the documents use."""
+
+    region: str
+    name: str
+    names: list[str]
+
+    @property
+    def value(self) -> str:
+        """What the filter carries: ``region｜formal name``."""
+        return f"{self.region}{DEPARTMENT_SEP}{self.name}"
+
+    @property
+    def label(self) -> str:
+        others = [n for n in self.names if n != self.name]
+        return f"{self.region} · {self.name}" + (f"（又称 {'、'.join(others)}）" if others else "")
+
+
+DEPARTMENT_SEP = "｜"
 
 
 def safe_filename(name: str) -> str:
@@ -63,6 +88,8 @@ class DocumentLibrary:
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
         self.lifecycle = lifecycle  # status and 依据 / 被引用 on document rows and outlines
+        self._items: dict[tuple[str, str], DocumentItems] = {}
+        self._departments: dict[tuple[str, str], list[str]] = {}
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -205,7 +232,7 @@ class DocumentLibrary:
                 save_overrides(self.settings.overrides_file, overrides)
                 raise
         labels = "、".join(FIELD_LABELS.get(k, k) for k in changed)
-        result.message = f"已修改 {labels}，重新索引 {result.clauses} 条（仅此文档）"
+        result.message = f"已修改 {labels}，重新索引 {result.counted or f'{result.clauses} 条'}（仅此文档）"
         return result
 
     def preview(self, filename: str, source: Path) -> tuple[ParsedDocument, str]:
@@ -309,23 +336,49 @@ class DocumentLibrary:
 
     # ----- reading ----------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        """One row per indexed document; with the status and 依据 / 被引用 as of the configured day."""
+        """Every indexed document's metadata with its counts: ``item_count`` (条目 at the primary level),
+        ``clause_total`` (条款 at every level) and ``count_text`` naming both (:mod:`ingest.items`);
+        ``clause_count`` stays the number of stored records (parts, notice and 文件信息 included); with the
+        status and 依据 / 被引用 as of the configured day."""
+        out = []
+        stored = self.store.documents()
+        names = distinct_names(d.meta for d in stored)  # equal names told apart (id, date, 文号)
         view = self.lifecycle.view() if self.lifecycle is not None else None
-        return [{**d.meta.model_dump(), "status_set": d.meta.status, "display_name": d.meta.display_name,
-                 "provenance": d.meta.provenance(), "clause_count": d.clause_count, "version": d.version,
-                 **(view.row(d.meta.doc_id) if view else {})}
-                for d in self.store.documents()]
+        for d in stored:
+            items = self.items(d.meta.doc_id, d.version)
+            out.append({**d.meta.model_dump(), "status_set": d.meta.status, "display_name": names[d.meta.doc_id],
+                        "provenance": d.meta.provenance(), "clause_count": d.clause_count, "version": d.version,
+                        "item_count": len(items.items), "clause_total": len(items.clauses),
+                        "count_text": items.count_text(), **(view.row(d.meta.doc_id) if view else {})})
+        return out
+
+    def items(self, doc_id: str, version: str = "") -> DocumentItems:
+        """The document's items and clauses (the one definition), cached per indexed version."""
+        key = (doc_id, version or self.store.version_of(doc_id) or "")
+        found = self._items.get(key)
+        if found is None:
+            found = document_items(self.retriever.doc_clauses(doc_id), doc_id)
+            if len(self._items) > 1000:
+                self._items.clear()
+            if found.clauses:  # an index not yet reloaded after a write is asked again next time
+                self._items[key] = found
+        return found
 
     def metas(self) -> list[DocMeta]:
         return list(self.retriever.catalog.metas)
+
+    def distinct_names(self) -> dict[str, str]:
+        """Doc id → the name lists show, equal names told apart (:func:`ingest.models.distinct_names`)."""
+        return distinct_names(self.retriever.catalog.metas)
 
     def resolve(self, name: str) -> str | None:
         """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""
         return self.retriever.catalog.resolve(name)
 
     def outline(self, doc_id: str) -> list[Citation]:
-        clauses = self.retriever.doc_clauses(doc_id)
-        cites = [Citation.from_clause(c) for c in sorted(clauses, key=lambda c: c.order)]
+        """Every clause in order, with the parts whose heading carries no text (:mod:`ingest.items`), each
+        with its document's status."""
+        cites = [Citation.from_clause(c) for c in outline_clauses(self.retriever.doc_clauses(doc_id))]
         if self.lifecycle is not None:
             self.lifecycle.view().annotate_all(cites)
         return cites
@@ -333,6 +386,27 @@ class DocumentLibrary:
     def departments(self) -> list[str]:
         """Responsible bodies named in the collection's clauses (the hotline's department filter)."""
         return list(self.retriever.snapshot.departments)
+
+    def department_groups(self) -> list[DepartmentGroup]:
+        """Each responsible body once per region — the region of the documents naming it — under its
+        formal name, with the names the documents use for it (:mod:`ingest.department_names`)."""
+        seen: dict[tuple[str, str], set[str]] = {}
+        for d in self.store.documents():
+            region = d.meta.region or "未标注地区"
+            for name in self._doc_departments(d.meta.doc_id, d.version):
+                seen.setdefault((region, formal_name(name)), set()).add(name)
+        return [DepartmentGroup(region, formal, sorted(names, key=lambda n: (n != formal, n)))
+                for (region, formal), names in sorted(seen.items())]
+
+    def _doc_departments(self, doc_id: str, version: str) -> list[str]:
+        key = (doc_id, version)
+        found = self._departments.get(key)
+        if found is None:
+            clauses = self.retriever.doc_clauses(doc_id)
+            found = sorted({n for c in clauses for n in c.departments})
+            if clauses:
+                self._departments[key] = found
+        return found
 
     def clause(self, clause_id: str) -> Citation | None:
         c = self.retriever.clause(clause_id)

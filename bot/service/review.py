@@ -1,6 +1,7 @@
 """What users could not get: refused questions and 没帮助 feedback, for whoever keeps the collection.
 
-The service records every refusal (question, the answer shown, the reason, time) in
+The service records every refusal (question, the answer shown — its plain text form with the
+"可能相关" list, :mod:`bot.answer.text_form` — the reason, time) in
 ``POLICYBOT_DATA_DIR/refused.jsonl``; the 没帮助 ratings are in the feedback log.  Both are listed in
 the admin app and exported as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
 """
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 from typing import Any
 
 from bot.answer.schemas import Answer
+from bot.answer.text_form import plain_text
+from bot.service.clock import DEFAULT_ZONE, shown, stamp
 from bot.service.logs import ANSWER_FIELD_CHARS, BoundedLog, RateLimiter
 
 REASONS: dict[str, str] = {
@@ -37,8 +39,8 @@ class RefusalLog:
     def record(self, answer: Answer, client: str | None = None) -> bool:
         """False when ``client`` is over its rate (the refusal is still answered, just not logged)."""
         reason = answer.refusal_reason or ""
-        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": answer.question,
-               "answer": answer.answer, "reason": reason, "reason_text": REASONS.get(reason, reason),
+        row = {"time": stamp(), "question": answer.question,
+               "answer": plain_text(answer), "reason": reason, "reason_text": REASONS.get(reason, reason),
                "mode": answer.mode}
         return self.log.append(row, client)
 
@@ -51,15 +53,15 @@ class RefusalLog:
         return self.log.tail(limit)
 
 
-def refused_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
-    """Latest first, columns :data:`REFUSED_HEADERS`."""
-    return [[str(e.get("time", "")), str(e.get("question", "")), str(e.get("answer", "")),
+def refused_rows(entries: list[dict[str, Any]], zone_name: str = DEFAULT_ZONE) -> list[list[str]]:
+    """Latest first, columns :data:`REFUSED_HEADERS`; times in ``zone_name``, the zone named."""
+    return [[shown(e.get("time"), zone_name), str(e.get("question", "")), str(e.get("answer", "")),
              str(e.get("reason_text") or e.get("reason") or "")] for e in reversed(entries)]
 
 
-def unhelpful_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
-    """The 没帮助 ratings, latest first, columns :data:`FEEDBACK_HEADERS`."""
-    return [[str(e.get("time", "")), str(e.get("question") or ""), str(e.get("answer") or ""),
+def unhelpful_rows(entries: list[dict[str, Any]], zone_name: str = DEFAULT_ZONE) -> list[list[str]]:
+    """The 没帮助 ratings, latest first, columns :data:`FEEDBACK_HEADERS`; times as in :func:`refused_rows`."""
+    return [[shown(e.get("time"), zone_name), str(e.get("question") or ""), str(e.get("answer") or ""),
              str(e.get("comment") or "")] for e in reversed(entries) if e.get("rating") == "down"]
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.service.clock import stamp
 from ingest.models import Clause, DocMeta
 
 
@@ -66,7 +66,7 @@ class Trash:
             for c, v in zip(clauses, vectors, strict=True):
                 fh.write(json.dumps({"clause": c.model_dump(mode="json"), "embedding": v}, ensure_ascii=False) + "\n")
         entry = {"doc_id": meta.doc_id, "meta": meta.model_dump(mode="json"), "user": user,
-                 "removed_at": time.strftime("%Y-%m-%d %H:%M:%S"), "origin": "upload" if upload else "corpus",
+                 "removed_at": stamp(), "origin": "upload" if upload else "corpus",
                  "override": override or {}}
         (slot / "entry.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
         return self._load(slot)

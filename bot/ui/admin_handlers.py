@@ -19,7 +19,7 @@ import gradio as gr
 from bot.service import NotAllowed, PolicyBot, QueueFull
 from bot.service.jobs import Job
 from bot.service.review import FEEDBACK_HEADERS, REFUSED_HEADERS, csv_bytes, refused_rows, unhelpful_rows
-from bot.ui.render_admin import META_FIELDS, meta_values, preview_markdown, trash_choices
+from bot.ui.render_admin import META_FIELDS, audit_rows, meta_values, preview_markdown, trash_choices
 from bot.ui.render_lookup import doc_choices, documents_table, upload_error_row, upload_row, upload_table
 from bot.ui.render_text import md_text
 from bot.ui.tempfiles import export_path
@@ -60,7 +60,7 @@ class AdminHandlers:
         return gr.update(choices=doc_choices(docs), value=None), documents_table(docs)
 
     def _trash(self, value: str | None = None) -> Any:
-        return gr.update(choices=trash_choices(self.bot.library.removed()), value=value)
+        return gr.update(choices=trash_choices(self.bot.library.removed(), self.bot.settings.timezone), value=value)
 
     def _meta_picker(self) -> Any:
         return gr.update(choices=doc_choices(self.bot.library.documents()))
@@ -86,7 +86,7 @@ class AdminHandlers:
                 rows[path] = upload_error_row(path.name, exc)
                 _discard(path)
         while not all(job.finished.is_set() for _, job in queued):
-            yield (upload_table([[p.name, JOB_STATUS[j.status], 0, j.progress] for p, j in queued]),
+            yield (upload_table([[p.name, JOB_STATUS[j.status], "—", j.progress] for p, j in queued]),
                    job_rows(self.bot.jobs.jobs()), gr.skip(), gr.skip(), gr.skip())
             time.sleep(POLL_SECONDS)
         for path, job in queued:
@@ -209,8 +209,10 @@ class AdminHandlers:
         except NotAllowed as exc:
             raise gr.Error(str(exc)) from None
         # the newest page of each log, read from its end: the time does not grow with the file
-        refused = refused_rows(list(reversed(self.bot.refusals.latest(REVIEW_ROWS)))) or [["—"] * len(REFUSED_HEADERS)]
-        unhelpful = (unhelpful_rows(list(reversed(self.bot.feedback.latest(REVIEW_ROWS))))
+        zone = self.bot.settings.timezone
+        refused = (refused_rows(list(reversed(self.bot.refusals.latest(REVIEW_ROWS))), zone)
+                   or [["—"] * len(REFUSED_HEADERS)])
+        unhelpful = (unhelpful_rows(list(reversed(self.bot.feedback.latest(REVIEW_ROWS))), zone)
                      or [["—"] * len(FEEDBACK_HEADERS)])
         return refused, unhelpful
 
@@ -224,11 +226,12 @@ class AdminHandlers:
         return str(path)
 
     def export_refused(self, request: gr.Request) -> str:
-        return self._export(request, "refused-questions", REFUSED_HEADERS, refused_rows(self.bot.refusals.entries()))
+        rows = refused_rows(self.bot.refusals.entries(), self.bot.settings.timezone)
+        return self._export(request, "refused-questions", REFUSED_HEADERS, rows)
 
     def export_unhelpful(self, request: gr.Request) -> str:
         return self._export(request, "unhelpful-feedback", FEEDBACK_HEADERS,
-                            unhelpful_rows(self.bot.feedback.entries()))
+                            unhelpful_rows(self.bot.feedback.entries(), self.bot.settings.timezone))
 
     def rebuild(self, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         user = request.username if request else None
@@ -249,9 +252,9 @@ class AdminHandlers:
         return job_rows(self.bot.jobs.jobs())
 
     def audit(self) -> list[list[Any]]:
-        rows = self.bot.audit.latest(AUDIT_ROWS)  # newest first, read from the end of the log
-        return [[r.get("time"), r.get("user"), r.get("action"), r.get("target"), r.get("result"),
-                 (r.get("sha256") or "")[:16]] for r in rows] or [["—"] * len(AUDIT_HEADERS)]
+        # the newest page, read from the end of the log (audit_rows shows it latest first)
+        rows = audit_rows(list(reversed(self.bot.audit.latest(AUDIT_ROWS))), self.bot.settings.timezone)
+        return rows or [["—"] * len(AUDIT_HEADERS)]
 
     # ----- HTTP API keys ----------------------------------------------------------------------
     def _key_view(self, user: str | None) -> tuple[list[list[Any]], Any]:

@@ -60,7 +60,7 @@ def build_admin_ui(bot: PolicyBot) -> gr.Blocks:
                                 confirm_btn = gr.Button("确认删除", variant="stop", elem_id="pb-remove-confirm")
                                 cancel_btn = gr.Button("取消", elem_id="pb-remove-cancel")
                         remove_status = gr.Markdown("", label="删除结果", elem_id="pb-remove-status")
-                        trash_doc = gr.Dropdown(trash_choices(bot.library.removed()), value=None,
+                        trash_doc = gr.Dropdown(trash_choices(bot.library.removed(), bot.settings.timezone), value=None,
                                                 label="已删除的文档（下次重建索引前可撤销）", elem_id="pb-trash-doc")
                         undo_btn = gr.Button("撤销删除", elem_id="pb-undo-btn")
                         rebuild_btn = gr.Button("重建索引（按当前文档库；之后删除不能再撤销）", elem_id="pb-rebuild-btn")

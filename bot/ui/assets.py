@@ -25,11 +25,45 @@ COPY_ONCLICK = (
     "})(this)"
 )
 
+# 复制对话: the conversation's plain form (bot.answer.text_form) from the hidden box onto the clipboard.
+COPY_TEXT_JS = """
+(t) => {
+  var text = t || '';
+  var fb = function () {
+    var a = document.createElement('textarea'); a.value = text; a.style.position = 'fixed'; a.style.opacity = '0';
+    document.body.appendChild(a); a.select();
+    try { document.execCommand('copy'); } catch (e) {}
+    document.body.removeChild(a);
+  };
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).catch(fb); } else { fb(); }
+  var b = document.querySelector('#pb-copy-all');
+  if (b && text) { var old = b.textContent; b.textContent = '已复制'; setTimeout(function () { b.textContent = old; }, 1500); }
+  return [];
+}
+"""
+
 # Clicking a citation link in the chat opens (and scrolls to) its <details> source entry.  Installed
 # once per page from the sources panel's ``js_on_load``; delegated, so it survives re-renders.
 CITE_LINK_JS = """
 if (!window.__pbCiteLinks) {
   window.__pbCiteLinks = true;
+  // A chat message's 复制 button: the hidden .pb-plain beside it holds the answer's plain form.
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('button.pb-msg-copy') : null;
+    if (!b) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var p = b.parentNode ? b.parentNode.querySelector('.pb-plain') : null;
+    var t = p ? p.textContent : '';
+    var ok = function () { b.textContent = '已复制'; setTimeout(function () { b.textContent = '复制'; }, 1500); };
+    var fb = function () {
+      var a = document.createElement('textarea'); a.value = t; a.style.position = 'fixed'; a.style.opacity = '0';
+      document.body.appendChild(a); a.select();
+      try { document.execCommand('copy'); ok(); } catch (err) {}
+      document.body.removeChild(a);
+    };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(t).then(ok, fb); } else { fb(); }
+  }, true);
   document.addEventListener('click', function (e) {
     var a = e.target && e.target.closest ? e.target.closest('a[href^="#cite-"]') : null;
     if (!a) return;
@@ -42,6 +76,46 @@ if (!window.__pbCiteLinks) {
     el.classList.add('pb-flash');
     setTimeout(function () { el.classList.remove('pb-flash'); }, 1600);
   }, true);
+}
+"""
+
+# The search desk's step bar: its buttons (and ← / → outside a text field, on the 条款检索 tab) press
+# the hidden Gradio buttons #pb-step-prev / #pb-step-next, whose handlers replace the shown clause.
+# Also: the dropdowns narrow as one types Chinese (see refilter).
+STEP_JS = """
+if (!window.__pbStep) {
+  window.__pbStep = true;
+  var press = function (step) {
+    var bar = document.querySelector('#pb-lookup-results .pb-step-bar');
+    if (!bar || bar.offsetParent === null) return false;
+    var b = bar.querySelector('button.pb-step[data-step="' + step + '"]');
+    if (!b || b.disabled) return false;
+    var g = document.querySelector(step === 'prev' ? '#pb-step-prev' : '#pb-step-next');
+    if (g) g.click();
+    return !!g;
+  };
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('#pb-lookup-results button.pb-step') : null;
+    if (!b) return;
+    e.preventDefault();
+    press(b.getAttribute('data-step'));
+  }, true);
+  // Gradio's dropdown filters its list on keydown only; text from an input method (all Chinese
+  // typing) arrives without one, so the list never narrowed.  Re-filter on every committed input.
+  var refilter = function (e) {
+    var t = e.target;
+    if (!t || t.getAttribute('role') !== 'combobox' || e.isComposing) return;
+    t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Unidentified', bubbles: true}));
+  };
+  document.addEventListener('input', refilter, true);
+  document.addEventListener('compositionend', refilter, true);
+  document.addEventListener('keydown', function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (press(e.key === 'ArrowLeft' ? 'prev' : 'next')) e.preventDefault();
+  });
 }
 """
 
@@ -84,7 +158,20 @@ details.pb-source[open] > summary, details.pb-clause[open] > summary { margin-bo
 .pb-refused { border-left: 4px solid #f79009; padding-left: 0.6em; }
 .pb-block { border-left: 3px solid var(--color-accent-soft); padding-left: 0.6em; margin: 0.3em 0; }
 details.pb-see-also > summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.pb-answer p { margin: 0.2em 0; }
+.pb-plain { display: none; }
+.pb-notice { color: var(--body-text-color-subdued); border-left: 3px solid #f79009; padding-left: 0.5em; }
+.pb-list-title { margin-top: 0.4em; color: var(--body-text-color-subdued); }
+ul.pb-list { margin: 0.2em 0 0.2em 1.2em; padding: 0; font-size: 0.92em; }
+.pb-msg-copy { font-size: 0.8em; padding: 0 0.6em; margin-top: 0.3em; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
 .pb-flash { outline: 3px solid var(--color-accent); }
+.pb-offscreen { display: none !important; }
+.pb-step-bar { display: flex; gap: 0.6em; align-items: center; justify-content: space-between; margin: 0.3em 0 0.6em; }
+.pb-step { font-size: 0.95em; padding: 0.25em 0.9em; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); }
+.pb-step[disabled] { opacity: 0.45; cursor: default; }
+.pb-step-hint { font-size: 0.85em; color: var(--body-text-color-subdued); }
 """
 
 THEME = gr.themes.Default(
@@ -101,5 +188,8 @@ TEMP_FILE_TTL = (600, 600)
 
 
 def launch_options() -> dict[str, Any]:
-    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``)."""
-    return {"theme": THEME, "css": CSS}
+    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``); every page in Chinese
+    (:mod:`bot.ui.locale`)."""
+    from bot.ui.locale import locale_app_kwargs
+
+    return {"theme": THEME, "css": CSS, "app_kwargs": locale_app_kwargs()}

@@ -17,8 +17,9 @@ from bot.answer.schemas import Answer
 from bot.retrieval import SearchFilters
 from bot.service import PolicyBot, QuestionError, StoreUnavailable
 from bot.service.questions import drop_surrogates
-from bot.ui.render_chat import conversation_markdown, pending_chat, render_chat, render_sources
+from bot.ui.render_chat import assistant_turn, conversation_plain, pending_chat, render_chat, render_sources
 from bot.ui.render_lookup import (
+    department_choices,
     doc_choices,
     documents_table,
     level_choices,
@@ -28,6 +29,7 @@ from bot.ui.render_lookup import (
     render_outline,
     render_results,
     result_rows,
+    step_target,
     year_choices,
 )
 from bot.ui.tempfiles import export_path
@@ -87,21 +89,22 @@ class UIHandlers:
             yield render_chat(history, None), render_lookup_error(f"{exc}（您的问题已保留在输入框中）"), history, None, message
             return
         assert last is not None
-        shown_history = [*pending, {"role": "assistant", "content": last.answer,
-                                    "sources": [f"[{c.marker or n}] {c.reference()}"
-                                                + (f"（{c.status_label}）" if c.status_label else "") for n, c in
-                                                enumerate([*last.citations, *last.see_also], start=1)]}]
+        shown_history = [*pending, assistant_turn(last)]
         # A rejected question (empty, too long) is shown but not kept as context for follow-ups.
         kept = history if last.mode == "input-error" else shown_history
         yield render_chat(shown_history, last), render_sources(last), kept, last.model_dump(), ""
 
     def export_chat(self, history: list[dict] | None) -> str | None:
-        # The conversation as a Markdown file with every answer's sources (the 导出对话 button).
+        # The conversation as a plain-text file, exactly what 复制对话 copies (the 导出对话 button).
         if not history:
             return None
-        path = export_path("政策问答", ".md")  # swept after TEMP_FILE_TTL (bot/ui/tempfiles.py)
-        path.write_text(conversation_markdown(history), encoding="utf-8")
+        path = export_path("政策问答", ".txt")  # swept after TEMP_FILE_TTL (bot/ui/tempfiles.py)
+        path.write_text(conversation_plain(history), encoding="utf-8")
         return str(path)
+
+    def conversation(self, history: list[dict] | None) -> str:
+        # The plain text 复制对话 puts on the clipboard (kept in a hidden box the button's script reads).
+        return conversation_plain(history or []) if history else ""
 
     def clear_chat(self) -> tuple[Any, ...]:
         return [], render_sources(None), [], None, "", ""
@@ -137,6 +140,24 @@ class UIHandlers:
             return render_lookup_error(exc), []
         return render_results(result), result_rows(result)
 
+    def step_prev(self, rows: list[dict] | None) -> tuple[Any, Any]:
+        # 上一条: the clause before the shown one, replacing it in place.
+        return self._step(rows, -1)
+
+    def step_next(self, rows: list[dict] | None) -> tuple[Any, Any]:
+        # 下一条: the clause after the shown one.
+        return self._step(rows, 1)
+
+    def _step(self, rows: list[dict] | None, step: int) -> tuple[Any, Any]:
+        target = step_target(rows if isinstance(rows, list) else [], step)
+        if not target:
+            return gr.skip(), gr.skip()
+        try:
+            result = self.bot.hotline_clause(target)
+        except StoreUnavailable as exc:
+            return render_lookup_error(exc), []
+        return render_results(result), result_rows(result)
+
     def outline(self, doc_id: str) -> str:
         # The dropdown allows typing, so a name or alias is resolved too.
         doc_id = drop_surrogates(doc_id or "")
@@ -155,7 +176,8 @@ class UIHandlers:
         return (gr.update(choices=dc), gr.update(choices=region_choices(docs)),
                 gr.update(choices=lookup_doc_choices(docs)), gr.update(choices=dc),
                 gr.update(choices=["", *region_choices(docs)]), gr.update(choices=["", *level_choices(docs)]),
-                gr.update(choices=["", *year_choices(docs)]), gr.update(choices=["", *self.bot.library.departments()]))
+                gr.update(choices=["", *year_choices(docs)]),
+                gr.update(choices=department_choices(self.bot.library.department_groups())))
 
     def documents(self) -> list[list[Any]]:
         return documents_table(self.bot.library.documents())

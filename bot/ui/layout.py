@@ -9,15 +9,15 @@ from __future__ import annotations
 import gradio as gr
 
 from bot.service import PolicyBot
-from bot.ui.assets import CITE_LINK_JS, EXAMPLES, TEMP_FILE_TTL
+from bot.ui.assets import CITE_LINK_JS, COPY_TEXT_JS, EXAMPLES, STEP_JS, TEMP_FILE_TTL
 from bot.ui.handlers import UIHandlers
 from bot.ui.render_chat import render_sources
 from bot.ui.render_lookup import (
-    ALL_DOCS,
     DOC_COLUMN_WIDTHS,
     DOC_HEADERS,
     RESULTS_PLACEHOLDER,
     STATUS_FILTERS,
+    department_choices,
     doc_choices,
     documents_table,
     level_choices,
@@ -47,7 +47,7 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话", elem_id="pb-chatbot", height=520, feedback_options=None,
                                              placeholder="请输入您关心的质量政策问题，例如认证帮扶、标准制定、计量服务等。",
-                                             buttons=["copy", "copy_all"])
+                                             buttons=[])  # copy: our 复制 buttons give the plain form
                         with gr.Row():
                             # lines=1 (growing to 6): Enter sends, Shift+Enter breaks the line, as in every chat.
                             msg = gr.Textbox(label="您的问题（Enter 发送，Shift+Enter 换行）",
@@ -56,7 +56,9 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                             with gr.Column(scale=1, min_width=120):
                                 send = gr.Button("发送", variant="primary", elem_id="pb-send")
                                 clear = gr.Button("清空对话", elem_id="pb-clear")
+                                copy_all = gr.Button("复制对话", elem_id="pb-copy-all", size="sm")
                                 export = gr.DownloadButton("导出对话", elem_id="pb-export", size="sm")
+                        conversation = gr.Textbox("", visible=False, label="对话纯文本", elem_id="pb-conversation")
                         gr.Examples(EXAMPLES, inputs=[msg], label="示例问题", elem_id="pb-examples")
                         with gr.Accordion("筛选范围（可选）", open=False, elem_id="pb-filters"):
                             doc_filter = gr.CheckboxGroup(doc_choices(docs0), label="只在这些文档中查找",
@@ -82,6 +84,8 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                 chatbot.clear(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                               api_visibility="private")
                 history_state.change(h.export_chat, history_state, export, api_visibility="private")
+                history_state.change(h.conversation, history_state, conversation, api_visibility="private")
+                copy_all.click(None, conversation, None, js=COPY_TEXT_JS, api_visibility="private")
                 clear.click(h.clear_chat, None, [chatbot, sources, history_state, last_state, msg, feedback_status],
                             api_visibility="private")
                 # One public ``feedback(rating, comment)`` endpoint; the buttons set the rating first.
@@ -96,8 +100,10 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                     query = gr.Textbox(label="检索",
                                        placeholder="关键词、条款号或文件名+条款号，如：天津实施意见 15、广东 八、\"计量托管\"",
                                        scale=4, elem_id="pb-lookup-query")
-                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value=ALL_DOCS,
-                                             label="文档", scale=2, allow_custom_value=True, elem_id="pb-lookup-doc")
+                    # Empty means every document; typing narrows the list, a name not held is said so.
+                    lookup_doc = gr.Dropdown(lookup_doc_choices(docs0), value="", filterable=True,
+                                             label="文档（空白为全部文档，可输入筛选）", scale=2, allow_custom_value=True,
+                                             elem_id="pb-lookup-doc")
                     with gr.Column(scale=1, min_width=120):
                         phrase = gr.Checkbox(label="精确短语", value=False, elem_id="pb-lookup-phrase")
                         search_btn = gr.Button("检索", variant="primary", elem_id="pb-lookup-btn")
@@ -106,16 +112,22 @@ def build_ui(bot: PolicyBot) -> gr.Blocks:
                                                 elem_id="pb-lookup-region")
                     lookup_level = gr.Dropdown(["", *level_choices(docs0)], value="", label="层级", elem_id="pb-lookup-level")
                     lookup_year = gr.Dropdown(["", *year_choices(docs0)], value="", label="年份", elem_id="pb-lookup-year")
-                    lookup_dept = gr.Dropdown(["", *bot.library.departments()], value="", label="责任部门",
+                    lookup_dept = gr.Dropdown(department_choices(bot.library.department_groups()), value="",
+                                              label="责任部门（按地区，可输入筛选）", filterable=True,
                                               allow_custom_value=True, elem_id="pb-lookup-dept")
                     lookup_status = gr.Dropdown(STATUS_FILTERS, value="", label="效力状态", elem_id="pb-lookup-status")
-                results = gr.HTML(RESULTS_PLACEHOLDER,
-                                  label="检索结果", elem_id="pb-lookup-results", padding=True)
+                results = gr.HTML(RESULTS_PLACEHOLDER, label="检索结果", elem_id="pb-lookup-results", padding=True,
+                                  js_on_load=STEP_JS)
                 results_json = gr.JSON(visible=False, label="检索结果数据")
+                # Pressed by the step bar's buttons and ← / → (STEP_JS); hidden, the bar shows the targets.
+                step_prev = gr.Button("上一条", elem_id="pb-step-prev", elem_classes=["pb-offscreen"])
+                step_next = gr.Button("下一条", elem_id="pb-step-next", elem_classes=["pb-offscreen"])
                 lookup_inputs = [query, phrase, lookup_doc, lookup_region, lookup_level, lookup_year, lookup_dept,
                                  lookup_status]
                 search_btn.click(h.lookup, lookup_inputs, [results, results_json], api_name="lookup")
                 query.submit(h.lookup, lookup_inputs, [results, results_json], api_visibility="private")
+                step_prev.click(h.step_prev, results_json, [results, results_json], api_name="step_prev")
+                step_next.click(h.step_next, results_json, [results, results_json], api_name="step_next")
 
                 gr.Markdown("### 文档浏览")
                 browse_doc = gr.Dropdown(doc_choices(docs0), value=None, label="选择文档查看目录，点击条款展开原文",

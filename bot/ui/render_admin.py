@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.service.clock import DEFAULT_ZONE, shown
 from bot.service.trash import Trashed
 from bot.ui.render_text import md_text
 from ingest.documents import ParsedDocument
+from ingest.items import document_items, outline_clauses
 from ingest.models import KIND_LABELS, SOURCE_LABELS
 
 META_FIELDS = ("title", "short_name", "aliases", "region", "level", "doc_number", "date", "status", "status_date",
@@ -24,8 +26,8 @@ OUTLINE_ROWS = 200
 def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> str:
     """Title, metadata (with where each field came from) and the clause outline the parser found."""
     m = parsed.meta
-    body = [c for c in parsed.clauses if c.kind != "docinfo"]
-    items = [c for c in body if c.kind in ("item", "section")]
+    body = [c for c in outline_clauses(parsed.clauses) if c.kind != "docinfo"]  # heading-only parts included
+    counted = document_items(parsed.clauses, m.doc_id)
     lines = [f"### 导入预览：{md_text(filename)}", "（只解析，未导入；请核对标题和条款划分）", ""]
     if note:
         lines += [f"**注意：** {md_text(note)}", ""]
@@ -36,7 +38,7 @@ def preview_markdown(filename: str, parsed: ParsedDocument, note: str = "") -> s
     for key, label, value in rows:
         src = m.sources.get(key, "")
         lines.append(f"| {label} | {md_text(value) or '—'} | {SOURCE_LABELS.get(src, src) or '—'} |")
-    lines += ["", f"**条款大纲**：共 {len(items)} 项编号条款，{len(body)} 个段落块"
+    lines += ["", f"**条款大纲**：共 {counted.count_text()}"
                   f"{'（繁体）' if parsed.traditional else ''}", ""]
     seen: set[str] = set()
     shown = 0
@@ -70,6 +72,30 @@ def meta_values(doc: dict[str, Any] | None, override: dict[str, Any]) -> list[An
     return [*values, info]
 
 
-def trash_choices(entries: list[Trashed]) -> list[tuple[str, str]]:
-    """(label, doc id) of removed documents that can still be restored."""
-    return [(f"{t.meta.display_name or t.doc_id}（{t.doc_id}，{t.removed_at} 删除）", t.doc_id) for t in entries]
+def trash_choices(entries: list[Trashed], zone_name: str = DEFAULT_ZONE) -> list[tuple[str, str]]:
+    """(label, doc id) of removed documents that can still be restored; the time with its zone."""
+    return [(f"{t.meta.display_name or t.doc_id}（{t.doc_id}，{shown(t.removed_at, zone_name)} 删除）", t.doc_id)
+            for t in entries]
+
+
+AUDIT_ACTIONS = {"upload": "上传", "replace": "替换", "remove": "删除", "restore": "撤销删除", "meta": "修改元数据",
+                 "rebuild": "重建索引", "login-failed": "登录失败", "review": "查看", "refused-questions": "导出",
+                 "unhelpful-feedback": "导出"}
+AUDIT_RESULTS = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过", "removed": "已删除",
+                 "not found": "未找到", "restored": "已恢复", "refused": "未执行", "wrong credential": "用户名或密码错误",
+                 "locked": "登录已暂时锁定", "disabled": "未设置管理员密码", "refused: not authenticated": "拒绝：未登录"}
+
+
+def audit_rows(entries: list[dict[str, Any]], zone_name: str = DEFAULT_ZONE) -> list[list[Any]]:
+    """The audit log's rows, latest first: time with its zone, the action and result in Chinese, and
+    for an upload the id of the document it created ("新增（文档ID：x-2）")."""
+    rows = []
+    for r in reversed(entries):
+        result = str(r.get("result") or "")
+        shown_result = AUDIT_RESULTS.get(result, result)
+        if r.get("doc_id") and r.get("action") in ("upload", "replace"):
+            shown_result += f"（文档ID：{r['doc_id']}）"
+        action = str(r.get("action") or "")
+        rows.append([shown(r.get("time"), zone_name), r.get("user"), AUDIT_ACTIONS.get(action, action), r.get("target"),
+                     shown_result, (r.get("sha256") or "")[:16]])
+    return rows

@@ -14,6 +14,7 @@ from ingest.catalog import STATUS_CHOICES
 
 if TYPE_CHECKING:
     from bot.service import HotlineResult
+    from bot.service.library import DepartmentGroup
     from vectorstore.indexer import FileResult
 
 ALL_DOCS = ""  # dropdown value meaning "all documents"
@@ -49,9 +50,8 @@ def render_results(r: HotlineResult) -> str:
                 f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details></div>')
     if r.exact:
         cards = "".join(result_card(c, [], i) for i, c in enumerate(r.exact, start=1))
-        near = "".join(result_card(c, [], i) for i, c in enumerate(r.neighbours, start=len(r.exact) + 1))
-        nb = (f'<details class="pb-neighbours"><summary>上一条 / 下一条</summary>{near}</details>' if near else "")
-        return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{nb}</div>'
+        bar = step_bar(r) if len(r.exact) == 1 else ""
+        return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{bar}{cards}</div>'
     if not r.matching and not r.related:
         return f'<div class="pb-results"><p class="pb-empty">没有找到与“{esc(r.query)}”匹配的条款。</p></div>'
     cards = "".join(result_card(c, r.terms, i) for i, c in enumerate(r.matching, start=1))
@@ -61,15 +61,40 @@ def render_results(r: HotlineResult) -> str:
     return f'<div class="pb-results"><p class="pb-count">{esc(r.headline)}</p>{cards}{rel}</div>'
 
 
+def step_bar(r: HotlineResult) -> str:
+    """上一条 / 下一条 for one shown clause: each names the clause it steps to; clicking (or ← / →)
+    replaces the shown clause in place (the script in :mod:`bot.ui.assets` presses the hidden
+    Gradio buttons the handlers are wired to)."""
+    def button(c: Citation | None, step: str, text: str) -> str:
+        if c is None:
+            end = "开头" if step == "prev" else "末尾"
+            return f'<button type="button" class="pb-step" data-step="{step}" disabled>{text}（已到{end}）</button>'
+        label = f"{text}：{c.item_label or c.item}"
+        return (f'<button type="button" class="pb-step" data-step="{step}" data-clause-id="{esc(c.clause_id)}" '
+                f'title="{esc(c.citation)}">{esc(label)}</button>')
+
+    return (f'<nav class="pb-step-bar">{button(r.previous, "prev", "‹ 上一条")}'
+            f'<span class="pb-step-hint">键盘 ← / → 翻条</span>{button(r.following, "next", "下一条 ›")}</nav>')
+
+
 def render_lookup_error(message: object) -> str:
     """A rejected query (empty, too long): the reason instead of result cards."""
     return f'<div class="pb-results"><p class="pb-error">{esc(message)}</p></div>'
 
 
+def step_target(rows: list[dict[str, Any]] | None, step: int) -> str:
+    """The clause id 上一条 (``step=-1``) or 下一条 (``+1``) goes to from the shown page's data rows."""
+    group = "previous" if step < 0 else "following"
+    return next((str(r.get("clause_id")) for r in rows or [] if r.get("group") == group), "")
+
+
 def result_rows(r: HotlineResult) -> list[dict[str, Any]]:
     """The shown clauses as plain records for API clients (the hidden JSON output of ``/lookup``), each
-    with its group: exact, neighbour, matching, related or outline."""
-    return [{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in r.shown()]
+    with its group: exact, neighbour, matching, related or outline; then the step targets (groups
+    previous / following) of a single exact clause."""
+    steps = [("previous", r.previous), ("following", r.following)]
+    return ([{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in r.shown()]
+            + [{**c.model_dump(include=RESULT_FIELDS), "group": g} for g, c in steps if c is not None])
 
 
 def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
@@ -81,7 +106,7 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
     links = "".join(f'<p class="pb-count">{label}：{esc("；".join(doc[key]))}</p>'
                     for label, key in (("依据", "based_on"), ("被引用", "cited_by")) if doc.get(key))
     head = (f'<h3>{esc(doc.get("title"))}</h3><p class="pb-count">{esc("、".join(doc.get("issuers") or []))}'
-            f' · {esc(doc.get("date") or "")} · 共 {len(clauses)} 条{status}</p>{links}')
+            f' · {esc(doc.get("date") or "")} · 共 {esc(doc.get("count_text") or "")}{status}</p>{links}')
     out: list[str] = [head]
     current: list[str] = []
     for c in clauses:
@@ -106,12 +131,12 @@ def render_outline(doc: dict[str, Any] | None, clauses: list[Citation]) -> str:
 
 # ----- 文档管理 ------------------------------------------------------------------------------------
 DOC_HEADERS = ["简称", "标题", "发文机关", "文号", "发布日期", "施行日期", "效力状态", "依据", "被引用", "地区", "层级",
-               "条款数", "字段来源", "文档ID"]
-DOC_COLUMN_WIDTHS: list[str | int] = ["7%", "13%", "10%", "7%", "6%", "6%", "8%", "9%", "7%", "5%", "3%", "3%", "9%",
+               "条目 / 条款", "字段来源", "文档ID"]
+DOC_COLUMN_WIDTHS: list[str | int] = ["7%", "12%", "10%", "7%", "6%", "6%", "8%", "9%", "7%", "5%", "3%", "5%", "8%",
                                       "7%"]
 STATUS_FILTERS: list[tuple[str, str]] = [("全部", ""), *((s, s) for s in STATUS_CHOICES)]  # the desk's 效力 filter
-UPLOAD_HEADERS = ["文件", "状态", "条款数", "说明"]
-UPLOAD_COLUMN_WIDTHS: list[str | int] = ["25%", "8%", "7%", "60%"]
+UPLOAD_HEADERS = ["文件", "状态", "条目 / 条款", "说明"]
+UPLOAD_COLUMN_WIDTHS: list[str | int] = ["22%", "8%", "15%", "55%"]
 STATUS_TEXT = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
 
 
@@ -122,7 +147,7 @@ def documents_table(docs: list[dict[str, Any]]) -> list[list[Any]]:
              " ".join(filter(None, [d.get("effective_date"), d.get("validity") and f"有效期{d['validity']}"])),
              " ".join(filter(None, [d.get("status_label"), d.get("status_source") and f"（{d['status_source']}）"])),
              "；".join(d.get("based_on") or []), "；".join(d.get("cited_by") or []),
-             d.get("region") or "", d.get("level") or "", d.get("clause_count", 0), d.get("provenance") or "",
+             d.get("region") or "", d.get("level") or "", d.get("count_text") or "", d.get("provenance") or "",
              d.get("doc_id")] for d in docs]
 
 
@@ -132,8 +157,15 @@ def doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def lookup_doc_choices(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The lookup scope picker: all documents, then each one."""
-    return [("全部文档", ALL_DOCS), *doc_choices(docs)]
+    """The lookup scope picker: the documents held (empty means all of them; no "全部文档" entry that
+    typing would append to)."""
+    return doc_choices(docs)
+
+
+def department_choices(groups: list[DepartmentGroup]) -> list[tuple[str, str]]:
+    """The 责任部门 picker: one entry per body and region, sorted by region so that each region's
+    bodies stand together ("天津市 · 市工业和信息化局（又称 市工信局）"); typing narrows it."""
+    return [(g.label, g.value) for g in groups]
 
 
 def region_choices(docs: list[dict[str, Any]]) -> list[str]:
@@ -150,16 +182,16 @@ def year_choices(docs: list[dict[str, Any]]) -> list[str]:
 
 def upload_row(filename: str, result: FileResult) -> list[Any]:
     """One row of the 导入结果 table (columns :data:`UPLOAD_HEADERS`)."""
-    msg = result.message or (f"已导入 {result.clauses} 条条款（文档ID：{result.doc_id}）"
+    msg = result.message or (f"已导入 {result.counted or f'{result.clauses} 条'}（文档ID：{result.doc_id}）"
                              if result.status in ("added", "updated") else "内容未变化，无需重新索引")
-    return [filename, STATUS_TEXT.get(result.status, result.status), result.clauses, msg]
+    return [filename, STATUS_TEXT.get(result.status, result.status), result.counted or result.clauses, msg]
 
 
 def upload_error_row(filename: str, error: Exception) -> list[Any]:
     """The row of a file whose import raised; the rest of the batch goes on."""
-    return [filename, STATUS_TEXT["skipped"], 0, f"导入失败：{error}"]
+    return [filename, STATUS_TEXT["skipped"], "—", f"导入失败：{error}"]
 
 
 def upload_table(rows: list[list[Any]]) -> list[list[Any]]:
     """The 导入结果 table; a hint row when no file was chosen."""
-    return rows or [["—", "—", 0, "请先选择要上传的文件。"]]
+    return rows or [["—", "—", "—", "请先选择要上传的文件。"]]
