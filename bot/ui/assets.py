@@ -188,8 +188,6 @@ TEMP_FILE_TTL = (600, 600)
 
 
 def launch_options() -> dict[str, Any]:
-    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``); every page in Chinese
-    (:mod:`bot.ui.locale`)."""
-    from bot.ui.locale import locale_app_kwargs
-
-    return {"theme": THEME, "css": CSS, "app_kwargs": locale_app_kwargs()}
+    """App-level options that Gradio 6 takes in ``launch()`` (not in ``Blocks``); the middleware of each
+    app (its gate, every page in Chinese) is in :mod:`bot.ui.gate`."""
+    return {"theme": THEME, "css": CSS}

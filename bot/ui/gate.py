@@ -114,17 +114,23 @@ class PublicGate(ClientAddress):
 
 
 def public_app_kwargs() -> dict[str, Any]:
-    """``launch(app_kwargs=…)`` of the public app: the gate is the outermost layer of its routes."""
+    """``launch(app_kwargs=…)`` of the public app: the gate is the outermost layer of its routes, then
+    every page in Chinese (:mod:`bot.ui.locale`)."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(PublicGate)]}
+    from bot.ui.locale import ChineseLocale
+
+    return {"middleware": [Middleware(PublicGate), Middleware(ChineseLocale)]}
 
 
 def admin_app_kwargs() -> dict[str, Any]:
-    """``launch(app_kwargs=…)`` of the admin app: its login needs the client's address."""
+    """``launch(app_kwargs=…)`` of the admin app: its login needs the client's address; its pages
+    (the login page too) are in Chinese."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(ClientAddress)]}
+    from bot.ui.locale import ChineseLocale
+
+    return {"middleware": [Middleware(ClientAddress), Middleware(ChineseLocale)]}
 
 
 def login_with_address(login: Callable[..., bool]) -> Callable[[str, str], bool]:

@@ -7,9 +7,6 @@ Gradio's own zh-CN strings do the rest ("登录", "用户名", "密码", "凭据
 """
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOCALE = "zh-CN"
@@ -59,6 +56,4 @@ class ChineseLocale:
         await self.app(scope, receive, capture)
 
 
-def locale_app_kwargs() -> dict[str, Any]:
-    """``launch(app_kwargs=…)``: the FastAPI app of a Gradio app with the middleware installed."""
-    return {"middleware": [Middleware(ChineseLocale)]}
+
