@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from bot.service.library import DepartmentGroup
     from vectorstore.indexer import FileResult
 
-ALL_DOCS = ""  # dropdown value meaning "all documents"
 RESULT_FIELDS = {"clause_id", "doc_id", "short_name", "item", "item_label", "citation", "departments", "text",
                  "via", "score"}  # what the lookup endpoint returns as data next to the cards
 RESULTS_PLACEHOLDER = '<div class="pb-results"><p class="pb-empty">输入关键词或条款号后回车。</p></div>'
