@@ -14,7 +14,6 @@ from typing import Any
 
 from bot.answer.schemas import Answer, Citation
 from bot.answer.text_form import (
-    RELATED,
     SEE_ALSO_TITLE,
     SOURCES_TITLE,
     AnswerText,
@@ -25,8 +24,6 @@ from bot.answer.text_form import (
     plain_text,
 )
 from bot.ui.render_text import copy_button, esc, highlight_sentences, status_badge
-
-SEE_ALSO = RELATED  # clauses offered as "possibly related" when an answer is refused
 
 _MARKER = re.compile(r"(（(?:[^（）\n]|（[^（）\n]*）){1,80}）\s*)?\[(\d+)\]")
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from bot.service.library import DepartmentGroup
     from vectorstore.indexer import FileResult
 
-ALL_DOCS = ""  # dropdown value meaning "all documents"
 # what the lookup endpoint returns as data next to the cards
 RESULT_FIELDS = {"clause_id", "doc_id", "short_name", "item", "item_label", "citation", "departments", "text",
                  "via", "score", "status", "status_label", "status_source", "based_on", "cited_by"}
