@@ -79,6 +79,15 @@ def foreign_topic(result: SearchResult) -> bool:
     return unknown >= UNKNOWN_MIN and len(known) < UNKNOWN_SHARE * len(words)
 
 
+def mentions_subject(result: SearchResult) -> bool:
+    """Does any best clause contain a word of the question (or a word that means it)?"""
+    words = result.analysis.word_alternatives()
+    if not words:
+        return True
+    evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
+    return any(w in evidence or any(a in evidence for a in alts) for w, alts in words)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How to answer: ``refuse`` (with its reason), ``partial`` (with what the documents do not say) or
@@ -142,7 +151,10 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     else:
         weak = evidence_score(strip_document_names(question, catalog), hits) < EVIDENCE_FLOOR \
             and hits[0].dense < DENSE_FLOOR
-    return Outcome("partial", "weak_evidence", MISSING_DIRECT) if weak else ANSWER
+    if not weak:
+        return ANSWER
+    # weak evidence: what the documents say nearest to the question — unless none of its words is there at all
+    return Outcome("partial", "weak_evidence", MISSING_DIRECT) if mentions_subject(result) else _refuse("weak_evidence")
 
 
 def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:

@@ -103,6 +103,10 @@ class HybridRetriever:
             chosen = self.store.segments.ensure(versions, fetch)
             self.snapshot = IndexSnapshot(versions, chosen)
 
+    def knows(self, word: str) -> bool:
+        """Does any live clause contain the word (one of its search tokens)?"""
+        return bool(self.snapshot.bm25.scores(word).any())
+
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's documents, item number, phrases — without searching."""
         snap = self.snapshot

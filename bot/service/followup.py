@@ -14,6 +14,7 @@ from typing import Any
 from bot.answer.llm import available
 from bot.answer.prompting import condense_question
 from bot.retrieval import HybridRetriever
+from bot.retrieval.analysis import QueryAnalysis
 from bot.retrieval.catalog import strip_document_names
 from bot.settings import Settings
 
@@ -33,6 +34,11 @@ class FollowUpRewriter:
         self.retriever = retriever
         self.settings = settings
 
+    def _foreign(self, own: QueryAnalysis) -> bool:
+        """None of the question's own words occurs in any clause of the collection."""
+        words = own.word_alternatives()
+        return bool(words) and not any(self.retriever.knows(w) for w, _ in words)
+
     def standalone(self, question: str, history: History | None) -> str:
         """``question`` completed from the history when it is a follow-up; else unchanged."""
         if not history:
@@ -45,6 +51,8 @@ class FollowUpRewriter:
             return question  # 天津实施意见第16条 stands on its own
         if not previous or not (len(question) <= 12 or _FOLLOW_UP.search(question)):
             return question
+        if not _FOLLOW_UP.search(question) and self._foreign(own):
+            return question  # "今天天气怎么样？": short, but about something no document speaks of — not a follow-up
         prev = previous[-1]
         prev_docs = set(self.retriever.analyze(prev).doc_ids)
         catalog = self.retriever.catalog
