@@ -19,6 +19,7 @@ from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.quantities import states_quantity
+from bot.retrieval.rerank import word_cover
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
@@ -62,6 +63,14 @@ UNKNOWN_SHARE = 0.5  # refuse when fewer than half of the question's words occur
 UNKNOWN_MIN = 2  # … and at least this many of them are foreign to the sources
 
 
+def _known_words(result: SearchResult) -> tuple[int, int]:
+    """(how many of the question's content words the best clauses contain, as such or as a word that
+    means it; how many content words it has) — the reranker's word cover, over the best three clauses."""
+    words = result.analysis.word_alternatives()
+    evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
+    return round(sum(word_cover(words, evidence)) * len(words)), len(words)
+
+
 def foreign_topic(result: SearchResult) -> bool:
     """Most of what the question asks about is foreign to the sources: "火星移民签证怎么办理",
     "外卖小哥的社保怎么交" share a procedural word (办理, 交) with some clause, not their subject.
@@ -70,22 +79,14 @@ def foreign_topic(result: SearchResult) -> bool:
     jieba's plain mode, two characters or more; a word counts as known when the best clauses contain
     it or a word that means it (the policy thesaurus, 同义词词林).
     """
-    words = result.analysis.word_alternatives()
-    if len(words) < UNKNOWN_MIN:
-        return False
-    evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
-    known = [w for w, alts in words if w in evidence or any(a in evidence for a in alts)]
-    unknown = len(words) - len(known)
-    return unknown >= UNKNOWN_MIN and len(known) < UNKNOWN_SHARE * len(words)
+    known, total = _known_words(result)
+    return total >= UNKNOWN_MIN and total - known >= UNKNOWN_MIN and known < UNKNOWN_SHARE * total
 
 
 def mentions_subject(result: SearchResult) -> bool:
     """Does any best clause contain a word of the question (or a word that means it)?"""
-    words = result.analysis.word_alternatives()
-    if not words:
-        return True
-    evidence = search_form(" ".join(h.clause.text for h in result.hits[:3]))
-    return any(w in evidence or any(a in evidence for a in alts) for w, alts in words)
+    known, total = _known_words(result)
+    return known > 0 or total == 0
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,3 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     # weak evidence: what the documents say nearest to the question — unless none of its words is there at all
     return Outcome("partial", "weak_evidence", MISSING_DIRECT) if mentions_subject(result) else _refuse("weak_evidence")
 
-
-def refusal_reason(question: str, result: SearchResult, catalog: DocumentCatalog) -> str | None:
-    """Why the evidence does not support any answer (None: answer it, at least in part)."""
-    outcome = judge(question, result, catalog)
-    return outcome.reason if outcome.kind == "refuse" else None
