@@ -31,22 +31,12 @@ class SegmentBM25:
         self.views = views
         self.size = size
         self.dl = np.zeros(size, dtype=np.int32)
+        self.live = np.zeros(size, dtype=bool)  # the active version of its document
         for v in views:
             self.dl[v.offset:v.offset + v.seg.rows] = v.seg.dl
-        self._live: np.ndarray | None = None
-        live = [np.asarray(v.seg.dl)[v.live] for v in views]
-        lengths = np.concatenate(live) if live else np.zeros(0, dtype=np.int32)
-        self.n = len(lengths)
-        self.avgdl = lengths.mean() if self.n else np.float64(1.0)
-
-    def live_mask(self) -> np.ndarray:
-        """Which rows are live (the active version of their document), over the whole snapshot."""
-        if self._live is None:
-            mask = np.zeros(self.size, dtype=bool)
-            for v in self.views:
-                mask[v.offset:v.offset + v.seg.rows] = v.live
-            self._live = mask
-        return self._live
+            self.live[v.offset:v.offset + v.seg.rows] = v.live
+        self.n = int(self.live.sum())
+        self.avgdl = self.dl[self.live].mean() if self.n else np.float64(1.0)
 
     def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0,
                scope: np.ndarray | None = None) -> np.ndarray:
@@ -62,7 +52,7 @@ class SegmentBM25:
         out = np.zeros(self.size, dtype=np.float32)
         n, avgdl = self.n, self.avgdl
         if scope is not None:
-            live_scope = scope & self.live_mask()
+            live_scope = scope & self.live
             n = int(live_scope.sum())
             avgdl = self.dl[live_scope].mean() if n else np.float64(1.0)
         if not n:
