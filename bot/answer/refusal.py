@@ -12,7 +12,10 @@ fact asked), never with a score whose scale moves as the collection grows.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
 
 from bot.answer.evidence import evidence_score
@@ -27,14 +30,25 @@ from ingest.text.wordlists import load
 EVIDENCE_FLOOR = 0.12
 DENSE_FLOOR = 0.87
 
-# Facts whose very form must appear in the evidence, and what the answer says is missing without it.
-FACT_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
-    (re.compile(r"多少钱|多少元|奖励多少|补贴多少|资助多少|补助多少|金额|奖金|补贴标准|奖励标准"),
-     re.compile(r"\d+(\.\d+)?\s*(万|亿)?元"), "具体金额（补贴、奖励标准）"),
-    (re.compile(r"网址|网站|链接|官网|url", re.I), re.compile(r"https?://|www\.|\.(cn|com|gov)\b", re.I), "网址"),
-    (re.compile(r"电话|热线|联系方式|邮箱"), re.compile(r"\d{3,4}-?\d{7,8}|\d{5,}|@"), "联系方式"),
-    (re.compile(r"注册登录|怎么登录|如何登录|账号|密码"), re.compile(r"登录|账号"), "注册登录方式"),
-]
+
+@dataclass(frozen=True)
+class AskedFact:
+    """A kind of fact a question asks for (``asks``), the form it takes in a clause (``needs``) and what a
+    partial answer says is missing without it — one entry of ``asked_facts.toml``."""
+
+    asks: re.Pattern[str]
+    needs: re.Pattern[str]
+    missing: str
+
+
+@cache
+def asked_facts() -> tuple[AskedFact, ...]:
+    """The facts whose very form must appear in the evidence (data: ``bot/answer/asked_facts.toml``)."""
+    text = resources.files(__package__).joinpath("asked_facts.toml").read_text(encoding="utf-8")
+    return tuple(AskedFact(re.compile(f["asks"], re.I), re.compile(f["needs"], re.I), f["missing"])
+                 for f in tomllib.loads(text)["fact"])
+
+
 # What a quantity answer lacks when no best clause states a quantity of the asked kind.
 MISSING_QUANTITY: dict[str | None, str] = {
     "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间", None: "具体数字",
@@ -106,11 +120,17 @@ def _refuse(reason: str) -> Outcome:
     return Outcome("refuse", reason)
 
 
+def missing_asked_fact(question: str, evidence_text: str) -> str:
+    """The fact of ``asked_facts.toml`` the question asks for and the evidence does not state ("" when none)."""
+    q = search_form(question)
+    return next((f.missing for f in asked_facts() if f.asks.search(q) and not f.needs.search(evidence_text)), "")
+
+
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     """The specific fact the question asks for that the best clauses do not state ("" when none)."""
-    for asks, needs, missing in FACT_TYPES:
-        if asks.search(q) and not needs.search(evidence_text):
-            return missing
+    missing = missing_asked_fact(q, evidence_text)
+    if missing:
+        return missing
     intent = result.analysis.intent
     if intent is None:
         return ""

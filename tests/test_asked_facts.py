@@ -1,0 +1,54 @@
+"""A question that asks for a fact the clauses do not state is answered in part, naming what is missing."""
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.contract import partial_lead
+from bot.answer.refusal import asked_facts, missing_asked_fact
+
+pytestmark = pytest.mark.unit
+
+SUPPORT = "为小微企业提供质量认证帮扶服务，提高管理水平。"
+
+
+def test_every_entry_names_what_is_missing_in_the_contract_sentence():
+    facts = asked_facts()
+    assert len(facts) >= 10 and len({f.missing for f in facts}) == len(facts)
+    for f in facts:
+        assert f.missing and f.missing in partial_lead(f.missing)
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("申请质量认证帮扶需要交哪些材料？", "所需材料"),
+    ("这个帮扶服务收费吗？", "收费标准"),
+    ("认证补贴最高给多少钱", "具体金额（补贴、奖励标准）"),
+    ("帮扶服务在哪里办？", "办理地点"),
+    ("今年什么时候开始申报？", "具体时间"),
+    ("申报要满足什么条件？", "具体申报条件"),
+    ("有没有获奖企业名单", "具体名单"),
+    ("不按规定做的企业罚款多少", "处罚标准"),
+    ("有咨询电话吗", "联系方式"),
+    ("申報時間是什麼時候", "具体时间"),  # traditional script
+])
+def test_a_fact_the_clause_does_not_state_is_named(question, missing):
+    assert missing_asked_fact(question, SUPPORT) == missing
+
+
+@pytest.mark.parametrize("question, evidence", [
+    ("申请需要交哪些材料？", "申请人应提交申请表、营业执照复印件等材料。"),
+    ("奖励多少钱", "对获奖企业给予50万元奖励。"),
+    ("什么时候截止申报", "申报截止时间为2024年6月30日。"),
+    ("在哪里办理", "请到市民中心二楼3号窗口办理。"),
+    ("要满足什么条件", "申报企业应当符合以下条件：依法登记注册。"),
+])
+def test_a_fact_the_clause_states_is_not_missing(question, evidence):
+    assert missing_asked_fact(question, evidence) == ""
+
+
+@pytest.mark.parametrize("question", [
+    "我们小厂想做质量认证，政府有帮扶吗？",  # yes/no: the clause that names who is supported answers it
+    "天津实施意见第9项讲什么",
+    "小微企业能申请质量认证帮扶吗",
+])
+def test_questions_that_ask_no_such_fact_are_answered(question):
+    assert missing_asked_fact(question, SUPPORT) == ""
