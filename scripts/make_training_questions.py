@@ -80,19 +80,27 @@ def phrase(sentence: str, rng: random.Random) -> str:
     return "".join(words[start : start + n])
 
 
-def reword(p: str, rng: random.Random) -> str:
+def reword(p: str, rng: random.Random) -> tuple[str, str]:
     """The phrase in other words: one word that 同义词词林 knows replaced by one of its synonyms (the
     way a user who never read the policy says it), or, failing that, its most specific word dropped
-    (a measure described without its name); empty when neither leaves a phrase."""
+    (a measure described without its name); empty when neither leaves a phrase.  Second: the clause's
+    own word that the question no longer says (what a good answer must still quote)."""
     words = list(dict.fromkeys(w for w in tokenize(p, bigrams=False) if len(w) >= 2))
     known = [w for w in words if synonyms(w)]
     if known:
         w = rng.choice(known)
-        return p.replace(w, rng.choice(synonyms(w)), 1)
+        return p.replace(w, rng.choice(synonyms(w)), 1), w
     if len(words) >= 3:
-        out = p.replace(max(words, key=len), "", 1)
-        return out if len(out) >= 4 else ""
-    return ""
+        dropped = max(words, key=len)
+        out = p.replace(dropped, "", 1)
+        return (out, dropped) if len(out) >= 4 else ("", "")
+    return "", ""
+
+
+def key_word(p: str) -> str:
+    """The phrase's most specific word (the longest): what an answer about the phrase must quote."""
+    words = [w for w in tokenize(p, bigrams=False) if len(w) >= 2]
+    return max(words, key=len) if words else ""
 
 
 def everyday(text: str) -> str:
@@ -101,26 +109,31 @@ def everyday(text: str) -> str:
     return text
 
 
-def questions_for(clause: Clause, meta: DocMeta, rng: random.Random) -> list[tuple[str, str]]:
-    """(kind, question) pairs for one clause; the document is named in one of several ways or not at all."""
+def questions_for(clause: Clause, meta: DocMeta, rng: random.Random) -> list[tuple[str, str, list[str]]]:
+    """(kind, question, must-mention) for one clause; the document is named in one of several ways or
+    not at all.  Must-mention is the clause's wording of what the question asks about (a word of the
+    phrase it was written from, the figure it asks for), so the set also measures what answers quote."""
     name = rng.choice([*doc_names(meta), ""]) if rng.random() < 0.85 else ""
     where = name or rng.choice(["政策", "文件", "相关政策"])
     body = to_simplified(clause.text)
     sentences = [s.strip() for s in _SENT.findall(body) if len(s.strip()) >= 12][1:] or [body[:60]]
     t = topic(clause)
     out = [("heading", rng.choice([f"{where}关于{t}有什么规定？", f"{where}在{t}方面提出了哪些措施？",
-                                   f"{where}对{t}是怎么说的？", f"{t}，{where}有什么要求？"]))]
+                                   f"{where}对{t}是怎么说的？", f"{t}，{where}有什么要求？"]), [])]
     p = phrase(rng.choice(sentences), rng)
     if p:
         plain = everyday(p)
         kind = "colloquial" if plain != p else "phrase"
+        word = key_word(p)
         out.append((kind, rng.choice([f"{where}有没有提到{plain}？", f"{where}对{plain}有什么说法？",
-                                      f"我们企业关心{plain}，{where}怎么规定的？", f"{plain}这方面{where}有支持吗？"])))
+                                      f"我们企业关心{plain}，{where}怎么规定的？", f"{plain}这方面{where}有支持吗？"]),
+                    [word] if word else []))
     p2 = phrase(rng.choice(sentences), rng)
     if p2:
-        plain = reword(everyday(p2), rng)
+        plain, said = reword(everyday(p2), rng)
         if plain:
-            out.append(("reworded", rng.choice(_EVERYDAY_FRAMES).format(p=plain, where=where)))
+            out.append(("reworded", rng.choice(_EVERYDAY_FRAMES).format(p=plain, where=where),
+                        [said] if said in to_simplified(clause.text) else []))
     numbered = [s for s in sentences if _NUMBER.search(s)]
     if numbered:
         s = rng.choice(numbered)
@@ -129,9 +142,9 @@ def questions_for(clause: Clause, meta: DocMeta, rng: random.Random) -> list[tup
         before = re.sub(r"^(到|至)?\d{4}年(底|末)?[,，]?", "", s[max(0, m.start() - 14) : m.start()]).lstrip("，,")
         after = s[m.end() : m.end() + 10]
         unit = "多少" if m.group(2) in ("%", "亿元", "万元") else f"多少{m.group(2)}"
-        out.append(("quantity", f"{where}提出{before}{unit}{after}？"))
+        out.append(("quantity", f"{where}提出{before}{unit}{after}？", [m.group(1)]))
     if clause.departments:
-        out.append(("responsible", rng.choice([f"{where}里{t}由哪些部门负责？", f"{t}这件事{where}让谁牵头？"])))
+        out.append(("responsible", rng.choice([f"{where}里{t}由哪些部门负责？", f"{t}这件事{where}让谁牵头？"]), []))
     return out
 
 
@@ -147,14 +160,14 @@ def main() -> None:
                 whole[c.clause_id] = whole[c.clause_id].model_copy(update={"text": whole[c.clause_id].text + "\n" + c.text}) \
                     if c.clause_id in whole else c
         for clause in [*whole.values(), *whole.values()]:  # two draws per clause
-            for kind, question in questions_for(clause, parsed.meta, rng):
+            for kind, question, must in questions_for(clause, parsed.meta, rng):
                 if rng.random() < 0.25:
                     question = to_traditional(question)
                 n += 1
                 anchor = to_simplified(clause.text.split("\n")[0])[:24]
                 print(json.dumps({"id": f"g{n:04d}", "question": question, "kind": kind,
                                   "gold": [{"doc": path.name, "clause_id": clause.clause_id, "item": clause.item,
-                                            "anchor": anchor}]}, ensure_ascii=False))
+                                            "anchor": anchor}], "must_mention": must}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -39,9 +39,9 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
     hits = [h for h in result.hits if h.clause.kind != "docinfo"]
     cover = {h.clause.clause_id: best_overlap(grams, h.clause) for h in hits}
     best: dict[str, SearchHit] = {}
-    for h in hits:  # per document, the clause whose best sentence covers the question most (rank breaks ties)
-        d = h.clause.doc_id
-        if d not in best or cover[h.clause.clause_id] > cover[best[d].clause.clause_id]:
+    for h in hits:  # per document, its best-ranked clause that covers enough of the question: the
+        d = h.clause.doc_id  # second stage weighs synonyms and meaning, which bigram cover alone misses
+        if d not in best and cover[h.clause.clause_id] >= RELEVANT:
             best[d] = h
     named = result.analysis.doc_ids
     if len(named) >= 2:
@@ -54,9 +54,9 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         out = []
         for d in docs:
             top = best.get(d)
-            if top is not None and cover[top.clause.clause_id] >= RELEVANT:
+            if top is not None:
                 out.append(Block(d, top))
             elif d in strong:
                 out.append(Block(d, None))
         return out[:MAX_BLOCKS]
-    return [Block(d, h) for d, h in best.items() if cover[h.clause.clause_id] >= RELEVANT][:MAX_BLOCKS]
+    return [Block(d, h) for d, h in best.items()][:MAX_BLOCKS]
