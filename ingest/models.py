@@ -12,6 +12,9 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, Field
 
 ClauseKind = Literal["docinfo", "notice", "preamble", "section", "item", "signoff", "attachment"]
+# The text around the measures (a notice, a preamble, a sign-off, a section's introduction): it shares
+# words with many questions but answers few, so a measure is preferred to it.
+FRAME_KINDS: frozenset[str] = frozenset({"notice", "preamble", "signoff", "section"})
 
 KIND_LABELS: dict[str, str] = {
     "docinfo": "文件信息",

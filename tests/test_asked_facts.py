@@ -26,6 +26,7 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("今年什么时候开始申报？", "具体时间"),
     ("申报要满足什么条件？", "具体申报条件"),
     ("有没有获奖企业名单", "具体名单"),
+    ("第一批入选的是哪些企业", "具体名单"),
     ("不按规定做的企业罚款多少", "处罚标准"),
     ("有咨询电话吗", "联系方式"),
     ("申報時間是什麼時候", "具体时间"),  # traditional script
@@ -49,6 +50,7 @@ def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     "我们小厂想做质量认证，政府有帮扶吗？",  # yes/no: the clause that names who is supported answers it
     "天津实施意见第9项讲什么",
     "小微企业能申请质量认证帮扶吗",
+    "到2025年获奖企业要达到多少家？",  # a count, not a list of names
 ])
 def test_questions_that_ask_no_such_fact_are_answered(question):
     assert missing_asked_fact(question, SUPPORT) == ""

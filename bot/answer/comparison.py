@@ -6,11 +6,16 @@ with no relevant clause gets a line saying it does not address the point — nev
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.answer.evidence import best_overlap
 from bot.retrieval import SearchHit, SearchResult
 from bot.retrieval.catalog import DocumentCatalog, doc_mention_keys
+from bot.retrieval.intent import cue_sections
+from bot.retrieval.rerank import word_cover
+from ingest.models import FRAME_KINDS
 from ingest.text.script import search_form
 
 RELEVANT = 0.2  # a document's best clause must cover this share of the question's content words
@@ -35,15 +40,51 @@ def order_named(question: str, doc_ids: list[str], catalog: DocumentCatalog) -> 
     return sorted(doc_ids, key=position)
 
 
+@cache
+def _comparison_cues() -> frozenset[str]:
+    """The plain words that make a question a comparison (分别, 不同 …): its frame, not its point."""
+    sections = cue_sections()
+    return frozenset(w for name in ("compare", "compare_weak") for cue in sections.get(name, ())
+                     for w in re.split(r"[|…]", cue) if len(w) >= 2)
+
+
+def addresses_point(result: SearchResult, hit: SearchHit, catalog: DocumentCatalog) -> bool | None:
+    """Does the clause say what the comparison is about — at least half of the question's content
+    words (as such or in other words)?  The comparison's cues and
+    what names the documents (纲要, 2024) are not what it is about.  None when nothing else is left."""
+    names = " ".join(k for d in result.analysis.doc_ids if (m := catalog.get(d)) for k in doc_mention_keys(m))
+    cues = _comparison_cues()
+    words = [(w, alts) for w, alts in result.analysis.word_alternatives()
+             if w not in cues and w not in names and not w.isdigit()]
+    if not words:
+        return None
+    return sum(word_cover(words, hit.clause.search_text)) >= 0.5
+
+
 def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str]) -> list[Block]:
+    """One block per document: its best-ranked measure (a frame — notice, preamble, section
+    introduction — only when the document has no measure among the hits) that addresses the point.
+
+    A document the question names addresses the point when its clause says at least half of what the
+    question asks about (:func:`addresses_point`: the user asked about that document and the second
+    stage already ranked its clauses); for "各地" without names, a document's clause must cover
+    :data:`RELEVANT` of the question's bigrams.
+    """
     hits = [h for h in result.hits if h.clause.kind != "docinfo"]
-    cover = {h.clause.clause_id: best_overlap(grams, h.clause) for h in hits}
-    best: dict[str, SearchHit] = {}
-    for h in hits:  # per document, its best-ranked clause that covers enough of the question: the
-        d = h.clause.doc_id  # second stage weighs synonyms and meaning, which bigram cover alone misses
-        if d not in best and cover[h.clause.clause_id] >= RELEVANT:
-            best[d] = h
     named = result.analysis.doc_ids
+    per_doc: dict[str, list[SearchHit]] = {}
+    for h in hits:
+        per_doc.setdefault(h.clause.doc_id, []).append(h)
+
+    def pick(doc_id: str, is_named: bool) -> SearchHit | None:
+        ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order
+
+        def relevant(h: SearchHit) -> bool:
+            said = addresses_point(result, h, catalog) if is_named else None
+            return said if said is not None else best_overlap(grams, h.clause) >= RELEVANT
+
+        return next((h for h in ranked if relevant(h)), None)
+
     if len(named) >= 2:
         docs = order_named(question, named, catalog)
         # A place that names two documents (天津) names them both; a document named only by such a
@@ -53,10 +94,11 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
                   or regions.count(getattr(catalog.get(d), "region", "")) == 1}
         out = []
         for d in docs:
-            top = best.get(d)
+            top = pick(d, d in strong)
             if top is not None:
                 out.append(Block(d, top))
             elif d in strong:
                 out.append(Block(d, None))
         return out[:MAX_BLOCKS]
-    return [Block(d, h) for d, h in best.items()][:MAX_BLOCKS]
+    found = ((d, pick(d, False)) for d in per_doc)
+    return [Block(d, h) for d, h in found if h is not None][:MAX_BLOCKS]
