@@ -237,8 +237,8 @@ def test_the_intent_is_a_value() -> None:
         intent.answer_type = "general"  # type: ignore[misc]
 
 
-def test_the_cue_file_has_every_section_the_classifier_reads() -> None:
-    sections = cue_sections()
+def test_the_cue_files_have_every_section_the_classifier_reads() -> None:
+    sections = cue_sections()  # the answer types' cue files and the shared question_cues.txt
     expected = {"locate", "unit", "metadata", "compare", "compare_weak", "responsible", "count", "amount", "ratio",
                 "deadline", "quantity", "yesno", "eligibility", "list", "procedure", "ignore", "level", "department_duty"}
     assert set(sections) == expected and all(sections.values())

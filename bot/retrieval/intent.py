@@ -1,8 +1,9 @@
 """What kind of answer a question wants: its answer type, plus the places and levels it names.
 
 :func:`classify` reads the question's search form (so a traditional question classifies as its
-simplified twin) against the cue sections of ``ingest/text/wordlists/question_cues.txt``; no cue
-word lives in this module.  The answer types:
+simplified twin) against the cue sections of the registered answer types (bot.retrieval.answer_types:
+one module and one cue file each) and the shared sections of ``ingest/text/wordlists/question_cues.txt``;
+no cue word lives in this module.  The answer types registered today:
 
 ``lookup``       the user gives a clause number (第15条, 二（六）, 纲要（二十四）, “天津实施意见 15”)
 ``locate``       the user asks where something is (第几条, 哪一项, 哪一部分, 放在哪方面); ``unit`` is the
@@ -26,6 +27,8 @@ anything, and every other type asked, in reading order, is ``secondary`` — so
     compare (a compare cue) > locate > lookup > metadata > compare (only ``named_documents`` ≥ 2)
     > responsible > quantity > yesno > procedure > list
 
+(each type's ``precedence``, and compare's ``named_precedence``, in its module).
+
 A locate cue anywhere cancels the lookup (第几条 asks for a number, it does not give one).  A compare cue
 of the weak kind (分别, 都, 哪个 …) counts only when two or more documents (``named_documents``, from the
 caller's document detection) or places are named.  Eligibility said about oneself (我们小厂…) makes a
@@ -36,8 +39,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from bot.retrieval import answer_types
+from bot.retrieval.answer_types.base import read_sections
+from bot.retrieval.answer_types.quantity import KINDS, QuantityKind
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
@@ -46,22 +52,17 @@ if TYPE_CHECKING:
 
 __all__ = ["ANSWER_TYPES", "QUANTITY_KINDS", "AnswerType", "QuestionIntent", "classify"]
 
-AnswerType = Literal["lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list", "compare",
-                     "procedure", "general"]
-ANSWER_TYPES: tuple[AnswerType, ...] = ("lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list",
-                                        "compare", "procedure", "general")
-QuantityKind = Literal["count", "amount", "ratio", "deadline"]
-QUANTITY_KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # the first one asked is the kind
+AnswerType = str  # the name of a registered answer type (bot.retrieval.answer_types)
+ANSWER_TYPES: tuple[AnswerType, ...] = answer_types.names()
+QUANTITY_KINDS: tuple[QuantityKind, ...] = KINDS  # the first one asked is the kind
 
-_PRECEDENCE = ("compare", "locate", "lookup", "metadata", "compare_named", "responsible", "quantity", "yesno", "procedure",
-               "list")
-# Cue section → answer type; compare_weak, eligibility and ignore are handled in classify, unit and level are words.
-_SECTION_TYPE: dict[str, AnswerType] = {
-    "locate": "locate", "metadata": "metadata", "compare": "compare", "responsible": "responsible",
-    "count": "quantity", "amount": "quantity", "ratio": "quantity", "deadline": "quantity", "quantity": "quantity",
-    "yesno": "yesno", "list": "list", "procedure": "procedure",
-}
-_AS_TYPE: dict[str, AnswerType] = {**{t: t for t in ANSWER_TYPES}, "compare_named": "compare"}
+# Cue section → answer type; compare_weak and eligibility are handled in classify, the shared sections are words.
+_SECTION_TYPE: dict[str, AnswerType] = {s: t.name for t in answer_types.REGISTERED for s in t.asking_sections()}
+# What a sentence asks: (rank, type); the lowest rank of a sentence is its type.
+_Ask = tuple[int, AnswerType]
+_RANK: dict[AnswerType, int] = {t.name: t.precedence for t in answer_types.REGISTERED}
+_NAMED: dict[AnswerType, int] = {t.name: t.named_precedence for t in answer_types.REGISTERED
+                                 if t.named_precedence is not None}
 _WORD_SECTIONS = ("unit", "level", "department_duty")  # word lists, not answer-type cues
 _SENTENCE_END = re.compile(r"[?!。;]+")  # the search form has NFKC's ASCII ? ! ;
 _GAP = r"[^,?!。;]{0,15}?"  # A…B: B later in the same clause
@@ -99,18 +100,12 @@ class _Hit:
 
 @cache
 def cue_sections() -> dict[str, tuple[str, ...]]:
-    """The sections of question_cues.txt: ``{"locate": ("第几条", …), …}``."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for word in load("question_cues"):
-        header = re.fullmatch(r"\[(\w+)\]", word)
-        if header:
-            current = sections.setdefault(header.group(1), [])
-        elif current is None:
-            raise ValueError(f"question_cues.txt: cue {word!r} before the first [section]")
-        else:
-            current.append(word)
-    return {name: tuple(words) for name, words in sections.items()}
+    """Every cue section: the registered types' and the shared ones (``{"locate": ("第几条", …), …}``)."""
+    shared = read_sections("ingest.text.wordlists", "question_cues")
+    overlap = set(shared) & set(answer_types.cue_sections())
+    if overlap:
+        raise ValueError(f"question_cues.txt repeats the answer types' sections {sorted(overlap)}")
+    return {**answer_types.cue_sections(), **shared}
 
 
 def _compile(cue: str) -> re.Pattern[str]:
@@ -166,10 +161,11 @@ def classify(question: str, named_documents: int = 0) -> QuestionIntent:
     regions = _named(q, load("places"))
     hits = _hits(q)
     several = named_documents >= 2 or len(regions) >= 2
-    by_sentence: dict[int, set[str]] = {}  # sentence number → the kinds it asks
+    by_sentence: dict[int, set[_Ask]] = {}  # sentence number → what it asks
 
-    def add(kind: str, at: int) -> None:
-        by_sentence.setdefault(len(_SENTENCE_END.findall(q, 0, at)), set()).add(kind)
+    def add(kind: AnswerType, at: int, rank: int | None = None) -> None:
+        ask = (_RANK[kind] if rank is None else rank, kind)
+        by_sentence.setdefault(len(_SENTENCE_END.findall(q, 0, at)), set()).add(ask)
 
     for h in hits:
         kind = _SECTION_TYPE.get(h.section) or ("compare" if h.section == "compare_weak" and several else None)
@@ -179,13 +175,14 @@ def classify(question: str, named_documents: int = 0) -> QuestionIntent:
     ref = None if locates else _item_ref(q)
     if ref is not None:
         add("lookup", max(q.find(ref.raw), 0))
-    if named_documents >= 2 and not any("compare" in kinds for kinds in by_sentence.values()):
-        by_sentence.setdefault(min(by_sentence, default=0), set()).add("compare_named")
+    for kind, rank in _NAMED.items():  # two documents named: a comparison, even without a cue
+        if named_documents >= 2 and not any(k == kind for asked in by_sentence.values() for _, k in asked):
+            by_sentence.setdefault(min(by_sentence, default=0), set()).add((rank, kind))
     asks: list[AnswerType] = []
     for i in sorted(by_sentence):
-        for name in sorted(by_sentence[i], key=_PRECEDENCE.index):
-            if _AS_TYPE[name] not in asks:
-                asks.append(_AS_TYPE[name])
+        for _, kind in sorted(by_sentence[i]):
+            if kind not in asks:
+                asks.append(kind)
     if not asks:
         asks = ["yesno" if any(h.section == "eligibility" for h in hits) else "general"]
     sections = {h.section for h in hits}
