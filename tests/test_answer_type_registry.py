@@ -48,7 +48,7 @@ def test_every_type_is_registered_once_with_a_rank_of_its_own():
     assert len(names) == len(set(names)) and "general" in names
     ranks = [t.precedence for t in registry.REGISTERED]
     assert len(ranks) == len(set(ranks))
-    assert ANSWER_TYPES == registry.names() and ANSWER_TYPES[-1] == "general"  # precedence order, general last
+    assert registry.names() == ANSWER_TYPES and ANSWER_TYPES[-1] == "general"  # precedence order, general last
 
 
 def test_each_type_brings_its_cues_and_its_prompt_file():
