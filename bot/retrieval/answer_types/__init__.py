@@ -22,6 +22,7 @@ from bot.retrieval.answer_types import (
     metadata,
     procedure,
     quantity,
+    requirements,
     responsible,
     yesno,
 )
@@ -36,6 +37,7 @@ REGISTERED: tuple[AnswerType, ...] = (
     metadata.TYPE,
     responsible.TYPE,
     quantity.TYPE,
+    requirements.TYPE,
     yesno.TYPE,
     procedure.TYPE,
     listing.TYPE,
