@@ -51,13 +51,19 @@ class AnswerType:
     features: tuple[RerankFeature, ...] = ()  # how it shapes the second stage
     answers_from_docinfo: bool = False  # answered by the 文件信息 record, not by the content
     quotes_in_full: bool = False  # the extractive answer reads the clause found out (not only its best sentences)
+    # How bot.retrieval.intent reads its cues besides ``asked_by``:
+    weak_by: tuple[str, ...] = ()  # sections that ask for it only when two or more documents or places are named
+    fallback_by: tuple[str, ...] = ()  # sections that ask for it only when no type at all is asked
     named_precedence: int | None = None  # also asked, at this rank, when two documents are named (compare)
+    asked_by_number: bool = False  # asked when the question gives a clause number (lookup)
+    asks_number: bool = False  # its cues ask for a clause number (第几条): no number is given, the unit is theirs
 
     def sections(self) -> dict[str, tuple[str, ...]]:
         """Its cue sections (empty for a type no cue asks for)."""
         return read_sections("bot.retrieval.answer_types", self.cues) if self.cues else {}
 
     def asking_sections(self) -> tuple[str, ...]:
+        """The sections whose cues ask for it in any question."""
         return self.asked_by or ((self.name,) if self.cues else ())
 
 

@@ -7,5 +7,5 @@ bot.retrieval.intent applies both.  The extractive answer then writes one block 
 """
 from bot.retrieval.answer_types.base import AnswerType
 
-TYPE = AnswerType(name="compare", precedence=10, cues="compare", asked_by=("compare",), named_precedence=50,
-                  guidance="guidance_compare")
+TYPE = AnswerType(name="compare", precedence=10, cues="compare", asked_by=("compare",), weak_by=("compare_weak",),
+                  named_precedence=50, guidance="guidance_compare")

@@ -37,4 +37,4 @@ def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams
 
 
 TYPE = AnswerType(name="locate", precedence=20, cues="locate", guidance="guidance_locate", lead=lead,
-                  quotes_in_full=True)
+                  quotes_in_full=True, asks_number=True)

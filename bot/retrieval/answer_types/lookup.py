@@ -5,4 +5,4 @@ No cue asks for it: bot.retrieval.intent finds the number itself (and a locate c
 """
 from bot.retrieval.answer_types.base import AnswerType
 
-TYPE = AnswerType(name="lookup", precedence=30, guidance="guidance_lookup")
+TYPE = AnswerType(name="lookup", precedence=30, guidance="guidance_lookup", asked_by_number=True)

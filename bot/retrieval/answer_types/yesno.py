@@ -22,5 +22,5 @@ def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams
     return YES
 
 
-TYPE = AnswerType(name="yesno", precedence=80, cues="yesno", asked_by=("yesno",), guidance="guidance_yesno",
-                  lead=lead)
+TYPE = AnswerType(name="yesno", precedence=80, cues="yesno", asked_by=("yesno",), fallback_by=("eligibility",),
+                  guidance="guidance_yesno", lead=lead)
