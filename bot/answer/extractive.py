@@ -19,6 +19,7 @@ from bot.answer.evidence import best_overlap, select_sentences, shorten
 from bot.answer.refusal import judge
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
+from bot.retrieval.answer_types import by_name
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
 from ingest.text.ladder import match_level
@@ -170,12 +171,13 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
             answer.answer = "\n".join(filter(None, [notice, answer.answer]))
             return answer
     # The 文件信息 record answers questions about the document itself, never about its content.
-    pool = [h for h in hits if (h.clause.kind == "docinfo") == (intent.answer_type == "metadata")] or \
+    kind = by_name(intent.answer_type)
+    pool = [h for h in hits if (h.clause.kind == "docinfo") == kind.answers_from_docinfo] or \
         [h for h in hits if h.clause.kind != "docinfo"] or hits
     main = pool[0]
     lead = leads.lead(intent, main.clause, catalog, grams)
     # a located clause (…是哪一条) is what the caller wants read out: its relevant sentences, then the rest in order
-    located = intent.answer_type == "locate"
+    located = kind.quotes_in_full
     sents = select_sentences(grams, main.clause, budget=LOCATE_BUDGET if located else 200, skip=(lead,) if lead else (),
                              fill=located)
     c = _citation(main, 1, sents)

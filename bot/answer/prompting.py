@@ -17,6 +17,7 @@ from bot.answer.llm import LLMUnavailable, complete
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
 from bot.answer.tokens import count_tokens
+from bot.retrieval.answer_types import by_name
 from bot.settings import Settings
 from prompts import load_prompt
 
@@ -35,24 +36,11 @@ def _defang(text: str) -> str:
     return _DELIMITER_RE.sub(lambda m: "«" if m.group(0) == "<<<" else "»", text)
 
 
-# What the model is told to lead with, per answer type (bot.retrieval.intent).
-ANSWER_GUIDANCE: dict[str, str] = {
-    "responsible": "问题问的是负责部门：先写出负责（牵头）的部门。",
-    "quantity": "问题问的是数量、目标或期限：先写出资料中的具体数字（含单位和期限）。",
-    "yesno": "问题是“有没有 / 能不能”：先回答“有”或“没有”，再说明具体措施。",
-    "list": "问题要求列举：逐项列出资料中的内容。",
-    "compare": "问题要比较多份文件：按文件分段作答，每份文件一段；资料中没有涉及的文件要明确说明“未涉及”。",
-    "procedure": "问题问的是办理方式或流程：按资料说明做法。",
-    "locate": "问题问的是条款位置：先写出文件名称和条款编号。",
-    "metadata": "问题问的是文件本身的信息（文号、日期、发布机关）：直接给出这些信息。",
-    "lookup": "问题指定了条款编号：概述该条款的内容。",
-}
-
-
 def guidance(answer_type: str, documents: list[str], missing: str = "") -> str:
     """The answer type, the documents named (in the question's order) and, for a partial answer, the
     fact the sources do not state, for the model."""
-    lines = [ANSWER_GUIDANCE.get(answer_type, "")]
+    prompt = by_name(answer_type).guidance  # what the model is told to lead with: prompts/guidance_<type>.txt
+    lines = [load_prompt(prompt) if prompt else ""]
     if missing:
         lines.append(f"资料中没有写明{missing}：回答以“{partial_lead(missing)}”开头，再说明资料提供了什么。")
     if documents:

@@ -1,8 +1,9 @@
 """What kind of answer a question wants: its answer type, plus the places and levels it names.
 
 :func:`classify` reads the question's search form (so a traditional question classifies as its
-simplified twin) against the cue sections of ``ingest/text/wordlists/question_cues.txt``; no cue
-word lives in this module.  The answer types:
+simplified twin) against the cue sections of the registered answer types (bot.retrieval.answer_types:
+one module and one cue file each) and the shared sections of ``ingest/text/wordlists/question_cues.txt``;
+no cue word lives in this module.  The answer types registered today:
 
 ``lookup``       the user gives a clause number (第15条, 二（六）, 纲要（二十四）, “天津实施意见 15”)
 ``locate``       the user asks where something is (第几条, 哪一项, 哪一部分, 放在哪方面); ``unit`` is the
@@ -12,9 +13,10 @@ word lives in this module.  The answer types:
 ``responsible``  the responsible body (谁负责, 哪些部门, 牵头)
 ``quantity``     a number, target or deadline; ``quantity_kind`` is count / amount / ratio / deadline,
                  or None for a target asked without a kind (目标是什么)
+``requirements`` what it takes to apply: conditions or materials (申报条件, 需要什么条件, 要交哪些材料)
 ``yesno``        yes-no or eligibility (有没有, 能不能, …吗, 哪些企业可以, 我们小厂…)
 ``list``         an enumeration (哪些, 有哪几种)
-``procedure``    how to do it (怎么办, 怎么申请, 流程, 材料)
+``procedure``    how to do it (怎么办, 怎么申请, 流程)
 ``general``      none of these
 
 Precedence.  When cues of different sections overlap in the text the longer one wins (第几条 is
@@ -24,44 +26,50 @@ anything, and every other type asked, in reading order, is ``secondary`` — so
 ``…有没有…？这事由哪些部门负责？`` is yesno with secondary responsible.  Within one sentence the order is
 
     compare (a compare cue) > locate > lookup > metadata > compare (only ``named_documents`` ≥ 2)
-    > responsible > quantity > yesno > procedure > list
+    > responsible > quantity > requirements > yesno > procedure > list
+
+(each type's ``precedence``, and compare's ``named_precedence``, in its module).
 
 A locate cue anywhere cancels the lookup (第几条 asks for a number, it does not give one).  A compare cue
 of the weak kind (分别, 都, 哪个 …) counts only when two or more documents (``named_documents``, from the
 caller's document detection) or places are named.  Eligibility said about oneself (我们小厂…) makes a
-yesno question only when nothing else is asked; with no cue at all the type is general.
+yesno question only when nothing else is asked; with no cue at all the type is general.  (Each of these
+is a field of the type in its module: ``asks_number``, ``asked_by_number``, ``weak_by``, ``fallback_by``.)
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from bot.retrieval import answer_types
+from bot.retrieval.answer_types.base import read_sections
+from bot.retrieval.answer_types.quantity import KINDS, QuantityKind
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
 if TYPE_CHECKING:
     from bot.retrieval.analysis import ItemRef
 
-__all__ = ["ANSWER_TYPES", "QUANTITY_KINDS", "AnswerType", "QuestionIntent", "classify"]
+__all__ = ["ANSWER_TYPES", "QUANTITY_KINDS", "QuestionIntent", "TypeName", "classify"]
 
-AnswerType = Literal["lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list", "compare",
-                     "procedure", "general"]
-ANSWER_TYPES: tuple[AnswerType, ...] = ("lookup", "locate", "metadata", "responsible", "quantity", "yesno", "list",
-                                        "compare", "procedure", "general")
-QuantityKind = Literal["count", "amount", "ratio", "deadline"]
-QUANTITY_KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # the first one asked is the kind
+TypeName = str  # the name of a registered answer type (bot.retrieval.answer_types)
+ANSWER_TYPES: tuple[TypeName, ...] = answer_types.names()
+QUANTITY_KINDS: tuple[QuantityKind, ...] = KINDS  # the first one asked is the kind
 
-_PRECEDENCE = ("compare", "locate", "lookup", "metadata", "compare_named", "responsible", "quantity", "yesno", "procedure",
-               "list")
-# Cue section → answer type; compare_weak, eligibility and ignore are handled in classify, unit and level are words.
-_SECTION_TYPE: dict[str, AnswerType] = {
-    "locate": "locate", "metadata": "metadata", "compare": "compare", "responsible": "responsible",
-    "count": "quantity", "amount": "quantity", "ratio": "quantity", "deadline": "quantity", "quantity": "quantity",
-    "yesno": "yesno", "list": "list", "procedure": "procedure",
-}
-_AS_TYPE: dict[str, AnswerType] = {**{t: t for t in ANSWER_TYPES}, "compare_named": "compare"}
+# Cue section → the type it asks for: always, only when several documents or places are named (weak), only when
+# nothing else is asked (fallback); the shared sections are words.
+_SECTION_TYPE: dict[str, TypeName] = {s: t.name for t in answer_types.REGISTERED for s in t.asking_sections()}
+_WEAK: dict[str, TypeName] = {s: t.name for t in answer_types.REGISTERED for s in t.weak_by}
+_FALLBACK: dict[str, TypeName] = {s: t.name for t in answer_types.REGISTERED for s in t.fallback_by}
+_NUMBER_ASKED = {s for t in answer_types.REGISTERED if t.asks_number for s in t.asking_sections()}
+_BY_NUMBER: tuple[TypeName, ...] = tuple(t.name for t in answer_types.REGISTERED if t.asked_by_number)
+# What a sentence asks: (rank, type); the lowest rank of a sentence is its type.
+_Ask = tuple[int, TypeName]
+_RANK: dict[TypeName, int] = {t.name: t.precedence for t in answer_types.REGISTERED}
+_NAMED: dict[TypeName, int] = {t.name: t.named_precedence for t in answer_types.REGISTERED
+                                 if t.named_precedence is not None}
 _WORD_SECTIONS = ("unit", "level", "department_duty")  # word lists, not answer-type cues
 _SENTENCE_END = re.compile(r"[?!。;]+")  # the search form has NFKC's ASCII ? ! ;
 _GAP = r"[^,?!。;]{0,15}?"  # A…B: B later in the same clause
@@ -69,15 +77,15 @@ _GAP = r"[^,?!。;]{0,15}?"  # A…B: B later in the same clause
 
 @dataclass(frozen=True)
 class QuestionIntent:
-    answer_type: AnswerType = "general"
+    answer_type: TypeName = "general"
     quantity_kind: QuantityKind | None = None  # when quantity is asked (primary or secondary)
     unit: str | None = None  # locate: the unit word asked in; lookup: the unit of the number given
-    secondary: tuple[AnswerType, ...] = ()  # the other types asked, in reading order
+    secondary: tuple[TypeName, ...] = ()  # the other types asked, in reading order
     regions: tuple[str, ...] = ()  # places named (wordlists/places.txt), in order
     levels: tuple[str, ...] = ()  # administrative levels named (国家级, 省级 …), in order
 
     @property
-    def asks(self) -> tuple[AnswerType, ...]:
+    def asks(self) -> tuple[TypeName, ...]:
         """Every type asked, primary first."""
         return (self.answer_type, *self.secondary)
 
@@ -99,18 +107,12 @@ class _Hit:
 
 @cache
 def cue_sections() -> dict[str, tuple[str, ...]]:
-    """The sections of question_cues.txt: ``{"locate": ("第几条", …), …}``."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for word in load("question_cues"):
-        header = re.fullmatch(r"\[(\w+)\]", word)
-        if header:
-            current = sections.setdefault(header.group(1), [])
-        elif current is None:
-            raise ValueError(f"question_cues.txt: cue {word!r} before the first [section]")
-        else:
-            current.append(word)
-    return {name: tuple(words) for name, words in sections.items()}
+    """Every cue section: the registered types' and the shared ones (``{"locate": ("第几条", …), …}``)."""
+    shared = read_sections("ingest.text.wordlists", "question_cues")
+    overlap = set(shared) & set(answer_types.cue_sections())
+    if overlap:
+        raise ValueError(f"question_cues.txt repeats the answer types' sections {sorted(overlap)}")
+    return {**answer_types.cue_sections(), **shared}
 
 
 def _compile(cue: str) -> re.Pattern[str]:
@@ -166,31 +168,34 @@ def classify(question: str, named_documents: int = 0) -> QuestionIntent:
     regions = _named(q, load("places"))
     hits = _hits(q)
     several = named_documents >= 2 or len(regions) >= 2
-    by_sentence: dict[int, set[str]] = {}  # sentence number → the kinds it asks
+    by_sentence: dict[int, set[_Ask]] = {}  # sentence number → what it asks
 
-    def add(kind: str, at: int) -> None:
-        by_sentence.setdefault(len(_SENTENCE_END.findall(q, 0, at)), set()).add(kind)
+    def add(kind: TypeName, at: int, rank: int | None = None) -> None:
+        ask = (_RANK[kind] if rank is None else rank, kind)
+        by_sentence.setdefault(len(_SENTENCE_END.findall(q, 0, at)), set()).add(ask)
 
     for h in hits:
-        kind = _SECTION_TYPE.get(h.section) or ("compare" if h.section == "compare_weak" and several else None)
+        kind = _SECTION_TYPE.get(h.section) or (_WEAK.get(h.section) if several else None)
         if kind:
             add(kind, h.pieces[0][0])
-    locates = [h for h in hits if h.section == "locate"]
+    locates = [h for h in hits if h.section in _NUMBER_ASKED]
     ref = None if locates else _item_ref(q)
     if ref is not None:
-        add("lookup", max(q.find(ref.raw), 0))
-    if named_documents >= 2 and not any("compare" in kinds for kinds in by_sentence.values()):
-        by_sentence.setdefault(min(by_sentence, default=0), set()).add("compare_named")
-    asks: list[AnswerType] = []
+        for kind in _BY_NUMBER:
+            add(kind, max(q.find(ref.raw), 0))
+    for kind, rank in _NAMED.items():  # two documents named: a comparison, even without a cue
+        if named_documents >= 2 and not any(k == kind for asked in by_sentence.values() for _, k in asked):
+            by_sentence.setdefault(min(by_sentence, default=0), set()).add((rank, kind))
+    asks: list[TypeName] = []
     for i in sorted(by_sentence):
-        for name in sorted(by_sentence[i], key=_PRECEDENCE.index):
-            if _AS_TYPE[name] not in asks:
-                asks.append(_AS_TYPE[name])
+        for _, kind in sorted(by_sentence[i]):
+            if kind not in asks:
+                asks.append(kind)
     if not asks:
-        asks = ["yesno" if any(h.section == "eligibility" for h in hits) else "general"]
+        asks = [next((_FALLBACK[h.section] for h in hits if h.section in _FALLBACK), answer_types.GENERAL)]
     sections = {h.section for h in hits}
     quantity_kind = next((k for k in QUANTITY_KINDS if k in sections), None) if "quantity" in asks else None
-    if "locate" in asks:
+    if locates:
         unit = next((u for h in locates if (u := _unit("".join(q[s:e] for s, e in h.pieces)))), None)
     else:
         unit = _unit(ref.raw, last=True) if ref is not None else None

@@ -5,7 +5,8 @@ thesaurus's policy words for its everyday words) the clause body and heading con
 clause states what the answer type needs (a quantity of the asked kind, a list of responsible
 bodies), whether it is a document's 文件信息 record (which answers questions about the document,
 not about its content), and how clearly the question named its document.  A linear score over these
-features re-sorts the top :data:`POOL` candidates.
+features re-sorts the top :data:`POOL` candidates.  The answer-type features come from the registered
+types (bot.retrieval.answer_types: each type's ``features``), after the ones every question has.
 
 The weights are fitted by ``scripts/train_reranker.py`` on questions generated from the corpus
 (``scripts/make_training_questions.py``), never on the dev set, and ship as ``rerank_weights.json``.
@@ -20,12 +21,14 @@ from importlib import resources
 
 import numpy as np
 
+from bot.retrieval import answer_types
 from bot.retrieval.analysis import QueryAnalysis
-from bot.retrieval.quantities import states_quantity
+from bot.retrieval.intent import QuestionIntent
 from bot.retrieval.types import SearchHit
 from ingest.text.segment import best_sentence_overlap, overlap
 
 POOL = 30
+_TYPE_FEATURES = answer_types.features()  # quantity_fit, responsible_fit, docinfo_ask, docinfo_other …
 FEATURES: tuple[str, ...] = (
     "fused",            # fused score / best fused score among the candidates
     "first",            # 1 for the fused top candidate
@@ -36,14 +39,11 @@ FEATURES: tuple[str, ...] = (
     "sentence",         # … found in the clause's single best sentence (a concentrated match)
     "length",           # log length of the clause (long clauses match many words by chance)
     "depth",            # numbering depth (二（三）6 is deeper than 一、)
-    "quantity_fit",     # a quantity question and the clause states a quantity of the asked kind
-    "responsible_fit",  # a responsible-body question and the clause lists responsible bodies
-    "docinfo_ask",      # the 文件信息 record, for a question about the document itself
-    "docinfo_other",    # the 文件信息 record, for any other question
     "frame",            # notice, preamble, sign-off or a section introduction rather than an item
     "named_doc",        # how clearly the question names the clause's document (score / best)
     "words",            # share of the question's content words the clause contains
     "synonym",          # share of them the clause says in other words only (thesaurus, 词林)
+    *(f.name for f in _TYPE_FEATURES),  # what the question's answer type needs (its module says)
 )
 
 
@@ -72,8 +72,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
     if not hits:
         return np.zeros((0, len(FEATURES)))
     grams = analysis.content_grams()
-    intent = analysis.intent
-    answer_type = intent.answer_type if intent else "general"
+    intent = analysis.intent or QuestionIntent()
     best_fused = max(h.score for h in hits) or 1.0
     best_dense = max(h.dense for h in hits)
     best_lex = max(h.lexical for h in hits) or 1.0
@@ -82,7 +81,6 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
     rows = []
     for rank, h in enumerate(hits):
         c = h.clause
-        is_docinfo = c.kind == "docinfo"
         rows.append([
             h.score / best_fused,
             1.0 if rank == 0 else 0.0,
@@ -93,13 +91,10 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
             best_sentence_overlap(grams, c.search_text),
             math.log1p(len(c.text)) / 8.0,
             len(c.ladder) / 3.0,
-            1.0 if answer_type == "quantity" and states_quantity(c.text, intent.quantity_kind if intent else None) else 0.0,
-            1.0 if answer_type == "responsible" and c.departments else 0.0,
-            1.0 if is_docinfo and answer_type == "metadata" else 0.0,
-            1.0 if is_docinfo and answer_type != "metadata" else 0.0,
             1.0 if c.kind in ("notice", "preamble", "signoff", "section") else 0.0,
             analysis.doc_scores.get(c.doc_id, 0.0) / best_doc,
             *word_cover(alternatives, c.search_text),
+            *(f.value(intent, c) for f in _TYPE_FEATURES),
         ])
     return np.array(rows, dtype=np.float64)
 

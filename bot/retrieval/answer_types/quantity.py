@@ -1,0 +1,55 @@
+"""``quantity``: a number, target or deadline (多少家, 比例, 到哪年, 目标是什么).
+
+``QuestionIntent.quantity_kind`` is the first kind asked of :data:`KINDS` (count / amount / ratio /
+deadline), or None for a target asked without a kind.  Lead: the piece of the clause (between commas)
+that states the asked kind, best match first; every stated target for none.  Second stage: a clause
+that states a quantity of the asked kind fits.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+from bot.retrieval.answer_types.base import AnswerType, RerankFeature
+from bot.retrieval.quantities import QUANTITY_PATTERNS, states_quantity
+from ingest.text.segment import overlap
+
+if TYPE_CHECKING:
+    from bot.retrieval.catalog import DocumentCatalog
+    from bot.retrieval.intent import QuestionIntent
+    from ingest.models import Clause
+
+QuantityKind = Literal["count", "amount", "ratio", "deadline"]
+KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # cue sections; the first asked is the kind
+_PIECES = re.compile(r"[^，,；;。！？\n]+")
+
+
+def piece(clause: Clause, kind: str | None, grams: set[str]) -> str:
+    """The piece of the clause (between commas) that states the asked kind of quantity, best match first."""
+    all_pieces = [p.strip() for p in _PIECES.findall(clause.text)]
+    pieces = [i for i, p in enumerate(all_pieces) if states_quantity(p, kind)]
+    if not pieces and kind:
+        pieces = [i for i, p in enumerate(all_pieces) if states_quantity(p, None)]
+    if not pieces:
+        return ""
+    if kind is None:  # "目标是什么": every stated target, in reading order
+        return "；".join(all_pieces[j] for j in pieces[:3]) + "。"
+    i = max(pieces, key=lambda j: (overlap(grams, all_pieces[j]), -len(all_pieces[j])))
+    best = all_pieces[i]
+    before = all_pieces[i - 1] if i else ""
+    if kind != "deadline" and QUANTITY_PATTERNS["deadline"].search(before) and len(before) <= 20:
+        best = f"{before}，{best}"  # 到2025年，全市…达到500家
+    return f"{best}。"
+
+
+def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams: set[str]) -> str:
+    return piece(clause, intent.quantity_kind, grams)
+
+
+def fits(intent: QuestionIntent, clause: Clause) -> float:
+    """A quantity question and the clause states a quantity of the asked kind."""
+    return 1.0 if intent.answer_type == "quantity" and states_quantity(clause.text, intent.quantity_kind) else 0.0
+
+
+TYPE = AnswerType(name="quantity", precedence=70, cues="quantity", asked_by=(*KINDS, "quantity"),
+                  guidance="guidance_quantity", lead=lead, features=(RerankFeature("quantity_fit", fits),))
