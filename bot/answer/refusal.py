@@ -19,9 +19,8 @@ from importlib import resources
 from typing import Literal
 
 from bot.answer.evidence import evidence_score
-from bot.retrieval import SearchResult
+from bot.retrieval import SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
-from bot.retrieval.quantities import states_quantity
 from bot.retrieval.rerank import word_cover
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
@@ -49,13 +48,6 @@ def asked_facts() -> tuple[AskedFact, ...]:
                  for f in tomllib.loads(text)["fact"])
 
 
-# What a quantity answer lacks when no best clause states a quantity of the asked kind.
-MISSING_QUANTITY: dict[str | None, str] = {
-    "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间", None: "具体数字",
-}
-# What a procedure answer lacks when no best clause speaks of applying, materials or steps.
-PROCEDURE_EVIDENCE = re.compile(r"申请|申报|提交|材料|流程|程序|办理|受理|备案|报送|登记")
-MISSING_PROCEDURE = "办理流程和所需材料"
 MISSING_DIRECT = "对这一问题的直接答复"
 
 
@@ -127,17 +119,18 @@ def missing_asked_fact(question: str, evidence_text: str) -> str:
 
 
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
-    """The specific fact the question asks for that the best clauses do not state ("" when none)."""
+    """The specific fact the question asks for that the best clauses do not state ("" when none): a
+    fact of ``asked_facts.toml``, else what an asked answer type finds missing (its ``missing`` hook)."""
     missing = missing_asked_fact(q, evidence_text)
-    if missing:
-        return missing
     intent = result.analysis.intent
-    if intent is None:
-        return ""
-    if "quantity" in intent.asks and not states_quantity(evidence_text, intent.quantity_kind):
-        return MISSING_QUANTITY.get(intent.quantity_kind, MISSING_QUANTITY[None])
-    if "procedure" in intent.asks and not PROCEDURE_EVIDENCE.search(evidence_text):
-        return MISSING_PROCEDURE
+    if missing or intent is None:
+        return missing
+    grams = result.analysis.content_grams()
+    for name in intent.asks:
+        check = answer_types.by_name(name).missing
+        found = check(intent, grams, evidence_text) if check else ""
+        if found:
+            return found
     return ""
 
 

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
     from bot.retrieval.intent import QuestionIntent
     from ingest.models import Clause
 
-__all__ = ["AnswerType", "Lead", "RerankFeature", "read_sections"]
+__all__ = ["AnswerType", "Lead", "Missing", "RerankFeature", "read_sections"]
 
 Lead = Callable[["QuestionIntent", "Clause", "DocumentCatalog", set[str]], str]
 """The first line of an answer (``""`` when the clause does not state what was asked)."""
+
+Missing = Callable[["QuestionIntent", set[str], str], str]
+"""What the evidence text (the best clauses) does not state of what the type asks for — the words a
+partial answer names ("具体金额", "所需材料") — or ``""`` when it states it."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class AnswerType:
     lead: Lead | None = None  # its lead line when it is the primary ask
     lead_when_secondary: bool = False  # the lead is also appended when the type is asked second
     features: tuple[RerankFeature, ...] = ()  # how it shapes the second stage
+    missing: Missing | None = None  # what a partial answer names when the best clauses do not state the asked fact
     answers_from_docinfo: bool = False  # answered by the 文件信息 record, not by the content
     quotes_in_full: bool = False  # the extractive answer reads the clause found out (not only its best sentences)
     # How bot.retrieval.intent reads its cues besides ``asked_by``:

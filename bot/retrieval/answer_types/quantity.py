@@ -51,5 +51,18 @@ def fits(intent: QuestionIntent, clause: Clause) -> float:
     return 1.0 if intent.answer_type == "quantity" and states_quantity(clause.text, intent.quantity_kind) else 0.0
 
 
+# What a quantity answer lacks when no best clause states a quantity of the asked kind.
+MISSING_QUANTITY: dict[str | None, str] = {
+    "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间", None: "具体数字",
+}
+
+
+def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
+    if states_quantity(evidence, intent.quantity_kind):
+        return ""
+    return MISSING_QUANTITY.get(intent.quantity_kind, MISSING_QUANTITY[None])
+
+
 TYPE = AnswerType(name="quantity", precedence=70, cues="quantity", asked_by=(*KINDS, "quantity"),
-                  guidance="guidance_quantity", lead=lead, features=(RerankFeature("quantity_fit", fits),))
+                  guidance="guidance_quantity", lead=lead, features=(RerankFeature("quantity_fit", fits),),
+                  missing=missing)

@@ -26,11 +26,22 @@ CONDITIONS_LEAD = "申报条件："
 MATERIALS_LEAD = "所需材料："
 
 
+def _asks_materials(grams: set[str]) -> bool:
+    return any(_ASKS_MATERIALS.search(g) for g in grams)
+
+
 def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams: set[str]) -> str:
-    if any(_ASKS_MATERIALS.search(g) for g in grams):
+    if _asks_materials(grams):
         return MATERIALS_LEAD if MATERIALS.search(clause.text) else ""
     return CONDITIONS_LEAD if CONDITIONS.search(clause.text) else ""
 
 
+def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
+    """A clause that only says who is supported states no condition and lists no material."""
+    if _asks_materials(grams):
+        return "" if MATERIALS.search(evidence) else "所需材料"
+    return "" if CONDITIONS.search(evidence) else "具体申报条件"
+
+
 TYPE = AnswerType(name="requirements", precedence=75, cues="requirements", guidance="guidance_requirements",
-                  lead=lead)
+                  lead=lead, missing=missing)
