@@ -80,8 +80,10 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order
 
         def relevant(h: SearchHit) -> bool:
-            said = addresses_point(result, h, catalog) if is_named else None
-            return said if said is not None else best_overlap(grams, h.clause) >= RELEVANT
+            said = addresses_point(result, h, catalog)
+            if said is None:
+                return best_overlap(grams, h.clause) >= RELEVANT
+            return said if is_named else said and best_overlap(grams, h.clause) >= RELEVANT
 
         return next((h for h in ranked if relevant(h)), None)
 
