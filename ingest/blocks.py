@@ -5,8 +5,10 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ingest.dates import is_date_line
+from ingest.doc_number import DOC_NUMBER
 from ingest.headings import Heading, find_headings, heading_title
-from ingest.metadata import DOC_NUMBER, is_date_line, looks_like_org_line, parse_meta_table
+from ingest.metadata import looks_like_org_line, parse_meta_table
 from ingest.models import DocMeta
 from ingest.text.ladder import STYLE_RANK
 from ingest.text.script import search_form, to_simplified
