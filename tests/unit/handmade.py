@@ -85,3 +85,37 @@ def clause(item: str, doc: DocMeta = TIANJIN) -> Clause:
 
 def hit(item: str, doc: DocMeta = TIANJIN, score: float = 1.0, **kw: float | str) -> SearchHit:
     return SearchHit(clause(item, doc), score, **kw)  # type: ignore[arg-type]
+
+
+class TopicEmbedder:
+    """Embeds a query as :func:`topic_vector` does the parts: the one place a model would be."""
+
+    def embed_query(self, texts: list[str]) -> list[list[float]]:
+        return [topic_vector(t).tolist() for t in texts]
+
+
+class SegmentOnlyStore:
+    """What :class:`bot.retrieval.hybrid.HybridRetriever` reads of a clause store — the active versions,
+    the search segments, the query embedder — over a segment written to ``root``; no Chroma."""
+
+    def __init__(self, root: Path, parts: list[Clause] | None = None) -> None:
+        self._parts = parts if parts is not None else all_parts()
+        self._versions = {c.doc_id: "v1" for c in self._parts}
+        self.segments = SegmentStore(root)
+        self.segments.write(self._parts, self._versions, np.stack([topic_vector(c.text) for c in self._parts]))
+        self.embedder = TopicEmbedder()
+
+    def active_versions(self) -> dict[str, str]:
+        return dict(self._versions)
+
+    def active_parts(self, doc_ids: list[str], versions: dict[str, str]) -> list[tuple[Clause, list[float]]]:
+        return [(c, topic_vector(c.text).tolist()) for c in self._parts if c.doc_id in doc_ids]
+
+    def active_clauses(self) -> list[Clause]:
+        return list(self._parts)
+
+    def reopen(self) -> None:
+        """Nothing to reopen: the parts are fixed."""
+
+    def query(self, *args: object) -> list[tuple[str, float]]:
+        raise AssertionError("the snapshot holds the vectors: Chroma's index is never asked")
