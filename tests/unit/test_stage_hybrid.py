@@ -88,3 +88,15 @@ def test_top_stable_keeps_row_order_among_ties():
     import numpy as np
     scores = np.array([0.5, 0.9, 0.5, 0.1, 0.9, 0.5, 0.2, 0.3, 0.4, 0.0, 0.5, 0.5])
     assert top_stable(scores, 4).tolist() == np.argsort(-scores, kind="stable")[:4].tolist() == [1, 4, 0, 2]
+
+
+def test_the_langchain_face_returns_the_same_clauses_as_documents(retriever):
+    from bot.retrieval.langchain import PolicyRetriever
+
+    docs = PolicyRetriever(retriever=retriever, k=3).invoke("天津实施意见第3条")
+    assert docs[0].page_content.startswith("3.开展计量托管服务")
+    assert {k: docs[0].metadata[k] for k in ("clause_id", "item", "via")} == \
+        {"clause_id": f"{TIANJIN.doc_id}:二3", "item": "二3", "via": "lookup"}
+    assert docs[0].metadata["citation"].startswith("《天津市关于推进质量提升的实施意见》")
+    scoped = PolicyRetriever(retriever=retriever, k=5, filters=SearchFilters(regions=["广东"])).invoke("企业")
+    assert scoped and {d.metadata["doc_id"] for d in scoped} == {GUANGDONG.doc_id}
