@@ -77,7 +77,8 @@ def test_blocks_cut_notice_items_and_sign_off():
     assert split_signoff(["1.正文。", "附件：1.服务清单", "天津市人民政府", "2023年5月10日"]) == \
         (["1.正文。"], ["天津市人民政府", "2023年5月10日"], ["附件：1.服务清单"])
     assert split_signoff(["1.正文。", "附件：1.服务清单", "2.材料目录"]) == (["1.正文。"], [], ["附件：1.服务清单", "2.材料目录"])
-    assert split_signoff(["1.正文。", "天津市人民政府"]) == (["1.正文。", "天津市人民政府"], [], [])  # no date: no sign-off
+    undated = ["1.正文。", "天津市人民政府", "（此件公开发布）"]
+    assert split_signoff(undated) == (undated, [], [])  # no date: no sign-off, the lines stay in the body
 
 
 def test_items_and_counts_of_a_document():

@@ -8,7 +8,8 @@ import pytest
 from bot.retrieval import lookup
 from bot.retrieval.analysis import ItemRef, parse_item_ref
 from bot.retrieval.parts import find_part, part_title
-from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts
+from ingest.models import DocMeta
+from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts, clauses_of
 
 pytestmark = pytest.mark.unit
 
@@ -55,3 +56,10 @@ def test_a_question_naming_a_part_gets_every_item_under_it():
 def test_a_question_asking_more_than_the_part_or_naming_no_part_gets_nothing():
     assert find_part("保障措施中专项资金由哪个部门统筹安排", TJ) == []  # more than the part: the ranker answers
     assert find_part("首席质量官有哪些", TJ) == []
+
+
+def test_a_part_with_a_single_item_is_left_to_the_ranker():
+    doc = DocMeta(doc_id="x", title="某市质量工作方案")
+    clauses = clauses_of(doc, ["某市质量工作方案", "一、主要目标", "1.目标是提升质量。", "二、保障措施", "2.加强领导。", "3.强化保障。"])
+    assert find_part("主要目标是什么", clauses) == []
+    assert items(find_part("保障措施是什么", clauses)) == ["二2", "二3"]
