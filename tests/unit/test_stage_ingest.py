@@ -72,7 +72,8 @@ def test_blocks_cut_notice_items_and_sign_off():
         ("preamble", []), ("item", [("cn", 1), ("arabic", 1)]), ("item", [("cn", 2), ("arabic", 2)]), ("signoff", [])]
     assert blocks[0].lines == ["各区人民政府：", "现将有关意见通知如下。"]
     assert blocks[-1].lines == ["天津市人民政府", "2023年5月10日"]
-    assert blocks[1].titles[0] == "一、主要目标" and blocks[1].titles[1].startswith("1.到2025年，建立首席质量官制度")
+    # the item's title once, in its own characters (its text was titled twice when a "，" came before the 。)
+    assert blocks[1].titles == ["一、主要目标", "1.到2025年，建立首席质量官制度的企业达到500家以上"]
     assert table == []
     assert split_signoff(["1.正文。", "附件：1.服务清单", "天津市人民政府", "2023年5月10日"]) == \
         (["1.正文。"], ["天津市人民政府", "2023年5月10日"], ["附件：1.服务清单"])
