@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ingest.dates import is_date_line
+from ingest.doc_number import DOC_NUMBER
 from ingest.headings import Heading, find_headings, heading_title
-from ingest.metadata import DOC_NUMBER, is_date_line, looks_like_org_line, parse_meta_table
+from ingest.metadata import looks_like_org_line, parse_meta_table
 from ingest.models import DocMeta
 from ingest.text.ladder import STYLE_RANK
 from ingest.text.script import search_form, to_simplified
@@ -206,6 +209,19 @@ def attachment_blocks(name: str, title: str, head: list[str], lines: list[str]) 
     return blocks
 
 
+def _line_title(line: str, rest: str) -> str:
+    """The title a heading line gives the items under it: its numeral as written, then its text up to
+    the first 。 — in the line's own characters.  ``rest`` (the heading's text) is in NFKC form, where
+    "，" is ",": matched against the line's NFKC form, so "1.到2025年，…" is not titled twice."""
+    if not rest:
+        return line
+    folded = unicodedata.normalize("NFKC", line)
+    if len(folded) == len(line) and folded.endswith(rest):
+        cut = len(line) - len(rest)
+        return line[:cut] + heading_title(line[cut:])
+    return heading_title(line)
+
+
 def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], signoff: bool) -> list[Block]:
     """One block per numbered item (headings within ``lines``), then the sign-off when ``signoff``."""
     headings = [h for h in headings if h.index < len(lines)]
@@ -223,8 +239,7 @@ def numbered_blocks(lines: list[str], headings: list[Heading], skip: set[int], s
         current = {s: v for s, v in current.items() if STYLE_RANK[s] < STYLE_RANK[h.style]}
         titles = {s: v for s, v in titles.items() if s in current}
         current[h.style] = h.number
-        display_head = seg[0][: len(seg[0]) - len(h.rest)] if h.rest and seg[0].endswith(h.rest) else seg[0]
-        titles[h.style] = (display_head + heading_title(h.rest)) if h.rest else seg[0]
+        titles[h.style] = _line_title(seg[0], h.rest)
         path = sorted(current.items(), key=lambda kv: STYLE_RANK[kv[0]])
         # An article is text however it ends ("第十九条 本办法自发布之日起施行", its 。 lost in a paste); only the
         # other levels have headings without text of their own.

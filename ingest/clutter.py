@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ingest.metadata import is_date_line, is_doc_number_part, is_title_line, looks_like_org_line, title_text
+from ingest.dates import is_date_line
+from ingest.doc_number import is_doc_number_part
+from ingest.metadata import is_title_line, looks_like_org_line, title_text
 from ingest.promulgation import is_history_line
 from ingest.text.ladder import match_level, starts_body
 from ingest.text.script import search_form, to_simplified

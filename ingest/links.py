@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import cast
 
-from ingest.metadata import DOC_NUMBER
+from ingest.doc_number import DOC_NUMBER
 from ingest.models import DocMeta, DocReference, Relation
 from ingest.text.script import search_form, to_simplified
 from ingest.text.wordlists import load

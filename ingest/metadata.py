@@ -9,23 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.dates import DATE_CN, is_date_line, iso_date
+from ingest.doc_number import NUMBER_ALONE, is_doc_number_part, own_doc_number
 from ingest.models import DocMeta
 from ingest.promulgation import ISSUE_ACTS, REVISION_ACTS, Event, history, is_history_line, is_signatory_line
-from ingest.text.ladder import parse_chinese_numeral, starts_body
+from ingest.text.ladder import starts_body
 from ingest.text.script import to_simplified
 from ingest.text.wordlists import load, org_suffix_pattern
 
-# The shapes a 文号 takes: 粤办函〔2020〕90号 / 深医保规〔2023〕5号, 国务院令第735号 / 某省人民政府令第268号,
-# 某市人民政府公告 2023年第3号 / 市场监管总局公告2023年第15号.
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号"
-    r"|[\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,4}\s*号"
-    r"|[\u4e00-\u9fff]{2,20}公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号"
-)
-# Under a "中华人民共和国国务院令" / "某省人民代表大会常务委员会公告" line: "第735号", "（第89号）", "〔十四届〕第三十一号".
-_NUMBER_ALONE = re.compile(r"^[(（]?\s*(?:〔[^〕]{1,6}〕)?\s*第\s*(?:\d{1,4}|[一二三四五六七八九十百零〇]{1,7})\s*号\s*[)）]?$")
-_HEAD_ENDS = ("令", "公告")  # a decree's or a standing committee's announcement head, its number on the next line
-_NUMBER_KEY = re.compile(r"^(?:发文字号|文号|发布文号|文\s+号)\s*[:：]\s*([^|]+)")
 _EFFECTIVE = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起?\s*(?:施行|实施|执行|生效)")
 # The document's own term ("本办法自…起施行，有效期5年"), not that of what it regulates ("企业标准有效期为3年").
 _EFFECTIVE_ON_ISSUE = re.compile(r"自\s*(?:印发|发布|公布)之日起\s*(?:施行|实施|执行|生效)")
@@ -44,14 +35,6 @@ _STATED_STATES = {"失效": "已失效", "废止": "已废止", "尚未施行": 
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
-_DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DIGIT = "〇○零一二三四五六七八九"  # ○ (a circle, U+25CB) stands for 〇 in many typed sign-offs
-_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
-_HZ = "十" + _CN_DIGIT  # month and day numerals
-_DATE_HANZI = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*([{_HZ}]{{1,3}})\s*月\s*([{_HZ}]{{1,3}})\s*日")
-_DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
-_DATE_LINE = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}"
-                        rf"|[{_HZ}]{{4}}\s*年\s*[{_HZ}]{{1,3}}\s*月\s*[{_HZ}]{{1,3}})\s*日\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。；;：:!?！？,，]")
 _ORG_SUFFIX = org_suffix_pattern("org_suffixes")
 _TABLE_KEYS = {
@@ -61,24 +44,6 @@ _TABLE_KEYS = {
     "失效日期": "valid_until", "废止日期": "repealed_on",
     "标题": "title", "名称": "title",
 }
-
-
-def iso_date(text: str) -> str:
-    """First date in ``text`` as YYYY-MM-DD ('' if none); full-width digits (２００５年) count as digits."""
-    text = unicodedata.normalize("NFKC", text)
-    m = _DATE_CN.search(text) or _DATE_ISO.search(text)
-    if not m:
-        h = _DATE_HANZI.search(text)  # 二〇二四年一月十五日, as sign-offs are often written
-        if not h:
-            return ""
-        year = "".join(str(_HANZI_DIGITS[c]) for c in h.group(1))
-        return f"{int(year):04d}-{parse_chinese_numeral(h.group(2)) or 0:02d}-{parse_chinese_numeral(h.group(3)) or 0:02d}"
-    y, mo, d = m.groups()
-    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-
-
-def is_date_line(line: str) -> bool:
-    return bool(_DATE_LINE.match(line))
 
 
 def looks_like_org_line(line: str) -> bool:
@@ -130,7 +95,7 @@ def find_title(lines: list[str], limit: int = 40) -> tuple[int, int] | None:
         if starts_body(to_simplified(line)):
             return None  # the body has started; no title line in this document
         if is_title_line(title_text(line)):
-            if i + 1 < len(lines) and _NUMBER_ALONE.match(to_simplified(lines[i + 1].strip())):
+            if i + 1 < len(lines) and NUMBER_ALONE.match(to_simplified(lines[i + 1].strip())):
                 continue  # "某省人民代表大会常务委员会公告" over "（第89号）": the announcement's head, not the title
             prev = lines[i - 1] if i else ""
             if prev and not _SENTENCE_PUNCT.search(prev) and not is_title_line(prev) and (
@@ -171,33 +136,6 @@ def parse_meta_table(lines: list[str]) -> tuple[dict[str, str], list[int]]:
     return values, list(range(start, end + 1))
 
 
-def is_doc_number_part(line: str) -> bool:
-    """A 文号, or one of the two lines of a decree's number ("中华人民共和国国务院令" / "第735号")."""
-    s = to_simplified(line.strip())
-    return bool(DOC_NUMBER.search(s) or _NUMBER_ALONE.match(s) or (s.endswith("令") and len(s) <= 20)
-                or (s.endswith("公告") and 8 <= len(s) <= 24))  # not a menu's "通知公告"
-
-
-def own_doc_number(lines: list[str]) -> str:
-    """This document's 文号: on a line of its own (or after 文号：), in the head or the sign-off.
-
-    A 文号 inside a sentence cites another document, so it is never taken.
-    """
-    head, tail = lines[:60], lines[-15:]
-    for block in (head, tail):
-        for i, line in enumerate(block):
-            s = to_simplified(line.strip())
-            keyed = _NUMBER_KEY.match(s)
-            if keyed and keyed.group(1).strip() not in ("", "暂无", "无"):
-                return keyed.group(1).strip()
-            if DOC_NUMBER.fullmatch(s):
-                return s.removeprefix("中华人民共和国")
-            if _NUMBER_ALONE.match(s) and i and to_simplified(block[i - 1]).strip().endswith(_HEAD_ENDS):
-                number = re.sub(r"^[(（]\s*(.*?)\s*[)）]$", r"\1", s)  # "（第89号）" → "第89号"
-                return (to_simplified(block[i - 1].strip()) + number).removeprefix("中华人民共和国").replace(" ", "")
-    return ""
-
-
 def signoff(lines: list[str]) -> tuple[list[str], str]:
     """(issuers, ISO date) of a sign-off: issuer lines directly above a date line; at the end or in the front."""
     for block in (lines[-15:], lines[:60]):
@@ -226,7 +164,7 @@ _ADOPTED_BY = re.compile(r"([\u4e00-\u9fff]{2,12}?[省市区县州])第[一二�
 def _issuer_from_adoption(head: list[str]) -> list[str]:
     """"（…某省第十三届人民代表大会常务委员会第三十次会议通过）" → ["某省人民代表大会常务委员会"]."""
     for line in head:
-        m = _ADOPTED_BY.search(_DATE_CN.sub(" ", to_simplified(line)))
+        m = _ADOPTED_BY.search(DATE_CN.sub(" ", to_simplified(line)))
         if m:
             return [m.group(1) + m.group(2)]
     return []

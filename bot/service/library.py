@@ -1,28 +1,26 @@
-"""The library of documents: what is indexed, adding files and uploads, removing, browsing.
+"""The library of documents: adding files and uploads, removing and restoring, the admin's metadata.
 
 Every write goes through one lock and ends with a retriever reload, so a reader in this process
-never sees the store and the in-memory search state disagree.
+never sees the store and the in-memory search state disagree.  The read side (document rows,
+outlines, bodies) is :class:`bot.service.shelf.LibraryShelf`; upload file handling is
+:mod:`bot.service.uploads`.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import threading
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.answer.schemas import Citation
 from bot.retrieval import HybridRetriever
+from bot.service.shelf import DEPARTMENT_SEP, DepartmentGroup, LibraryShelf
 from bot.service.trash import Trash, Trashed
+from bot.service.uploads import clause_diff, diff_text, free_name, place_upload, safe_filename, upload_refusal
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
-from ingest.department_names import formal_name
 from ingest.documents import ParsedDocument, content_hash, parse_document
-from ingest.items import DocumentItems, document_items, outline_clauses
-from ingest.models import FIELD_LABELS, Clause, DocMeta, distinct_names
+from ingest.models import FIELD_LABELS, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
@@ -30,66 +28,19 @@ from vectorstore.indexer import FileResult, IngestReport, ingest_paths
 if TYPE_CHECKING:
     from bot.service.lifecycle import Lifecycle
 
-
-@dataclass(frozen=True)
-class DepartmentGroup:
-    """One responsible body in one region: its formal name and the names the documents use."""
-
-    region: str
-    name: str
-    names: list[str]
-
-    @property
-    def value(self) -> str:
-        """What the filter carries: ``region｜formal name``."""
-        return f"{self.region}{DEPARTMENT_SEP}{self.name}"
-
-    @property
-    def label(self) -> str:
-        others = [n for n in self.names if n != self.name]
-        return f"{self.region} · {self.name}" + (f"（又称 {'、'.join(others)}）" if others else "")
+# Kept importable from here: callers name them as ``bot.service.library`` members.
+__all__ = ["DEPARTMENT_SEP", "DepartmentGroup", "DocumentLibrary", "clause_diff", "diff_text", "safe_filename"]
 
 
-DEPARTMENT_SEP = "｜"
+class DocumentLibrary(LibraryShelf):
+    """The documents: the shelf's reads plus every write (ingest, upload, remove, restore, metadata)."""
 
-
-def safe_filename(name: str) -> str:
-    """Only the final path component, no control or path characters, never hidden or empty."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    base = re.sub(r'[<>:"|?*]', "_", base).strip(" .")
-    return base[:120] or "upload.txt"
-
-
-def clause_diff(old: list[Clause], new: list[Clause]) -> dict[str, int]:
-    """Clauses added / removed / changed between two versions of a document, keyed by item label."""
-    def texts(cs: list[Clause]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for c in sorted(cs, key=lambda c: (c.order, c.part)):
-            out[c.item] = out.get(c.item, "") + c.text
-        return out
-
-    a, b = texts(old), texts(new)
-    return {"added": len(b.keys() - a.keys()), "removed": len(a.keys() - b.keys()),
-            "changed": sum(1 for k in a.keys() & b.keys() if a[k] != b[k])}
-
-
-def diff_text(diff: dict[str, int]) -> str:
-    return f"新增 {diff['added']} 条、删除 {diff['removed']} 条、修改 {diff['changed']} 条"
-
-
-class DocumentLibrary:
     def __init__(self, settings: Settings, store: ClauseStore, retriever: HybridRetriever,
                  lifecycle: Lifecycle | None = None) -> None:
-        self.settings = settings
-        self.store = store
-        self.retriever = retriever
+        super().__init__(settings, store, retriever, lifecycle)
         self._write_lock = threading.Lock()
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
-        self.lifecycle = lifecycle  # status and 依据 / 被引用 on document rows and outlines
-        self._items: dict[tuple[str, str], DocumentItems] = {}
-        self._departments: dict[tuple[str, str], list[str]] = {}
 
     # ----- writing ----------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True) -> IngestReport | None:
@@ -256,18 +207,6 @@ class DocumentLibrary:
                     f"（{diff_text(clause_diff(old, parsed.clauses))}）")
         return ParsedDocument(meta=meta, clauses=parsed.clauses, traditional=parsed.traditional), note
 
-    def document_name(self, doc_id: str) -> str:
-        return next((d["display_name"] for d in self.documents() if d["doc_id"] == doc_id), doc_id)
-
-    def _free_name(self, target: Path, taken: set[str]) -> Path:
-        """``name-2.txt``, ``name-3.txt`` … : an id neither indexed nor on disk."""
-        n = 2
-        while True:
-            candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
-            if candidate.stem not in taken and not any(p.stem == candidate.stem for p in target.parent.iterdir()):
-                return candidate
-            n += 1
-
     def replacement_diff(self, doc_id: str, path: Path) -> dict[str, int]:
         """What replacing ``doc_id`` by the file at ``path`` would change (parsed, not indexed)."""
         with reading_limits(self.read_limits()):
@@ -283,13 +222,9 @@ class DocumentLibrary:
         it silently: it is indexed under a new id (``name-2``) unless ``replace`` is set — the admin's
         explicit confirmation — and either way the message says what replacing changes."""
         name = safe_filename(filename)
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            return FileResult(path=filename, doc_id="", status="skipped", message=str(unsupported(name)))
-        size = source.stat().st_size
-        limit = self.settings.max_upload_bytes
-        if size > limit:
-            return FileResult(path=filename, doc_id="", status="skipped",
-                              message=f"跳过 {name}：文件过大（{size // 1024} KB，上限 {limit // 1024} KB）")
+        refusal = upload_refusal(name, source.stat().st_size, self.settings.max_upload_bytes)
+        if refusal is not None:
+            return FileResult(path=filename, doc_id="", status="skipped", message=refusal)
         uploads = self.settings.uploads_dir
         uploads.mkdir(parents=True, exist_ok=True)
         target = (uploads / name).resolve()
@@ -309,108 +244,18 @@ class DocumentLibrary:
                 note = f"已确认替换 {target.stem}：{diff}"
             else:
                 existing = target.stem
-                target = self._free_name(target, set(versions))
+                target = free_name(target, set(versions))
                 note = (f"已有同名文档 {existing}，未替换，作为新文档 {target.stem} 收录"
                         f"（若替换将{diff}；确需替换请勾选“确认替换同名文档”后重新导入）")
-        partial = target.with_name(f".{target.name}.part")
-        try:
-            shutil.copyfile(source, partial)
-        except OSError:  # a full disk: no half-copied file stays behind
-            partial.unlink(missing_ok=True)
-            raise
-        previous = target.with_name(f".{target.name}.previous")
-        if target.exists():
-            target.replace(previous)  # a replaced upload's file comes back if the new one is rejected
-        partial.replace(target)
-        result = self.ingest([target], progress=False, on_embed=on_embed).results[0]
-        if result.status == "skipped":
-            target.unlink(missing_ok=True)  # a rejected file must not come back on `policybot rebuild`
-            if previous.exists():
-                previous.replace(target)
-        else:
-            previous.unlink(missing_ok=True)
-            if note:
-                result.message = note
+        results: list[FileResult] = []
+
+        def ingest_one(path: Path) -> bool:
+            results.append(self.ingest([path], progress=False, on_embed=on_embed).results[0])
+            return results[0].status != "skipped"
+
+        place_upload(source, target, ingest_one)
+        result = results[0]
+        if note and result.status != "skipped":
+            result.message = note
         result.path = filename
         return result
-
-    # ----- reading ----------------------------------------------------------------------------
-    def documents(self) -> list[dict[str, Any]]:
-        """Every indexed document's metadata with its counts: ``item_count`` (条目 at the primary level),
-        ``clause_total`` (条款 at every level) and ``count_text`` naming both (:mod:`ingest.items`);
-        ``clause_count`` stays the number of stored records (parts, notice and 文件信息 included); with the
-        status and 依据 / 被引用 as of the configured day."""
-        out = []
-        stored = self.store.documents()
-        names = distinct_names(d.meta for d in stored)  # equal names told apart (id, date, 文号)
-        view = self.lifecycle.view() if self.lifecycle is not None else None
-        for d in stored:
-            items = self.items(d.meta.doc_id, d.version)
-            out.append({**d.meta.model_dump(), "status_set": d.meta.status, "display_name": names[d.meta.doc_id],
-                        "provenance": d.meta.provenance(), "clause_count": d.clause_count, "version": d.version,
-                        "item_count": len(items.items), "clause_total": len(items.clauses),
-                        "count_text": items.count_text(), **(view.row(d.meta.doc_id) if view else {})})
-        return out
-
-    def items(self, doc_id: str, version: str = "") -> DocumentItems:
-        """The document's items and clauses (the one definition), cached per indexed version."""
-        key = (doc_id, version or self.store.version_of(doc_id) or "")
-        found = self._items.get(key)
-        if found is None:
-            found = document_items(self.retriever.doc_clauses(doc_id), doc_id)
-            if len(self._items) > 1000:
-                self._items.clear()
-            if found.clauses:  # an index not yet reloaded after a write is asked again next time
-                self._items[key] = found
-        return found
-
-    def metas(self) -> list[DocMeta]:
-        return list(self.retriever.catalog.metas)
-
-    def distinct_names(self) -> dict[str, str]:
-        """Doc id → the name lists show, equal names told apart (:func:`ingest.models.distinct_names`)."""
-        return distinct_names(self.retriever.catalog.metas)
-
-    def resolve(self, name: str) -> str | None:
-        """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""
-        return self.retriever.catalog.resolve(name)
-
-    def outline(self, doc_id: str) -> list[Citation]:
-        """Every clause in order, with the parts whose heading carries no text (:mod:`ingest.items`), each
-        with its document's status."""
-        cites = [Citation.from_clause(c) for c in outline_clauses(self.retriever.doc_clauses(doc_id))]
-        if self.lifecycle is not None:
-            self.lifecycle.view().annotate_all(cites)
-        return cites
-
-    def departments(self) -> list[str]:
-        """Responsible bodies named in the collection's clauses (the hotline's department filter)."""
-        return list(self.retriever.snapshot.departments)
-
-    def department_groups(self) -> list[DepartmentGroup]:
-        """Each responsible body once per region — the region of the documents naming it — under its
-        formal name, with the names the documents use for it (:mod:`ingest.department_names`)."""
-        seen: dict[tuple[str, str], set[str]] = {}
-        for d in self.store.documents():
-            region = d.meta.region or "未标注地区"
-            for name in self._doc_departments(d.meta.doc_id, d.version):
-                seen.setdefault((region, formal_name(name)), set()).add(name)
-        return [DepartmentGroup(region, formal, sorted(names, key=lambda n: (n != formal, n)))
-                for (region, formal), names in sorted(seen.items())]
-
-    def _doc_departments(self, doc_id: str, version: str) -> list[str]:
-        key = (doc_id, version)
-        found = self._departments.get(key)
-        if found is None:
-            clauses = self.retriever.doc_clauses(doc_id)
-            found = sorted({n for c in clauses for n in c.departments})
-            if clauses:
-                self._departments[key] = found
-        return found
-
-    def clause(self, clause_id: str) -> Citation | None:
-        c = self.retriever.clause(clause_id)
-        if c is None:
-            return None
-        cite = Citation.from_clause(c)
-        return self.lifecycle.view().annotate(cite) if self.lifecycle is not None else cite

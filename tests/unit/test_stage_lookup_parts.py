@@ -1,0 +1,65 @@
+"""Number lookup (bot/retrieval/lookup.py) and whole-part questions (bot/retrieval/parts.py) on two
+hand-made documents: 天津实施意见 numbers its items straight through (1.–6. under 一、二、三、), 广东标准措施
+numbers only 一、二、三、."""
+from __future__ import annotations
+
+import pytest
+
+from bot.retrieval import lookup
+from bot.retrieval.analysis import ItemRef, parse_item_ref
+from bot.retrieval.parts import find_part, part_title
+from ingest.models import DocMeta
+from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts, clauses_of
+
+pytestmark = pytest.mark.unit
+
+PARTS = all_parts()
+TJ = [c for c in PARTS if c.doc_id == TIANJIN.doc_id]
+
+
+def items(clauses):
+    return [c.item for c in clauses]
+
+
+def test_a_bare_number_counts_in_each_documents_continuous_level():
+    ref = ItemRef([(None, 3)], "3")
+    assert items(lookup.resolve(ref, PARTS, [TIANJIN.doc_id])) == ["二3"]  # arabic runs through the sections
+    assert items(lookup.resolve(ref, PARTS, [GUANGDONG.doc_id])) == ["三、"]  # only 一、二、三、 here
+    assert items(lookup.resolve(ref, PARTS, [])) == ["三、", "二3"]  # no document named: each, in id order
+
+
+def test_an_explicit_path_and_a_part_number():
+    assert items(lookup.resolve(ItemRef([("cn", 2), ("arabic", 4)], "二4"), PARTS, [TIANJIN.doc_id])) == ["二4"]
+    assert items(lookup.resolve(ItemRef([("cn", 2), ("arabic", 5)], "二5"), PARTS, [TIANJIN.doc_id])) == []
+    # 第二部分: every item of section 二, in document order
+    assert items(lookup.resolve(parse_item_ref("第二部分"), PARTS, [TIANJIN.doc_id])) == ["二3", "二4"]
+
+
+def test_a_number_the_document_lacks_finds_nothing_and_the_outline_counts_its_items():
+    assert lookup.resolve(ItemRef([(None, 99)], "第99条"), PARTS, [TIANJIN.doc_id]) == []
+    outline = lookup.outline(TJ, TIANJIN.doc_id)
+    assert outline.doc_id == TIANJIN.doc_id
+    assert items(outline.items) == ["一1", "一2", "二3", "二4", "三5", "三6"]
+    assert "6" in outline.count_text()
+
+
+def test_part_title_drops_the_ladder_label_and_punctuation():
+    assert part_title("二、重点任务") == "重点任务"
+    assert part_title("（三）保障措施：") == "保障措施"
+
+
+def test_a_question_naming_a_part_gets_every_item_under_it():
+    assert items(find_part("保障措施有哪些", TJ)) == ["三5", "三6"]
+    assert items(find_part("主要目标是什么", TJ)) == ["一1", "一2"]
+
+
+def test_a_question_asking_more_than_the_part_or_naming_no_part_gets_nothing():
+    assert find_part("保障措施中专项资金由哪个部门统筹安排", TJ) == []  # more than the part: the ranker answers
+    assert find_part("首席质量官有哪些", TJ) == []
+
+
+def test_a_part_with_a_single_item_is_left_to_the_ranker():
+    doc = DocMeta(doc_id="x", title="某市质量工作方案")
+    clauses = clauses_of(doc, ["某市质量工作方案", "一、主要目标", "1.目标是提升质量。", "二、保障措施", "2.加强领导。", "3.强化保障。"])
+    assert find_part("主要目标是什么", clauses) == []
+    assert items(find_part("保障措施是什么", clauses)) == ["二2", "二3"]

@@ -1,0 +1,61 @@
+"""Answer, answer in part, or refuse (bot/answer/refusal.py), judged on hand-made search results."""
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.refusal import foreign_topic, judge, mentions_subject, without_content
+from bot.retrieval.analysis import analyze
+from bot.retrieval.types import SearchResult
+from tests.unit.handmade import GUANGDONG, catalog, hit
+
+pytestmark = pytest.mark.unit
+
+
+def result(question: str, *hits, floor: float | None = None) -> SearchResult:
+    return SearchResult(list(hits), analyze(question, catalog()), answerable_floor=floor)
+
+
+def outcome(question: str, *hits, floor: float | None = None):
+    o = judge(question, result(question, *hits, floor=floor), catalog())
+    return o.kind, o.reason, o.missing
+
+
+def test_nothing_retrieved_or_no_content_is_refused():
+    assert outcome("首席质量官制度是什么") == ("refuse", "no_hits", "")
+    assert outcome("' OR 1=1; --", hit("一1")) == ("refuse", "no_content", "")
+    assert without_content("abc 1", result("abc 1", hit("一1")))
+    assert not without_content("计量", result("计量", hit("二3")))
+
+
+def test_a_clause_named_by_number_or_a_whole_part_is_answered():
+    assert outcome("天津实施意见第3条", hit("二3", via="lookup"))[0] == "answer"
+    assert outcome("天津实施意见的保障措施", hit("三5", via="part"))[0] == "answer"
+
+
+def test_a_place_no_document_covers_is_refused():
+    assert outcome("北京对首席质量官制度有什么要求？", hit("一1")) == ("refuse", "out_of_scope_region", "")
+
+
+def test_a_subject_foreign_to_the_sources_is_refused():
+    question = "火星移民签证和外卖骑手社保怎么办理？"
+    assert foreign_topic(result(question, hit("二3"), hit("一1")))
+    assert outcome(question, hit("二3"), hit("一1")) == ("refuse", "weak_evidence", "")
+
+
+def test_an_asked_fact_the_clauses_do_not_state_makes_the_answer_partial():
+    assert outcome("计量托管服务的补贴标准是多少钱？", hit("二3")) == ("partial", "fact_not_in_sources", "具体金额（补贴、奖励标准）")
+    assert outcome("计量托管服务的申请网址是什么？", hit("二3"))[2] == "网址"
+    assert outcome("中国质量奖奖励多少钱？", hit("二4"))[0] == "answer"  # 100万元 is stated
+
+
+def test_the_second_stage_floor_decides_weak_evidence():
+    question = "首席质量官制度"
+    strong, weak = hit("一1", rerank=2.0), hit("一1", rerank=-1.0)
+    assert outcome(question, strong, floor=0.5)[0] == "answer"
+    assert outcome(question, weak, floor=0.5) == ("partial", "weak_evidence", "对这一问题的直接答复")
+    assert mentions_subject(result(question, weak))
+
+
+def test_without_a_floor_the_word_evidence_decides():
+    assert outcome("首席质量官制度的企业", hit("一1"))[0] == "answer"
+    assert outcome("国际标准制定有什么支持", hit("一、", GUANGDONG, dense=0.95))[0] == "answer"
