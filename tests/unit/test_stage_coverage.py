@@ -4,7 +4,9 @@ A module reached only through a built index (the shipped corpus embedded, a Chro
 by the slow suite alone: a regression in it waits for ``make test``.  This test reads the imports of
 the test modules marked ``unit`` (module-level ``pytestmark = pytest.mark.unit``) and names the stage
 modules none of them imports.  The readers (``ingest/readers/*``) are reached through their package's
-entry point (``ingest.readers.read_document`` in tests/test_readers.py) and are not listed one by one.
+entry point (``ingest.readers.read_document`` in tests/test_readers.py) and are not listed one by one;
+the answer types through their registry (``answer_types.REGISTERED``, every registered type walked by
+tests/test_answer_type_registry.py; :func:`test_every_answer_type_module_is_registered` keeps that whole).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[2]
 STAGE_PACKAGES = ("bot/retrieval", "bot/answer", "ingest")
-NOT_ONE_BY_ONE = ("ingest/readers",)
+NOT_ONE_BY_ONE = ("ingest/readers", "bot/retrieval/answer_types")
 
 
 def module_mark(tree: ast.Module) -> str | None:
@@ -106,3 +108,13 @@ def test_the_reading_of_imports():
     assert module_mark(mixed) is None
     assert imported_by_unit_tests(mixed) == {"bot.answer.edges", "bot.answer.edges.unknown_year", "ingest", "ingest.items"}
     assert len(stage_modules()) > 50 and "bot.retrieval.hybrid" in stage_modules()
+
+
+def test_every_answer_type_module_is_registered():
+    from importlib import import_module
+
+    from bot.retrieval import answer_types
+
+    on_disk = sorted(p.stem for p in (REPO / "bot/retrieval/answer_types").glob("*.py") if p.stem not in ("__init__", "base"))
+    loose = [n for n in on_disk if import_module(f"bot.retrieval.answer_types.{n}").TYPE not in answer_types.REGISTERED]
+    assert on_disk and not loose, f"answer type modules not in REGISTERED: {loose}"
