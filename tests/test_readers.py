@@ -189,7 +189,7 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
 def test_dispatch_is_one_table_and_an_unknown_suffix_is_an_error() -> None:
     """Every supported suffix has its reader in the table (any case); any other suffix — one a reader
     could parse, too — is the "unsupported" error, never the PDF reader's guess."""
-    assert SUPPORTED_SUFFIXES == frozenset(READERS)
+    assert frozenset(READERS) == SUPPORTED_SUFFIXES
     for suffix in SUPPORTED_SUFFIXES:
         assert reader_for(Path(f"x{suffix.upper()}")) is READERS[suffix]
     for name in ("notice.pdfx", "scan.tiff", "README"):
