@@ -136,8 +136,8 @@ class PolicyBot:
             yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
             return
         self._refresh()
-        standalone = self.follow_up.standalone(q, history)
-        result = self.retriever.search(standalone, 8, filters)
+        standalone, analysis = self.follow_up.rewrite(q, history)
+        result = self.retriever.search(standalone, 8, filters, analysis=analysis)
         view = self.lifecycle.view()
         result = prefer_in_force(result, view.in_force)
         special = self._implementation(standalone, result, view) or self._status(standalone, result, view)
@@ -146,7 +146,8 @@ class PolicyBot:
             yield view.warn(localize(special))
             return
         final = None
-        for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
+        catalog = (result.snapshot or self.retriever.snapshot).catalog  # the documents the search ran on
+        for final in answer_stream(standalone, result, catalog, self.settings):
             final.question = q
             view.warn(final)
             if final.done:
@@ -167,14 +168,15 @@ class PolicyBot:
         if not pairs:
             return None
         target = view.graph.metas[pairs[0][1]]
+        snap = result.snapshot or self.retriever.snapshot
         doers = []
         for doer, implemented in pairs:
             if implemented != target.doc_id:
                 continue
             relations: list[str] = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer)
                                                        if k.target == implemented))
-            doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
-        return implementation_answer(question, target, doers, self.retriever.doc_clauses(target.doc_id))
+            doers.append((view.graph.metas[doer], relations, snap.doc_clauses(doer)))
+        return implementation_answer(question, target, doers, snap.doc_clauses(target.doc_id))
 
     def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
@@ -183,13 +185,14 @@ class PolicyBot:
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
             return None
+        snap = result.snapshot or self.retriever.snapshot
         successors = []
         if not status.in_force:
             for other in view.successors(doc_id):
                 other_status = view.status(other)
                 if other_status is not None:
-                    successors.append((view.graph.metas[other], other_status, self.retriever.doc_clauses(other)))
-        return status_answer(question, view.graph.metas[doc_id], status, self.retriever.doc_clauses(doc_id),
+                    successors.append((view.graph.metas[other], other_status, snap.doc_clauses(other)))
+        return status_answer(question, view.graph.metas[doc_id], status, snap.doc_clauses(doc_id),
                              successors)
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:
