@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
 
 import bot.answer.compose as compose
 import bot.retrieval.hybrid as hybrid
-import bot.service as service
 from bot.retrieval.analysis import analyze
 from bot.retrieval.snapshot import IndexSnapshot
 from bot.service import PolicyBot
@@ -114,9 +112,9 @@ def test_the_answer_reads_the_catalog_of_the_view_the_search_ran_on(fresh, monke
         given["catalog"] = catalog
         return answer_stream(question, result, catalog, settings)
 
-    answer_stream = service.answer_stream
+    answer_stream = compose.answer_stream
     monkeypatch.setattr(fresh.retriever, "search", search_then_swap)
-    monkeypatch.setattr(service, "answer_stream", recording)
+    monkeypatch.setattr(compose, "answer_stream", recording)
     a = fresh.answer("天津有没有定期跟踪分析民营企业的经营状况？")
     assert given["catalog"] is given["searched"].catalog and len(given["catalog"].metas) == 5
     assert a.citations and "天津实施意见" in a.answer
@@ -154,14 +152,21 @@ def test_a_pure_number_lookup_runs_no_lexical_or_dense_search(fresh, monkeypatch
 
 
 @pytest.mark.integration
-def test_a_command_line_lookup_loads_no_segmenter_or_thesaurus(shipped_data_dir):
-    """``policybot show`` of a clause reference never loads jieba's dictionary or the 词林 table (about a
-    second of a fresh process): the analysis computes general synonyms only when a search needs them."""
-    probe = ("import sys, jieba; from bot.cli import main; main(['show', '天津实施意见第15条']);"
-             "import ingest.text.synonyms as s; print(jieba.dt.initialized, s.table.cache_info().currsize)")
-    started = time.perf_counter()
+@pytest.mark.parametrize("argv,shown", [
+    (["show", "天津实施意见第15条"], "二、（八）第15项"),
+    (["docs"], "tianjin-2022-qi-private-enterprises"),
+])
+def test_a_lookup_command_loads_only_what_it_uses(shipped_data_dir, argv, shown):
+    """``policybot show`` of a clause reference and ``policybot docs`` never load jieba's dictionary or
+    the 词林 table (about a second of a fresh process: general synonyms are computed only when a search
+    needs them), the answer stack, or another command's module."""
+    probe = (f"import sys, jieba; from bot.cli import main; main({argv!r});"
+             "import ingest.text.synonyms as s;"
+             "print(jieba.dt.initialized, s.table.cache_info().currsize,"
+             " sorted(m for m in sys.modules if m in ('bot.answer.compose', 'bot.answer.extractive', 'bot.answer.refusal',"
+             " 'bot.cli.tools', 'bot.cli.library', 'bot.cli.reading', 'bot.evaluation')))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO,
                          env={"POLICYBOT_DATA_DIR": str(shipped_data_dir), "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
-    assert "二、（八）第15项" in out.stdout
-    assert out.stdout.strip().splitlines()[-1] == "False 0", out.stdout[-300:]
-    assert time.perf_counter() - started < 30
+    assert shown in out.stdout
+    loaded = "['bot.cli.reading']" if argv[0] == "show" else "['bot.cli.library']"
+    assert out.stdout.strip().splitlines()[-1] == f"False 0 {loaded}", out.stdout[-300:]

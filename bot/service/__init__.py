@@ -12,11 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from bot.answer.compose import answer_stream, localize
-from bot.answer.implementation import implementation_answer, implementation_pairs
-from bot.answer.in_force import prefer_in_force
 from bot.answer.schemas import Answer, Citation
-from bot.answer.status_answer import status_answer, status_subject
 from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
@@ -129,6 +125,9 @@ class PolicyBot:
         """Partial answers (``done=False``) while the LLM streams, then the final one; raises
         :class:`StoreUnavailable` (before any answer) when the index server cannot be reached.
         ``client`` (the asker's address) bounds how many of its refusals are logged per minute."""
+        from bot.answer.compose import answer_stream, localize  # the answer stack: only a command that answers loads it
+        from bot.answer.in_force import prefer_in_force
+
         started = time.perf_counter()
         try:
             q = self.check_question(question)
@@ -164,6 +163,8 @@ class PolicyBot:
     def _implementation(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"天津是怎么落实国家民企质量意见的？": the implementing document's clauses per part, when its text
         says it implements the document named (None otherwise: the ordinary answer)."""
+        from bot.answer.implementation import implementation_answer, implementation_pairs
+
         pairs = implementation_pairs(question, result.analysis, view.graph)
         if not pairs:
             return None
@@ -181,6 +182,8 @@ class PolicyBot:
     def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
         not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
+        from bot.answer.status_answer import status_answer, status_subject
+
         doc_id = status_subject(question, result)
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
