@@ -22,6 +22,8 @@ from tests.llm_fixtures import TEST_API_KEY
 
 TIANJIN = DocMeta(doc_id="tj-2022", title="关于进一步发挥质量基础设施支撑引领民营企业提质增效升级作用的实施意见",
                   short_name="天津实施意见", region="天津市", date="2022-07-22")
+NUMBERED = DocMeta(doc_id="cq-27-3", title="重庆市关于进一步发挥质量基础设施作用的实施意见", short_name="重庆第27批3号文件",
+                   region="重庆市", date="2022-07-22")
 NATIONAL = DocMeta(doc_id="cn-2021", title="关于发挥质量基础设施作用支撑民营企业质量提升的意见",
                    short_name="国家民企质量意见", doc_number="国市监质发〔2021〕62号", region="全国", date="2021-09-01")
 
@@ -32,12 +34,13 @@ NATIONAL = DocMeta(doc_id="cn-2021", title="关于发挥质量基础设施作用
     ("天津实施意见 15", True),
     ("国市监质发〔2021〕62号 第6条", True),
     ("天津实施意见（二十四）", True),
+    ("重庆第27批3号文件 第19条", True),
     ("天津实施意见第15条关于商业秘密怎么说", False),
     ("天津实施意见第15条和第16条", False),
     ("天津实施意见讲什么", False),  # no number at all
 ])
 def test_a_question_that_only_names_a_clause(question, only):
-    assert analyze(question, [TIANJIN, NATIONAL]).names_only_a_clause() is only
+    assert analyze(question, [TIANJIN, NATIONAL, NUMBERED]).names_only_a_clause() is only
 
 
 @pytest.fixture()

@@ -78,7 +78,15 @@ class QueryAnalysis:
         left of what it asks about — so the clause itself is the whole result (no lexical or dense search)."""
         if self.item is None:
             return False
-        return not _NOT_ASKED.sub("", self.content.replace(self.item.raw, " ", 1))
+        if not _NOT_ASKED.sub("", self.content.replace(self.item.raw, " ", 1)):
+            return True
+        # a name the document-name stripping keeps part of ("某市第3批2号文件 第6条"): its names, whole
+        rest = self.text.replace(self.item.raw, " ", 1)
+        named = [m for m in (self._basis[1] if self._basis else ()) if m.doc_id in self.doc_ids]
+        names = {search_form(n) for m in named for n in (m.short_name, m.title, m.display_name, m.doc_number, *m.aliases) if n}
+        for name in sorted(names, key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        return not _NOT_ASKED.sub("", rest)
 
     def content_grams(self) -> set[str]:
         """What the question asks about, as bigrams: its content words and the policy words they stand
