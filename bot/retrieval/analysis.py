@@ -57,12 +57,12 @@ class QueryAnalysis:
     intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
     expansions: list[str] = field(default_factory=list)  # policy words for its everyday words (thesaurus)
     _synonyms: list[str] | None = field(default=None, repr=False, compare=False)
-    _basis: tuple[str, tuple[DocMeta, ...]] | None = field(default=None, repr=False, compare=False)
+    _basis: tuple[str, tuple[DocMeta, ...]] | None = field(default=None, repr=False, compare=False)  # question, documents
+    _alternatives: list[tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
 
     def made_for(self, question: str, catalog: DocumentCatalog) -> bool:
         """Is this the analysis of ``question`` against this catalog's documents (the same view)?"""
         return self._basis is not None and self._basis[0] == question and self._basis[1] is catalog.metas
-    _alternatives: list[tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def synonyms(self) -> list[str]:

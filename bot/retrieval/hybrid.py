@@ -70,6 +70,11 @@ class HybridRetriever:
     def catalog(self) -> DocumentCatalog:
         return self.snapshot.catalog
 
+    def view_of(self, result: SearchResult) -> IndexSnapshot:
+        """The index view ``result`` was searched on (what its answer reads documents and clauses from,
+        even when a reload has swapped in another since)."""
+        return result.snapshot or self.snapshot
+
     @property
     def versions(self) -> dict[str, str]:
         return self.snapshot.versions

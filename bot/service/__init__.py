@@ -145,8 +145,7 @@ class PolicyBot:
             yield view.warn(localize(special))
             return
         final = None
-        catalog = (result.snapshot or self.retriever.snapshot).catalog  # the documents the search ran on
-        for final in answer_stream(standalone, result, catalog, self.settings):
+        for final in answer_stream(standalone, result, self.retriever.view_of(result).catalog, self.settings):
             final.question = q
             view.warn(final)
             if final.done:
@@ -169,7 +168,7 @@ class PolicyBot:
         if not pairs:
             return None
         target = view.graph.metas[pairs[0][1]]
-        snap = result.snapshot or self.retriever.snapshot
+        snap = self.retriever.view_of(result)
         doers = []
         for doer, implemented in pairs:
             if implemented != target.doc_id:
@@ -188,7 +187,7 @@ class PolicyBot:
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
             return None
-        snap = result.snapshot or self.retriever.snapshot
+        snap = self.retriever.view_of(result)
         successors = []
         if not status.in_force:
             for other in view.successors(doc_id):
