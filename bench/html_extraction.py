@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.readers.encoding import decode_bytes
-from ingest.readers.formats import _decode_html, _html_text, main_content
+from ingest.readers.html import _decode_html, _html_text, main_content
 from ingest.readers.tables import is_metadata_row
 
 REPO = Path(__file__).resolve().parent.parent

@@ -85,11 +85,13 @@ def test_reload_does_not_grow_the_jieba_dictionary(bot):
 def test_langchain_retriever_returns_cited_clauses(bot):
     from bot.retrieval.langchain import PolicyRetriever
 
-    docs = PolicyRetriever(retriever=bot.retriever, k=3).invoke("天津实施意见第15条讲什么")
+    docs = PolicyRetriever(retriever=bot.retriever, k=3).invoke("天津实施意见第15条关于商业秘密怎么说")
     assert len(docs) == 3
     first = docs[0].metadata
     assert (first["doc_id"], first["item"], first["via"]) == ("tianjin-2022-qi-private-enterprises", "二（八）15", "lookup")
     assert "第15项" in first["citation"] and docs[0].page_content == bot.retriever.clauses[first["clause_id"]].text
+    only = PolicyRetriever(retriever=bot.retriever, k=3).invoke("天津实施意见第15条讲什么")  # the number and nothing more
+    assert [d.metadata["clause_id"] for d in only] == [first["clause_id"]]
 
 
 @pytest.mark.integration

@@ -374,6 +374,21 @@ def test_bad_upload_in_process(tiny_bot, tmp_path, case):
     assert_bot_serving(tiny_bot)
 
 
+def test_an_unknown_suffix_is_reported_for_that_file_and_the_rest_is_ingested(tiny_bot, tmp_path):
+    """One ingest run over a policy file and a file of a type no reader reads (PDF bytes, too): that file
+    is skipped with a message naming it and its type; the other is indexed."""
+    good = tmp_path / "testcity-metrology-notice.txt"
+    good.write_text(TINY_DOC.replace("质量帮扶办法", "计量服务通知").replace("质量认证", "计量校准"), encoding="utf-8")
+    odd = tmp_path / "testcity-scan.pdfx"
+    odd.write_bytes(b"%PDF-1.7\n" + b"0" * 64)
+    report = tiny_bot.library.ingest([odd, good], progress=False)
+    by_name = {Path(r.path).name: r for r in report.results}
+    assert by_name[odd.name].status == "skipped" and "不支持的文件类型 .pdfx" in by_name[odd.name].message
+    assert by_name[good.name].status == "added"
+    assert "testcity-metrology-notice" in {d["doc_id"] for d in tiny_bot.library.documents()}
+    assert tiny_bot.library.remove("testcity-metrology-notice")
+
+
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_upload_endpoint(admin, ui_server, tmp_path, case):
     suffix, write, words = BAD_FILES[case]

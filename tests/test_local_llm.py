@@ -121,4 +121,4 @@ def test_cli_has_llm_serve() -> None:
     from bot.cli import build_parser
 
     args = build_parser().parse_args(["llm", "serve", "--port", "9999"])
-    assert (args.host, args.port, args.func.__name__) == ("127.0.0.1", 9999, "cmd_llm")
+    assert (args.host, args.port, args.handler) == ("127.0.0.1", 9999, "tools:cmd_llm")

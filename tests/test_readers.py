@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, decode_bytes, read_document
+from ingest.readers.dispatch import READERS, reader_for
 
 pytestmark = pytest.mark.unit
 
@@ -183,6 +184,25 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
     path.write_bytes(GB_SHORT.encode("gbk"))
     assert read_document(path) == GB_SHORT
     assert ".txt" in SUPPORTED_SUFFIXES and ".TXT" not in SUPPORTED_SUFFIXES
+
+
+def test_dispatch_is_one_table_and_an_unknown_suffix_is_an_error() -> None:
+    """Every supported suffix has its reader in the table (any case); any other suffix — one a reader
+    could parse, too — is the "unsupported" error, never the PDF reader's guess."""
+    assert frozenset(READERS) == SUPPORTED_SUFFIXES
+    for suffix in SUPPORTED_SUFFIXES:
+        assert reader_for(Path(f"x{suffix.upper()}")) is READERS[suffix]
+    for name in ("notice.pdfx", "scan.tiff", "README"):
+        with pytest.raises(UnreadableFileError, match="不支持的文件类型"):
+            reader_for(Path(name))
+    with pytest.raises(UnreadableFileError, match="另存为 .docx"):  # legacy formats say what to do
+        reader_for(Path("old.doc"))
+
+
+def test_pdf_bytes_under_an_unknown_suffix_are_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "办法.pdfx"
+    path.write_bytes(_make_pdf(PDF_PAGES))
+    assert_unreadable(path, "不支持的文件类型 .pdfx", "unsupported file type .pdfx")
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.retrieval.lexical import BM25Index
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.documents import parse_document
 from ingest.text.script import match_form
+from tests.bm25_reference import BM25Index
 from tests.conftest import CORPUS
 from vectorstore.segments import SegmentStore, merge_parts
 

@@ -66,12 +66,21 @@ def context_clauses(question: str, result: SearchResult, catalog: DocumentCatalo
 
 def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCatalog,
                       settings: Settings) -> Iterator[Answer]:
-    """Stream the LLM's answer, then validate its markers; fall back to extractive on any failure."""
-    fallback = extractive_answer(question, result, catalog)
+    """Stream the LLM's answer, then validate its markers; fall back to extractive on any failure (the
+    extractive answer is composed only then: an answer the model gives never pays for it)."""
+
+    def fallback(notice: str | None = None, invalid: list[str] | None = None) -> Answer:
+        answer = extractive_answer(question, result, catalog)
+        if notice is not None:
+            answer.mode, answer.notice = "extractive-fallback", notice
+        answer.invalid_markers = invalid or answer.invalid_markers
+        return localize(answer)
+
+    retrieved = [Citation.from_clause(h.clause, score=h.score, via=h.via) for h in result.hits]  # as extractive's
     outcome = judge(question, result, catalog)
     clauses = context_clauses(question, result, catalog)
     if not clauses or outcome.kind == "refuse":  # no clause addresses the subject: nothing to ask the model
-        yield localize(fallback)
+        yield fallback()
         return
     block, given = build_sources_block(clauses, settings.llm_context_tokens)
     named = order_named(question, result.analysis.doc_ids, catalog)
@@ -88,22 +97,17 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
             if len(text) >= limit:  # leaving the loop closes the stream: the model stops being read
                 text, cut = text[:limit], f"回答超过 {limit} 字，已截断。"
                 break
-            yield Answer(question=question, answer=text, mode="llm", done=False, retrieved=fallback.retrieved)
+            yield Answer(question=question, answer=text, mode="llm", done=False, retrieved=retrieved)
     except llm.LLMUnavailable as exc:
-        fallback.mode = "extractive-fallback"
-        fallback.notice = f"{exc.user_message}以下为检索摘录回答。"
-        yield localize(fallback)
+        yield fallback(f"{exc.user_message}以下为检索摘录回答。")
         return
     checked = validate_citations(text, given)
     if checked.is_refusal:
         yield Answer(question=question, answer=checked.text or REFUSAL, refused=True, mode="llm",
-                     retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers)
+                     retrieved=retrieved, invalid_markers=checked.invalid_markers)
         return
     if not checked.citations:
-        fallback.mode = "extractive-fallback"
-        fallback.notice = "大模型的回答没有给出有效的条款引用，已改用检索摘录回答。"
-        fallback.invalid_markers = checked.invalid_markers
-        yield localize(fallback)
+        yield fallback("大模型的回答没有给出有效的条款引用，已改用检索摘录回答。", checked.invalid_markers)
         return
     cites = []
     for n, clause in enumerate(checked.citations, start=1):
@@ -112,5 +116,5 @@ def llm_answer_stream(question: str, result: SearchResult, catalog: DocumentCata
     notices = [f"已删除 {len(checked.invalid_markers)} 个无效引用标记。" if checked.invalid_markers else "", cut or ""]
     notice = "".join(notices) or None
     yield Answer(question=question, answer=checked.text, mode="llm", citations=cites, notice=notice,
-                 retrieved=fallback.retrieved, invalid_markers=checked.invalid_markers,
+                 retrieved=retrieved, invalid_markers=checked.invalid_markers,
                  partial=outcome.kind == "partial")

@@ -1,27 +1,17 @@
-"""``policybot`` command line: a thin layer over :mod:`bot.service` (same behaviour as the UI)."""
+"""``policybot`` command line: a thin layer over :mod:`bot.service` (same behaviour as the UI).
+
+The table below names each command's handler as ``module:function``; the module is imported only when
+that command runs, so parsing (and a usage error) loads none of them, and a command loads what it uses:
+``show`` and ``docs`` never import the answer stack.
+"""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from bot.cli.commands import (
-    cmd_ask,
-    cmd_check_ingest,
-    cmd_clauses,
-    cmd_docs,
-    cmd_eval,
-    cmd_export,
-    cmd_ingest,
-    cmd_llm,
-    cmd_meta,
-    cmd_rebuild,
-    cmd_remove,
-    cmd_search,
-    cmd_show,
-)
 from bot.runtime import use_batch_threads
 from bot.settings import get_settings
 from ingest.catalog import STATUS_CHOICES
@@ -40,29 +30,29 @@ FILTERS: list[Arg] = [
     JSON,
 ]
 
-# name, handler, help, arguments — one row per command.
-COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, list[Arg]]] = [
-    ("ingest", cmd_ingest, "index policy files (default: the shipped corpus)", [
+# name, handler ("module:function" under bot.cli), help, arguments — one row per command.
+COMMANDS: list[tuple[str, str, str, list[Arg]]] = [
+    ("ingest", "library:cmd_ingest", "index policy files (default: the shipped corpus)", [
         (("paths",), {"nargs": "*"}),
         (("--force",), {"action": "store_true", "help": "re-parse and re-index even unchanged files"}),
         (("--quiet",), {"action": "store_true"}), JSON]),
-    ("docs", cmd_docs, "list indexed documents", [JSON]),
-    ("clauses", cmd_clauses, "list clauses (one JSON object per line with --json)", [(("--doc",), {}), JSON]),
-    ("show", cmd_show, "show one clause: policybot show 天津实施意见第15条 | 广东 八 | 纲要（二十四）",
+    ("docs", "library:cmd_docs", "list indexed documents", [JSON]),
+    ("clauses", "library:cmd_clauses", "list clauses (one JSON object per line with --json)", [(("--doc",), {}), JSON]),
+    ("show", "reading:cmd_show", "show one clause: policybot show 天津实施意见第15条 | 广东 八 | 纲要（二十四）",
      [(("ref",), {"nargs": "*"}), JSON]),
-    ("remove", cmd_remove, "remove a document from the index", [(("doc",), {})]),
-    ("search", cmd_search, "ranked clauses (no LLM)", [
+    ("remove", "library:cmd_remove", "remove a document from the index", [(("doc",), {})]),
+    ("search", "reading:cmd_search", "ranked clauses (no LLM)", [
         (("query",), {"nargs": "?"}), *FILTERS,
         (("--status",), {"choices": STATUS_CHOICES, "help": "only documents in this state on POLICYBOT_TODAY"})]),
-    ("ask", cmd_ask, "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
-    ("eval", cmd_eval, "retrieval and answer metrics on JSONL question sets, side by side", [
+    ("ask", "reading:cmd_ask", "answer with citations", [(("question",), {"nargs": "?"}), *FILTERS]),
+    ("eval", "tools:cmd_eval", "retrieval and answer metrics on JSONL question sets, side by side", [
         (("files",), {"nargs": "+"}), (("--retrieval-only",), {"action": "store_true"})]),
-    ("check-ingest", cmd_check_ingest, "score the parser on files with gold (default: tests/fixtures/ingest)", [
+    ("check-ingest", "tools:cmd_check_ingest", "score the parser on files with gold (default: tests/fixtures/ingest)", [
         (("dir",), {"nargs": "?"}),
         (("--details",), {"action": "store_true", "help": "list every failed check under its document"}), JSON]),
-    ("export", cmd_export, "export the active index (records + embeddings) as JSONL", [(("out",), {})]),
-    ("rebuild", cmd_rebuild, "rebuild the index from the files in the data directory", []),
-    ("meta", cmd_meta, "show or set a document's metadata (stored as an override; re-indexes that document)", [
+    ("export", "library:cmd_export", "export the active index (records + embeddings) as JSONL", [(("out",), {})]),
+    ("rebuild", "library:cmd_rebuild", "rebuild the index from the files in the data directory", []),
+    ("meta", "library:cmd_meta", "show or set a document's metadata (stored as an override; re-indexes that document)", [
         (("doc",), {}),
         (("--title",), {}), (("--short-name",), {}),
         (("--aliases",), {"help": "other names, separated by commas (，、 also work)"}),
@@ -84,24 +74,29 @@ LLM_SERVE: list[Arg] = [
 ]
 
 
-def _add(sub: Any, name: str, func: Callable[[argparse.Namespace], int], help_text: str,
-         arguments: list[Arg]) -> argparse.ArgumentParser:
+def _add(sub: Any, name: str, handler: str, help_text: str, arguments: list[Arg]) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
-    parser.set_defaults(func=func)
+    parser.set_defaults(handler=handler)
     return parser
+
+
+def _run(handler: str, args: argparse.Namespace) -> int:
+    """Import the handler's module (now, not at start) and call it."""
+    module, func = handler.split(":")
+    return int(getattr(importlib.import_module(f"bot.cli.{module}"), func)(args) or 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="质量政策问答助手 · policy Q&A with clause citations")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name, func, help_text, arguments in COMMANDS:
-        _add(sub, name, func, help_text, arguments)
+    for name, handler, help_text, arguments in COMMANDS:
+        _add(sub, name, handler, help_text, arguments)
     llm = sub.add_parser("llm", help="optional local LLM (pip install -e '.[local-llm]')")
     llm_sub = llm.add_subparsers(dest="llm_cmd", required=True)
-    _add(llm_sub, "serve", cmd_llm, "run a local OpenAI-compatible model server (llama.cpp)", LLM_SERVE)
+    _add(llm_sub, "serve", "tools:cmd_llm", "run a local OpenAI-compatible model server (llama.cpp)", LLM_SERVE)
     return p
 
 
@@ -112,12 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     get_settings()
-    if args.func in (cmd_ingest, cmd_rebuild):
+    if args.handler in ("library:cmd_ingest", "library:cmd_rebuild"):
         use_batch_threads()  # bulk embedding: every core (serving keeps one thread per request)
     from vectorstore.errors import DiskFull, StoreUnavailable, disk_nearly_full, is_disk_full
 
     try:
-        return int(args.func(args) or 0)
+        return _run(args.handler, args)
     except StoreUnavailable as exc:  # one line, no traceback: the server is down, not the program
         print(f"错误：{exc}", file=sys.stderr)
         return 3

@@ -32,6 +32,7 @@ _CN = f"[{CN_NUMERAL_CHARS}]+"
 _NUM = rf"(?:\d{{1,3}}|{_CN})"
 
 _QUOTED = quote_pattern(2, 40)
+_NOT_ASKED = re.compile(rf"[\W_]+|{document_nouns()}")  # punctuation, spaces and the words for "a document"
 
 
 @dataclass
@@ -55,8 +56,37 @@ class QueryAnalysis:
     content: str = ""  # search form without the names of the documents it names: what is asked about
     intent: QuestionIntent | None = None  # answer type (bot.retrieval.intent)
     expansions: list[str] = field(default_factory=list)  # policy words for its everyday words (thesaurus)
-    synonyms: list[str] = field(default_factory=list)  # general synonyms of its words (同义词词林)
+    _synonyms: list[str] | None = field(default=None, repr=False, compare=False)
+    _basis: tuple[str, tuple[DocMeta, ...]] | None = field(default=None, repr=False, compare=False)  # question, documents
     _alternatives: list[tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
+
+    def made_for(self, question: str, catalog: DocumentCatalog) -> bool:
+        """Is this the analysis of ``question`` against this catalog's documents (the same view)?"""
+        return self._basis is not None and self._basis[0] == question and self._basis[1] is catalog.metas
+
+    @property
+    def synonyms(self) -> list[str]:
+        """General synonyms of its words (同义词词林), computed on first use: they cost the segmenter's
+        dictionary and the 词林 table (about a second in a fresh process), which a number lookup never needs."""
+        if self._synonyms is None:
+            self._synonyms = general_synonyms(self.content)
+        return self._synonyms
+
+    def names_only_a_clause(self) -> bool:
+        """The question is a clause reference and nothing more ("天津实施意见第15条", "广东 八",
+        "纲要（二十四）"): without the reference, the documents' names and nouns, and punctuation, nothing is
+        left of what it asks about — so the clause itself is the whole result (no lexical or dense search)."""
+        if self.item is None:
+            return False
+        if not _NOT_ASKED.sub("", self.content.replace(self.item.raw, " ", 1)):
+            return True
+        # a name the document-name stripping keeps part of ("某市第3批2号文件 第6条"): its names, whole
+        rest = self.text.replace(self.item.raw, " ", 1)
+        named = [m for m in (self._basis[1] if self._basis else ()) if m.doc_id in self.doc_ids]
+        names = {search_form(n) for m in named for n in (m.short_name, m.title, m.display_name, m.doc_number, *m.aliases) if n}
+        for name in sorted(names, key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        return not _NOT_ASKED.sub("", rest)
 
     def content_grams(self) -> set[str]:
         """What the question asks about, as bigrams: its content words and the policy words they stand
@@ -138,7 +168,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
         content=content,
         intent=intent,
         expansions=expand(content),
-        synonyms=general_synonyms(content),
+        _basis=(question, metas),
     )
     if departments and any(w in q for w in cue_sections()["department_duty"]):
         found = [d for d in sorted(departments, key=len, reverse=True) if search_form(d) in q]

@@ -70,6 +70,11 @@ class HybridRetriever:
     def catalog(self) -> DocumentCatalog:
         return self.snapshot.catalog
 
+    def view_of(self, result: SearchResult) -> IndexSnapshot:
+        """The index view ``result`` was searched on (what its answer reads documents and clauses from,
+        even when a reload has swapped in another since)."""
+        return result.snapshot or self.snapshot
+
     @property
     def versions(self) -> dict[str, str]:
         return self.snapshot.versions
@@ -108,7 +113,8 @@ class HybridRetriever:
         return bool(self.snapshot.bm25.scores(word).any())
 
     def analyze(self, question: str) -> QueryAnalysis:
-        """The question's documents, item number, phrases — without searching."""
+        """The question's documents, item number, phrases — without searching.  Pass the result on to
+        :meth:`search` of the same question: it is analysed once."""
         snap = self.snapshot
         return analyze(question, snap.catalog, snap.departments)
 
@@ -147,17 +153,23 @@ class HybridRetriever:
         return in_scope
 
     def search(self, question: str, k: int = 10, filters: SearchFilters | None = None,
-               rerank: bool = True, stop_at_lookup: bool = False) -> SearchResult:
+               rerank: bool = True, stop_at_lookup: bool = False,
+               analysis: QueryAnalysis | None = None) -> SearchResult:
         """Ranked clauses.  ``stop_at_lookup``: when the question names a clause by number, return that
         clause (or the outline of a number the document lacks) without running the lexical and dense
-        stages (the hotline's exact reference: a command-line lookup never loads the segmenter)."""
+        stages (the hotline's exact reference: a command-line lookup never loads the segmenter).  A
+        question that is such a reference and nothing more is answered that way in any case.
+        ``analysis``: this question's analysis from :meth:`analyze` (not redone when it was made on the
+        view this search runs on)."""
         filters = filters or SearchFilters()
         snap = self.snapshot
-        analysis = analyze(question, snap.catalog, snap.departments)
+        if analysis is None or not analysis.made_for(question, snap.catalog):
+            analysis = analyze(question, snap.catalog, snap.departments)
         scope = self._scope(snap, analysis, filters)
         department = filters.department or (analysis.departments[0] if analysis.departments else None)
         phrase = filters.phrase or (analysis.phrases[0] if analysis.phrase_only else None)
-        in_scope = self._part_mask(snap, scope, department, phrase)
+        weights = self.reranker.weights
+        floor = weights.answerable_floor if weights else None
 
         # 1. number lookup
         first: list[SearchHit] = []
@@ -174,11 +186,14 @@ class HybridRetriever:
             part_doc = next((d for d in analysis.doc_ids if d in scope), None)
             part = find_part(analysis.content, snap.doc_clauses(part_doc)) if part_doc else []
             first = [SearchHit(c, 100.0 - i * 0.01, via="part") for i, c in enumerate(part)]
-        weights = self.reranker.weights
-        if stop_at_lookup and (any(h.via == "lookup" for h in first) or missing is not None):
-            return SearchResult(first[:max(k, 1)], analysis, missing, weights.answerable_floor if weights else None)
+        found_number = any(h.via == "lookup" for h in first)
+        if stop_at_lookup and (found_number or missing is not None):
+            return SearchResult(first[:max(k, 1)], analysis, missing, floor, snapshot=snap)
+        if found_number and not (phrase or department) and analysis.names_only_a_clause():
+            return SearchResult(first, analysis, None, floor, snapshot=snap)  # the clause asked for, nothing else
 
         # 2. lexical + dense, fused
+        in_scope = self._part_mask(snap, scope, department, phrase)
         scoped = len(scope) < len(snap.catalog)  # a question that names its documents is ranked within them
         lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT,
                                scope=in_scope if scoped else None)
@@ -219,5 +234,4 @@ class HybridRetriever:
                 h.dense, h.lexical = dense.get(pi, 0.0), float(max(lex[pi], 0.0))
         if analysis.compare and len(scope) > 1 and not first:
             hits = diversify(hits, [d for d in analysis.doc_ids if d in scope])
-        weights = self.reranker.weights
-        return SearchResult(hits[:limit], analysis, missing, weights.answerable_floor if weights else None)
+        return SearchResult(hits[:limit], analysis, missing, floor, snapshot=snap)

@@ -5,7 +5,7 @@ scores are computed here at query time from the statistics of the *live* rows of
 (row count, average length, document frequency), so a base segment, deltas and tombstones score
 exactly like one index built over the live rows.  The arithmetic follows bm25s (Lucene variant,
 k1=1.2, b=0.75, float32 scores) step for step, so the scores are bit-identical to ``bm25s.BM25``
-over the same tokens (tested against it).
+over the same tokens (tested against it: ``tests/bm25_reference.py``).
 """
 from __future__ import annotations
 
@@ -81,24 +81,3 @@ class SegmentBM25:
                 term = (idf * tfc).astype(np.float32)
                 out[rows] += term if scale is None else (term * scale).astype(np.float32)
         return out
-
-
-class BM25Index:
-    """bm25s over a fixed list of texts: the reference the segment scores are tested against."""
-
-    def __init__(self, texts: list[str]) -> None:
-        import bm25s
-
-        self.size = len(texts)
-        self.model = bm25s.BM25(k1=K1, b=B)
-        tokens = [tokenize(t) or ["#empty"] for t in texts]
-        if tokens:
-            self.model.index(tokens, show_progress=False)
-
-    def scores(self, query: str) -> np.ndarray:
-        if not self.size:
-            return np.zeros(0, dtype=np.float32)
-        toks = tokenize(query)
-        if not toks:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.model.get_scores(toks), dtype=np.float32)

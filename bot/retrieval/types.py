@@ -41,6 +41,9 @@ class SearchResult:
     analysis: QueryAnalysis
     missing_item: Outline | None = None  # the question named a number its document does not have
     answerable_floor: float | None = None  # second-stage scores of answerable questions lie above this
+    # The index view the search ran on: the answer reads its catalog and clauses there, not from whichever
+    # view is current by then (a reload may swap it in between).
+    snapshot: IndexSnapshot | None = field(default=None, repr=False, compare=False)
 
 
 class LexicalScorer(Protocol):

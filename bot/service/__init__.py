@@ -12,11 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from bot.answer.compose import answer_stream, localize
-from bot.answer.implementation import implementation_answer, implementation_pairs
-from bot.answer.in_force import prefer_in_force
 from bot.answer.schemas import Answer, Citation
-from bot.answer.status_answer import status_answer, status_subject
 from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
@@ -129,6 +125,9 @@ class PolicyBot:
         """Partial answers (``done=False``) while the LLM streams, then the final one; raises
         :class:`StoreUnavailable` (before any answer) when the index server cannot be reached.
         ``client`` (the asker's address) bounds how many of its refusals are logged per minute."""
+        from bot.answer.compose import answer_stream, localize  # the answer stack: only a command that answers loads it
+        from bot.answer.in_force import prefer_in_force
+
         started = time.perf_counter()
         try:
             q = self.check_question(question)
@@ -136,8 +135,8 @@ class PolicyBot:
             yield Answer(question=question or "", answer=str(exc), refused=True, mode="input-error")
             return
         self._refresh()
-        standalone = self.follow_up.standalone(q, history)
-        result = self.retriever.search(standalone, 8, filters)
+        standalone, analysis = self.follow_up.rewrite(q, history)
+        result = self.retriever.search(standalone, 8, filters, analysis=analysis)
         view = self.lifecycle.view()
         result = prefer_in_force(result, view.in_force)
         special = self._implementation(standalone, result, view) or self._status(standalone, result, view)
@@ -146,7 +145,7 @@ class PolicyBot:
             yield view.warn(localize(special))
             return
         final = None
-        for final in answer_stream(standalone, result, self.retriever.catalog, self.settings):
+        for final in answer_stream(standalone, result, self.retriever.view_of(result).catalog, self.settings):
             final.question = q
             view.warn(final)
             if final.done:
@@ -163,33 +162,39 @@ class PolicyBot:
     def _implementation(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"天津是怎么落实国家民企质量意见的？": the implementing document's clauses per part, when its text
         says it implements the document named (None otherwise: the ordinary answer)."""
+        from bot.answer.implementation import implementation_answer, implementation_pairs
+
         pairs = implementation_pairs(question, result.analysis, view.graph)
         if not pairs:
             return None
         target = view.graph.metas[pairs[0][1]]
+        snap = self.retriever.view_of(result)
         doers = []
         for doer, implemented in pairs:
             if implemented != target.doc_id:
                 continue
             relations: list[str] = list(dict.fromkeys(k.relation for k in view.graph.outgoing(doer)
                                                        if k.target == implemented))
-            doers.append((view.graph.metas[doer], relations, self.retriever.doc_clauses(doer)))
-        return implementation_answer(question, target, doers, self.retriever.doc_clauses(target.doc_id))
+            doers.append((view.graph.metas[doer], relations, snap.doc_clauses(doer)))
+        return implementation_answer(question, target, doers, snap.doc_clauses(target.doc_id))
 
     def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
         not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
+        from bot.answer.status_answer import status_answer, status_subject
+
         doc_id = status_subject(question, result)
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
             return None
+        snap = self.retriever.view_of(result)
         successors = []
         if not status.in_force:
             for other in view.successors(doc_id):
                 other_status = view.status(other)
                 if other_status is not None:
-                    successors.append((view.graph.metas[other], other_status, self.retriever.doc_clauses(other)))
-        return status_answer(question, view.graph.metas[doc_id], status, self.retriever.doc_clauses(doc_id),
+                    successors.append((view.graph.metas[other], other_status, snap.doc_clauses(other)))
+        return status_answer(question, view.graph.metas[doc_id], status, snap.doc_clauses(doc_id),
                              successors)
 
     def answer(self, question: str, history: History | None = None, filters: SearchFilters | None = None) -> Answer:

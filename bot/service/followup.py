@@ -41,25 +41,30 @@ class FollowUpRewriter:
 
     def standalone(self, question: str, history: History | None) -> str:
         """``question`` completed from the history when it is a follow-up; else unchanged."""
+        return self.rewrite(question, history)[0]
+
+    def rewrite(self, question: str, history: History | None) -> tuple[str, QueryAnalysis | None]:
+        """The question that stands alone, and its analysis when deciding already made it (the question
+        left unchanged): the search takes it instead of analysing the question a second time."""
         if not history:
-            return question
+            return question, None
         if available(self.settings):  # an open circuit breaker: the heuristic below, at once
-            return condense_question(question, history, self.settings)  # type: ignore[arg-type]
+            return condense_question(question, history, self.settings), None  # type: ignore[arg-type]
         previous = user_turns(history, self.settings.max_question_chars)
         own = self.retriever.analyze(question)
         if own.item and own.doc_ids:
-            return question  # 天津实施意见第16条 stands on its own
+            return question, own  # 天津实施意见第16条 stands on its own
         if not previous or not (len(question) <= 12 or _FOLLOW_UP.search(question)):
-            return question
+            return question, own
         if not _FOLLOW_UP.search(question) and self._foreign(own):
-            return question  # "今天天气怎么样？": short, but about something no document speaks of — not a follow-up
+            return question, own  # "今天天气怎么样？": short, but about something no document speaks of — not a follow-up
         prev = previous[-1]
         prev_docs = set(self.retriever.analyze(prev).doc_ids)
         catalog = self.retriever.catalog
         if own.item and not own.doc_ids and prev_docs:  # 那第16条呢？ → same document, new number
             names = [m.display_name for m in catalog if m.doc_id in prev_docs]
-            return f"{names[0]}{question.rstrip('？?呢')}"
+            return f"{names[0]}{question.rstrip('？?呢')}", None
         if own.doc_ids and prev_docs:  # 那广东呢：same question, other document
             base = strip_document_names(prev, [m for m in catalog if m.doc_id in prev_docs], gap="")
-            return f"{question.rstrip('？?呢')} {base}"
-        return f"{prev} {question}"
+            return f"{question.rstrip('？?呢')} {base}", None
+        return f"{prev} {question}", None

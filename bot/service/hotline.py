@@ -147,7 +147,7 @@ class HotlineSearch:
             result.hits = [h for h in result.hits if keep(h.clause.doc_id)]
         out = HotlineResult(query=query)
         if result.missing_item is not None:
-            text = missing_item(result.analysis.item, result.missing_item, self.retriever.catalog)
+            text = missing_item(result.analysis.item, result.missing_item, self.retriever.view_of(result).catalog)
             out.missing = text.split("\n", 1)[0]
             out.outline = [_cite(c) for c in result.missing_item.items]
             return out

@@ -1,4 +1,4 @@
-"""Policy files (.txt/.md/.html/.docx/.pdf) → plain text, one paragraph per line.
+"""Policy files (.txt/.md/.html/.docx/.pdf: the table in :mod:`.dispatch`) → plain text, one paragraph per line.
 
 Government policy files arrive in every format and encoding (GBK web pages, Big5 reposts, scanned
 PDFs, broken .docx). Ingest must never crash on one bad file: every failure becomes an
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers.base import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
-from ingest.readers.encoding import decode_bytes, normalise_newlines, read_text
-from ingest.readers.formats import read_docx, read_html, read_pdf
-from ingest.readers.isolated import read_isolated
+from ingest.readers.base import UnreadableFileError
+from ingest.readers.dispatch import SUPPORTED_SUFFIXES, reader_for, unsupported
+from ingest.readers.encoding import decode_bytes, normalise_newlines
 from ingest.readers.limits import ReadLimits, file_limits, reading_limits
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadLimits", "UnreadableFileError", "decode_bytes", "read_document", "reading_limits",
@@ -22,9 +21,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "ReadLimits", "UnreadableFileError", "decode_by
 def read_document(path: Path) -> str:
     """Plain text of a policy file, paragraphs separated by "\\n"; raises only UnreadableFileError."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise unsupported(path)
+    reader = reader_for(path)  # an unknown suffix: an error naming the file, before it is read
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -34,14 +31,7 @@ def read_document(path: Path) -> str:
 
     try:
         with file_limits() as limits:
-            if suffix in (".txt", ".md"):
-                text = read_text(path, data)
-            elif suffix in (".html", ".htm", ".xhtml"):
-                text = read_html(path, data)
-            elif suffix == ".docx":
-                text = read_docx(path, data)
-            else:  # one call into pypdf can outlast every check: a child process that can be killed
-                text = read_isolated(read_pdf, path, data, limits)
+            text = reader(path, data, limits)
             limits.check_time(path)
     except UnreadableFileError:
         raise

@@ -1,25 +1,19 @@
-"""Structured formats → text: HTML (charset-aware, site chrome dropped), .docx (tables as rows), PDF."""
+"""HTML → text: charset-aware decoding, paragraphs as lines, tables as rows, the site's chrome dropped."""
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ingest.readers.base import UnreadableFileError
-from ingest.readers.encoding import BOMS, decode_bytes, normalise_newlines, try_decode
-from ingest.readers.limits import ReadLimits, current_limits
+from ingest.readers.encoding import BOMS, decode_bytes, try_decode
+from ingest.readers.limits import current_limits
 from ingest.readers.tables import is_metadata_row, table_lines
 from ingest.text.ladder import match_level
 from ingest.text.script import to_simplified
 
 if TYPE_CHECKING:
     from bs4 import Tag
-    from docx.table import Table
-
-# --------------------------------------------------------------------------- HTML
 
 _HTML_DROP = frozenset(
     {"script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "head", "template", "svg"}
@@ -191,169 +185,3 @@ _ARTICLE_SHARE = 0.5  # … holding most of the table's text: the article beside
 def _is_article_cell(cell: Tag, table_chars: int) -> bool:
     blocks = cell.find_all(("p", "div", "h1", "h2", "h3", "h4", "li"))
     return len(blocks) >= _ARTICLE_BLOCKS and len(cell.get_text(strip=True)) >= _ARTICLE_SHARE * table_chars
-
-
-# --------------------------------------------------------------------------- DOCX
-
-def read_docx(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 container: legacy .doc or an encrypted .docx
-        raise UnreadableFileError(
-            path,
-            "不是有效的 .docx（可能是旧版 .doc 或加密文档，请另存为 .docx）",
-            "not a valid .docx (legacy .doc or encrypted document?)",
-        )
-    import docx
-    from docx.table import Table
-
-    _check_zip(path, data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        # iter_inner_content keeps paragraphs and tables in document order.
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                lines.extend(_docx_table_rows(block))
-            else:
-                lines.append(block.text)
-    except Exception as exc:
-        raise UnreadableFileError(path, "Word 文件已损坏或格式无效", f"corrupt or invalid .docx: {exc}") from exc
-    return "\n".join(lines)
-
-
-_CHUNK = 1 << 20
-
-
-def _check_zip(path: Path, data: bytes) -> None:
-    """Unpack every member in bounded chunks, counting real bytes and tags (a member's declared size
-    can lie) and the clock; nothing is kept, so a zip bomb costs one chunk of memory."""
-    limits = current_limits()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            limits.check_elements(path, len(infos))
-            limits.check_size(path, sum(i.file_size for i in infos))
-            unpacked = tags = 0
-            for info in infos:
-                with zf.open(info) as fh:
-                    while chunk := fh.read(_CHUNK):
-                        unpacked += len(chunk)
-                        limits.check_size(path, unpacked)
-                        if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
-                            tags += chunk.count(b"<")
-                            limits.check_elements(path, tags)
-                        limits.check_time(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise UnreadableFileError(path, "Word 文件已损坏或格式无效", f"corrupt or invalid .docx: {exc}") from exc
-
-
-def _docx_table_rows(table: Table) -> Iterator[str]:
-    """The table's rows as readable lines (:func:`table_lines`); merged cells count once; nested tables follow."""
-    rows: list[list[str]] = []
-    nested: list[Table] = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(cell)
-        rows.append([" ".join(p.text for p in cell.paragraphs if p.text.strip()) for cell in cells])
-        nested.extend(inner for cell in cells for inner in cell.tables)
-    yield from table_lines(rows)
-    for inner in nested:
-        yield from _docx_table_rows(inner)
-
-
-# --------------------------------------------------------------------------- PDF
-
-class OverBudget(BaseException):
-    """Raised from inside pypdf's interpreter; a BaseException, so that pypdf's ``except Exception``
-    around each form XObject cannot swallow it and carry on with the next ``Do``."""
-
-    def __init__(self, error: UnreadableFileError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class PageBudget:
-    """The budgets of one page *while* pypdf interprets it: every operator counts — those inside form
-    XObjects and nested forms too, each time the form is drawn — against ``max_elements``, the clock
-    is read every :data:`CLOCK_EVERY` operators, and extracted text counts against the unpacked bytes."""
-
-    CLOCK_EVERY = 64
-
-    def __init__(self, path: Path, limits: ReadLimits, unpacked: int) -> None:
-        self.path = path
-        self.limits = limits
-        self.operators = 0
-        self.chars = unpacked
-
-    def operator(self, op: Any, operands: Any, cm: Any, tm: Any) -> None:
-        self.operators += 1
-        try:
-            self.limits.check_elements(self.path, self.operators)
-            if self.operators % self.CLOCK_EVERY == 0:
-                self.limits.check_time(self.path)
-        except UnreadableFileError as exc:
-            raise OverBudget(exc) from None
-
-    def text(self, text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        self.chars += len(text or "")
-        try:
-            self.limits.check_size(self.path, self.chars)
-        except UnreadableFileError as exc:
-            raise OverBudget(exc) from None
-
-
-def read_pdf(path: Path, data: bytes) -> str:
-    from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-    except Exception as exc:
-        raise UnreadableFileError(path, "PDF 文件已损坏或格式无效", f"corrupt or invalid PDF: {exc}") from exc
-
-    if reader.is_encrypted:
-        try:
-            # Many official PDFs carry only an owner password (print/copy restrictions): "" opens them.
-            ok = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-        except DependencyError as exc:
-            raise UnreadableFileError(
-                path, "PDF 使用 AES 加密，需要安装 cryptography 库", f"AES-encrypted PDF needs 'cryptography': {exc}"
-            ) from exc
-        except Exception as exc:
-            raise UnreadableFileError(path, "PDF 加密方式无法处理", f"cannot decrypt PDF: {exc}") from exc
-        if not ok:
-            raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF")
-
-    limits = current_limits()
-    pages: list[str] = []
-    unpacked = 0
-    try:
-        limits.check_elements(path, len(reader.pages))
-        for page in reader.pages:
-            raw = page._get_contents_as_bytes() or b""  # decoded once, before the content stream is parsed
-            unpacked += len(raw)
-            limits.check_size(path, unpacked)
-            limits.check_elements(path, raw.count(b" ") + raw.count(b"\n"))  # operators and operands of this page
-            del raw
-            limits.check_time(path)
-            budget = PageBudget(path, limits, unpacked)
-            text = page.extract_text(visitor_operand_before=budget.operator, visitor_text=budget.text)
-            unpacked = budget.chars
-            text = normalise_newlines(text or "").strip("\n")
-            if text.strip():
-                pages.append(text)
-    except OverBudget as exc:
-        raise exc.error from None
-    except FileNotDecryptedError as exc:
-        raise UnreadableFileError(path, "PDF 受密码保护，无法打开", "password-protected PDF") from exc
-    except UnreadableFileError:
-        raise
-    except Exception as exc:
-        raise UnreadableFileError(path, "PDF 文件已损坏，无法提取文字", f"corrupt PDF, text extraction failed: {exc}") from exc
-    if not pages:
-        raise UnreadableFileError(
-            path, "可能是扫描件，未包含可提取的文字", "no extractable text; probably a scanned PDF"
-        )
-    return "\n".join(pages)
