@@ -58,7 +58,7 @@ def test_each_type_brings_its_cues_and_its_prompt_file():
             assert sections.get(section), (t.name, section)
         if t.guidance:
             assert load_prompt(t.guidance).strip(), t.name
-    assert {t.name for t in registry.REGISTERED if t.cues is None} == {"lookup", "general"}  # asked by no cue
+    assert {t.name for t in registry.REGISTERED if t.cues is None} == {"lookup"}  # asked by no cue (general also by none)
 
 
 def test_a_cue_section_belongs_to_one_type():

@@ -199,4 +199,5 @@ def classify(question: str, named_documents: int = 0) -> QuestionIntent:
         unit = next((u for h in locates if (u := _unit("".join(q[s:e] for s, e in h.pieces)))), None)
     else:
         unit = _unit(ref.raw, last=True) if ref is not None else None
-    return QuestionIntent(asks[0], quantity_kind, unit, tuple(asks[1:]), regions, _named(q, cue_sections()["level"]))
+    secondary = tuple(a for a in asks[1:] if a != answer_types.GENERAL)  # asking what the documents say adds nothing to a type
+    return QuestionIntent(asks[0], quantity_kind, unit, secondary, regions, _named(q, cue_sections()["level"]))

@@ -37,7 +37,9 @@ def test_the_index_state_comes_from_the_segment(retriever):
 
 
 def test_a_clause_named_by_number_comes_first_and_alone_when_asked(retriever):
-    result = retriever.search("天津实施意见第3条", k=5)
+    bare = retriever.search("天津实施意见第3条", k=5)
+    assert found(bare) == [(TIANJIN.doc_id, "二3", "lookup")]  # a bare reference: the clause alone, no search
+    result = retriever.search("天津实施意见第3条和检验检测有什么关系", k=5)
     assert found(result)[0] == (TIANJIN.doc_id, "二3", "lookup")
     assert len(result.hits) > 1  # then what the other stages found
     exact = retriever.search("天津实施意见第3条", k=5, stop_at_lookup=True)
