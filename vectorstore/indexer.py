@@ -131,7 +131,7 @@ def ingest_paths(
             if old == version and not force:
                 result.status = "unchanged"
             else:
-                parsed = parse_document(path, entry, did, store.model.key)
+                parsed = parse_document(path, entry, did, store.model.key, store.model.max_part_chars)
                 body = [c for c in parsed.clauses if c.kind not in ("docinfo",)]
                 if not body:
                     raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")

@@ -164,7 +164,7 @@ class HybridRetriever:
         missing = None
         if analysis.item and (analysis.doc_ids or filters.doc_ids):
             clauses = [c for d in sorted(scope) for c in snap.doc_clauses(d)]  # only the documents in scope
-            targets = lookup.resolve(analysis.item, clauses, sorted(scope))
+            targets = lookup.resolve(analysis.item, clauses, sorted(scope), snap.catalog.numbering)
             first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:

@@ -20,7 +20,7 @@ import numpy as np
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.lexical import SegmentBM25
 from ingest.models import Clause, DocMeta
-from ingest.text.segment import add_terms, domain_terms
+from ingest.text.segment import Segmenter, domain_terms, use_segmenter
 from vectorstore.segments import Segment, merge_parts, unit_rows
 
 __all__ = ["IndexSnapshot", "SegmentView", "merge_parts", "unit_rows"]
@@ -90,9 +90,12 @@ class IndexSnapshot:
         self.catalog = DocumentCatalog(tuple(metas), numbering)
         self._metas = {m.doc_id: m for m in metas}
         self.departments = sorted(departments)
+        # the words its segments were tokenised with, in a dictionary of its own: queries segment like the
+        # rows were, and no other snapshot (or segment build) changes how this one segments
+        self.segmenter = Segmenter([*domain_terms(), *dict.fromkeys(terms)])
         if views:
-            add_terms([*domain_terms(), *dict.fromkeys(terms)])  # queries segment like the rows were
-        self.bm25 = SegmentBM25(self.views, self.size)
+            use_segmenter(self.segmenter)
+        self.bm25 = SegmentBM25(self.views, self.size, self.segmenter)
         self.has_vectors = bool(views) and all(len(v.seg.vectors) == v.seg.rows for v in views)
         self._cache: OrderedDict[int, Clause] = OrderedDict()
         self._cache_lock = threading.Lock()
