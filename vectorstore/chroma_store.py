@@ -11,19 +11,14 @@ Stale versions are swept afterwards (and at the start of the next ingest).
 
 The clause collection's metadata names the embedding model that computed its vectors (name, version,
 dimension); opening it with another configured model raises :class:`EmbeddingModelMismatch` unless
-the caller is the re-embed path (``check_model=False``), which builds a new collection beside it and
-swaps it in (:meth:`ClauseStore.replace_collections`).
+the caller is the re-embed path (``check_model=False``, :mod:`vectorstore.reembed`).
 """
 from __future__ import annotations
 
-import functools
-import json
 import logging
-import os
-import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import chromadb
 import numpy as np
@@ -34,58 +29,26 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
 from vectorstore.embedding_model import EmbeddingModel, EmbeddingModelMismatch, get_model, shipped
-from vectorstore.errors import StoreUnavailable
+from vectorstore.errors import StoreUnavailable, is_outage
+from vectorstore.errors import outage_is_unavailable as _outage_is_unavailable
+from vectorstore.records import (
+    clause_from_record,
+    dumps_records,
+    model_metadata,
+    record_id,
+    record_id_to_clause_key,
+    record_metadata,
+    stored_model,
+)
 from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
-__all__ = ["ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
+__all__ = ["ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "dumps_records", "is_outage",
+           "make_client", "record_id_to_clause_key"]
 REEMBED_COMMAND = "policybot rebuild --reembed"
-MODEL_FIELDS = ("embedding_model", "embedding_version", "embedding_dimension")
 
 _BATCH = 256
-F = TypeVar("F", bound=Callable[..., Any])
-_OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
-                 "NetworkError", "TimeoutException"}
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A connection problem rather than a bug: refused/reset sockets, timeouts, a server gone."""
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    if names & _OUTAGE_TYPES or isinstance(exc, (ConnectionError, TimeoutError)):
-        return True
-    return isinstance(exc, ValueError) and "Could not connect" in str(exc)
-
-
-def _outage_is_unavailable(method: F) -> F:
-    """Connection failures of a store call surface as :class:`StoreUnavailable` (one type to catch)."""
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            if is_outage(exc):
-                log.info("Chroma unreachable (%s)", type(exc).__name__)  # the caller tells the user
-                raise StoreUnavailable(type(exc).__name__) from exc
-            raise
-    return cast(F, wrapper)
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
-
-
-def model_metadata(model: EmbeddingModel) -> dict[str, str | int]:
-    """What the collection records of the model that computed its vectors."""
-    return dict(zip(MODEL_FIELDS, (model.name, model.version, model.dimension), strict=True))
-
-
-def stored_model(metadata: dict[str, Any] | None) -> tuple[str, str]:
-    """(key, description) of the model a collection's metadata names; a collection written before the
-    model was recorded holds the shipped model's vectors (the only one there was)."""
-    md = metadata or {}
-    if not md.get("embedding_model"):
-        return shipped.key, shipped.describe()
-    name, version, dim = (str(md[f]) for f in MODEL_FIELDS)
-    return f"{name}@{version}/{dim}", f"{name}（版本 {version}，{dim} 维）"
 
 
 def make_client(config: StoreConfig) -> ClientAPI:
@@ -139,34 +102,10 @@ class ClauseStore:
         if self.check_model and self.stored_model_key != self.model.key:
             raise EmbeddingModelMismatch(self.config.collection, stored_text, self.model, REEMBED_COMMAND)
 
-    @_outage_is_unavailable
-    def beside(self, suffix: str = "__reembed") -> ClauseStore:
-        """An empty store of the configured model next to this one, on the same client (a killed earlier
-        run's leftovers are dropped first): what re-embedding writes into before it replaces this one."""
-        config = self.config.model_copy(update={"collection": self.config.collection + suffix})
-        for name in (config.collection, f"{config.collection}_docs"):
-            if name in {c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()}:
-                self.client.delete_collection(name)
-        shutil.rmtree(config.segments_dir, ignore_errors=True)
-        return ClauseStore(config, client=self.client)
-
-    @_outage_is_unavailable
-    def replace_collections(self, other: ClauseStore) -> None:
-        """Make ``other``'s collections (built beside these, e.g. by re-embedding) this store's: these
-        are deleted, ``other``'s renamed to these names, their segments moved to this store's directory.
-        Other instances see an empty index for the moment between the delete and the rename."""
-        names = (self.config.collection, f"{self.config.collection}_docs")
-        for name in names:
-            self.client.delete_collection(name)
-        other.clauses.modify(name=names[0])
-        other.registry.modify(name=names[1])
-        target = self.config.segments_dir
-        if other.config.segments_dir.is_dir():
-            shutil.rmtree(target, ignore_errors=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(other.config.segments_dir, target)
-        self.model, self.embedder = other.model, other.embedder
-        self.segments = SegmentStore(target)
+    def reset(self, model: EmbeddingModel, embedder: Any) -> None:
+        """Open this store's collections again, now of ``model`` (after :mod:`vectorstore.reembed` swapped them)."""
+        self.model, self.embedder = model, embedder
+        self.segments = SegmentStore(self.config.segments_dir)
         self._open(self.client)
 
     @_outage_is_unavailable
@@ -242,7 +181,7 @@ class ClauseStore:
                       batch: int = _BATCH) -> None:
         """The records of a new version, not yet active (``activate`` flips the registry)."""
         version = meta.content_hash
-        ids = [f"{c.clause_id}/{c.part}@{version}" for c in clauses]
+        ids = [record_id(c, version) for c in clauses]
         for start in range(0, len(clauses), batch):
             sl = slice(start, start + batch)
             self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
@@ -250,8 +189,7 @@ class ClauseStore:
                                 metadatas=[self._metadata(c, version) for c in clauses[sl]])
 
     def _metadata(self, clause: Clause, version: str) -> dict[str, str | int | float | bool]:
-        """A record's metadata: the clause, its document version and the model its vector is of."""
-        return {**clause.to_chroma_metadata(version), "embedding": self.model.key}
+        return record_metadata(clause, version, self.model.key)
 
     @_outage_is_unavailable
     def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
@@ -298,7 +236,7 @@ class ClauseStore:
         blocks: list[np.ndarray] = []
         for meta, clauses, embeddings in docs:
             version = meta.content_hash
-            ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
+            ids.extend(record_id(c, version) for c in clauses)
             texts.extend(c.search_text for c in clauses)
             metas.extend(self._metadata(c, version) for c in clauses)
             blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
@@ -335,11 +273,12 @@ class ClauseStore:
         meta = DocMeta.model_validate_json(str(metas[0]["meta"]))
         version = str(metas[0]["version"])
         rows = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                include=["metadatas", "embeddings"])
+                                include=["metadatas", "documents", "embeddings"])
         embs = rows.get("embeddings")
         vectors = [list(map(float, e)) for e in embs] if embs is not None else []
-        parts = sorted(zip((Clause.from_chroma_metadata(m) for m in rows["metadatas"] or []), vectors, strict=True),
-                       key=lambda cv: (cv[0].order, cv[0].part))
+        clauses = (clause_from_record(m, d, meta) for m, d in zip(rows["metadatas"] or [], rows["documents"] or [],
+                                                                  strict=True))
+        parts = sorted(zip(clauses, vectors, strict=True), key=lambda cv: (cv[0].order, cv[0].part))
         return meta.model_copy(update={"content_hash": version}), [c for c, _ in parts], [v for _, v in parts]
 
     # ----- reading --------------------------------------------------------------------------
@@ -360,15 +299,26 @@ class ClauseStore:
         if doc_ids is not None:
             versions = {d: versions[d] for d in doc_ids if d in versions}
         out: list[tuple[Clause, list[float]]] = []
+        doc_metas = self._doc_metas(list(versions))
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                   include=["metadatas", "embeddings"] if vectors else ["metadatas"])
+                                   include=["metadatas", "documents", "embeddings"] if vectors
+                                   else ["metadatas", "documents"])
             metas = got["metadatas"] or []
             embs = got.get("embeddings")
             rows = [list(map(float, e)) for e in embs] if vectors and embs is not None else [[] for _ in metas]
-            out.extend((Clause.from_chroma_metadata(m), e) for m, e in zip(metas, rows, strict=True))
+            out.extend((clause_from_record(m, d, doc_metas.get(doc_id)), e)
+                       for m, d, e in zip(metas, got["documents"] or [], rows, strict=True))
         out.sort(key=lambda ce: (ce[0].doc_id, ce[0].order))
         return out
+
+    def _doc_metas(self, doc_ids: list[str]) -> dict[str, DocMeta]:
+        """The registry's metadata of these documents (what a slim record's payload leaves out)."""
+        if not doc_ids:
+            return {}
+        got = self.registry.get(ids=doc_ids, include=["metadatas"])
+        return {str(i): DocMeta.model_validate_json(str(m["meta"]))
+                for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     @_outage_is_unavailable
     def query(self, embedding: list[float], k: int, doc_versions: dict[str, str],
@@ -393,15 +343,3 @@ class ClauseStore:
             for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
                                            strict=True):
                 yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}
-
-
-def record_id_to_clause_key(record_id: str) -> tuple[str, int]:
-    """``doc:item/part@version`` → (clause_id, part)."""
-    base = record_id.rsplit("@", 1)[0]
-    clause_id, part = base.rsplit("/", 1)
-    return clause_id, int(part)
-
-
-def dumps_records(records: Iterable[dict]) -> Iterator[str]:
-    for r in records:
-        yield json.dumps(r, ensure_ascii=False)

@@ -23,15 +23,16 @@ from vectorstore.segment_format import (
     EMPTY_TOKEN,
     Segment,
     csc,
+    key_index,
     merge_parts,
     publish,
+    row_key,
     segment_id,
     separated_offsets,
-    unit_rows,
 )
 
 
-def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str], vectors: Any,
+def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
                   extra_terms: Iterable[str] = ()) -> Path:
     """Tokenise ``parts`` (clause parts of whole document versions) and write them as a segment under ``root``.
 
@@ -39,8 +40,6 @@ def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
     """
     order = sorted(range(len(parts)), key=lambda i: (parts[i].doc_id, parts[i].order, parts[i].part))
     rows = [parts[i] for i in order]
-    vec = unit_rows(vectors)
-    vec = vec[order] if len(vec) == len(parts) and len(parts) else np.zeros((0, 0), dtype=np.float32)
     departments_all = sorted({d for c in rows for d in c.departments})
     terms = [*corpus_terms(c.text for c in rows), *departments_all]
     segmenter = Segmenter([*domain_terms(), *extra_terms, *terms])
@@ -113,7 +112,7 @@ def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
         "clause_first_row": np.array(first_row, dtype=np.int32), "clause_off": clause_off, "match_off": match_off,
         "dept_row": np.array([p[0] for p in dept_pairs], dtype=np.int32),
         "dept_code": np.array([p[1] for p in dept_pairs], dtype=np.int32),
-        "vectors": vec,
+        **dict(zip(("key_hash", "key_row"), key_index([row_key(c.clause_id, c.part) for c in rows]), strict=True)),
         **csc(np.array(term_ids, dtype=np.int64), np.array(post_rows, dtype=np.int64),
                np.array(post_tfs, dtype=np.int64), len(vocab)),
     }
@@ -127,7 +126,7 @@ def _cat(xs: list[np.ndarray], dt: Any) -> np.ndarray:
 
 def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     """One segment holding the live documents of ``chosen`` (segment, documents it serves), without
-    tokenising again: postings are remapped, records and vectors copied."""
+    tokenising again: postings are remapped, records and row keys copied."""
     docs_sorted = sorted(((d, s, i) for s, owned in chosen for i, d in enumerate(s.docs) if d in owned), key=lambda t: t[0])
     pairs = [(d, s.versions[i]) for d, s, i in docs_sorted]
     sid = segment_id(pairs)
@@ -135,7 +134,8 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     t_ids: list[np.ndarray] = []
     t_rows: list[np.ndarray] = []
     t_tfs: list[np.ndarray] = []
-    dl, row_clause, part, first_row, dept_row, dept_code, vecs = [], [], [], [], [], [], []
+    dl, row_clause, part, first_row, dept_row, dept_code = [], [], [], [], [], []
+    keys: list[np.ndarray] = []
     clause_chunks: list[bytes] = []
     match_chunks: list[bytes] = []
     doc_rows, doc_clauses = [0], [0]
@@ -153,8 +153,10 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
         row_clause.append(np.asarray(s.row_clause[a:b]) - ca + clause_base)
         part.append(np.asarray(s.part[a:b]))
         first_row.append(np.asarray(s.clause_first_row[ca:cb]) - a + row_base)
-        if len(s.vectors):
-            vecs.append(np.asarray(s.vectors[a:b]))
+        local_keys = np.empty(b - a, dtype=np.int64)
+        sel_keys = (s.key_row >= a) & (s.key_row < b)
+        local_keys[np.asarray(s.key_row[sel_keys]) - a] = s.key_hash[sel_keys]
+        keys.append(local_keys)
         clause_chunks.extend(s.clause_json(k).encode("utf-8") for k in range(ca, cb))
         match_chunks.extend(s.match_text(r).encode("utf-8") for r in range(a, b))
         sel = (s.dept_row >= a) & (s.dept_row < b)
@@ -188,14 +190,12 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
     clause_off = np.zeros(len(clause_chunks) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in clause_chunks], out=clause_off[1:])
     match_off = separated_offsets(match_chunks)
-    dim = vecs[0].shape[1] if vecs else 0
     arrays = {
         "doc_rows": np.array(doc_rows, dtype=np.int64), "doc_clauses": np.array(doc_clauses, dtype=np.int64),
         "dl": _cat(dl, np.int32), "row_clause": _cat(row_clause, np.int32), "part": _cat(part, np.int16),
         "clause_first_row": _cat(first_row, np.int32), "clause_off": clause_off, "match_off": match_off,
         "dept_row": _cat(dept_row, np.int32), "dept_code": _cat(dept_code, np.int32),
-        "vectors": np.concatenate(vecs).astype(np.float32) if len(vecs) and sum(len(v) for v in vecs) == row_base
-        else np.zeros((0, dim), dtype=np.float32),
+        **dict(zip(("key_hash", "key_row"), key_index(_cat(keys, np.int64).tolist()), strict=True)),
         **csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.uint16), len(vocab)),
     }
     return publish(root, sid, pairs, docs_json, arrays, list(vocab), b"".join(clause_chunks), b"\0".join(match_chunks))

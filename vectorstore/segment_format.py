@@ -6,7 +6,8 @@ A *segment* is an immutable directory holding, for a set of document versions:
   (rows and term frequencies, CSC order) and the token count of every row — raw counts, not
   precomputed BM25 scores, so that scores are computed at query time with the statistics of the
   rows that are live *now* (several segments and tombstoned rows score exactly like one index);
-- the unit embedding of every row (clause part), ``float32``, memory-mapped;
+- the key of every row (a 64-bit hash of ``clause_id/part``, sorted, with its row), which maps a dense
+  hit from Chroma's vector index back to its row — the vectors themselves live only in Chroma;
 - the whole clauses as JSON (``clauses.bin`` + offsets), decoded only for the top results;
 - each part's text in match form (``match.bin``, ``\\0``-separated), scanned for exact phrases;
 - compact labels: part number, clause of each row, departments (CSR), per-document row ranges,
@@ -34,7 +35,7 @@ import numpy as np
 
 from ingest.models import Clause
 
-FORMAT = 1
+FORMAT = 2  # 2: no vectors (dense search is Chroma's), row keys
 EMPTY_TOKEN = "#empty"  # a row without a single token still counts (length 1), as in bm25s
 
 
@@ -53,12 +54,18 @@ def segment_id(pairs: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()[:20]
 
 
-def unit_rows(vectors: Any) -> np.ndarray:
-    m = np.asarray(vectors, dtype=np.float32)
-    if m.ndim != 2 or not len(m):
-        return np.zeros((0, 0), dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms)
+def row_key(clause_id: str, part: int) -> int:
+    """A clause part's key in a segment: 64 bits of a hash of ``clause_id/part`` (what a Chroma record id
+    names before its ``@version``)."""
+    return int.from_bytes(hashlib.blake2b(f"{clause_id}/{part}".encode(), digest_size=8).digest(), "little",
+                          signed=True)
+
+
+def key_index(keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Row keys sorted, with the row of each (searched with ``np.searchsorted``)."""
+    k = np.asarray(keys, dtype=np.int64)
+    order = np.argsort(k, kind="stable")
+    return k[order], order.astype(np.int32)
 
 
 # ----- reading -------------------------------------------------------------------------------------
@@ -89,7 +96,8 @@ class Segment:
     post_ptr: np.ndarray  # int64 [V+1]
     post_row: np.ndarray  # int32
     post_tf: np.ndarray  # uint16
-    vectors: np.ndarray  # float32 [n, d] unit rows (mmap) or [0, 0]
+    key_hash: np.ndarray  # int64 [n] row keys, sorted
+    key_row: np.ndarray  # int32 [n] the row of each sorted key
     clauses_blob: Any = field(repr=False, default=None)
     match_blob: Any = field(repr=False, default=None)
     created: float = 0.0
@@ -108,6 +116,16 @@ class Segment:
             return None
         a, b = int(self.post_ptr[tid]), int(self.post_ptr[tid + 1])
         return self.post_row[a:b], self.post_tf[a:b]
+
+    def row_of_key(self, key: int, first: int, end: int) -> int | None:
+        """The row in ``first:end`` (one document's rows) whose key is ``key``."""
+        i = int(np.searchsorted(self.key_hash, key))
+        while i < len(self.key_hash) and self.key_hash[i] == key:
+            row = int(self.key_row[i])
+            if first <= row < end:
+                return row
+            i += 1
+        return None
 
     def clause_json(self, local: int) -> str:
         a, b = int(self.clause_off[local]), int(self.clause_off[local + 1])
@@ -156,7 +174,8 @@ def open_segment(path: Path) -> Segment:
         clause_off=arr("clause_off"), match_off=arr("match_off"), departments=docs["department_names"],
         dept_row=arr("dept_row"), dept_code=arr("dept_code"),
         post_ptr=arr("post_ptr", True), post_row=arr("post_row", True), post_tf=arr("post_tf", True),
-        vectors=arr("vectors", True), clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
+        key_hash=arr("key_hash"), key_row=arr("key_row"),
+        clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
         created=float(meta.get("created", 0.0)),
     )
 

@@ -16,13 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from ingest.models import Clause
 from vectorstore.segment_build import build_segment, merge_segments
-from vectorstore.segment_format import FORMAT, Segment, merge_parts, open_segment, unit_rows
+from vectorstore.segment_format import FORMAT, Segment, merge_parts, open_segment, row_key
 
-__all__ = ["Segment", "SegmentStore", "build_segment", "merge_parts", "merge_segments", "unit_rows"]
+__all__ = ["Segment", "SegmentStore", "build_segment", "merge_parts", "merge_segments", "row_key"]
 
 log = logging.getLogger(__name__)
 
@@ -98,20 +97,20 @@ class SegmentStore:
                 continue
         return list(dict.fromkeys(terms))
 
-    def write(self, parts: Sequence[Clause], versions: dict[str, str], vectors: Any) -> Path:
+    def write(self, parts: Sequence[Clause], versions: dict[str, str]) -> Path:
         """A new segment for these documents (an ingest's delta: time proportional to them)."""
-        return build_segment(self.root, parts, versions, vectors, extra_terms=self.known_terms())
+        return build_segment(self.root, parts, versions, extra_terms=self.known_terms())
 
     def ensure(self, versions: dict[str, str],
-               fetch: Callable[[list[str]], tuple[list[Clause], list[list[float]]]]) -> list[tuple[Segment, set[str]]]:
+               fetch: Callable[[list[str]], list[Clause]]) -> list[tuple[Segment, set[str]]]:
         """The segments serving ``versions``; documents no segment holds (a store written before segments,
         an ingest killed before it wrote its segment, another instance's index directory) are read from
         Chroma with ``fetch`` and written as one segment first."""
         chosen, missing = self.choose(versions)
         if missing:
-            parts, vectors = fetch(sorted(missing))
+            parts = fetch(sorted(missing))
             if parts:
-                self.write(parts, {d: versions[d] for d in missing}, vectors)
+                self.write(parts, {d: versions[d] for d in missing})
             chosen, missing = self.choose(versions)
             if missing:
                 log.warning("no segment for %d documents", len(missing))

@@ -96,9 +96,8 @@ class HybridRetriever:
             self._checked = time.monotonic()
             versions = self.store.active_versions()
 
-            def fetch(doc_ids: list[str]) -> tuple[list[Clause], list[list[float]]]:
-                rows = self.store.active_parts(doc_ids=doc_ids, versions=versions)
-                return [c for c, _ in rows], [v for _, v in rows]
+            def fetch(doc_ids: list[str]) -> list[Clause]:
+                return [c for c, _ in self.store.active_parts(vectors=False, doc_ids=doc_ids, versions=versions)]
 
             chosen = self.store.segments.ensure(versions, fetch)
             self.snapshot = IndexSnapshot(versions, chosen)

@@ -26,6 +26,7 @@ from ingest.models import FIELD_LABELS, Clause, DocMeta, distinct_names
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
+from vectorstore.reembed import replace_collections, store_beside
 
 if TYPE_CHECKING:
     from bot.service.lifecycle import Lifecycle
@@ -142,10 +143,10 @@ class DocumentLibrary:
         into a new collection beside it, which then replaces it (the old vectors are never mixed in;
         an interrupted run leaves the old collection as it was)."""
         paths = self.source_files() or [p for p in (self.settings.corpus_dir, self.settings.uploads_dir) if p.is_dir()]
-        fresh = self.store.beside()
+        fresh = store_beside(self.store)
         with self._write_lock, reading_limits(self.read_limits()):
             report = ingest_paths(paths, fresh, force=True, progress=progress, overrides=self.overrides())
-            self.store.replace_collections(fresh)
+            replace_collections(self.store, fresh)
             self.retriever.reload()
         self.trash.empty()
         return report
