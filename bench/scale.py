@@ -158,7 +158,7 @@ def build_product(data: Path, docs) -> dict:
     store.write_many([(m, ps, v) for m, ps, v in docs])
     chroma_s = time.perf_counter() - t0
     versions = {m.doc_id: m.content_hash for m, _, _ in docs}
-    store.segments.write([c for _, ps, _ in docs for c in ps], versions, np.concatenate([v for _, _, v in docs]))
+    store.segments.write([c for _, ps, _ in docs for c in ps], versions)
     total = time.perf_counter() - t0
     return {"ingest_s": round(total, 1), "chroma_write_s": round(chroma_s, 1), "segment_s": round(total - chroma_s, 1)}
 

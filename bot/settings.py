@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vectorstore.config import StoreConfig
+from vectorstore.embedding_model import DEFAULT_MODEL
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, alias="POLICYBOT_DATA_DIR")
     corpus_dir: Path = Field(default=SHIPPED_CORPUS_DIR, alias="POLICYBOT_CORPUS_DIR")
     collection: str = Field(default="policy_clauses", alias="POLICYBOT_COLLECTION")
+    embedding_model: str = Field(default=DEFAULT_MODEL, alias="POLICYBOT_EMBEDDING_MODEL")
     index_dir: Path | None = Field(default=None, alias="POLICYBOT_INDEX_DIR")
 
     chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
@@ -143,7 +145,7 @@ class Settings(BaseSettings):
         """What the vector store needs to know (it never reads the environment itself)."""
         return StoreConfig(path=self.chroma_dir, collection=self.collection, host=self.chroma_host,
                            port=self.chroma_port, ssl=self.chroma_ssl, token=self.chroma_token,
-                           index_dir=self.index_dir)
+                           index_dir=self.index_dir, embedding_model=self.embedding_model)
 
     def today(self) -> date:
         """The day "in force" means: ``POLICYBOT_TODAY`` when set, else the real date (read per call)."""

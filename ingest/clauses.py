@@ -14,7 +14,9 @@ from ingest.headings import item_label
 from ingest.models import KIND_LABELS, Clause, DocMeta
 from ingest.text.script import search_form
 
-MAX_PART_CHARS = 600  # e5-small reads 512 tokens; a part stays within what the embedder sees
+MAX_PART_CHARS = 600
+"""The parser's default part length: the shipped embedding model's (``vectorstore.embedding_model``, where it
+is tuned; a test keeps the two equal).  The index passes its configured model's value to ``build_clauses``."""
 
 
 def split_parts(text: str, limit: int = MAX_PART_CHARS) -> list[str]:
@@ -72,14 +74,15 @@ def docinfo_text(meta: DocMeta, table_lines: list[str]) -> str:
     return "\n".join(rows)
 
 
-def build_clauses(meta: DocMeta, lines: list[str], title_span: tuple[int, int] | None) -> list[Clause]:
-    """Cleaned lines + metadata → the document's clauses, in reading order."""
+def build_clauses(meta: DocMeta, lines: list[str], title_span: tuple[int, int] | None,
+                  part_chars: int = MAX_PART_CHARS) -> list[Clause]:
+    """Cleaned lines + metadata → the document's clauses, in reading order (parts of at most ``part_chars``)."""
     span = find_title_span(lines, meta, title_span)
     blocks, table_lines = parse_blocks(lines, span)
     out: list[Clause] = []
 
     def emit(kind: str, item: str, text: str, path: list[tuple[str, int]], titles: list[str]) -> None:
-        parts = split_parts(text)
+        parts = split_parts(text, part_chars)
         context = " ".join([meta.display_name, *titles[:-1]])
         departments = extract_departments(text) if kind in ("item", "section") else []
         for p, part_text in enumerate(parts, start=1):

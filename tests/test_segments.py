@@ -1,7 +1,7 @@
 """Stored search segments (vectorstore/segments.py) and the snapshot assembled from them: BM25 scores
 bit-identical to bm25s over the live rows — one segment, several, with tombstones, after compaction —
-clause records, phrase and department masks, dense tombstones.  No model, no Chroma: the shipped
-corpus parsed, random vectors."""
+clause records, phrase and department masks, the row keys dense hits are mapped by.  No model, no
+Chroma: the shipped corpus parsed."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +10,10 @@ import pytest
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.documents import parse_document
 from ingest.text.script import match_form
+from ingest.text.segment import corpus_terms
 from tests.bm25_reference import BM25Index
 from tests.conftest import CORPUS
-from vectorstore.segments import SegmentStore, merge_parts
+from vectorstore.segments import SegmentStore, build_segment, merge_parts
 
 pytestmark = pytest.mark.unit
 
@@ -23,20 +24,29 @@ QUERIES = ["民营企业质量提升", "计量托管", "天津质量强市纲要
 @pytest.fixture(scope="module")
 def corpus():
     docs = [parse_document(p) for p in sorted(CORPUS.glob("*.txt"))]
-    rng = np.random.default_rng(0)
-    vectors = {d.meta.doc_id: rng.normal(size=(len(d.clauses), 8)).astype(np.float32) for d in docs}
-    return docs, vectors
+    return docs, None
 
 
-def write(store: SegmentStore, docs, vectors, versions):
+def corpus_words() -> list[str]:
+    """Every word the shipped corpus's segments teach their segmenters.  Segments built one after another
+    tokenise with the words known when each was built (a word a later segment brings could split an earlier
+    segment's rows differently); the bm25s reference is one index with one dictionary, so every segment
+    here is built knowing the whole corpus's words (jieba's process-wide dictionary used to do this
+    implicitly, by keeping every word any earlier build had taught it)."""
+    docs = [parse_document(p) for p in sorted(CORPUS.glob("*.txt"))]
     parts = [c for d in docs for c in d.clauses]
-    store.write(parts, {d.meta.doc_id: versions[d.meta.doc_id] for d in docs},
-                np.concatenate([vectors[d.meta.doc_id] for d in docs]))
+    return [*corpus_terms(c.text for c in parts), *sorted({x for c in parts for x in c.departments})]
+
+
+def write(store: SegmentStore, docs, vectors, versions, parts=None):
+    parts = parts or [c for d in docs for c in d.clauses]
+    build_segment(store.root, parts, {d.meta.doc_id: versions[d.meta.doc_id] for d in docs},
+                  extra_terms=[*store.known_terms(), *corpus_words()])
 
 
 def reference(snap: IndexSnapshot, texts_by_row: dict[int, str], query: str) -> dict[int, np.float32]:
     rows = sorted(texts_by_row)
-    ref = BM25Index([texts_by_row[r] for r in rows]).scores(query)
+    ref = BM25Index([texts_by_row[r] for r in rows], snap.segmenter).scores(query)
     return dict(zip(rows, ref, strict=True))
 
 
@@ -93,7 +103,7 @@ def test_deltas_tombstones_and_compaction_score_like_one_index(tmp_path, corpus)
     changed = [c.model_copy(update={"search_text": c.search_text + " 新增民营企业质量提升条款", "text": c.text + "补充"})
                if i % 3 == 0 else c for i, c in enumerate(first.clauses)]
     v2 = {**v1, first.meta.doc_id: "v2"}
-    store.write(changed, {first.meta.doc_id: "v2"}, vectors[first.meta.doc_id])
+    write(store, [first], vectors, {first.meta.doc_id: "v2"}, parts=changed)
     removed = docs[1].meta.doc_id
     del v2[removed]
     chosen = store.ensure(v2, lambda ids: pytest.fail(f"missing {ids}"))
@@ -103,22 +113,26 @@ def test_deltas_tombstones_and_compaction_score_like_one_index(tmp_path, corpus)
     assert len(snap) == len(keys)
     assert_bm25_identical(snap, keys)
     assert removed not in snap.doc_codes and snap.clause(first.clauses[0].clause_id).text.endswith("补充")
-    q = np.ones(8, dtype=np.float32) / np.sqrt(8)
-    dense = snap.dense_scores(q)
-    assert np.all(np.isneginf(dense[~snap.live])) and np.all(np.isfinite(dense[snap.live]))
+    # a dense hit (clause_id/part@version) finds its live row, never a tombstone
+    rows = {k: snap.row_of(*k, v2[k[0].split(":")[0]]) for k in keys}
+    assert all(r is not None and snap.live[r] and snap.clause_at(int(snap.part_clause[r])).clause_id == k[0]
+               and snap.part_no[r] == k[1] for k, r in rows.items())
+    assert snap.row_of(first.clauses[0].clause_id, 1, "v1") is None  # the replaced version
+    assert snap.row_of(docs[1].clauses[0].clause_id, 1) is None  # the removed document
 
-    before = {(snap.clause_at(int(snap.part_clause[r])).clause_id, int(snap.part_no[r])): (s, dense[r])
+    before = {(snap.clause_at(int(snap.part_clause[r])).clause_id, int(snap.part_no[r])): s
               for q_ in QUERIES[:3] for r, s in enumerate(snap.bm25.scores(q_)) if snap.live[r]}
     assert store.compact(v2, force=True)
     merged = store.ensure(v2, lambda ids: pytest.fail(f"missing {ids}"))
     snap2 = IndexSnapshot(v2, merged)
     assert len(merged) == 1 and snap2.size == len(snap2) == len(keys)
     assert_bm25_identical(snap2, keys)
-    dense2 = snap2.dense_scores(q)
-    after = {(snap2.clause_at(int(snap2.part_clause[r])).clause_id, int(snap2.part_no[r])): (s, dense2[r])
+    after = {(snap2.clause_at(int(snap2.part_clause[r])).clause_id, int(snap2.part_no[r])): s
              for q_ in QUERIES[:3] for r, s in enumerate(snap2.bm25.scores(q_))}
     assert after.keys() == before.keys()
-    assert all(np.isclose(after[k][1], before[k][1], atol=1e-6) for k in after)
+    rows2 = {k: snap2.row_of(*k, v2[k[0].split(":")[0]]) for k in keys}  # merged keys still find their rows
+    assert all(r is not None and snap2.clause_at(int(snap2.part_clause[r])).clause_id == k[0]
+               and snap2.part_no[r] == k[1] for k, r in rows2.items())
     assert {c.clause_id for d in snap2.doc_codes for c in snap2.doc_clauses(d)} == {k[0] for k in keys}
 
 
@@ -132,23 +146,12 @@ def test_a_reader_builds_what_no_segment_holds_once(tmp_path, corpus):
     def fetch(ids):
         asked.append(ids)
         chosen = [d for d in docs if d.meta.doc_id in ids]
-        return [c for d in chosen for c in d.clauses], np.concatenate([vectors[d.meta.doc_id] for d in chosen]).tolist()
+        return [c for d in chosen for c in d.clauses]
 
     snap = IndexSnapshot(versions, store.ensure(versions, fetch))
     assert asked == [sorted(d.meta.doc_id for d in docs[2:])] and len(snap) == sum(len(d.clauses) for d in docs)
     other = SegmentStore(tmp_path / "seg")  # a second instance on the same (shared) directory
     other.ensure(versions, lambda ids: pytest.fail("the first instance wrote it"))
-
-
-def test_top_stable_equals_a_full_stable_sort():
-    from bot.retrieval.dense import top_stable
-
-    rng = np.random.default_rng(3)
-    for _ in range(50):
-        s = np.round(rng.normal(size=rng.integers(1, 3000)), 1).astype(np.float32)  # many ties
-        s[rng.random(len(s)) < 0.1] = -np.inf
-        n = int(rng.integers(1, 200))
-        assert np.array_equal(top_stable(s, n), np.argsort(-s, kind="stable")[:n])
 
 
 def test_a_reader_merges_many_deltas(tmp_path, corpus, monkeypatch):
@@ -164,3 +167,19 @@ def test_a_reader_merges_many_deltas(tmp_path, corpus, monkeypatch):
     snap = IndexSnapshot(versions, chosen)
     assert len(chosen) == 1 and snap.size == len(snap) == sum(len(d.clauses) for d in docs)
     assert_bm25_identical(snap, {(c.clause_id, c.part): c for d in docs for c in d.clauses})
+
+
+def test_segmenters_keep_their_own_dictionaries():
+    """A snapshot or a segment build segments with its own words; teaching one teaches no other, nor jieba."""
+    import jieba
+
+    from ingest.text.segment import Segmenter
+
+    before = (jieba.dt.total, len(jieba.dt.FREQ))
+    plain, taught = Segmenter(), Segmenter(["质量强链护航"])
+    assert "质量强链护航" not in plain.tokenize("开展质量强链护航行动", bigrams=False)
+    assert "质量强链护航" in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    plain.add_terms(["强链护航行动"])
+    assert "质量强链护航" in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    assert "强链护航行动" not in taught.tokenize("开展质量强链护航行动", bigrams=False)
+    assert (jieba.dt.total, len(jieba.dt.FREQ)) == before

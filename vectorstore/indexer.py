@@ -115,7 +115,7 @@ def ingest_paths(
     catalogs: dict[Path, dict[str, CatalogEntry]] = {}
     bar = tqdm(files, desc="索引文件", unit="个", disable=not progress, leave=False)
     owners = {d.meta.doc_id: d.meta.source_file for d in store.documents() if d.meta.source_file}
-    written: dict[str, tuple[str, list[Clause], list[list[float]]]] = {}
+    written: dict[str, tuple[str, list[Clause]]] = {}
     for path in bar:
         did, note = distinct_id(path, owners)
         result = FileResult(path=str(path), doc_id=did, status="skipped", message=note)
@@ -126,22 +126,23 @@ def ingest_paths(
                 raise UnreadableFileError(path, "文件不存在", "no such file")
             catalog = catalogs.setdefault(path.parent, load_catalog(path.parent))
             entry = combined_entry(catalog.get(did) or catalog.get(path.stem), (overrides or {}).get(did))
-            version = content_hash(path.read_bytes(), entry)
+            version = content_hash(path.read_bytes(), entry, store.model.key)
             old = store.version_of(did)
             if old == version and not force:
                 result.status = "unchanged"
             else:
-                parsed = parse_document(path, entry, did)
+                parsed = parse_document(path, entry, did, store.model.key, store.model.max_part_chars)
                 body = [c for c in parsed.clauses if c.kind not in ("docinfo",)]
                 if not body:
                     raise UnreadableFileError(path, "没有可识别的正文", "no recognisable body text")
-                reuse = store.reusable_embeddings(did) if old else {}
+                stored = store.reusable_embeddings(did) if old else {}
+                reuse = {text: v for (key, text), v in stored.items() if key == store.model.key}
                 todo = [c.search_text for c in parsed.clauses if c.search_text not in reuse]
                 fresh = dict(zip(todo, embed_in_batches(store, todo, on_embed), strict=True)) if todo else {}
                 vectors = [reuse.get(c.search_text) or fresh[c.search_text] for c in parsed.clauses]
                 report.embedded += len(todo)
                 store.write_document(parsed.meta, parsed.clauses, vectors)
-                written[did] = (parsed.meta.content_hash, parsed.clauses, vectors)
+                written[did] = (parsed.meta.content_hash, parsed.clauses)
                 result.status = "updated" if old else "added"
                 result.clauses = len(parsed.clauses)
                 result.counted = document_items(parsed.clauses, did).count_text()
@@ -163,17 +164,16 @@ def ingest_paths(
     return report
 
 
-def write_segment(store: ClauseStore, written: dict[str, tuple[str, list[Clause], list[list[float]]]]) -> None:
+def write_segment(store: ClauseStore, written: dict[str, tuple[str, list[Clause]]]) -> None:
     """The run's documents as one search segment beside the collection (time proportional to them), then
     compaction when the segments hold many tombstones or are many.  A failure here loses nothing: a
     reader builds what no segment holds from the collection."""
     try:
         active = store.active_versions()
-        fresh = {d: v for d, (v, _, _) in written.items() if active.get(d) == v}
+        fresh = {d: v for d, (v, _) in written.items() if active.get(d) == v}
         parts = [c for d in fresh for c in written[d][1]]
-        vectors = [v for d in fresh for v in written[d][2]]
         if parts:
-            store.segments.write(parts, fresh, vectors)
+            store.segments.write(parts, fresh)
         store.segments.compact(active)
         store.segments.collect(active)
     except Exception:  # the index is complete without it

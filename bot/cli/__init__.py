@@ -51,7 +51,9 @@ COMMANDS: list[tuple[str, str, str, list[Arg]]] = [
         (("dir",), {"nargs": "?"}),
         (("--details",), {"action": "store_true", "help": "list every failed check under its document"}), JSON]),
     ("export", "library:cmd_export", "export the active index (records + embeddings) as JSONL", [(("out",), {})]),
-    ("rebuild", "library:cmd_rebuild", "rebuild the index from the files in the data directory", []),
+    ("rebuild", "library:cmd_rebuild", "rebuild the index from the files in the data directory", [
+        (("--reembed",), {"action": "store_true",
+                          "help": "embed everything again with POLICYBOT_EMBEDDING_MODEL (after a model change)"})]),
     ("meta", "library:cmd_meta", "show or set a document's metadata (stored as an override; re-indexes that document)", [
         (("doc",), {}),
         (("--title",), {}), (("--short-name",), {}),
@@ -109,11 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     get_settings()
     if args.handler in ("library:cmd_ingest", "library:cmd_rebuild"):
         use_batch_threads()  # bulk embedding: every core (serving keeps one thread per request)
+    from vectorstore.embedding_model import EmbeddingModelMismatch
     from vectorstore.errors import DiskFull, StoreUnavailable, disk_nearly_full, is_disk_full
 
     try:
         return _run(args.handler, args)
-    except StoreUnavailable as exc:  # one line, no traceback: the server is down, not the program
+    except (StoreUnavailable, EmbeddingModelMismatch) as exc:  # one line, no traceback: a state, not a bug
         print(f"错误：{exc}", file=sys.stderr)
         return 3
     except Exception as exc:  # a full disk is the machine's state, not a bug: say so, exit 4

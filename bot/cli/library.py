@@ -85,8 +85,18 @@ def cmd_export(args) -> int:
 
 def cmd_rebuild(args) -> int:
     """Re-index exactly the current collection from its files (removed documents stay removed, confirmed
-    replacements stay); an empty index is built from the shipped corpus and the uploads."""
-    report = service().library.rebuild()
+    replacements stay); an empty index is built from the shipped corpus and the uploads.  ``--reembed``
+    embeds everything again with the configured model (the store is opened without the model check that
+    would refuse it)."""
+    if getattr(args, "reembed", False):
+        from bot.service import PolicyBot
+        from bot.settings import get_settings
+        from vectorstore.chroma_store import ClauseStore
+
+        settings = get_settings()
+        report = PolicyBot(settings, ClauseStore(settings.store_config(), check_model=False)).library.reembed()
+    else:
+        report = service().library.rebuild()
     print(report.summary())
     return 0
 

@@ -1,10 +1,11 @@
-"""Dense stage: nearest clause parts by cosine similarity to the query embedding.
+"""Dense stage: nearest clause parts by cosine similarity to the query embedding, from Chroma's index.
 
-The parts' embeddings live in the :class:`~.snapshot.IndexSnapshot`, loaded together with the
-lexical side, so dense and lexical always describe the same index version, and the search is exact:
-every process holding the same versions ranks a question identically (an HNSW graph built in another
-order, or not yet refreshed after another process's write, would not).  A snapshot without vectors
-(an old store, a test double) falls back to Chroma's HNSW index.
+The vectors live in one place, the Chroma collection, and so does the one vector index (HNSW) built on
+them: the query goes to Chroma (embedded, or the server every instance shares), and each hit is mapped
+to its row of the :class:`~.snapshot.IndexSnapshot` by its record id.  A hit whose document version is
+not the snapshot's (a version being written, or swept) is dropped, so dense and lexical describe the
+same index version.  Why not the segments' own vectors any more: see README **Scale** (one vector
+index: measured side by side).
 """
 from __future__ import annotations
 
@@ -13,36 +14,28 @@ import numpy as np
 from bot.retrieval.snapshot import IndexSnapshot
 from vectorstore.chroma_store import ClauseStore, record_id_to_clause_key
 
-
-def top_stable(scores: np.ndarray, n: int) -> np.ndarray:
-    """``np.argsort(-scores, kind="stable")[:n]`` without sorting every row: the n-th best score as a
-    threshold, then a stable sort of the rows at or above it (ties keep row order, as in the full sort)."""
-    if len(scores) <= 4 * n or n <= 0:
-        return np.argsort(-scores, kind="stable")[:n]
-    threshold = scores[np.argpartition(-scores, n - 1)[:n]].min()
-    candidates = np.flatnonzero(scores >= threshold)
-    return candidates[np.argsort(-scores[candidates], kind="stable")][:n]
+STALE_SLACK = 1.25  # over-fetch: hits of versions being written or swept are dropped after the query
 
 
 class ChromaDense:
-    """Embeds the query with the store's embedder and scores the snapshot's parts."""
+    """Embeds the query with the store's model and asks the collection's vector index for its neighbours."""
 
     def __init__(self, store: ClauseStore) -> None:
         self.store = store
 
     def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]:
+        if not snapshot.size:
+            return {}
         emb = np.asarray(self.store.embedder.embed_query([text])[0], dtype=np.float32)
-        if snapshot.has_vectors and snapshot.size:
-            q = emb / (float(np.linalg.norm(emb)) or 1.0)
-            sims = snapshot.dense_scores(q)
-            top = top_stable(sims, n)
-            return {int(i): float(sims[i]) for i in top if np.isfinite(sims[i])}
-        hits = self.store.query(list(map(float, emb)), n, snapshot.versions)
+        hits = self.store.query(list(map(float, emb)), min(int(n * STALE_SLACK) + 1, snapshot.size),
+                                snapshot.versions)
         out: dict[int, float] = {}
         for rid, sim in hits:
             version = rid.rsplit("@", 1)[-1]
             clause_id, part = record_id_to_clause_key(rid)
-            i = snapshot.row_of(clause_id, part)
-            if i is not None and snapshot.versions.get(clause_id.split(":", 1)[0]) == version:
+            i = snapshot.row_of(clause_id, part, version)
+            if i is not None and i not in out:
                 out[i] = sim
+                if len(out) == n:
+                    break
         return out

@@ -101,9 +101,8 @@ class HybridRetriever:
             self._checked = time.monotonic()
             versions = self.store.active_versions()
 
-            def fetch(doc_ids: list[str]) -> tuple[list[Clause], list[list[float]]]:
-                rows = self.store.active_parts(doc_ids=doc_ids, versions=versions)
-                return [c for c, _ in rows], [v for _, v in rows]
+            def fetch(doc_ids: list[str]) -> list[Clause]:
+                return [c for c, _ in self.store.active_parts(vectors=False, doc_ids=doc_ids, versions=versions)]
 
             chosen = self.store.segments.ensure(versions, fetch)
             self.snapshot = IndexSnapshot(versions, chosen)
@@ -176,7 +175,7 @@ class HybridRetriever:
         missing = None
         if analysis.item and (analysis.doc_ids or filters.doc_ids):
             clauses = [c for d in sorted(scope) for c in snap.doc_clauses(d)]  # only the documents in scope
-            targets = lookup.resolve(analysis.item, clauses, sorted(scope))
+            targets = lookup.resolve(analysis.item, clauses, sorted(scope), snap.catalog.numbering)
             first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ingest.text.segment import tokenize
+from ingest.text.segment import Segmenter, current_segmenter
 
 if TYPE_CHECKING:
     from bot.retrieval.snapshot import SegmentView
@@ -27,9 +27,10 @@ B = 0.75
 class SegmentBM25:
     """Scores every row of a snapshot for a query in one pass over the query terms' postings."""
 
-    def __init__(self, views: tuple[SegmentView, ...], size: int) -> None:
+    def __init__(self, views: tuple[SegmentView, ...], size: int, segmenter: Segmenter | None = None) -> None:
         self.views = views
         self.size = size
+        self.segmenter = segmenter or current_segmenter()  # the snapshot's: queries segment like its rows
         self.dl = np.zeros(size, dtype=np.int32)
         self.live = np.zeros(size, dtype=bool)  # the active version of its document
         for v in views:
@@ -57,8 +58,8 @@ class SegmentBM25:
             avgdl = self.dl[live_scope].mean() if n else np.float64(1.0)
         if not n:
             return out
-        own = tokenize(query)
-        extra = [t for w in expansions for t in tokenize(w) if t not in own]
+        own = self.segmenter.tokenize(query)
+        extra = [t for w in expansions for t in self.segmenter.tokenize(w) if t not in own]
         for tok, scale in [*((t, None) for t in own), *((t, weight) for t in dict.fromkeys(extra))]:
             # a repeated query word counts again, as in bm25s
             found = []

@@ -8,6 +8,7 @@ within that document — exactly the level that runs continuously.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from bot.retrieval.analysis import ItemRef
 from ingest.items import DocumentItems, document_items, primary_style
@@ -19,8 +20,12 @@ def _number_at(clause: Clause, style: str) -> int | None:
     return clause.numbers[clause.ladder.index(style)] if style in clause.ladder else None
 
 
-def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Clause]:
-    """Clauses the reference points at, in document order (several when it names a section)."""
+def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str],
+            numbering: Mapping[str, str | None] | None = None) -> list[Clause]:
+    """Clauses the reference points at, in document order (several when it names a section).
+
+    ``numbering``: each document's primary level as stored at ingest (the snapshot's catalog); computed
+    here only for clauses that come without it."""
     by_doc: dict[str, list[Clause]] = defaultdict(list)
     for c in clauses:
         if c.kind in ("item", "section") and (not doc_ids or c.doc_id in doc_ids):
@@ -35,7 +40,7 @@ def resolve(ref: ItemRef, clauses: list[Clause], doc_ids: list[str]) -> list[Cla
             out.extend(c for c in doc_clauses if all(_number_at(c, s) == n for s, n in ref.path))  # type: ignore[arg-type]
             continue
         n = ref.path[-1][1]
-        primary = primary_style(doc_clauses)
+        primary = numbering[doc_id] if numbering is not None and doc_id in numbering else primary_style(doc_clauses)
         tried: list[str | None] = [primary, *(s for s in STYLES if s != primary)]
         for style in tried:
             if style is None:

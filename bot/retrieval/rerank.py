@@ -26,9 +26,11 @@ from bot.retrieval.analysis import QueryAnalysis
 from bot.retrieval.intent import QuestionIntent
 from bot.retrieval.types import SearchHit
 from ingest.text.segment import best_sentence_overlap, overlap
+from vectorstore.embedding_model import shipped
 
 POOL = 30
 _TYPE_FEATURES = answer_types.features()  # quantity_fit, responsible_fit, docinfo_ask, docinfo_other …
+DENSE_GAP_SCALE = shipped.dense_gap_scale  # tuned for the embedding model: lives with it
 FEATURES: tuple[str, ...] = (
     "fused",            # fused score / best fused score among the candidates
     "first",            # 1 for the fused top candidate
@@ -60,7 +62,7 @@ class RerankWeights:
 @cache
 def shipped_weights() -> RerankWeights | None:
     """The fitted weights shipped with the package (None before the first training run)."""
-    resource = resources.files(__package__).joinpath("rerank_weights.json")
+    resource = resources.files(__package__).joinpath(shipped.rerank_weights)
     if not resource.is_file():
         return None
     data = json.loads(resource.read_text(encoding="utf-8"))
@@ -84,7 +86,7 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
         rows.append([
             h.score / best_fused,
             1.0 if rank == 0 else 0.0,
-            (h.dense - best_dense) * 20.0 if h.dense else -2.0,  # cosine gaps are small: scaled to the others
+            (h.dense - best_dense) * DENSE_GAP_SCALE if h.dense else -2.0,  # cosine gaps are small: scaled
             h.lexical / best_lex,
             overlap(grams, c.search_text),
             overlap(grams, " ".join(c.heading_path)),

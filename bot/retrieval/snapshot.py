@@ -20,10 +20,10 @@ import numpy as np
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.lexical import SegmentBM25
 from ingest.models import Clause, DocMeta
-from ingest.text.segment import add_terms, domain_terms
-from vectorstore.segments import Segment, merge_parts, unit_rows
+from ingest.text.segment import Segmenter, domain_terms, use_segmenter
+from vectorstore.segments import Segment, merge_parts, row_key
 
-__all__ = ["IndexSnapshot", "SegmentView", "merge_parts", "unit_rows"]
+__all__ = ["IndexSnapshot", "SegmentView", "merge_parts"]
 
 CLAUSE_CACHE = 4096  # whole clauses kept decoded per snapshot
 
@@ -90,10 +90,12 @@ class IndexSnapshot:
         self.catalog = DocumentCatalog(tuple(metas), numbering)
         self._metas = {m.doc_id: m for m in metas}
         self.departments = sorted(departments)
+        # the words its segments were tokenised with, in a dictionary of its own: queries segment like the
+        # rows were, and no other snapshot (or segment build) changes how this one segments
+        self.segmenter = Segmenter([*domain_terms(), *dict.fromkeys(terms)])
         if views:
-            add_terms([*domain_terms(), *dict.fromkeys(terms)])  # queries segment like the rows were
-        self.bm25 = SegmentBM25(self.views, self.size)
-        self.has_vectors = bool(views) and all(len(v.seg.vectors) == v.seg.rows for v in views)
+            use_segmenter(self.segmenter)
+        self.bm25 = SegmentBM25(self.views, self.size, self.segmenter)
         self._cache: OrderedDict[int, Clause] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -161,14 +163,6 @@ class IndexSnapshot:
         return {c.clause_id: c for d in self.doc_codes for c in self.doc_clauses(d)}
 
     # ----- what the stages read --------------------------------------------------------------
-    def dense_scores(self, q: np.ndarray) -> np.ndarray:
-        """Cosine similarity of every row to the unit query ``q``; tombstones at -inf."""
-        out = np.full(self.size, -np.inf, dtype=np.float32)
-        for v in self.views:
-            sims = np.asarray(v.seg.vectors) @ q
-            out[v.offset:v.offset + v.seg.rows] = np.where(v.live, sims, -np.inf)
-        return out
-
     def match_text(self, row: int) -> str:
         vi = int(np.searchsorted(self._row_offsets, row, side="right")) - 1
         v = self.views[vi]
@@ -192,13 +186,16 @@ class IndexSnapshot:
                 mask[v.offset + v.seg.dept_row[sel]] = True
         return mask & self.live
 
-    def row_of(self, clause_id: str, part: int) -> int | None:
-        code = self.code_of(clause_id)
-        if code is None:
+    def row_of(self, clause_id: str, part: int, version: str | None = None) -> int | None:
+        """The live row of a clause part (of ``version`` of its document, when given): how a dense hit from
+        Chroma (``clause_id/part@version``) finds its row — a binary search of the serving segment's keys."""
+        doc_id = clause_id.split(":", 1)[0]
+        if doc_id not in self._served:  # a document id with a colon of its own
+            doc_id = next((d for d in self._served if clause_id.startswith(d + ":")), doc_id)
+        where = self._served.get(doc_id)
+        if where is None or (version is not None and self.versions.get(doc_id) != version):
             return None
-        r = self.first_row(code)
-        while r < self.size and self.part_clause[r] == code:
-            if self.part_no[r] == part:
-                return r
-            r += 1
-        return None
+        v = self.views[where[0]]
+        i = where[1]
+        row = v.seg.row_of_key(row_key(clause_id, part), int(v.seg.doc_rows[i]), int(v.seg.doc_rows[i + 1]))
+        return None if row is None else v.offset + row

@@ -24,6 +24,7 @@ from ingest.models import FIELD_LABELS, DocMeta
 from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths
+from vectorstore.reembed import replace_collections, store_beside
 
 if TYPE_CHECKING:
     from bot.service.lifecycle import Lifecycle
@@ -85,6 +86,19 @@ class DocumentLibrary(LibraryShelf):
             if self.settings.uploads_dir.is_dir():
                 paths.append(self.settings.uploads_dir)
         report = self.ingest(paths, progress=progress, force=True)
+        self.trash.empty()
+        return report
+
+    def reembed(self, progress: bool = True) -> IngestReport:
+        """``rebuild --reembed``: the current collection's documents embedded by the configured model
+        into a new collection beside it, which then replaces it (the old vectors are never mixed in;
+        an interrupted run leaves the old collection as it was)."""
+        paths = self.source_files() or [p for p in (self.settings.corpus_dir, self.settings.uploads_dir) if p.is_dir()]
+        fresh = store_beside(self.store)
+        with self._write_lock, reading_limits(self.read_limits()):
+            report = ingest_paths(paths, fresh, force=True, progress=progress, overrides=self.overrides())
+            replace_collections(self.store, fresh)
+            self.retriever.reload()
         self.trash.empty()
         return report
 
@@ -233,7 +247,7 @@ class DocumentLibrary(LibraryShelf):
         versions = self.store.active_versions()
         note = ""
         if target.stem in versions:
-            if versions[target.stem] == content_hash(source.read_bytes(), None):
+            if versions[target.stem] == content_hash(source.read_bytes(), None, self.store.model.key):
                 return FileResult(path=filename, doc_id=target.stem, status="unchanged",
                                   message=f"{name} 与已收录版本相同，无需导入")
             try:

@@ -18,14 +18,22 @@ from ingest.text.script import quoted_terms, search_form
 from ingest.text.wordlists import load
 
 jieba.setLogLevel(logging.WARNING)
-_lock = threading.Lock()
 
 _STOP = frozenset(load("stopwords"))
 _STOP_CHARS = frozenset(load("stop_chars"))
-_added: set[str] = set()  # jieba keeps one global dictionary; each word is added once per process
-_pending: list[str] = []  # words added but not yet taught to jieba (see _teach_pending)
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_base_lock = threading.Lock()
+_base: jieba.Tokenizer | None = None  # jieba's dictionary as shipped, loaded once, never changed
+
+
+def _base_tokenizer() -> jieba.Tokenizer:
+    global _base
+    with _base_lock:
+        if _base is None:
+            _base = jieba.Tokenizer()
+            _base.initialize()
+        return _base
 
 
 def domain_terms() -> tuple[str, ...]:
@@ -33,27 +41,66 @@ def domain_terms() -> tuple[str, ...]:
     return load("domain_terms")
 
 
-def add_terms(terms: Iterable[str]) -> None:
-    """Teach jieba words it must not split.
+class Segmenter:
+    """jieba with a dictionary of its own: jieba's words plus the words it was given, nothing else.
 
-    jieba keeps one global dictionary; a word already taught is not added again, so reloading the
-    index does not grow the dictionary (or jieba's prefix table) with every reload.
+    jieba's module functions share one process-wide dictionary, so whoever taught it a word changed how
+    every later caller segments.  A segmenter copies jieba's dictionary (loaded once per process) when it
+    first segments — so a process that never segments, a clause lookup or ``policybot docs``, never
+    loads it (~0.6 s) — and adds its own words to the copy.  A search segment is tokenised by a
+    segmenter of its words; a snapshot owns one of its segments' words and queries are segmented by it.
     """
-    with _lock:
-        for t in terms:
-            t = search_form(t)
-            if 2 <= len(t) <= 16 and t not in _added:
-                _pending.append(t)
-                _added.add(t)
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._tok: jieba.Tokenizer | None = None
+        self._words: dict[str, None] = {}
+        self.add_terms(terms)
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """Words it must not split (search form, 2–16 characters; a word already known is not added again)."""
+        with self._lock:
+            for t in terms:
+                t = search_form(t)
+                if 2 <= len(t) <= 16 and t not in self._words:
+                    self._words[t] = None
+                    if self._tok is not None:
+                        self._tok.add_word(t, freq=200000)
+
+    def _tokenizer(self) -> jieba.Tokenizer:
+        """The copy of jieba's dictionary with this segmenter's words (caller holds ``_lock``)."""
+        if self._tok is None:
+            base = _base_tokenizer()
+            tok = jieba.Tokenizer()
+            tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
+            for word in self._words:
+                tok.add_word(word, freq=200000)
+            self._tok = tok
+        return self._tok
+
+    def tokenize(self, text: str, bigrams: bool = True) -> list[str]:
+        """Search-form text → jieba words (search mode) + CJK character bigrams, stopwords removed."""
+        s = search_form(text)
+        with self._lock:
+            words = [w for w in self._tokenizer().lcut_for_search(s) if _TOKEN_OK.search(w) and w not in _STOP]
+        if bigrams:
+            for run in _CJK_RUN.findall(s):
+                words.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+        return words
 
 
-def _teach_pending() -> None:
-    """Add the queued words before jieba next segments (caller holds ``_lock``).  Deferred so that a
-    process that never segments (a clause lookup, ``policybot docs``) never loads jieba's dictionary
-    (~0.6 s); a process that does segments exactly as if they had been added at once."""
-    for word in _pending:
-        jieba.add_word(word, freq=200000)
-    _pending.clear()
+_current = Segmenter(domain_terms())  # the serving snapshot's segmenter once one is published
+
+
+def use_segmenter(segmenter: Segmenter) -> None:
+    """Make ``segmenter`` the one :func:`tokenize` uses (a new snapshot publishes its own: queries are
+    then segmented like the rows they are matched against).  A reference swap; no dictionary changes."""
+    global _current
+    _current = segmenter
+
+
+def current_segmenter() -> Segmenter:
+    return _current
 
 
 def corpus_terms(texts: Iterable[str]) -> list[str]:
@@ -65,15 +112,8 @@ def corpus_terms(texts: Iterable[str]) -> list[str]:
 
 
 def tokenize(text: str, bigrams: bool = True) -> list[str]:
-    """Search-form text → jieba words (search mode) + CJK character bigrams, stopwords removed."""
-    s = search_form(text)
-    with _lock:
-        _teach_pending()
-        words = [w for w in jieba.lcut_for_search(s) if _TOKEN_OK.search(w) and w not in _STOP]
-    if bigrams:
-        for run in _CJK_RUN.findall(s):
-            words.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
-    return words
+    """Search-form text → words + bigrams, by the current segmenter (the serving snapshot's)."""
+    return _current.tokenize(text, bigrams)
 
 
 def query_grams(question: str) -> set[str]:
