@@ -17,6 +17,7 @@ from bot.retrieval.types import SearchHit
 from ingest.clauses import build_clauses
 from ingest.metadata import find_title
 from ingest.models import Clause, DocMeta
+from vectorstore.records import record_id
 from vectorstore.segments import SegmentStore
 
 TIANJIN = DocMeta(doc_id="tj-2023-quality", title="天津市关于推进质量提升的实施意见", short_name="天津实施意见",
@@ -67,8 +68,8 @@ def build_snapshot(root: Path, parts: list[Clause] | None = None) -> tuple[Index
     parts = parts if parts is not None else all_parts()
     versions = {c.doc_id: "v1" for c in parts}
     store = SegmentStore(root)
-    store.write(parts, versions, np.stack([topic_vector(c.text) for c in parts]))
-    chosen = store.ensure(versions, lambda ids: ([], []))
+    store.write(parts, versions)
+    chosen = store.ensure(versions, lambda ids: [])
     return IndexSnapshot(versions, chosen), store
 
 
@@ -102,14 +103,14 @@ class SegmentOnlyStore:
         self._parts = parts if parts is not None else all_parts()
         self._versions = {c.doc_id: "v1" for c in self._parts}
         self.segments = SegmentStore(root)
-        self.segments.write(self._parts, self._versions, np.stack([topic_vector(c.text) for c in self._parts]))
+        self.segments.write(self._parts, self._versions)
         self.embedder = TopicEmbedder()
 
     def active_versions(self) -> dict[str, str]:
         return dict(self._versions)
 
-    def active_parts(self, doc_ids: list[str], versions: dict[str, str]) -> list[tuple[Clause, list[float]]]:
-        return [(c, topic_vector(c.text).tolist()) for c in self._parts if c.doc_id in doc_ids]
+    def active_parts(self, doc_ids: list[str], versions: dict[str, str]) -> list[Clause]:
+        return [c for c in self._parts if c.doc_id in doc_ids]
 
     def active_clauses(self) -> list[Clause]:
         return list(self._parts)
@@ -117,5 +118,9 @@ class SegmentOnlyStore:
     def reopen(self) -> None:
         """Nothing to reopen: the parts are fixed."""
 
-    def query(self, *args: object) -> list[tuple[str, float]]:
-        raise AssertionError("the snapshot holds the vectors: Chroma's index is never asked")
+    def query(self, embedding: list[float], n: int, versions: dict[str, str]) -> list[tuple[str, float]]:
+        """Chroma's part, exactly: the ``n`` nearest parts by cosine, as (record id, similarity)."""
+        q = np.asarray(embedding)
+        sims = [(record_id(c, self._versions[c.doc_id]), float(topic_vector(c.text) @ q)) for c in self._parts
+                if versions.get(c.doc_id) == self._versions[c.doc_id]]
+        return sorted(sims, key=lambda x: -x[1])[:n]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.dense import ChromaDense, top_stable
+from bot.retrieval.dense import ChromaDense
 from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.rerank import Reranker, RerankWeights
 from bot.retrieval.types import SearchFilters
@@ -86,12 +86,6 @@ def test_a_comparison_sees_each_named_document(retriever):
     # 天津 holds both topics and would fill the head; a comparison alternates the named documents
     assert [h.clause.doc_id for h in result.hits] == [GUANGDONG.doc_id, TIANJIN.doc_id] * 2
     assert {h.clause.item for h in result.hits if h.clause.doc_id == TIANJIN.doc_id} == {"二3", "一1"}
-
-
-def test_top_stable_keeps_row_order_among_ties():
-    import numpy as np
-    scores = np.array([0.5, 0.9, 0.5, 0.1, 0.9, 0.5, 0.2, 0.3, 0.4, 0.0, 0.5, 0.5])
-    assert top_stable(scores, 4).tolist() == np.argsort(-scores, kind="stable")[:4].tolist() == [1, 4, 0, 2]
 
 
 def test_the_langchain_face_returns_the_same_clauses_as_documents(retriever):

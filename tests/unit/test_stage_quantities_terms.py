@@ -6,7 +6,7 @@ import pytest
 
 from bot.retrieval.quantities import states_quantity
 from bot.retrieval.terms import contains_terms, query_terms, term_spans
-from ingest.text.segment import add_terms, domain_terms
+from ingest.text.segment import Segmenter, domain_terms, use_segmenter
 
 pytestmark = pytest.mark.unit
 
@@ -26,7 +26,7 @@ def test_states_quantity_by_kind(text, kind, expected):
 
 
 def test_query_terms_drop_the_documents_names_and_the_pieces_of_a_long_word():
-    add_terms(domain_terms())  # as every index snapshot does: policy compounds stay whole
+    use_segmenter(Segmenter(domain_terms()))  # as every index snapshot does: policy compounds stay whole
     terms = query_terms("天津实施意见 首席质量官", doc_names=["天津实施意见"])
     assert terms == ["首席质量官"]  # not 天津实施意见, not 首席 / 质量
     assert query_terms("“计量 托管”") == ["计量 托管"]  # a quoted query is one phrase
