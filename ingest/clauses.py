@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ingest.blocks import find_title_span, parse_blocks
+from ingest.dates import chinese_date
 from ingest.departments import extract_departments
 from ingest.headings import item_label
 from ingest.models import KIND_LABELS, Clause, DocMeta
@@ -61,9 +62,9 @@ def docinfo_text(meta: DocMeta, table_lines: list[str]) -> str:
         rows.append("发布机关：" + "、".join(meta.issuers))
     rows.append("文号：" + (meta.doc_number or "无"))
     if meta.date:
-        rows.append("发布日期：" + meta.date)
+        rows.append("发布日期：" + chinese_date(meta.date))
     if meta.effective_date:
-        rows.append("生效日期：" + meta.effective_date)
+        rows.append("生效日期：" + chinese_date(meta.effective_date))
     if meta.validity:
         rows.append("有效期：" + meta.validity)
     if meta.region or meta.level:

@@ -34,5 +34,15 @@ def iso_date(text: str) -> str:
     return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
 
 
+def chinese_date(iso: str) -> str:
+    """YYYY-MM-DD as a text says it, with the stored form after it (2021-09-28 → 2021年9月28日（2021-09-28）):
+    callers ask "哪天印发的" and read either form back; anything else is returned as it is."""
+    m = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,2})(?:-(\d{1,2}))?", iso.strip())
+    if not m:
+        return iso
+    y, mo, d = m.groups()
+    return f"{int(y)}年{int(mo)}月" + (f"{int(d)}日" if d else "") + f"（{iso.strip()}）"
+
+
 def is_date_line(line: str) -> bool:
     return bool(_DATE_LINE.match(line))

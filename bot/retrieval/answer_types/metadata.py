@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.retrieval.answer_types.base import AnswerType, RerankFeature
+from ingest.dates import chinese_date
 
 if TYPE_CHECKING:
     from bot.retrieval.catalog import DocumentCatalog
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 def record(clause: Clause) -> str:
     meta = clause.doc
-    fields = [f"文号：{meta.doc_number or '未标注'}", f"发布日期：{meta.date or '未标注'}"]
+    fields = [f"文号：{meta.doc_number or '未标注'}", f"发布日期：{chinese_date(meta.date) if meta.date else '未标注'}"]
     if meta.issuers:
         fields.append(f"发布机关：{'、'.join(meta.issuers)}")
     return f"《{meta.title}》{'；'.join(fields)}。"
