@@ -14,7 +14,7 @@ from ingest.models import Clause
 from ingest.text.segment import best_sentence_overlap, overlap, query_grams, sentences
 
 _PIECE = re.compile(r"[^，,、：:]+[，,、：:]?")
-SENTENCE_LIMIT = 110  # a longer sentence is cut to its relevant pieces
+SENTENCE_LIMIT = 160  # a longer sentence is cut to its relevant pieces (see extractive.ANSWER_BUDGET)
 TITLE_LIMIT = 36  # an item's own title (its first sentence) frames the answer when this short
 
 
