@@ -31,6 +31,10 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("不按规定做的企业罚款多少", "处罚标准"),
     ("有咨询电话吗", "联系方式"),
     ("申報時間是什麼時候", "具体时间"),  # traditional script
+    ("培训费是企业出还是政府出？", "费用由谁承担"),
+    ("驻厂监造的费用由谁承担", "费用由谁承担"),
+    ("材料要去哪里提交？", "办理地点"),
+    ("快速维权中心在哪里", "办理地点"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -40,6 +44,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("奖励多少钱", "对获奖企业给予50万元奖励。"),
     ("什么时候截止申报", "申报截止时间为2024年6月30日。"),
     ("在哪里办理", "请到市民中心二楼3号窗口办理。"),
+    ("培训费用谁出", "培训费用由市财政承担。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""

@@ -63,3 +63,10 @@ def test_a_part_with_a_single_item_is_left_to_the_ranker():
     clauses = clauses_of(doc, ["某市质量工作方案", "一、主要目标", "1.目标是提升质量。", "二、保障措施", "2.加强领导。", "3.强化保障。"])
     assert find_part("主要目标是什么", clauses) == []
     assert items(find_part("保障措施是什么", clauses)) == ["二2", "二3"]
+
+
+def test_an_item_of_a_part_written_without_brackets():
+    """第三部分第一项 is 三（一）, not the whole of part three."""
+    assert parse_item_ref("国家意见第三部分第一项内容是什么").path == [("cn", 3), ("paren_cn", 1)]
+    assert parse_item_ref("第二部分的第3条").path == [("cn", 2), ("paren_cn", 3)]
+    assert parse_item_ref("第二部分讲什么").path == [("cn", 2)]

@@ -42,6 +42,20 @@ def test_a_subject_foreign_to_the_sources_is_refused():
     assert outcome(question, hit("二3"), hit("一1")) == ("refuse", "weak_evidence", "")
 
 
+def test_a_long_everyday_question_sharing_three_words_with_a_clause_is_not_foreign():
+    """Its own words (小厂, 买不起, 老是) are foreign, but the clause shares three of its subject's words."""
+    question = "我们小厂老板天天发愁，买不起贵仪器，想找人帮忙把计量检测弄好，中小企业有啥门路？"
+    assert not foreign_topic(result(question, hit("二3")))
+    assert foreign_topic(result("火星移民签证和外卖骑手社保怎么办理？", hit("二3")))
+
+
+def test_the_asked_fact_must_be_in_the_clause_the_answer_rests_on():
+    """100万元 in the third-best clause does not answer an amount asked of the first one."""
+    question = "计量托管服务补贴多少钱？"
+    assert outcome(question, hit("二3"), hit("一1"), hit("二4"))[:2] == ("partial", "fact_not_in_sources")
+    assert outcome("中国质量奖奖励多少钱？", hit("二4"), hit("二3"))[0] == "answer"
+
+
 def test_an_asked_fact_the_clauses_do_not_state_makes_the_answer_partial():
     assert outcome("计量托管服务的补贴标准是多少钱？", hit("二3")) == ("partial", "fact_not_in_sources", "具体金额（补贴、奖励标准）")
     assert outcome("计量托管服务的申请网址是什么？", hit("二3"))[2] == "网址"
