@@ -65,6 +65,21 @@ def _title_form(text: str) -> str:
     return search_form(text)
 
 
+def _attributive(key: str, q: str) -> bool:
+    """A national name used as an attribute, not for the national document: 国家 in "国际、国家和行业标准",
+    "全国统一" — the national document is meant only when a document word follows the name in the same
+    phrase (国家那份意见, 国家层面的文件, 国务院的政策): questions say 国家/全国/中央 about levels all the time."""
+    if key not in load("national_names"):
+        return False
+    return not _national_reference(key).search(q)
+
+
+@lru_cache(maxsize=16)
+def _national_reference(key: str) -> re.Pattern[str]:
+    words = "|".join(map(re.escape, [*load("doc_types"), *load("national_reference")]))
+    return re.compile(rf"{re.escape(key)}[^，,。；;？?！!]{{0,12}}?(?:{words})")
+
+
 def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     """Score each document by how clearly the question (in search form) names it; 0 = not named."""
     metas = list(metas)
@@ -74,7 +89,7 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
         score = 0.0
         matched_text = q
         for key, weight in mention_keys(meta):  # longest first
-            if key and key in matched_text:
+            if key and key in matched_text and not _attributive(key, matched_text):
                 score = max(score, weight) + (0.5 if score else 0.0)
                 matched_text = matched_text.replace(key, " ")
         if score:
