@@ -102,5 +102,7 @@ def test_one_body_one_name():
 def test_the_words_a_question_means():
     assert expand("小企业怎么拿补贴")[:3] == ["资金支持", "奖补", "奖励"]  # the policy's words for everyday ones
     assert "中小企业" in expand("小企业怎么拿补贴")
+    # the everyday words of the examples reach the terms of art (证书/代管/先赔/3C/不罚款)
+    assert {"认证", "托管", "先行赔付", "ccc", "免罚"} <= set(expand("证书 代管 先赔 3C 不罚款"))
     assert "奖赏" in synonyms("奖励")
     assert {"质量奖", "奖励"} <= set(content_words("中国质量奖奖励多少钱"))
