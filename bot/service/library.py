@@ -20,13 +20,13 @@ from bot.service.uploads import clause_diff, diff_text, free_name, place_upload,
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
 from ingest.models import FIELD_LABELS, DocMeta
-from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.results import FileResult, IngestReport
 
 if TYPE_CHECKING:  # the parsing stack and the indexer load when a write needs them, not for every reader
     from bot.service.lifecycle import Lifecycle
     from ingest.documents import ParsedDocument
+    from ingest.readers import ReadLimits
 
 # Kept importable from here: callers name them as ``bot.service.library`` members.
 __all__ = ["DEPARTMENT_SEP", "DepartmentGroup", "DocumentLibrary", "clause_diff", "diff_text", "safe_filename"]
@@ -50,12 +50,15 @@ class DocumentLibrary(LibraryShelf):
         return self.ingest([self.settings.corpus_dir], progress=progress)
 
     def read_limits(self) -> ReadLimits:
+        from ingest.readers import ReadLimits
+
         s = self.settings
         return ReadLimits(s.max_unpacked_bytes, s.max_elements, s.parse_seconds)
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
                on_file: Callable[[FileResult], None] | None = None,
                on_embed: Callable[[int, int], None] | None = None) -> IngestReport:
+        from ingest.readers import reading_limits
         from vectorstore.indexer import ingest_paths
 
         with self._write_lock, reading_limits(self.read_limits()):
@@ -94,6 +97,7 @@ class DocumentLibrary(LibraryShelf):
         """``rebuild --reembed``: the current collection's documents embedded by the configured model
         into a new collection beside it, which then replaces it (the old vectors are never mixed in;
         an interrupted run leaves the old collection as it was)."""
+        from ingest.readers import reading_limits
         from vectorstore.indexer import ingest_paths
         from vectorstore.reembed import replace_collections, store_beside
 
@@ -209,6 +213,7 @@ class DocumentLibrary(LibraryShelf):
         indexing anything; with a note when its id is taken (what importing it would do).  Raises
         ``UnreadableFileError`` / ``ValueError`` with a message."""
         from ingest.documents import ParsedDocument, parse_document
+        from ingest.readers import SUPPORTED_SUFFIXES, reading_limits, unsupported
 
         name = safe_filename(filename)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -230,6 +235,7 @@ class DocumentLibrary(LibraryShelf):
     def replacement_diff(self, doc_id: str, path: Path) -> dict[str, int]:
         """What replacing ``doc_id`` by the file at ``path`` would change (parsed, not indexed)."""
         from ingest.documents import parse_document
+        from ingest.readers import reading_limits
 
         with reading_limits(self.read_limits()):
             new = parse_document(path, None, doc_id).clauses
@@ -256,6 +262,7 @@ class DocumentLibrary(LibraryShelf):
         note = ""
         if target.stem in versions:
             from ingest.documents import content_hash
+            from ingest.readers import UnreadableFileError
 
             if versions[target.stem] == content_hash(source.read_bytes(), None, self.store.model.key):
                 return FileResult(path=filename, doc_id=target.stem, status="unchanged",
