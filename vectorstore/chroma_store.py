@@ -175,6 +175,12 @@ class ClauseStore(ClauseReads):
             self._client, self._opened = None, None
 
     @_outage_is_unavailable
+    def open(self) -> None:
+        """Open Chroma now rather than on first use: a serving process does so at start, so that no request
+        pays for it and a store that cannot be opened (a server down, a full disk) stops the start."""
+        self._collections()
+
+    @_outage_is_unavailable
     def ping(self) -> None:
         """Raises :class:`StoreUnavailable` unless the store answers (readiness checks)."""
         self.client.heartbeat()
