@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if not bot.retriever.size:  # the progress bar below counts the files
             print("首次启动：正在为内置政策文件建立索引（约半分钟，只需一次；以后启动直接使用）…", file=sys.stderr, flush=True)
         report = bot.library.ensure_index(progress=True)
+        bot.store.open()  # a serving process opens Chroma at start (commands open it only when they need it)
     except StoreUnavailable as exc:
         print(f"启动失败：{exc}（CHROMA_HOST={os.environ.get('CHROMA_HOST', '')}）", file=sys.stderr)
         return 3

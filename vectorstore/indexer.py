@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -20,8 +19,10 @@ from ingest.models import Clause
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFileError, unsupported
 from vectorstore.chroma_store import ClauseStore
 from vectorstore.errors import disk_nearly_full, is_disk_full
+from vectorstore.results import FileResult, IngestReport
 
 log = logging.getLogger(__name__)
+__all__ = ["FileResult", "IngestReport", "distinct_id", "embed_in_batches", "expand_paths", "ingest_paths", "write_segment"]
 
 EMBED_BATCH = 8
 """Passages embedded per call.  The engine runs one call per core (shared with query embedding), so a
@@ -38,37 +39,6 @@ def embed_in_batches(store: ClauseStore, texts: list[str],
             on_embed(len(out), len(texts))
         time.sleep(0.002)  # hand the core to a waiting query
     return out
-
-
-@dataclass
-class FileResult:
-    path: str
-    doc_id: str
-    status: str  # added | updated | unchanged | skipped
-    clauses: int = 0  # stored records (parts, notice and 文件信息 included)
-    message: str = ""
-    counted: str = ""  # the document's items and clauses as every surface counts them (ingest.items)
-
-
-@dataclass
-class IngestReport:
-    results: list[FileResult] = field(default_factory=list)
-    embedded: int = 0
-    swept: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return any(r.status in ("added", "updated") for r in self.results)
-
-    def summary(self) -> str:
-        counts: dict[str, int] = {}
-        for r in self.results:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        names = {"added": "新增", "updated": "更新", "unchanged": "未变化", "skipped": "跳过"}
-        parts = [f"{names[k]} {v}" for k, v in counts.items()]
-        head = "，".join(parts) or "没有文件"
-        tail = f"；新计算向量 {self.embedded} 条" if self.changed else "；索引无变化（no changes）"
-        return head + tail
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

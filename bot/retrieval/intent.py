@@ -115,25 +115,31 @@ def cue_sections() -> dict[str, tuple[str, ...]]:
     return {**answer_types.cue_sections(), **shared}
 
 
-def _compile(cue: str) -> re.Pattern[str]:
-    """``A|B…C`` → ``(A|B)<gap>(C)``, alternatives longest first, each in search form."""
-    groups = []
-    for piece in cue.split("…"):
-        alternatives = sorted({search_form(a) for a in piece.split("|") if a}, key=len, reverse=True)
-        groups.append("(" + "|".join(re.escape(a) for a in alternatives) + ")")
-    return re.compile(_GAP.join(groups))
+def _alternatives(piece: str) -> tuple[str, ...]:
+    """``A|B`` → its alternatives in search form, longest first."""
+    return tuple(sorted({search_form(a) for a in piece.split("|") if a}, key=len, reverse=True))
 
 
 @cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, _compile(cue)) for name, cues in cue_sections().items() if name not in _WORD_SECTIONS
-                 for cue in cues)
+def _compile(cue: str) -> re.Pattern[str]:
+    """``A|B…C`` → ``(A|B)<gap>(C)``, alternatives longest first, each in search form."""
+    return re.compile(_GAP.join("(" + "|".join(map(re.escape, _alternatives(p))) + ")" for p in cue.split("…")))
+
+
+@cache
+def _cues() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(section, cue, its first piece's alternatives).  A cue matches only where one of those occurs, so
+    a question compiles and runs the few cues whose first words it contains: compiling all ~500 cost a
+    fresh process (every ``policybot show``) more than the rest of its lookup."""
+    return tuple((name, cue, _alternatives(cue.split("…")[0])) for name, cues in cue_sections().items()
+                 if name not in _WORD_SECTIONS for cue in cues)
 
 
 def _hits(q: str) -> list[_Hit]:
     """Every cue match that no overlapping, longer cue of another section beats, in reading order."""
     found = sorted(_Hit(tuple(m.span(i) for i in range(1, (m.lastindex or 0) + 1)), name)
-                   for name, pattern in _patterns() for m in pattern.finditer(q))
+                   for name, cue, first in _cues() if not first or any(a in q for a in first)
+                   for m in _compile(cue).finditer(q))
     return [h for h in found if not any(other.beats(h) for other in found if other.section != h.section)]
 
 

@@ -11,6 +11,8 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import HybridRetriever, SearchFilters, SearchResult
@@ -18,7 +20,6 @@ from bot.service.access import AdminGuard, AuditLog
 from bot.service.admin import AdminActions, NotAllowed
 from bot.service.apikeys import ApiKeys, Caller
 from bot.service.feedback import FeedbackLog
-from bot.service.followup import FollowUpRewriter, History
 from bot.service.hotline import HotlineResult, HotlineSearch
 from bot.service.jobs import IngestJobs, QueueFull
 from bot.service.library import DocumentLibrary
@@ -28,6 +29,9 @@ from bot.service.review import RefusalLog
 from bot.service.stats import AnswerStats
 from bot.settings import Settings, get_settings
 from vectorstore.chroma_store import ClauseStore, StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.service.followup import FollowUpRewriter, History
 
 __all__ = ["ApiKeys", "Caller", "HotlineResult", "NotAllowed", "PolicyBot", "QuestionError", "QueueFull", "StoreUnavailable",
            "get_bot"]
@@ -42,7 +46,6 @@ class PolicyBot:
         self.retriever = HybridRetriever(self.store)
         self.lifecycle = Lifecycle(self.retriever, self.settings.today, self.settings.overrides_file)
         self.library = DocumentLibrary(self.settings, self.store, self.retriever, self.lifecycle)
-        self.follow_up = FollowUpRewriter(self.retriever, self.settings)
         bounds = {"max_bytes": self.settings.log_max_bytes, "rate": self.settings.log_rate}
         self.feedback = FeedbackLog(self.settings.data_dir / "feedback.jsonl", **bounds)
         self.refusals = RefusalLog(self.settings.data_dir / "refused.jsonl", **bounds)
@@ -55,6 +58,14 @@ class PolicyBot:
         self.hotline = HotlineSearch(self.retriever)
         self.stats = AnswerStats()
         self._watch: threading.Thread | None = None
+
+    @cached_property
+    def follow_up(self) -> FollowUpRewriter:
+        """The follow-up rewriter, made by the first answer: its LLM client, prompts and tokenizer are
+        nothing a lookup or a document list needs to import."""
+        from bot.service.followup import FollowUpRewriter
+
+        return FollowUpRewriter(self.retriever, self.settings)
 
     def start_index_watch(self) -> None:
         """Serving processes: compare the index's active versions every ``index_check_seconds`` on a

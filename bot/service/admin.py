@@ -9,14 +9,16 @@ directory's own file permissions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.service.access import AdminGuard, AuditLog, file_sha256
 from bot.service.apikeys import ApiKeys, KeyRecord
 from bot.service.jobs import IngestJobs, Job
 from bot.service.library import DocumentLibrary, safe_filename
-from ingest.documents import ParsedDocument
-from vectorstore.indexer import FileResult
+from vectorstore.results import FileResult
+
+if TYPE_CHECKING:
+    from ingest.documents import ParsedDocument
 
 
 class NotAllowed(PermissionError):

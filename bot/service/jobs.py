@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vectorstore.errors import DiskFull, is_disk_full
-from vectorstore.indexer import FileResult
+from vectorstore.results import FileResult
 
 log = logging.getLogger(__name__)
 

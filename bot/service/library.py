@@ -19,15 +19,14 @@ from bot.service.trash import Trash, Trashed
 from bot.service.uploads import clause_diff, diff_text, free_name, place_upload, safe_filename, upload_refusal
 from bot.settings import Settings
 from ingest.catalog import EDITABLE_FIELDS, CatalogEntry, clean_override, load_overrides, save_overrides
-from ingest.documents import ParsedDocument, content_hash, parse_document
 from ingest.models import FIELD_LABELS, DocMeta
-from ingest.readers import SUPPORTED_SUFFIXES, ReadLimits, UnreadableFileError, reading_limits, unsupported
 from vectorstore.chroma_store import ClauseStore
-from vectorstore.indexer import FileResult, IngestReport, ingest_paths
-from vectorstore.reembed import replace_collections, store_beside
+from vectorstore.results import FileResult, IngestReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parsing stack and the indexer load when a write needs them, not for every reader
     from bot.service.lifecycle import Lifecycle
+    from ingest.documents import ParsedDocument
+    from ingest.readers import ReadLimits
 
 # Kept importable from here: callers name them as ``bot.service.library`` members.
 __all__ = ["DEPARTMENT_SEP", "DepartmentGroup", "DocumentLibrary", "clause_diff", "diff_text", "safe_filename"]
@@ -51,12 +50,17 @@ class DocumentLibrary(LibraryShelf):
         return self.ingest([self.settings.corpus_dir], progress=progress)
 
     def read_limits(self) -> ReadLimits:
+        from ingest.readers import ReadLimits
+
         s = self.settings
         return ReadLimits(s.max_unpacked_bytes, s.max_elements, s.parse_seconds)
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
                on_file: Callable[[FileResult], None] | None = None,
                on_embed: Callable[[int, int], None] | None = None) -> IngestReport:
+        from ingest.readers import reading_limits
+        from vectorstore.indexer import ingest_paths
+
         with self._write_lock, reading_limits(self.read_limits()):
             report = ingest_paths(paths, self.store, force=force, progress=progress, on_file=on_file,
                                   on_embed=on_embed, overrides=self.overrides())
@@ -93,6 +97,10 @@ class DocumentLibrary(LibraryShelf):
         """``rebuild --reembed``: the current collection's documents embedded by the configured model
         into a new collection beside it, which then replaces it (the old vectors are never mixed in;
         an interrupted run leaves the old collection as it was)."""
+        from ingest.readers import reading_limits
+        from vectorstore.indexer import ingest_paths
+        from vectorstore.reembed import replace_collections, store_beside
+
         paths = self.source_files() or [p for p in (self.settings.corpus_dir, self.settings.uploads_dir) if p.is_dir()]
         fresh = store_beside(self.store)
         with self._write_lock, reading_limits(self.read_limits()):
@@ -204,6 +212,9 @@ class DocumentLibrary(LibraryShelf):
         """Parse an uploaded file as an import would — title, metadata, clause outline — without
         indexing anything; with a note when its id is taken (what importing it would do).  Raises
         ``UnreadableFileError`` / ``ValueError`` with a message."""
+        from ingest.documents import ParsedDocument, parse_document
+        from ingest.readers import SUPPORTED_SUFFIXES, reading_limits, unsupported
+
         name = safe_filename(filename)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise unsupported(name)
@@ -223,6 +234,9 @@ class DocumentLibrary(LibraryShelf):
 
     def replacement_diff(self, doc_id: str, path: Path) -> dict[str, int]:
         """What replacing ``doc_id`` by the file at ``path`` would change (parsed, not indexed)."""
+        from ingest.documents import parse_document
+        from ingest.readers import reading_limits
+
         with reading_limits(self.read_limits()):
             new = parse_document(path, None, doc_id).clauses
         old = self.store.document_parts(doc_id)
@@ -247,6 +261,9 @@ class DocumentLibrary(LibraryShelf):
         versions = self.store.active_versions()
         note = ""
         if target.stem in versions:
+            from ingest.documents import content_hash
+            from ingest.readers import UnreadableFileError
+
             if versions[target.stem] == content_hash(source.read_bytes(), None, self.store.model.key):
                 return FileResult(path=filename, doc_id=target.stem, status="unchanged",
                                   message=f"{name} 与已收录版本相同，无需导入")

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.models import Clause
-from ingest.readers import SUPPORTED_SUFFIXES, unsupported
 
 
 def safe_filename(name: str) -> str:
@@ -25,6 +24,8 @@ def safe_filename(name: str) -> str:
 
 def upload_refusal(name: str, size: int, limit: int) -> str | None:
     """Why a file named ``name`` (already safe) of ``size`` bytes cannot be taken, or None."""
+    from ingest.readers import SUPPORTED_SUFFIXES, unsupported  # the readers load with the first upload, not per command
+
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         return str(unsupported(name))
     if size > limit:

@@ -15,7 +15,7 @@ from ingest.catalog import STATUS_CHOICES
 if TYPE_CHECKING:
     from bot.service import HotlineResult
     from bot.service.library import DepartmentGroup
-    from vectorstore.indexer import FileResult
+    from vectorstore.results import FileResult
 
 # what the lookup endpoint returns as data next to the cards
 RESULT_FIELDS = {"clause_id", "doc_id", "short_name", "item", "item_label", "citation", "departments", "text",

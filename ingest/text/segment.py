@@ -11,13 +11,13 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
-
-import jieba
+from typing import TYPE_CHECKING
 
 from ingest.text.script import quoted_terms, search_form
 from ingest.text.wordlists import load
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 _STOP = frozenset(load("stopwords"))
 _STOP_CHARS = frozenset(load("stop_chars"))
@@ -28,9 +28,14 @@ _base: jieba.Tokenizer | None = None  # jieba's dictionary as shipped, loaded on
 
 
 def _base_tokenizer() -> jieba.Tokenizer:
+    """jieba's own dictionary; jieba is imported here, on the first segmentation (the import alone costs
+    ~0.15 s, pkg_resources included: a clause lookup or ``policybot docs`` never segments)."""
     global _base
+    import jieba
+
     with _base_lock:
         if _base is None:
+            jieba.setLogLevel(logging.WARNING)
             _base = jieba.Tokenizer()
             _base.initialize()
         return _base
@@ -71,6 +76,8 @@ class Segmenter:
         """The copy of jieba's dictionary with this segmenter's words (caller holds ``_lock``)."""
         if self._tok is None:
             base = _base_tokenizer()
+            import jieba
+
             tok = jieba.Tokenizer()
             tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
             for word in self._words:
