@@ -1,8 +1,8 @@
 """Chroma access: embedded ``PersistentClient`` by default, ``HttpClient`` when CHROMA_HOST is set.
 
 Two collections:
-- ``<name>`` holds one record per clause part, with its embedding and the clause as JSON payload;
-  record ids carry the document version (``clause_id/part@version``).
+- ``<name>`` holds one record per clause part, with its embedding and the clause packed into its
+  metadata (:mod:`vectorstore.records`); record ids carry the document version (``clause_id/part@version``).
 - ``<name>_docs`` is the registry: one record per document naming its *active* version.
 
 Replacing a document writes the new version's records first and then flips the registry record —
@@ -38,6 +38,7 @@ from vectorstore.records import (
     record_id,
     record_id_to_clause_key,
     record_metadata,
+    record_search_text,
     stored_model,
 )
 from vectorstore.segments import SegmentStore
@@ -166,12 +167,12 @@ class ClauseStore:
         """Embeddings already stored for this document, keyed by (model key, embedded text): a changed
         file usually keeps most of its clauses, and those are not embedded again — by the same model."""
         got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
-        docs = got.get("documents") or []
         metas = got.get("metadatas") or []
+        docs = got.get("documents") or [None] * len(metas)
         embs = got.get("embeddings")
         if embs is None:
             return {}
-        return {(str(m.get("embedding") or self.stored_model_key), d): list(e)
+        return {(str(m.get("embedding") or self.stored_model_key), record_search_text(m, d)): list(e)
                 for d, m, e in zip(docs, metas, embs, strict=True)}
 
     @_outage_is_unavailable
@@ -188,8 +189,7 @@ class ClauseStore:
         ids = [record_id(c, version) for c in clauses]
         for start in range(0, len(clauses), batch):
             sl = slice(start, start + batch)
-            self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
-                                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
+            self.clauses.upsert(ids=ids[sl], embeddings=cast("list[Sequence[float]]", embeddings[sl]),
                                 metadatas=[self._metadata(c, version) for c in clauses[sl]])
 
     def _metadata(self, clause: Clause, version: str) -> dict[str, str | int | float | bool]:
@@ -235,19 +235,17 @@ class ClauseStore:
         """Many new documents at once (a bulk import): records in large batches, then one registry
         upsert that makes them all active.  Documents already indexed go through ``write_document``."""
         ids: list[str] = []
-        texts: list[str] = []
         metas: list[dict[str, str | int | float | bool]] = []
         blocks: list[np.ndarray] = []
         for meta, clauses, embeddings in docs:
             version = meta.content_hash
             ids.extend(record_id(c, version) for c in clauses)
-            texts.extend(c.search_text for c in clauses)
             metas.extend(self._metadata(c, version) for c in clauses)
             blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
         vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         for start in range(0, len(ids), batch):
             sl = slice(start, start + batch)
-            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
+            self.clauses.upsert(ids=ids[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
         for start in range(0, len(docs), batch):
             chunk = docs[start:start + batch]
             self.registry.upsert(
@@ -346,4 +344,5 @@ class ClauseStore:
             embeddings = got["embeddings"] if got["embeddings"] is not None else []
             for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
                                            strict=True):
-                yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}
+                yield {"id": rid, "document": record_search_text(meta, doc), "metadata": meta,
+                       "embedding": [float(x) for x in emb]}
