@@ -31,9 +31,9 @@ PACKED = "pz"  # packed payload keys: pz0, pz1, …
 CHUNK = 900  # characters per packed string: its SQLite index entry stays within the page (no overflow page)
 # Deflate's preset dictionary: the skeleton every clause's JSON shares.  Part of the stored format — never
 # change it (records written with it could not be read back); a new format gets new keys instead.
-ZDICT = ('{"clause_id":"","doc_id":"","doc_title":"","item":"","kind":"item","heading_path":[],"text":"",'
-         '"search_text":"","departments":[],"numbers":[],"ladder":["cn","paren_cn","arabic"],"part":1,'
-         '"parts":1,"order":').encode()
+ZDICT = (b'{"clause_id":"","doc_id":"","doc_title":"","item":"","kind":"item","heading_path":[],"text":"",'
+         b'"search_text":"","departments":[],"numbers":[],"ladder":["cn","paren_cn","arabic"],"part":1,'
+         b'"parts":1,"order":')
 
 
 def pack(data: bytes) -> bytes:

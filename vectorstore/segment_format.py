@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ingest.models import Clause
-from vectorstore.records import pack, unpack
+from vectorstore.records import unpack
 
 FORMAT = 3  # 2: no vectors (dense search is Chroma's), row keys; 3: clause records deflated, small tfs in bytes
 EMPTY_TOKEN = "#empty"  # a row without a single token still counts (length 1), as in bm25s

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ingest.models import DocMeta
 from ingest.text.script import search_form
@@ -220,8 +220,13 @@ class DocumentCatalog:
     def ids(self) -> list[str]:
         return [m.doc_id for m in self.metas]
 
+    @cached_property
+    def by_id(self) -> dict[str, DocMeta]:
+        """Doc id → metadata (built once: a catalog never changes)."""
+        return {m.doc_id: m for m in reversed(self.metas)}  # the first of a repeated id wins, as a scan finds it
+
     def get(self, doc_id: str) -> DocMeta | None:
-        return next((m for m in self.metas if m.doc_id == doc_id), None)
+        return self.by_id.get(doc_id)
 
     def primary_style(self, doc_id: str) -> str | None:
         """The level a bare number counts in this document (第15条 → arabic in 天津实施意见)."""
@@ -233,7 +238,7 @@ class DocumentCatalog:
 
     def resolve(self, name: str) -> str | None:
         """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""
-        if name in self.ids:
+        if name in self.by_id:
             return name
         scores = find_documents(search_form(name), self.metas)
         return max(scores, key=lambda d: scores[d]) if scores else None

@@ -121,7 +121,7 @@ class HybridRetriever:
     def _scope(self, snap: IndexSnapshot, analysis: QueryAnalysis, filters: SearchFilters) -> set[str]:
         """Documents in scope: explicit filters, else the ones the question names."""
         metas = snap.catalog.metas
-        docs = {m.doc_id for m in metas}
+        docs = set(snap.catalog.by_id)
         if filters.doc_ids:
             docs &= set(filters.doc_ids)
         if filters.regions:
