@@ -9,7 +9,8 @@ A *segment* is an immutable directory holding, for a set of document versions:
 - the key of every row (a 64-bit hash of ``clause_id/part``, sorted, with its row), which maps a dense
   hit from Chroma's vector index back to its row — the vectors themselves live only in Chroma;
 - the whole clauses as JSON, each deflated on its own (:func:`vectorstore.records.pack`: ``clauses.bin``
-  + offsets), decoded only for the top results;
+  + offsets), read (``pread``: through the page cache, never mapped into the process) and decoded only
+  for the results shown;
 - each part's text in match form (``match.bin``, ``\\0``-separated), scanned for exact phrases;
 - compact labels: part number, clause of each row, departments (CSR), per-document row ranges,
   each document's metadata and primary numbering level (number lookup reads one document's clauses).
@@ -100,7 +101,7 @@ class Segment:
     post_tf: np.ndarray  # uint8 (uint16 when a count exceeds 255)
     key_hash: np.ndarray  # int64 [n] row keys, sorted
     key_row: np.ndarray  # int32 [n] the row of each sorted key
-    clauses_blob: Any = field(repr=False, default=None)
+    clauses_file: Any = field(repr=False, default=None)  # clauses.bin, open: records are read with pread
     match_blob: Any = field(repr=False, default=None)
     created: float = 0.0
 
@@ -132,7 +133,7 @@ class Segment:
     def clause_record(self, local: int) -> bytes:
         """The clause's stored (deflated) record, as written."""
         a, b = int(self.clause_off[local]), int(self.clause_off[local + 1])
-        return bytes(self.clauses_blob[a:b])
+        return os.pread(self.clauses_file.fileno(), b - a, a) if b > a else b""
 
     def clause_json(self, local: int) -> str:
         raw = self.clause_record(local)
@@ -182,7 +183,7 @@ def open_segment(path: Path) -> Segment:
         dept_row=arr("dept_row"), dept_code=arr("dept_code"),
         post_ptr=arr("post_ptr", True), post_row=arr("post_row", True), post_tf=arr("post_tf", True),
         key_hash=arr("key_hash"), key_row=arr("key_row"),
-        clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
+        clauses_file=(path / "clauses.bin").open("rb"), match_blob=_map(path / "match.bin"),
         created=float(meta.get("created", 0.0)),
     )
 
