@@ -168,7 +168,7 @@ class ClauseStore:
         file usually keeps most of its clauses, and those are not embedded again — by the same model."""
         got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
         metas = got.get("metadatas") or []
-        docs = got.get("documents") or [None] * len(metas)
+        docs: list[str | None] = list(got.get("documents") or []) or [None for _ in metas]
         embs = got.get("embeddings")
         if embs is None:
             return {}
