@@ -232,3 +232,27 @@ def test_concurrent_query_embeddings_match_sequential_ones():
     for a, b in zip(alone, together, strict=True):
         assert np.array_equal(a, b)
     assert len({a.tobytes() for a in alone}) == len(set(texts))
+
+
+def test_a_segment_rebuilt_from_the_collection_equals_the_one_ingest_wrote(small_bot, tmp_path):
+    """The records carry the whole clause (packed, no Chroma document): a segment rebuilt from the collection
+    alone — another instance's directory, a format change — is byte for byte the one ingest wrote."""
+    from vectorstore.segments import SegmentStore
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    small_bot.library.ingest([write(docs / "demo.txt", DOC_V1)], progress=False)
+    store = small_bot.store
+    got = store.clauses.get(include=["documents", "metadatas"])
+    assert got["documents"] and all(d is None for d in got["documents"])
+    assert all("pz0" in m and "payload" not in m for m in got["metadatas"] or [])
+    versions = store.active_versions()
+    rebuilt = SegmentStore(tmp_path / "rebuilt")
+    rebuilt.ensure(versions, lambda ids: [c for c, _ in store.active_parts(vectors=False, doc_ids=ids,
+                                                                         versions=versions)])
+    [a] = list(store.segments.root.glob("seg-*"))
+    [b] = list(rebuilt.root.glob("seg-*"))
+    assert a.name == b.name
+    names = sorted(p.name for p in a.iterdir() if p.name != "meta.json")  # meta.json: its creation time
+    assert names == sorted(p.name for p in b.iterdir() if p.name != "meta.json") and "clauses.bin" in names
+    assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names)

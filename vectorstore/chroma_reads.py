@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from ingest.models import Clause, DocMeta
 from vectorstore.errors import outage_is_unavailable as _outage_is_unavailable
-from vectorstore.records import clause_from_record
+from vectorstore.records import clause_from_record, record_search_text
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -36,12 +36,12 @@ class ClauseReads:
         """Embeddings already stored for this document, keyed by (model key, embedded text): a changed
         file usually keeps most of its clauses, and those are not embedded again — by the same model."""
         got = self.clauses.get(where={"doc_id": doc_id}, include=["documents", "embeddings", "metadatas"])
-        docs = got.get("documents") or []
         metas = got.get("metadatas") or []
+        docs: list[str | None] = list(got.get("documents") or []) or [None for _ in metas]
         embs = got.get("embeddings")
         if embs is None:
             return {}
-        return {(str(m.get("embedding") or self.stored_model_key), d): list(e)
+        return {(str(m.get("embedding") or self.stored_model_key), record_search_text(m, d)): list(e)
                 for d, m, e in zip(docs, metas, embs, strict=True)}
 
     @_outage_is_unavailable
@@ -124,4 +124,5 @@ class ClauseReads:
             embeddings = got["embeddings"] if got["embeddings"] is not None else []
             for rid, doc, meta, emb in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], embeddings,
                                            strict=True):
-                yield {"id": rid, "document": doc, "metadata": meta, "embedding": [float(x) for x in emb]}
+                yield {"id": rid, "document": record_search_text(meta, doc), "metadata": meta,
+                       "embedding": [float(x) for x in emb]}

@@ -1,8 +1,8 @@
 """Chroma access: embedded ``PersistentClient`` by default, ``HttpClient`` when CHROMA_HOST is set.
 
 Two collections:
-- ``<name>`` holds one record per clause part, with its embedding and the clause as JSON payload;
-  record ids carry the document version (``clause_id/part@version``).
+- ``<name>`` holds one record per clause part, with its embedding and the clause packed into its
+  metadata (:mod:`vectorstore.records`); record ids carry the document version (``clause_id/part@version``).
 - ``<name>_docs`` is the registry: one record per document naming its *active* version.
 
 Replacing a document writes the new version's records first and then flips the registry record —
@@ -259,8 +259,7 @@ class ClauseStore(ClauseReads):
         ids = [record_id(c, version) for c in clauses]
         for start in range(0, len(clauses), batch):
             sl = slice(start, start + batch)
-            self.clauses.upsert(ids=ids[sl], documents=[c.search_text for c in clauses[sl]],
-                                embeddings=cast("list[Sequence[float]]", embeddings[sl]),
+            self.clauses.upsert(ids=ids[sl], embeddings=cast("list[Sequence[float]]", embeddings[sl]),
                                 metadatas=[self._metadata(c, version) for c in clauses[sl]])
 
     def _metadata(self, clause: Clause, version: str) -> dict[str, str | int | float | bool]:
@@ -308,19 +307,17 @@ class ClauseStore(ClauseReads):
         """Many new documents at once (a bulk import): records in large batches, then one registry
         upsert that makes them all active.  Documents already indexed go through ``write_document``."""
         ids: list[str] = []
-        texts: list[str] = []
         metas: list[dict[str, str | int | float | bool]] = []
         blocks: list[np.ndarray] = []
         for meta, clauses, embeddings in docs:
             version = meta.content_hash
             ids.extend(record_id(c, version) for c in clauses)
-            texts.extend(c.search_text for c in clauses)
             metas.extend(self._metadata(c, version) for c in clauses)
             blocks.append(np.asarray(embeddings, dtype=np.float32).reshape(len(clauses), -1))
         vecs = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         for start in range(0, len(ids), batch):
             sl = slice(start, start + batch)
-            self.clauses.upsert(ids=ids[sl], documents=texts[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
+            self.clauses.upsert(ids=ids[sl], metadatas=cast(Any, metas[sl]), embeddings=vecs[sl])
         for start in range(0, len(docs), batch):
             chunk = docs[start:start + batch]
             self.registry.upsert(

@@ -19,6 +19,7 @@ from ingest.items import primary_style
 from ingest.models import Clause
 from ingest.text.script import match_form
 from ingest.text.segment import Segmenter, corpus_terms, domain_terms
+from vectorstore.records import pack
 from vectorstore.segment_format import (
     EMPTY_TOKEN,
     Segment,
@@ -84,7 +85,7 @@ def build_segment(root: Path, parts: Sequence[Clause], versions: dict[str, str],
     np.cumsum(row_counts, out=doc_rows[1:])
     np.cumsum(clause_counts, out=doc_clauses[1:])
 
-    clause_chunks = [merge_parts(ps).model_dump_json(exclude={"doc"}).encode("utf-8") for ps in grouped]
+    clause_chunks = [pack(merge_parts(ps).model_dump_json(exclude={"doc"}).encode("utf-8")) for ps in grouped]
     clause_off = np.zeros(len(grouped) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in clause_chunks], out=clause_off[1:])
     match_chunks = [match_form(c.text).encode("utf-8") for c in rows]
@@ -157,7 +158,7 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
         sel_keys = (s.key_row >= a) & (s.key_row < b)
         local_keys[np.asarray(s.key_row[sel_keys]) - a] = s.key_hash[sel_keys]
         keys.append(local_keys)
-        clause_chunks.extend(s.clause_json(k).encode("utf-8") for k in range(ca, cb))
+        clause_chunks.extend(s.clause_record(k) for k in range(ca, cb))
         match_chunks.extend(s.match_text(r).encode("utf-8") for r in range(a, b))
         sel = (s.dept_row >= a) & (s.dept_row < b)
         dept_row.append(s.dept_row[sel] - a + row_base)
@@ -196,7 +197,7 @@ def merge_segments(root: Path, chosen: list[tuple[Segment, set[str]]]) -> Path:
         "clause_first_row": _cat(first_row, np.int32), "clause_off": clause_off, "match_off": match_off,
         "dept_row": _cat(dept_row, np.int32), "dept_code": _cat(dept_code, np.int32),
         **dict(zip(("key_hash", "key_row"), key_index(_cat(keys, np.int64).tolist()), strict=True)),
-        **csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.uint16), len(vocab)),
+        **csc(_cat(t_ids, np.int64), _cat(t_rows, np.int64), _cat(t_tfs, np.int64), len(vocab)),
     }
     return publish(root, sid, pairs, docs_json, arrays, list(vocab), b"".join(clause_chunks), b"\0".join(match_chunks))
 

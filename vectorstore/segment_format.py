@@ -8,7 +8,9 @@ A *segment* is an immutable directory holding, for a set of document versions:
   rows that are live *now* (several segments and tombstoned rows score exactly like one index);
 - the key of every row (a 64-bit hash of ``clause_id/part``, sorted, with its row), which maps a dense
   hit from Chroma's vector index back to its row — the vectors themselves live only in Chroma;
-- the whole clauses as JSON (``clauses.bin`` + offsets), decoded only for the top results;
+- the whole clauses as JSON, each deflated on its own (:func:`vectorstore.records.pack`: ``clauses.bin``
+  + offsets), read (``pread``: through the page cache, never mapped into the process) and decoded only
+  for the results shown;
 - each part's text in match form (``match.bin``, ``\\0``-separated), scanned for exact phrases;
 - compact labels: part number, clause of each row, departments (CSR), per-document row ranges,
   each document's metadata and primary numbering level (number lookup reads one document's clauses).
@@ -34,8 +36,9 @@ from typing import Any
 import numpy as np
 
 from ingest.models import Clause
+from vectorstore.records import unpack
 
-FORMAT = 2  # 2: no vectors (dense search is Chroma's), row keys
+FORMAT = 3  # 2: no vectors (dense search is Chroma's), row keys; 3: clause records deflated, small tfs in bytes
 EMPTY_TOKEN = "#empty"  # a row without a single token still counts (length 1), as in bm25s
 
 
@@ -95,10 +98,10 @@ class Segment:
     dept_code: np.ndarray  # int32
     post_ptr: np.ndarray  # int64 [V+1]
     post_row: np.ndarray  # int32
-    post_tf: np.ndarray  # uint16
+    post_tf: np.ndarray  # uint8 (uint16 when a count exceeds 255)
     key_hash: np.ndarray  # int64 [n] row keys, sorted
     key_row: np.ndarray  # int32 [n] the row of each sorted key
-    clauses_blob: Any = field(repr=False, default=None)
+    clauses_file: Any = field(repr=False, default=None)  # clauses.bin, open: records are read with pread
     match_blob: Any = field(repr=False, default=None)
     created: float = 0.0
 
@@ -127,9 +130,14 @@ class Segment:
             i += 1
         return None
 
-    def clause_json(self, local: int) -> str:
+    def clause_record(self, local: int) -> bytes:
+        """The clause's stored (deflated) record, as written."""
         a, b = int(self.clause_off[local]), int(self.clause_off[local + 1])
-        return bytes(self.clauses_blob[a:b]).decode("utf-8") if b > a else ""
+        return os.pread(self.clauses_file.fileno(), b - a, a) if b > a else b""
+
+    def clause_json(self, local: int) -> str:
+        raw = self.clause_record(local)
+        return unpack(raw).decode("utf-8") if raw else ""
 
     def match_text(self, row: int) -> str:
         a, b = int(self.match_off[row]), int(self.match_off[row + 1]) - 1
@@ -175,7 +183,7 @@ def open_segment(path: Path) -> Segment:
         dept_row=arr("dept_row"), dept_code=arr("dept_code"),
         post_ptr=arr("post_ptr", True), post_row=arr("post_row", True), post_tf=arr("post_tf", True),
         key_hash=arr("key_hash"), key_row=arr("key_row"),
-        clauses_blob=_map(path / "clauses.bin"), match_blob=_map(path / "match.bin"),
+        clauses_file=(path / "clauses.bin").open("rb"), match_blob=_map(path / "match.bin"),
         created=float(meta.get("created", 0.0)),
     )
 
@@ -207,9 +215,11 @@ def csc(term_ids: np.ndarray, rows: np.ndarray, tfs: np.ndarray, n_terms: int) -
     counts = np.bincount(term_ids, minlength=n_terms) if len(term_ids) else np.zeros(n_terms, dtype=np.int64)
     ptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    # term frequencies are small counts: uint16 on disk, float32 when scored (exactly the same values)
+    # term frequencies are small counts: one byte on disk (two when one exceeds 255), float32 when scored
+    # (exactly the same values)
+    tf_type = np.uint8 if not len(tfs) or int(tfs.max()) <= 255 else np.uint16
     return {"post_ptr": ptr, "post_row": rows[order].astype(np.int32),
-            "post_tf": np.minimum(tfs[order], 65535).astype(np.uint16)}
+            "post_tf": np.minimum(tfs[order], 65535).astype(tf_type)}
 
 
 def publish(root: Path, sid: str, pairs: list[tuple[str, str]], docs_json: dict, arrays: dict[str, np.ndarray],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ingest.models import DocMeta
 from ingest.text.script import search_form
@@ -80,12 +80,70 @@ def _national_reference(key: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(key)}[^，,。；;？?！!]{{0,12}}?(?:{words})")
 
 
+class _Names:
+    """Every name of a catalog's documents, indexed once per snapshot (the catalog's tuple is immutable):
+    which of them occur in a question is found by looking up the question's substrings (a few hundred
+    dictionary probes) instead of testing every key of thousands of documents."""
+
+    def __init__(self, metas: tuple[DocMeta, ...]) -> None:
+        self.docs: dict[str, list[int]] = {}  # key → documents (positions in metas) having it
+        for i, m in enumerate(metas):
+            for key, _ in mention_keys(m):
+                if key:
+                    self.docs.setdefault(key, []).append(i)
+        self.lengths = sorted({len(k) for k in self.docs})
+        self.spaced = [k for k in self.docs if " " in k]  # could appear where a name was replaced by a gap
+        self._types: dict[str, list[str]] = {}
+        self.metas = metas
+        # name → documents it names (strength ≥ 2), and the order count_mentions tries names in
+        self.owners: dict[str, set[str]] = {}
+        for m in metas:
+            for key, weight in mention_keys(m):
+                if key and weight >= 2.0:
+                    self.owners.setdefault(key, set()).add(m.doc_id)
+        self.owner_rank = {k: r for r, k in enumerate(sorted(self.owners, key=len, reverse=True))}
+
+    def found_in(self, text: str) -> set[str]:
+        """The keys that occur in ``text``."""
+        out: set[str] = set()
+        n = len(text)
+        for length in self.lengths:
+            if length > n:
+                break
+            out.update(text[i:i + length] for i in range(n - length + 1) if text[i:i + length] in self.docs)
+        return out
+
+    def named(self, text: str) -> list[int]:
+        """Documents (positions, in catalog order) one of whose keys occurs in ``text``."""
+        return sorted({i for k in self.found_in(text) for i in self.docs[k]})
+
+    def type_owners(self, word: str) -> list[str]:
+        owners = self._types.get(word)
+        if owners is None:
+            owners = self._types[word] = [m.doc_id for m in self.metas if word in _title_form(m.title + m.short_name)]
+        return owners
+
+
+_names_cache: list[_Names] = []
+
+
+def _names(metas: tuple[DocMeta, ...]) -> _Names:
+    for cached in _names_cache:
+        if cached.metas is metas:
+            return cached
+    names = _Names(metas)
+    _names_cache.insert(0, names)
+    del _names_cache[4:]
+    return names
+
+
 def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     """Score each document by how clearly the question (in search form) names it; 0 = not named."""
-    metas = list(metas)
+    metas = _as_tuple(metas)
+    names = _names(metas)
     type_words = load("doc_types")
     scores: dict[str, float] = {}
-    for meta in metas:
+    for meta in (metas[i] for i in names.named(q)):  # a document none of whose keys occurs scores 0
         score = 0.0
         matched_text = q
         for key, weight in mention_keys(meta):  # longest first
@@ -105,30 +163,11 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
         # “纲要（二十四）”: a document type that only one document has names that document.
         for w in type_words:
             if w in q:
-                owners = [m.doc_id for m in metas if w in _title_form(m.title + m.short_name)]
+                owners = names.type_owners(w)
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5
                     break
     return {k: v for k, v in scores.items() if v > 0}
-
-
-_owners_cache: list[tuple[tuple[DocMeta, ...], dict[str, set[str]]]] = []
-
-
-def _owners(metas: tuple[DocMeta, ...]) -> dict[str, set[str]]:
-    """Name → documents it names (strength ≥ 2), for a catalog's metas: computed once per snapshot
-    (the catalog's tuple is immutable), not per question."""
-    for cached, owners in _owners_cache:
-        if cached is metas:
-            return owners
-    owners = {}
-    for m in metas:
-        for key, weight in mention_keys(m):
-            if key and weight >= 2.0:
-                owners.setdefault(key, set()).add(m.doc_id)
-    _owners_cache.insert(0, (metas, owners))
-    del _owners_cache[4:]
-    return owners
 
 
 def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
@@ -138,10 +177,11 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
     mention of the same document ("天津质量强市纲要…天津质量奖") is not another one.  A name inside a
     longer matched name does not count on its own, nor does a level (市级), which names no document.
     """
-    owners = _owners(metas if isinstance(metas, tuple) else tuple(metas))
+    names = _names(_as_tuple(metas))
+    owners = names.owners
     spans: list[tuple[int, int]] = []
     groups: list[set[str]] = []
-    for key in sorted(owners, key=len, reverse=True):
+    for key in sorted(names.found_in(q) & owners.keys(), key=names.owner_rank.__getitem__):  # longest first
         start = q.find(key)
         while start >= 0:
             end = start + len(key)
@@ -156,10 +196,26 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
 def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") -> str:
     """``text`` in search form with the names of the given documents (longest first) replaced by ``gap``."""
     out = search_form(text)
-    for meta in metas:
-        for key, _ in mention_keys(meta):  # longest first
+    if not isinstance(metas, tuple | DocumentCatalog) or not gap:  # a few documents, or gaps that join words
+        for meta in metas:
+            for key, _ in mention_keys(meta):  # longest first
+                out = out.replace(key, gap)
+        return out
+    names = _names(_as_tuple(metas))
+    # Only keys found in the text change it (a key holding the gap could also appear where a name was
+    # replaced): the documents having one, in catalog order, their keys longest first, as over all of them.
+    wanted = names.found_in(out) | {k for k in names.spaced if gap in k}
+    for i in sorted({i for k in wanted for i in names.docs[k]}):
+        for key, _ in mention_keys(names.metas[i]):
             out = out.replace(key, gap)
     return out
+
+
+def _as_tuple(metas: Iterable[DocMeta]) -> tuple[DocMeta, ...]:
+    """A catalog's own tuple (indexed once per snapshot), else the documents as a tuple."""
+    if isinstance(metas, DocumentCatalog):
+        return metas.metas
+    return metas if isinstance(metas, tuple) else tuple(metas)
 
 
 @dataclass(frozen=True)
@@ -179,8 +235,13 @@ class DocumentCatalog:
     def ids(self) -> list[str]:
         return [m.doc_id for m in self.metas]
 
+    @cached_property
+    def by_id(self) -> dict[str, DocMeta]:
+        """Doc id → metadata (built once: a catalog never changes)."""
+        return {m.doc_id: m for m in reversed(self.metas)}  # the first of a repeated id wins, as a scan finds it
+
     def get(self, doc_id: str) -> DocMeta | None:
-        return next((m for m in self.metas if m.doc_id == doc_id), None)
+        return self.by_id.get(doc_id)
 
     def primary_style(self, doc_id: str) -> str | None:
         """The level a bare number counts in this document (第15条 → arabic in 天津实施意见)."""
@@ -192,7 +253,7 @@ class DocumentCatalog:
 
     def resolve(self, name: str) -> str | None:
         """Doc id from an id, title, short name or alias (CLI ``show 天津实施意见 6``)."""
-        if name in self.ids:
+        if name in self.by_id:
             return name
         scores = find_documents(search_form(name), self.metas)
         return max(scores, key=lambda d: scores[d]) if scores else None

@@ -40,6 +40,7 @@ class HybridRetriever:
         self.dense = dense or ChromaDense(store)
         self.reranker = reranker or Reranker()
         self._lock = threading.RLock()
+        self.write_lock = threading.Lock()  # held by this process's writes (the document library)
         self.snapshot = IndexSnapshot()
         self._checked = 0.0
         self.reload()
@@ -84,14 +85,17 @@ class HybridRetriever:
         instance on a shared Chroma server): compare the registry's active versions at most every
         ``max_age`` seconds, and rebuild only when they changed."""
         now = time.monotonic()
-        if now - self._checked < max_age:
+        if now - self._checked < max_age or not self.write_lock.acquire(blocking=False):
+            return False  # checked lately, or this process is writing (and reloads when it is done)
+        try:
+            self._checked = now
+            if self.store.active_versions() != self.snapshot.versions:
+                self.store.reopen()  # another process wrote: read its version, dense and lexical alike
+                self.reload()
+                return True
             return False
-        self._checked = now
-        if self.store.active_versions() != self.snapshot.versions:
-            self.store.reopen()  # another process wrote: read its version, dense and lexical alike
-            self.reload()
-            return True
-        return False
+        finally:
+            self.write_lock.release()
 
     def reload(self) -> None:
         """Assemble the snapshot for the store's active versions from the stored search segments
@@ -121,7 +125,7 @@ class HybridRetriever:
     def _scope(self, snap: IndexSnapshot, analysis: QueryAnalysis, filters: SearchFilters) -> set[str]:
         """Documents in scope: explicit filters, else the ones the question names."""
         metas = snap.catalog.metas
-        docs = {m.doc_id for m in metas}
+        docs = set(snap.catalog.by_id)
         if filters.doc_ids:
             docs &= set(filters.doc_ids)
         if filters.regions:

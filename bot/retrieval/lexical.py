@@ -38,6 +38,10 @@ class SegmentBM25:
             self.live[v.offset:v.offset + v.seg.rows] = v.live
         self.n = int(self.live.sum())
         self.avgdl = self.dl[self.live].mean() if self.n else np.float64(1.0)
+        # the length normalisation of every row over all live rows, computed once per snapshot (the same
+        # float64 operations, in the same order, as per query: the scores stay bit-identical)
+        self.norm = K1 * ((1 - B) + B * self.dl / self.avgdl)
+        self.all_live = tuple(bool(v.live.all()) for v in views)  # no tombstones: postings need no filter
 
     def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0,
                scope: np.ndarray | None = None) -> np.ndarray:
@@ -64,21 +68,22 @@ class SegmentBM25:
             # a repeated query word counts again, as in bm25s
             found = []
             df = 0
-            for v in self.views:
+            for v, all_live in zip(self.views, self.all_live, strict=True):
                 post = v.seg.postings(tok)
                 if post is None:
                     continue
-                rows, tfs = post
-                keep = v.live[rows] if scope is None else v.live[rows] & scope[np.asarray(rows) + v.offset]
-                rows = np.asarray(rows)[keep]
+                rows, tfs = np.asarray(post[0]), np.asarray(post[1])
+                if scope is not None or not all_live:
+                    keep = v.live[rows] if scope is None else v.live[rows] & scope[rows + v.offset]
+                    rows, tfs = rows[keep], tfs[keep]
                 df += len(rows)
-                found.append((rows + v.offset, np.asarray(tfs)[keep]))
+                found.append((rows + v.offset if v.offset else rows, tfs))
             if not df:
                 continue
             idf = np.float64(np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5))))
             for rows, tfs in found:
                 tf = tfs.astype(np.float32)
-                tfc = tf / (K1 * ((1 - B) + B * self.dl[rows] / avgdl) + tf)
-                term = (idf * tfc).astype(np.float32)
+                norm = self.norm[rows] if scope is None else K1 * ((1 - B) + B * self.dl[rows] / avgdl)
+                term = (idf * (tf / (norm + tf))).astype(np.float32)
                 out[rows] += term if scale is None else (term * scale).astype(np.float32)
         return out

@@ -11,6 +11,7 @@ the index" (analysis, answers, the service) reads them here, never from mutable 
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -121,7 +122,7 @@ class IndexSnapshot:
         meta = self._metas.get(v.seg.docs[di])
         if meta is None:  # a tombstoned row's document (never returned by a search)
             meta = DocMeta.model_validate_json(v.seg.metas[di])
-        clause = Clause.model_validate_json(raw[:-1] + ',"doc":' + meta.model_dump_json() + "}")
+        clause = Clause.model_validate({**json.loads(raw), "doc": meta})  # the catalog's metadata object, shared
         with self._cache_lock:
             self._cache[code] = clause
             while len(self._cache) > CLAUSE_CACHE:

@@ -38,7 +38,9 @@ class DocumentLibrary(LibraryShelf):
     def __init__(self, settings: Settings, store: ClauseStore, retriever: HybridRetriever,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__(settings, store, retriever, lifecycle)
-        self._write_lock = threading.Lock()
+        # this process's writes: the retriever's index check skips while one runs (it reloads when done), so
+        # the check never sees a half-written index and opens a second Chroma client (and HNSW copy) for it
+        self._write_lock = retriever.write_lock
         self._admin_lock = threading.Lock()  # one admin change (remove, restore, metadata) at a time
         self.trash = Trash(settings.trash_dir)
 

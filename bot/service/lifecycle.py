@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,9 @@ class LifecycleView:
     today: date
     graph: LinkGraph
     statuses: dict[str, DocStatus]
+    # 依据 / 被引用 per document, grouped once per view (a national document cited by thousands of local
+    # ones would otherwise be grouped again for every hit of every search)
+    _grouped: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def status(self, doc_id: str) -> DocStatus | None:
         return self.statuses.get(doc_id)
@@ -64,6 +67,12 @@ class LifecycleView:
 
     def based_on(self, doc_id: str) -> list[str]:
         """依据: what ``doc_id`` names; a document not in the collection with its title, 文号 and 未收录."""
+        got = self._grouped.get(("out", doc_id))
+        if got is None:
+            got = self._grouped[("out", doc_id)] = tuple(self._based_on(doc_id))
+        return list(got)
+
+    def _based_on(self, doc_id: str) -> list[str]:
         def name(link: Link) -> str:
             if link.target:
                 return self.name(link.target)
@@ -75,7 +84,11 @@ class LifecycleView:
 
     def cited_by(self, doc_id: str) -> list[str]:
         """被引用: documents in the collection that name ``doc_id``."""
-        return _group(self.graph.incoming(doc_id), lambda link: self.name(link.source))
+        got = self._grouped.get(("in", doc_id))
+        if got is None:
+            got = self._grouped[("in", doc_id)] = tuple(
+                _group(self.graph.incoming(doc_id), lambda link: self.name(link.source)))
+        return list(got)
 
     def annotate(self, c: Citation) -> Citation:
         s = self.statuses.get(c.doc_id)

@@ -98,3 +98,18 @@ def test_the_langchain_face_returns_the_same_clauses_as_documents(retriever):
     assert docs[0].metadata["citation"].startswith("《天津市关于推进质量提升的实施意见》")
     scoped = PolicyRetriever(retriever=retriever, k=5, filters=SearchFilters(regions=["广东"])).invoke("企业")
     assert scoped and {d.metadata["doc_id"] for d in scoped} == {GUANGDONG.doc_id}
+
+
+def test_the_index_check_waits_for_this_processs_own_write(tmp_path):
+    """While this process writes (the library holds the retriever's write lock) the index check does not
+    reopen the store on a half-written index — a second embedded Chroma client would load a second copy of
+    the vector index; the write reloads when it is done."""
+    store = SegmentOnlyStore(tmp_path / "seg")
+    r = HybridRetriever(store, ChromaDense(store), Reranker(RerankWeights.from_dict({"fused": 1.0})))  # type: ignore[arg-type]
+    reopened: list[str] = []
+    store.reopen = lambda: reopened.append("reopen")  # type: ignore[method-assign]
+    r.reload = lambda: reopened.append("reload")  # type: ignore[method-assign]
+    store._versions = {**store._versions, "another-doc": "v9"}  # another version became active
+    with r.write_lock:
+        assert not r.refresh_if_changed(0.0) and not reopened
+    assert r.refresh_if_changed(0.0) and reopened == ["reopen", "reload"]
