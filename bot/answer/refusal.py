@@ -68,8 +68,10 @@ def without_content(question: str, result: SearchResult) -> bool:
 
 UNKNOWN_SHARE = 0.5  # refuse when fewer than half of the question's words occur in the best clauses …
 UNKNOWN_MIN = 2  # … and at least this many of them are foreign to the sources …
-SHARED_SUBJECT = 3  # … unless the clauses share this many of its words: a long everyday question ("小厂买不起
-# 贵的仪器，能不能借用大学的设备") wraps its subject in words no policy text uses, so its share stays low
+SHARED_SUBJECT = 3  # … unless the clauses share this many of its words and at least a third of them: a long
+SHARED_SHARE = 1 / 3  # everyday question ("小厂买不起贵的仪器，能不能借用大学的设备") wraps its subject in words no
+# policy text uses, so its share stays below half; a question that is mostly something else (instructions to the
+# model with a policy phrase at the end) stays below a third
 
 
 def _known_words(result: SearchResult) -> tuple[int, int]:
@@ -89,7 +91,8 @@ def foreign_topic(result: SearchResult) -> bool:
     it or a word that means it (the policy thesaurus, 同义词词林).
     """
     known, total = _known_words(result)
-    return total - known >= UNKNOWN_MIN and known < min(UNKNOWN_SHARE * total, SHARED_SUBJECT)
+    shared = known >= SHARED_SUBJECT and known >= SHARED_SHARE * total
+    return total - known >= UNKNOWN_MIN and known < UNKNOWN_SHARE * total and not shared
 
 
 def mentions_subject(result: SearchResult) -> bool:
