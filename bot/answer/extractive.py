@@ -16,7 +16,7 @@ from bot.answer import comparison, edges, leads
 from bot.answer.citations import neutralise_markers
 from bot.answer.contract import REFUSAL, REFUSAL_NOTICES, answer_marker, partial_lead
 from bot.answer.evidence import best_overlap, select_sentences, shorten
-from bot.answer.refusal import judge
+from bot.answer.refusal import Outcome, judge
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
 from bot.retrieval.answer_types import by_name
@@ -131,12 +131,14 @@ def _second_source(main: SearchHit, pool: list[SearchHit], grams: set[str]) -> S
 
 
 def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str],
-             retrieved: list[Citation]) -> Answer | None:
+             retrieved: list[Citation], outcome: Outcome) -> Answer | None:
+    """One block per document compared; partial when the judge found something not stated, or when a
+    compared document does not address the point (its block says so)."""
     found = comparison.blocks(question, result, catalog, grams)
     if not any(b.hit for b in found):
         return None
     citations: list[Citation] = []
-    lines: list[str] = []
+    lines: list[str] = [partial_lead(outcome.missing)] if outcome.kind == "partial" else []
     for b in found:
         name = catalog.display_name(b.doc_id)
         if b.hit is None:
@@ -146,7 +148,9 @@ def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, gram
         c = _citation(b.hit, len(citations) + 1, sents)
         citations.append(c)
         lines.append(f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}")
-    return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved)
+    partial = outcome.kind == "partial" or any(b.hit is None for b in found)
+    return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
+                  partial=partial, notice=REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None)
 
 
 def extractive_answer(question: str, result: SearchResult, catalog: DocumentCatalog) -> Answer:
@@ -173,7 +177,7 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         return _lookup(question, lookups, retrieved)
     notice = edges.unknown_year(question, analysis.doc_ids, catalog)
     if analysis.compare:
-        answer = _compare(question, result, catalog, grams, retrieved)
+        answer = _compare(question, result, catalog, grams, retrieved, outcome)
         if answer is not None:
             answer.answer = "\n".join(filter(None, [notice, answer.answer]))
             return answer

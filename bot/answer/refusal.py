@@ -22,7 +22,7 @@ from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.rerank import word_cover
-from ingest.text.script import search_form
+from ingest.text.script import match_form, search_form
 from ingest.text.wordlists import load
 from vectorstore.embedding_model import shipped
 
@@ -124,6 +124,26 @@ def missing_asked_fact(question: str, evidence_text: str) -> str:
     return next((f.missing for f in asked_facts() if f.asks.search(q) and not f.needs.search(evidence_text)), "")
 
 
+QUOTED_MIN = 3  # a quoted name (“质量创新券”) is the subject itself; a quoted everyday word (“看病”) is a figure of speech
+
+
+def missing_quoted(result: SearchResult) -> str:
+    """The quoted name the question asks about that none of the best clauses contains ("" when none).
+
+    A term the caller puts in quotation marks is the thing asked about by its own name: when no
+    clause the answer rests on has it, the documents do not speak of it, however well the rest of
+    the question matches (“津品优选”标识怎么申请 → the clauses on 品牌 are near, not the answer).
+    """
+    evidence = match_form(" ".join(h.clause.text for h in result.hits[:3]))
+    return next((f"“{p}”" for p in result.analysis.phrases if len(p) >= QUOTED_MIN and match_form(p) not in evidence), "")
+
+
+def uncovered_places(q: str, named: list[str], covered: str) -> str:
+    """In a comparison, the places named that no document covers ("" when none): "天津和上海比" can be
+    answered for 天津 only."""
+    return "、".join(p for p in named if p not in covered)
+
+
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     """The specific fact the question asks for that the best clauses do not state ("" when none): a
     fact of ``asked_facts.toml``, else what an asked answer type finds missing (its ``missing`` hook)."""
@@ -156,6 +176,12 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return _refuse("out_of_scope_region")
     if result.analysis.phrase_only or result.analysis.departments:
         return ANSWER
+    elsewhere = uncovered_places(q, named, covered) if result.analysis.compare else ""
+    if elsewhere:
+        return Outcome("partial", "out_of_scope_region", f"{elsewhere}的相关规定")
+    quoted = missing_quoted(result)
+    if quoted:
+        return Outcome("partial", "name_not_in_sources", quoted)
     if not result.analysis.doc_ids and foreign_topic(result):
         return _refuse("weak_evidence")
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:

@@ -63,7 +63,7 @@ class Answer(BaseModel):
     partial: bool = False  # answered in part: what the documents provide, and what they leave unsaid
     mode: str = "extractive"  # extractive | llm | extractive-fallback
     notice: str | None = None  # for the user: why the LLM answer was replaced, why we refused
-    refusal_reason: str | None = None  # machine code: no_hits | out_of_scope_region | fact_not_in_sources | weak_evidence | llm
+    refusal_reason: str | None = None  # machine code: a key of contract.REFUSAL_NOTICES, or llm
     lead: str = ""  # the first line: what was asked, in the question's terms (empty when none applies)
     citations: list[Citation] = Field(default_factory=list)
     see_also: list[Citation] = Field(default_factory=list)  # close runners-up (另见), markers after the citations

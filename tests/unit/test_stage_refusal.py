@@ -75,3 +75,18 @@ def test_the_second_stage_floor_decides_weak_evidence():
 def test_without_a_floor_the_word_evidence_decides():
     assert outcome("首席质量官制度的企业", hit("一1"))[0] == "answer"
     assert outcome("国际标准制定有什么支持", hit("一、", GUANGDONG, dense=0.95))[0] == "answer"
+
+
+def test_a_quoted_name_no_best_clause_contains_makes_the_answer_partial():
+    """“津品优选” asked by its own name: the clauses on 计量托管 are near, not about it."""
+    assert outcome("天津实施意见里的“津品优选”标识怎么申请？", hit("二3"), hit("一1")) == \
+        ("partial", "name_not_in_sources", "“津品优选”")
+    assert outcome("“计量托管”服务是做什么的？", hit("二3"))[0] == "answer"  # the clause has it
+    assert outcome("天津对小厂“看病”有帮扶吗？计量检测", hit("二3"))[0] == "answer"  # a quoted everyday word
+
+
+def test_a_comparison_with_a_place_no_document_covers_is_partial():
+    """天津 is covered, 上海 is not: the answer is for 天津, and says that 上海 is not in the collection."""
+    question = "天津和上海相比，对计量托管服务的要求有什么不同？"
+    assert outcome(question, hit("二3"), hit("一1")) == ("partial", "out_of_scope_region", "上海的相关规定")
+    assert outcome("天津和广东相比，计量托管和国际标准有什么不同？", hit("二3"), hit("一、", GUANGDONG))[0] == "answer"
