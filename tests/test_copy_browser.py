@@ -4,6 +4,7 @@ comparison among them."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,14 @@ def clipboard(pg) -> str:
     return pg.evaluate("() => navigator.clipboard.readText()")
 
 
+def copied(pg) -> str:
+    """The clipboard once the copy handler has written it (the write is asynchronous: poll, do not race)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not (text := clipboard(pg)) and time.monotonic() < deadline:
+        pg.wait_for_timeout(50)
+    return text
+
+
 def ask(pg, question: str, n: int) -> None:
     pg.fill("#pb-question textarea", question)
     pg.click("#pb-send")
@@ -71,8 +80,7 @@ def test_seen_copied_and_exported_text_is_plain(page) -> None:
     for i in range(len(QUESTIONS)):
         pg.evaluate("() => navigator.clipboard.writeText('')")
         buttons.nth(i).click()
-        pg.wait_for_function("() => navigator.clipboard.readText().then(t => t.length > 0)")
-        text = clipboard(pg)
+        text = copied(pg)
         assert not MARKUP.search(text), text
         assert text == bot.locator(".pb-plain").nth(i).text_content()
         copies.append(text)
@@ -83,8 +91,7 @@ def test_seen_copied_and_exported_text_is_plain(page) -> None:
 
     pg.evaluate("() => navigator.clipboard.writeText('')")
     pg.click("#pb-copy-all")
-    pg.wait_for_function("() => navigator.clipboard.readText().then(t => t.length > 0)")
-    conversation = clipboard(pg)
+    conversation = copied(pg)
     assert not MARKUP.search(conversation)
     assert conversation.startswith(f"问：{QUESTIONS[0]}\n答：")
     for q, c in zip(QUESTIONS, copies, strict=True):
