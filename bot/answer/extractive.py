@@ -130,6 +130,11 @@ def _second_source(main: SearchHit, pool: list[SearchHit], grams: set[str]) -> S
                  if best_overlap(grams, h.clause) >= SECOND_SOURCE_GAIN * strength > 0), None)
 
 
+def _partial_notice(outcome: Outcome) -> str | None:
+    """Why an answer is partial, for the user (none for a full answer)."""
+    return REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None
+
+
 def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str],
              retrieved: list[Citation], outcome: Outcome) -> Answer | None:
     """One block per document compared; partial when the judge found something not stated, or when a
@@ -150,7 +155,7 @@ def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, gram
         lines.append(f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}")
     partial = outcome.kind == "partial" or any(b.hit is None for b in found)
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
-                  partial=partial, notice=REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None)
+                  partial=partial, notice=_partial_notice(outcome))
 
 
 def extractive_answer(question: str, result: SearchResult, catalog: DocumentCatalog) -> Answer:
@@ -208,7 +213,7 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
         lines.append("另见：" + "；".join(f"{s.doc_name} {s.item_label} {answer_marker(s.marker or 0)}" for s in see_also))
     return Answer(question=question, answer="\n".join(line for line in lines if line), citations=citations,
                   see_also=see_also, retrieved=retrieved, lead=lead, partial=outcome.kind == "partial",
-                  notice=REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None)
+                  notice=_partial_notice(outcome))
 
 
 

@@ -134,14 +134,11 @@ def missing_quoted(result: SearchResult) -> str:
     clause the answer rests on has it, the documents do not speak of it, however well the rest of
     the question matches (“津品优选”标识怎么申请 → the clauses on 品牌 are near, not the answer).
     """
+    names = [p for p in result.analysis.phrases if len(p) >= QUOTED_MIN]
+    if not names:  # the common case: no clause text is converted
+        return ""
     evidence = match_form(" ".join(h.clause.text for h in result.hits[:3]))
-    return next((f"“{p}”" for p in result.analysis.phrases if len(p) >= QUOTED_MIN and match_form(p) not in evidence), "")
-
-
-def uncovered_places(q: str, named: list[str], covered: str) -> str:
-    """In a comparison, the places named that no document covers ("" when none): "天津和上海比" can be
-    answered for 天津 only."""
-    return "、".join(p for p in named if p not in covered)
+    return next((f"“{p}”" for p in names if match_form(p) not in evidence), "")
 
 
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
@@ -172,13 +169,13 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     q = search_form(question)
     covered = catalog.covered_text()
     named = [p for p in load("places") if p in q]
-    if named and not any(p in covered for p in named):
+    uncovered = [p for p in named if p not in covered]
+    if named and len(uncovered) == len(named):
         return _refuse("out_of_scope_region")
     if result.analysis.phrase_only or result.analysis.departments:
         return ANSWER
-    elsewhere = uncovered_places(q, named, covered) if result.analysis.compare else ""
-    if elsewhere:
-        return Outcome("partial", "out_of_scope_region", f"{elsewhere}的相关规定")
+    if uncovered and result.analysis.compare:  # "天津和上海相比": answered for 天津, 上海 named as missing
+        return Outcome("partial", "out_of_scope_region", f"{'、'.join(uncovered)}的相关规定")
     quoted = missing_quoted(result)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)
