@@ -49,6 +49,17 @@ def search_form(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def search_forms(texts: list[str]) -> list[str]:
+    """:func:`search_form` of many short texts with one OpenCC call: a table of tens of thousands of
+    words converted one by one spends most of its time crossing into OpenCC (~0.15 s at start)."""
+    if len(texts) < 2 or any("\n" in t for t in texts):
+        return [search_form(t) for t in texts]
+    joined = to_simplified(unicodedata.normalize("NFKC", "\n".join(texts))).lower()
+    out = [re.sub(r"\s+", " ", t).strip() for t in joined.split("\n")]
+    # NFKC or OpenCC never add or remove a line break; should one ever do, each text is converted alone
+    return out if len(out) == len(texts) else [search_form(t) for t in texts]
+
+
 def match_form(text: str) -> str:
     """Search form without any whitespace, for substring matching (anchors, phrase mode)."""
     return re.sub(r"\s+", "", search_form(text))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ingest.text.script import quoted_terms, search_form
@@ -27,11 +29,27 @@ _base_lock = threading.Lock()
 _base: jieba.Tokenizer | None = None  # jieba's dictionary as shipped, loaded once, never changed
 
 
-def _base_tokenizer() -> jieba.Tokenizer:
-    """jieba's own dictionary; jieba is imported here, on the first segmentation (the import alone costs
-    ~0.15 s, pkg_resources included: a clause lookup or ``policybot docs`` never segments)."""
-    global _base
+def _jieba() -> ModuleType:
+    """jieba, imported on the first segmentation (a clause lookup or ``policybot docs`` never segments)
+    and without ``pkg_resources``: jieba's ``_compat`` imports it (~0.1 s, a scan of every installed
+    distribution) only to open its own data files, and opens them by path when that import fails.
+    Nothing else here imports ``pkg_resources``; should something already have, it is left alone."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # "import pkg_resources" → ImportError
+        try:
+            import jieba
+        finally:
+            if sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
     import jieba
+
+    return jieba
+
+
+def _base_tokenizer() -> jieba.Tokenizer:
+    """jieba's own dictionary, loaded once per process (``marshal.load`` of jieba's cache, ~0.5 s)."""
+    global _base
+    jieba = _jieba()
 
     with _base_lock:
         if _base is None:
@@ -76,9 +94,7 @@ class Segmenter:
         """The copy of jieba's dictionary with this segmenter's words (caller holds ``_lock``)."""
         if self._tok is None:
             base = _base_tokenizer()
-            import jieba
-
-            tok = jieba.Tokenizer()
+            tok = _jieba().Tokenizer()
             tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
             for word in self._words:
                 tok.add_word(word, freq=200000)

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import util
 from pathlib import Path
 
-from ingest.text.script import search_form
+from ingest.text.script import search_form, search_forms
 
 MAX_GROUP = 12
 EXPANSION_WEIGHT = 0.35
@@ -54,15 +54,15 @@ def table() -> dict[str, tuple[str, ...]]:
     if path is None:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    merged: dict[str, dict[str, None]] = {}
-    for code, members in _groups(data):
-        if not code.endswith("=") or len(members) > MAX_GROUP:
-            continue
-        words = [search_form(w) for w in members if len(w) >= 2]
-        for w in words:
-            bucket = merged.setdefault(w, {})
-            bucket.update((x, None) for x in words if x != w)
-    return {w: tuple(s) for w, s in merged.items()}
+    groups = [[w for w in members if len(w) >= 2] for code, members in _groups(data)
+              if code.endswith("=") and len(members) <= MAX_GROUP]
+    forms = iter(search_forms([w for words in groups for w in words]))
+    merged: dict[str, dict[str, None]] = {}  # word → its groups' members in order (itself included)
+    for group in groups:
+        members = dict.fromkeys(next(forms) for _ in group)
+        for w in members:
+            merged.setdefault(w, {}).update(members)
+    return {w: tuple(x for x in s if x != w) for w, s in merged.items()}
 
 
 def synonyms(word: str) -> tuple[str, ...]:
