@@ -113,3 +113,30 @@ def test_the_index_check_waits_for_this_processs_own_write(tmp_path):
     with r.write_lock:
         assert not r.refresh_if_changed(0.0) and not reopened
     assert r.refresh_if_changed(0.0) and reopened == ["reopen", "reload"]
+
+
+class _Recording:
+    """A dense stage that notes the thread it ran on, or fails as an unreachable index server would."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.threads: list[str] = []
+        self.fail = fail
+
+    def run(self, text, n, snapshot):
+        import threading
+
+        self.threads.append(threading.current_thread().name)
+        if self.fail:
+            raise ConnectionError("index server unreachable")
+        return {}
+
+
+def test_the_dense_stage_runs_beside_the_lexical_one_and_its_failure_reaches_the_caller(tmp_path):
+    store = SegmentOnlyStore(tmp_path)
+    dense = _Recording()
+    r = HybridRetriever(store, dense, Reranker(RerankWeights.from_dict({"fused": 1.0})))  # type: ignore[arg-type]
+    assert r.search("检验检测服务", k=3).hits  # lexical alone still ranks
+    assert dense.threads == ["policybot-dense"]
+    failing = HybridRetriever(store, _Recording(fail=True), Reranker(RerankWeights.from_dict({"fused": 1.0})))  # type: ignore[arg-type]
+    with pytest.raises(ConnectionError):
+        failing.search("检验检测服务", k=3)
