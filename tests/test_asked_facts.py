@@ -35,6 +35,10 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("驻厂监造的费用由谁承担", "费用由谁承担"),
     ("材料要去哪里提交？", "办理地点"),
     ("快速维权中心在哪里", "办理地点"),
+    ("是不是所有小微企业都必须做质量认证？", "“必须”“一律”“全部”这类硬性规定"),
+    ("认证费用能不能全部免除", "“必须”“一律”“全部”这类硬性规定"),
+    ("檢測不合格會不會被直接吊銷證書", "吊销、撤销资格这类处罚"),  # traditional script
+    ("弄虚作假的机构会被取消资格吗", "吊销、撤销资格这类处罚"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -45,6 +49,9 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("什么时候截止申报", "申报截止时间为2024年6月30日。"),
     ("在哪里办理", "请到市民中心二楼3号窗口办理。"),
     ("培训费用谁出", "培训费用由市财政承担。"),
+    ("企业是不是必须设立首席质量官", "规模以上企业应当设立首席质量官。"),
+    ("检测费用能全部免除吗", "对小微企业免收检验检测费用。"),
+    ("出具虚假报告的机构会被吊销资质吗", "情节严重的，依法吊销资质认定证书。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
@@ -55,6 +62,7 @@ def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     "天津实施意见第9项讲什么",
     "小微企业能申请质量认证帮扶吗",
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
+    "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement
 ])
 def test_questions_that_ask_no_such_fact_are_answered(question):
     assert missing_asked_fact(question, SUPPORT) == ""
