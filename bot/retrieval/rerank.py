@@ -25,7 +25,7 @@ from bot.retrieval import answer_types
 from bot.retrieval.analysis import QueryAnalysis
 from bot.retrieval.intent import QuestionIntent
 from bot.retrieval.types import SearchHit
-from ingest.text.segment import best_sentence_overlap, overlap
+from ingest.text.segment import best_sentence_overlap, overlap, overlap_form
 from vectorstore.embedding_model import shipped
 
 POOL = 30
@@ -88,9 +88,9 @@ def features(analysis: QueryAnalysis, hits: list[SearchHit]) -> np.ndarray:
             1.0 if rank == 0 else 0.0,
             (h.dense - best_dense) * DENSE_GAP_SCALE if h.dense else -2.0,  # cosine gaps are small: scaled
             h.lexical / best_lex,
-            overlap(grams, c.search_text),
+            overlap_form(grams, c.search_text),
             overlap(grams, " ".join(c.heading_path)),
-            best_sentence_overlap(grams, c.search_text),
+            best_sentence_overlap(grams, c.search_text, form=True),
             math.log1p(len(c.text)) / 8.0,
             len(c.ladder) / 3.0,
             1.0 if c.kind in ("notice", "preamble", "signoff", "section") else 0.0,

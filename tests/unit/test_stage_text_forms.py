@@ -41,3 +41,14 @@ def test_segmenting_does_not_import_pkg_resources():
     lines = out.stdout.strip().splitlines()
     assert "认证" in lines[0] and "质量" in lines[1]
     assert lines[-1] == "False"
+
+
+def test_overlap_of_a_search_form_text_skips_no_gram():
+    from ingest.text.segment import best_sentence_overlap, overlap, overlap_form, query_grams
+
+    grams = query_grams("小微企業質量認證幫扶")
+    text = "開展小微企業質量管理體系認證提升行動。為小微企業提供質量認證幫扶服務。"
+    form = search_form(text)
+    assert overlap_form(grams, form) == overlap(grams, text) > 0.5
+    assert best_sentence_overlap(grams, form, form=True) == best_sentence_overlap(grams, text)
+    assert overlap_form(set(), form) == 0.0
