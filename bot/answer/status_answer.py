@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.answer.contract import REFUSAL_NOTICES, partial_lead
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
 from bot.retrieval.catalog import document_nouns
+from ingest.links import Link
 from ingest.models import Clause, DocMeta
 from ingest.status import DocStatus, cn_date
 from ingest.text.script import search_form
@@ -34,12 +36,22 @@ def asks_status(question: str) -> bool:
     return False
 
 
+def asks_predecessor(question: str) -> bool:
+    """"纲要出台以后，之前的发展规划是不是就作废了？", "是用来替代以前哪一份文件的吗？": the question asks which
+    earlier document the one it names ended — a word for an earlier document and a word for ending one."""
+    q = search_form(question)
+    return any(w in q for w in load("earlier_document_words")) and any(w in q for w in load("ending_document_words"))
+
+
 def status_subject(question: str, result: SearchResult) -> str | None:
-    """The one document a status question is about: the most clearly named one when no other is named as
-    clearly, else — when the question speaks of a document (政策, 办法 …) — the document of the best clause
-    (None: not a status question)."""
-    if not asks_status(question):
-        return None
+    """The one document a status question is about (None: not a status question)."""
+    return subject_document(question, result) if asks_status(question) else None
+
+
+def subject_document(question: str, result: SearchResult) -> str | None:
+    """The one document a question about a document's life is about: the most clearly named one when no
+    other is named as clearly, else — when the question speaks of a document (政策, 办法 …) — the document
+    of the best clause."""
     ranked = sorted(result.analysis.doc_scores.items(), key=lambda kv: -kv[1])
     if ranked and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         return ranked[0][0]
@@ -96,3 +108,34 @@ def status_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequ
             marker = f" [{len(cites)}]"
         lines.append(f"现行文件：{other.display_name}（《{other.title}》）{status_sentence(other, other_status)}{marker}")
     return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive")
+
+
+def predecessor_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequence[Clause],
+                       ended: Sequence[Link]) -> Answer:
+    """What the document says it replaces or repeals, each cited where it says so.  When it names none the
+    answer is partial: the documents do not say it ended an earlier one — its own status follows, so the
+    caller is not told that an older document was repealed, nor that it was not."""
+    cites: list[Citation] = []
+    lines: list[str] = []
+    for link in ended:
+        c = term_clause(clauses, mention=link.title)
+        marker = ""
+        if c is not None and c.kind != "docinfo":
+            cites.append(Citation.from_clause(c, marker=len(cites) + 1, via="status"))
+            marker = f" [{len(cites)}]"
+        number = f"（{link.doc_number}）" if link.doc_number else ""
+        lines.append(f"{meta.display_name}写明{link.relation}《{link.title}》{number}。{marker}")
+    partial = not lines
+    if partial:
+        lines.append(partial_lead(f"{meta.display_name}替代或废止了哪份文件"))
+    own = term_clause(clauses)
+    line = f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}"
+    if own is not None:
+        cited = next((c for c in cites if c.clause_id == own.clause_id), None)
+        if cited is None:
+            cited = Citation.from_clause(own, marker=len(cites) + 1, via="status")
+            cites.append(cited)
+        line += f" [{cited.marker}]"
+    lines += [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
+    return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive",
+                  partial=partial, notice=REFUSAL_NOTICES["fact_not_in_sources"] if partial else None)

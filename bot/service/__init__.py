@@ -192,13 +192,24 @@ class PolicyBot:
     def _status(self, question: str, result: SearchResult, view: LifecycleView) -> Answer | None:
         """"旧计量券办法还有效吗？": the named document's status with the clause it rests on and, when it is
         not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
-        from bot.answer.status_answer import status_answer, status_subject
+        from bot.answer.status_answer import (
+            asks_predecessor,
+            predecessor_answer,
+            status_answer,
+            status_subject,
+            subject_document,
+        )
+        from ingest.links import ENDING
 
-        doc_id = status_subject(question, result)
+        predecessor = asks_predecessor(question)
+        doc_id = subject_document(question, result) if predecessor else status_subject(question, result)
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
             return None
         snap = self.retriever.view_of(result)
+        if predecessor:  # "之前的规划是不是就作废了": what this document says it ended, if anything
+            ended = [link for link in view.graph.outgoing(doc_id) if link.relation in ENDING]
+            return predecessor_answer(question, view.graph.metas[doc_id], status, snap.doc_clauses(doc_id), ended)
         successors = []
         if not status.in_force:
             for other in view.successors(doc_id):
