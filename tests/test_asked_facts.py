@@ -39,6 +39,10 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("认证费用能不能全部免除", "“必须”“一律”“全部”这类硬性规定"),
     ("檢測不合格會不會被直接吊銷證書", "吊销、撤销资格这类处罚"),  # traditional script
     ("弄虚作假的机构会被取消资格吗", "吊销、撤销资格这类处罚"),
+    ("重点培育的那5家企业具体是哪几家？", "具体名单"),
+    ("会不会被列入黑名单", "吊销、撤销资格这类处罚"),  # a penalty, not a list of names
+    ("“四重”清单分别指的是什么？", "这一说法的具体含义"),
+    ("“三同”是什么意思", "这一说法的具体含义"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -52,6 +56,8 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("企业是不是必须设立首席质量官", "规模以上企业应当设立首席质量官。"),
     ("检测费用能全部免除吗", "对小微企业免收检验检测费用。"),
     ("出具虚假报告的机构会被吊销资质吗", "情节严重的，依法吊销资质认定证书。"),
+    ("“三同”是什么意思", "“三同”即同线同标同质。"),
+    ("四重清单具体指什么", "四重清单包括重点产品、重点企业、重点区域和重点问题。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
