@@ -23,6 +23,7 @@ REFUSAL_NOTICES: dict[str, str] = {
     "fact_not_in_sources": "已收录文件中没有问题所问的具体信息（如金额、网址、联系方式）。",
     "weak_evidence": "检索到的条款与问题关联较弱。",
     "name_not_in_sources": "问题用引号点名的事项在检索到的条款中没有出现。",
+    "term_not_in_document": "问题所问的事项在所指文件中没有出现（其他已收录文件中有）。",
 }
 
 

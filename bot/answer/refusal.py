@@ -18,6 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import numpy as np
+
 from bot.answer.evidence import evidence_score
 from bot.retrieval import SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
@@ -141,6 +143,36 @@ def missing_quoted(result: SearchResult) -> str:
     return next((f"“{p}”" for p in names if match_form(p) not in evidence), "")
 
 
+TERM_MIN = 4  # a word this long (计量托管, 医疗器械) names a thing; shorter ones (上门, 银行) are everyday words
+NAMED_CLEARLY = 3.0  # a document named by its name or its kind and place ("国家这份民营企业意见"), not by a place alone
+
+
+def term_not_in_named(result: SearchResult, catalog: DocumentCatalog) -> str:
+    """What the answer must say the named document lacks ("" when nothing): a term of the question that the
+    document it clearly names never uses — as such or in other words — while another collected document
+    does ("国家这份意见里有没有针对医疗器械企业的措施" when only a Tianjin text speaks of 医疗器械).  That another
+    document uses the term shows it is a policy term and not the asker's own wording (which no document uses
+    and which therefore never counts); the named document's silence is read off its own text, whatever the
+    size of the collection."""
+    snap = result.snapshot
+    analysis = result.analysis
+    named = [d for d, score in analysis.doc_scores.items() if score >= NAMED_CLEARLY]
+    if snap is None or not named or analysis.compare:
+        return ""
+    terms = [(w, alts) for w, alts in analysis.word_alternatives() if len(w) >= TERM_MIN and not w.isascii()]
+    if not terms:  # the common case: no document text is read
+        return ""
+    own = match_form(" ".join(c.text for d in named for c in snap.doc_clauses(d)))
+    codes = {snap.doc_codes[d] for d in named if d in snap.doc_codes}
+    for word, alts in terms:
+        if any(match_form(x) in own for x in (word, *alts)):
+            continue
+        rows = np.flatnonzero(snap.phrase_mask(match_form(word)))
+        if any(int(snap.part_doc[r]) not in codes for r in rows):
+            return f"{catalog.display_name(named[0])}对“{word}”的规定"
+    return ""
+
+
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     """The specific fact the question asks for that the best clauses do not state ("" when none): a
     fact of ``asked_facts.toml``, else what an asked answer type finds missing (its ``missing`` hook)."""
@@ -179,6 +211,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     quoted = missing_quoted(result)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)
+    absent = term_not_in_named(result, catalog)
+    if absent:
+        return Outcome("partial", "term_not_in_document", absent)
     if not result.analysis.doc_ids and foreign_topic(result):
         return _refuse("weak_evidence")
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:

@@ -90,3 +90,24 @@ def test_a_comparison_with_a_place_no_document_covers_is_partial():
     question = "天津和上海相比，对计量托管服务的要求有什么不同？"
     assert outcome(question, hit("二3"), hit("一1")) == ("partial", "out_of_scope_region", "上海的相关规定")
     assert outcome("天津和广东相比，计量托管和国际标准有什么不同？", hit("二3"), hit("一、", GUANGDONG))[0] == "answer"
+
+
+def test_a_term_the_named_document_never_uses_but_another_does_makes_the_answer_partial(tmp_path):
+    from bot.answer.refusal import term_not_in_named
+    from tests.unit.handmade import TIANJIN, build_snapshot
+
+    snap, _ = build_snapshot(tmp_path)
+
+    def judged(question: str, *hits):
+        r = SearchResult(list(hits), analyze(question, snap.catalog), snapshot=snap)
+        o = judge(question, r, snap.catalog)
+        return o.kind, o.reason, o.missing, term_not_in_named(r, snap.catalog)
+
+    # 计量托管 is Tianjin's: the Guangdong text never says it, so "有没有" cannot be answered yes from it
+    kind, reason, missing, _ = judged("广东标准措施有没有计量托管服务？", hit("一、", GUANGDONG), hit("二3", TIANJIN))
+    assert (kind, reason, missing) == ("partial", "term_not_in_document", "广东标准措施对“计量托管”的规定")
+    # the document that uses the term answers; a term no document uses is the asker's wording, not this rule
+    assert judged("天津实施意见有没有计量托管服务？", hit("二3", TIANJIN))[3] == ""
+    assert judged("广东标准措施有没有跨境电商直播服务？", hit("一、", GUANGDONG))[3] == ""
+    # named by place alone (广东) is not named clearly enough to speak for the document's whole text
+    assert judged("广东有没有计量托管服务？", hit("一、", GUANGDONG))[3] == ""
