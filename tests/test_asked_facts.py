@@ -43,6 +43,7 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("会不会被列入黑名单", "吊销、撤销资格这类处罚"),  # a penalty, not a list of names
     ("“四重”清单分别指的是什么？", "这一说法的具体含义"),
     ("“三同”是什么意思", "这一说法的具体含义"),
+    ("我是开小工厂的，想给产品做个认证，政府能给点补贴吗？", "资金补贴"),  # 帮扶服务 is offered, no money
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -58,6 +59,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("出具虚假报告的机构会被吊销资质吗", "情节严重的，依法吊销资质认定证书。"),
     ("“三同”是什么意思", "“三同”即同线同标同质。"),
     ("四重清单具体指什么", "四重清单包括重点产品、重点企业、重点区域和重点问题。"),
+    ("获奖企业有资助吗", "对获得中国标准创新贡献奖的企业进行资助。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
@@ -98,3 +100,7 @@ def test_answer_types_name_the_fact_the_clause_does_not_state(question, missing)
 ])
 def test_answer_types_find_nothing_missing_when_the_clause_states_it(question, evidence):
     assert _type_missing(question, evidence) == ""
+
+
+def test_a_body_named_in_the_closing_parentheses_is_no_subsidy():
+    assert missing_asked_fact("做认证政府有补贴吗", "推行绿色建造。(市财政局、市市场监管委按职责分工负责)") == "资金补贴"
