@@ -89,23 +89,31 @@ def status_sentence(meta: DocMeta, s: DocStatus) -> str:
     return f"{s.state}：" + (f"自{cn_date(s.since)}起{verb}" if s.since else verb) + by + "。"
 
 
+def _cite(cites: list[Citation], clause: Clause | None) -> str:
+    """" [n]", the clause's marker — cited once: a clause already cited keeps its number; "" for none."""
+    if clause is None:
+        return ""
+    cited = next((c for c in cites if c.clause_id == clause.clause_id), None)
+    if cited is None:
+        cited = Citation.from_clause(clause, marker=len(cites) + 1, via="status")
+        cites.append(cited)
+    return f" [{cited.marker}]"
+
+
+def _own_status(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause], cites: list[Citation]) -> list[str]:
+    """The document's status line, citing the clause that states its term, and where the status comes from."""
+    line = f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}{_cite(cites, term_clause(clauses))}"
+    return [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
+
+
 def status_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequence[Clause],
                   successors: Sequence[tuple[DocMeta, DocStatus, Sequence[Clause]]] = ()) -> Answer:
     """The status line (with where it came from), the clause it rests on cited, and — for a document not in
     force — the document(s) in force that took its place, each cited."""
     cites: list[Citation] = []
-    lines = [f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}"]
-    own = term_clause(clauses)
-    if own is not None:
-        cites.append(Citation.from_clause(own, marker=1, via="status"))
-        lines[0] += " [1]"
-    lines.append(f"判断依据：{status.source}（按{cn_date(status.on)}计）。")
+    lines = _own_status(meta, status, clauses, cites)
     for other, other_status, other_clauses in successors:
-        c = term_clause(other_clauses, mention=meta.title)
-        marker = ""
-        if c is not None:
-            cites.append(Citation.from_clause(c, marker=len(cites) + 1, via="status"))
-            marker = f" [{len(cites)}]"
+        marker = _cite(cites, term_clause(other_clauses, mention=meta.title))
         lines.append(f"现行文件：{other.display_name}（《{other.title}》）{status_sentence(other, other_status)}{marker}")
     return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive")
 
@@ -119,23 +127,12 @@ def predecessor_answer(question: str, meta: DocMeta, status: DocStatus, clauses:
     lines: list[str] = []
     for link in ended:
         c = term_clause(clauses, mention=link.title)
-        marker = ""
-        if c is not None and c.kind != "docinfo":
-            cites.append(Citation.from_clause(c, marker=len(cites) + 1, via="status"))
-            marker = f" [{len(cites)}]"
+        marker = _cite(cites, c if c is not None and c.kind != "docinfo" else None)
         number = f"（{link.doc_number}）" if link.doc_number else ""
         lines.append(f"{meta.display_name}写明{link.relation}《{link.title}》{number}。{marker}")
     partial = not lines
     if partial:
         lines.append(partial_lead(f"{meta.display_name}替代或废止了哪份文件"))
-    own = term_clause(clauses)
-    line = f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}"
-    if own is not None:
-        cited = next((c for c in cites if c.clause_id == own.clause_id), None)
-        if cited is None:
-            cited = Citation.from_clause(own, marker=len(cites) + 1, via="status")
-            cites.append(cited)
-        line += f" [{cited.marker}]"
-    lines += [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
+    lines += _own_status(meta, status, clauses, cites)
     return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive",
                   partial=partial, notice=REFUSAL_NOTICES["fact_not_in_sources"] if partial else None)
