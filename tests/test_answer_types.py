@@ -72,6 +72,14 @@ def test_comparison_has_one_block_per_document_in_the_order_asked(bot, question,
     assert {c.doc_id.split("-")[0] for c in a.citations} == {"guangdong", "wenzhou"}
 
 
+def test_a_place_that_came_with_a_documents_name_names_that_document_only(bot):
+    # 天津 holds two documents; "天津纲要" names one of them, so the other gets no block of its own
+    a = ask(bot, "天津纲要和瓯海方案在品牌建设上，两边说法有啥不同？")
+    blocks = [line for line in a.answer.splitlines() if line.startswith("【")]
+    assert [b[1 : b.index("】")] for b in blocks] == ["天津质量强市纲要", "瓯海千百行动方案"]
+    assert all(c.doc_id != "tianjin-2022-qi-private-enterprises" for c in a.citations)
+
+
 def test_a_named_document_without_a_relevant_clause_is_not_silent(bot):
     a = ask(bot, "国家意见和瓯海方案在“品字标”方面分别怎么说？")
     assert "【国家民企质量意见】未涉及这一点。" in a.answer

@@ -16,7 +16,7 @@ from bot.retrieval.catalog import DocumentCatalog, doc_mention_keys
 from bot.retrieval.intent import cue_sections
 from bot.retrieval.rerank import word_cover
 from ingest.models import FRAME_KINDS
-from ingest.text.script import search_form
+from ingest.text.script import match_form, search_form
 
 RELEVANT = 0.2  # a document's best clause must cover this share of the question's content words
 MAX_BLOCKS = 4
@@ -48,14 +48,25 @@ def _comparison_cues() -> frozenset[str]:
                      for w in re.split(r"[|…]", cue) if len(w) >= 2)
 
 
-def addresses_point(result: SearchResult, hit: SearchHit, catalog: DocumentCatalog) -> bool | None:
-    """Does the clause say what the comparison is about — at least half of the question's content
-    words (as such or in other words)?  The comparison's cues and
-    what names the documents (纲要, 2024) are not what it is about.  None when nothing else is left."""
+def point_words(result: SearchResult, catalog: DocumentCatalog) -> list[tuple[str, tuple[str, ...]]]:
+    """What the comparison is about: the question's content words (with the words that mean them),
+    without the comparison's cues, what names the documents (纲要, 2024), and the asker's own wording
+    that no collected document uses at all ("两边说法有什么区别": no document can differ on 两边)."""
     names = " ".join(k for d in result.analysis.doc_ids if (m := catalog.get(d)) for k in doc_mention_keys(m))
     cues = _comparison_cues()
     words = [(w, alts) for w, alts in result.analysis.word_alternatives()
              if w not in cues and w not in names and not w.isdigit()]
+    snap = result.snapshot
+    if snap is None:
+        return words
+    return [(w, alts) for w, alts in words if any(snap.uses(match_form(x)) for x in (w, *alts))]
+
+
+def addresses_point(result: SearchResult, hit: SearchHit, catalog: DocumentCatalog,
+                    words: list[tuple[str, tuple[str, ...]]] | None = None) -> bool | None:
+    """Does the clause say what the comparison is about — at least half of its :func:`point_words`
+    (as such or in other words)?  None when no such word is left."""
+    words = point_words(result, catalog) if words is None else words
     if not words:
         return None
     return sum(word_cover(words, hit.clause.search_text)) >= 0.5
@@ -76,11 +87,13 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
     for h in hits:
         per_doc.setdefault(h.clause.doc_id, []).append(h)
 
+    point = point_words(result, catalog)
+
     def pick(doc_id: str, is_named: bool) -> SearchHit | None:
         ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order
 
         def relevant(h: SearchHit) -> bool:
-            said = addresses_point(result, h, catalog)
+            said = addresses_point(result, h, catalog, point)
             if said is None:
                 return best_overlap(grams, h.clause) >= RELEVANT
             return said if is_named else said and best_overlap(grams, h.clause) >= RELEVANT
@@ -91,9 +104,12 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         docs = order_named(question, named, catalog)
         # A place that names two documents (天津) names them both; a document named only by such a
         # place and without a relevant clause is left out rather than reported as silent.
+        # When the place also came with a document's own name (天津纲要), it named that document only.
         regions = [m.region for m in catalog if m.doc_id in docs]
         strong = {d for d in docs if result.analysis.doc_scores.get(d, 0) >= 3
                   or regions.count(getattr(catalog.get(d), "region", "")) == 1}
+        strong_regions = {getattr(catalog.get(d), "region", "") for d in strong}
+        docs = [d for d in docs if d in strong or getattr(catalog.get(d), "region", "") not in strong_regions]
         out = []
         for d in docs:
             top = pick(d, d in strong)
@@ -102,5 +118,8 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
             elif d in strong:
                 out.append(Block(d, None))
         return out[:MAX_BLOCKS]
-    found = ((d, pick(d, False)) for d in per_doc)
-    return [Block(d, h) for d, h in found if h is not None][:MAX_BLOCKS]
+    picked = ((d, pick(d, False)) for d in per_doc)
+    found = [Block(d, h) for d, h in picked if h is not None][:MAX_BLOCKS]
+    # one document alone is no comparison ("跟国企比" compares the asker with someone, not documents):
+    # the question is then answered as any other
+    return found if len(found) >= 2 else []

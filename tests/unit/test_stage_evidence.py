@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.comparison import blocks, order_named
+from bot.answer.comparison import blocks, order_named, point_words
 from bot.answer.edges import missing_item, unknown_year
 from bot.answer.evidence import evidence_score, select_sentences, shorten
 from bot.answer.in_force import prefer_in_force, similarity
@@ -12,7 +12,7 @@ from bot.retrieval.analysis import ItemRef, analyze
 from bot.retrieval.lookup import outline
 from bot.retrieval.types import SearchResult
 from ingest.text.segment import query_grams
-from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts, catalog, clause, hit
+from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts, build_snapshot, catalog, clause, hit
 
 pytestmark = pytest.mark.unit
 
@@ -71,6 +71,28 @@ def test_comparison_blocks_one_per_named_document_and_say_when_one_is_silent():
     assert [b.doc_id for b in out] == [GUANGDONG.doc_id, TIANJIN.doc_id]
     assert out[0].hit is not None and out[0].hit.clause.item == "一、"
     assert out[1].hit is None  # 天津 says nothing about international standards: said, never silence
+
+
+def test_comparison_point_leaves_out_wording_no_document_uses(tmp_path):
+    # "唠唠叨叨", "啰嗦" are the asker's words: no clause of either document could differ on them, so
+    # 广东's clause on international standards addresses the point although it says none of them
+    q = "广东标准措施和天津实施意见对国际标准，两边领导唠唠叨叨啰嗦些啥？"
+    analysis = analyze(q, catalog())
+    snap, _ = build_snapshot(tmp_path)
+    result = SearchResult([hit("一、", GUANGDONG), hit("一1")], analysis, snapshot=snap)
+    assert [w for w, _ in point_words(result, catalog())] == ["国际", "国际标准", "领导"]  # 领导: 天津 三5
+    out = blocks(q, result, catalog(), query_grams(analysis.content))
+    assert out[0].doc_id == GUANGDONG.doc_id and out[0].hit is not None
+    without_snapshot = SearchResult(result.hits, analysis)  # every word counts: 广东 says too little of them
+    assert blocks(q, without_snapshot, catalog(), query_grams(analysis.content))[0].hit is None
+
+
+def test_a_comparison_that_finds_one_document_only_is_no_comparison():
+    q = "小企业跟大企业比，计量托管服务有什么不同？"  # compares enterprises, names no document
+    analysis = analyze(q, catalog())
+    result = SearchResult([hit("二3"), hit("三、", GUANGDONG)], analysis)
+    assert analysis.compare and not analysis.doc_ids
+    assert blocks(q, result, catalog(), query_grams(analysis.content)) == []
 
 
 def test_a_missing_number_gets_the_count_and_the_outline():
