@@ -17,6 +17,7 @@ from bot.retrieval.intent import cue_sections
 from bot.retrieval.rerank import word_cover
 from ingest.models import FRAME_KINDS
 from ingest.text.script import match_form, search_form
+from ingest.text.wordlists import load
 
 RELEVANT = 0.2  # a document's best clause must cover this share of the question's content words
 MAX_BLOCKS = 4
@@ -48,12 +49,18 @@ def _comparison_cues() -> frozenset[str]:
                      for w in re.split(r"[|…]", cue) if len(w) >= 2)
 
 
+@cache
+def _document_words() -> frozenset[str]:
+    """Words that refer to a document, not to what it says ("国家层面", "那份文件")."""
+    return frozenset(search_form(w) for name in ("doc_types", "national_reference") for w in load(name))
+
+
 def point_words(result: SearchResult, catalog: DocumentCatalog) -> list[tuple[str, tuple[str, ...]]]:
     """What the comparison is about: the question's content words (with the words that mean them),
-    without the comparison's cues, what names the documents (纲要, 2024), and the asker's own wording
+    without the comparison's cues, what names the documents (纲要, 2024, 层面), and the asker's own wording
     that no collected document uses at all ("两边说法有什么区别": no document can differ on 两边)."""
     names = " ".join(k for d in result.analysis.doc_ids if (m := catalog.get(d)) for k in doc_mention_keys(m))
-    cues = _comparison_cues()
+    cues = _comparison_cues() | _document_words()
     words = [(w, alts) for w, alts in result.analysis.word_alternatives()
              if w not in cues and w not in names and not w.isdigit()]
     snap = result.snapshot
