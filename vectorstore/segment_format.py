@@ -28,7 +28,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,19 +145,17 @@ class Segment:
 
     def rows_containing(self, phrase: str) -> np.ndarray:
         """Rows whose match-form text contains ``phrase`` (already in match form): one scan of the map."""
-        return np.asarray(list(self.iter_rows_containing(phrase)), dtype=np.int64)
-
-    def iter_rows_containing(self, phrase: str) -> Iterator[int]:
-        """The same rows, found one at a time (a caller asking "is it anywhere" stops at the first)."""
         needle = phrase.encode("utf-8")
         blob = self.match_blob
         if not needle or blob is None or not len(blob):
-            return
+            return np.zeros(0, dtype=np.int64)
+        out: list[int] = []
         pos = blob.find(needle, 0)
         while pos >= 0:
             row = int(np.searchsorted(self.match_off, pos, side="right")) - 1
-            yield row
+            out.append(row)
             pos = blob.find(needle, int(self.match_off[row + 1]))
+        return np.asarray(out, dtype=np.int64)
 
 
 def _map(path: Path) -> Any:

@@ -7,6 +7,7 @@ with no relevant clause gets a line saying it does not address the point — nev
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,7 +17,7 @@ from bot.retrieval.catalog import DocumentCatalog, doc_mention_keys
 from bot.retrieval.intent import cue_sections
 from bot.retrieval.rerank import word_cover
 from ingest.models import FRAME_KINDS
-from ingest.text.script import match_form, search_form
+from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
 RELEVANT = 0.2  # a document's best clause must cover this share of the question's content words
@@ -55,18 +56,21 @@ def _document_words() -> frozenset[str]:
     return frozenset(search_form(w) for name in ("doc_types", "national_reference") for w in load(name))
 
 
-def point_words(result: SearchResult, catalog: DocumentCatalog) -> list[tuple[str, tuple[str, ...]]]:
+def point_words(result: SearchResult, catalog: DocumentCatalog,
+                compared: Iterable[str] = ()) -> list[tuple[str, tuple[str, ...]]]:
     """What the comparison is about: the question's content words (with the words that mean them),
     without the comparison's cues, what names the documents (纲要, 2024, 层面), and the asker's own wording
-    that no collected document uses at all ("两边说法有什么区别": no document can differ on 两边)."""
+    that none of the ``compared`` documents uses ("两边说法有什么区别": they cannot differ on 两边).  The
+    compared documents' own text decides, so another document added to the collection changes nothing."""
     names = " ".join(k for d in result.analysis.doc_ids if (m := catalog.get(d)) for k in doc_mention_keys(m))
     cues = _comparison_cues() | _document_words()
     words = [(w, alts) for w, alts in result.analysis.word_alternatives()
              if w not in cues and w not in names and not w.isdigit()]
     snap = result.snapshot
-    if snap is None:
+    if snap is None or not compared:
         return words
-    return [(w, alts) for w, alts in words if any(snap.uses(match_form(x)) for x in (w, *alts))]
+    text = " ".join(c.search_text for d in dict.fromkeys(compared) for c in snap.doc_clauses(d))
+    return [(w, alts) for w, alts in words if any(x in text for x in (w, *alts))]
 
 
 def addresses_point(result: SearchResult, hit: SearchHit, catalog: DocumentCatalog,
@@ -94,7 +98,7 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
     for h in hits:
         per_doc.setdefault(h.clause.doc_id, []).append(h)
 
-    point = point_words(result, catalog)
+    point = point_words(result, catalog, named if len(named) >= 2 else per_doc)
 
     def pick(doc_id: str, is_named: bool) -> SearchHit | None:
         ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order

@@ -177,10 +177,6 @@ class IndexSnapshot:
             mask[v.offset + rows] = True
         return mask & self.live
 
-    def uses(self, phrase: str) -> bool:
-        """Does any live row contain ``phrase`` (match form)?  Stops at the first: cheap for common words."""
-        return any(v.live[row] for v in self.views for row in v.seg.iter_rows_containing(phrase))
-
     def department_mask(self, matches: set[str]) -> np.ndarray:
         """Rows naming one of the departments ``matches`` (exact names)."""
         mask = np.zeros(self.size, dtype=bool)

@@ -80,12 +80,12 @@ def test_comparison_point_leaves_out_wording_no_document_uses(tmp_path):
     analysis = analyze(q, catalog())
     snap, _ = build_snapshot(tmp_path)
     result = SearchResult([hit("一、", GUANGDONG), hit("一1")], analysis, snapshot=snap)
-    assert [w for w, _ in point_words(result, catalog())] == ["国际", "国际标准", "领导"]  # 领导: 天津 三5
+    assert [w for w, _ in point_words(result, catalog(), [GUANGDONG.doc_id, TIANJIN.doc_id])] == ["国际", "国际标准", "领导"]  # 领导: 天津 三5
     out = blocks(q, result, catalog(), query_grams(analysis.content))
     assert out[0].doc_id == GUANGDONG.doc_id and out[0].hit is not None
     other = "广东那份文件和天津那边的政策对国际标准，两边领导唠唠叨叨啰嗦些啥？"  # 文件, 政策 name documents
     other_result = SearchResult(result.hits, analyze(other, catalog()), snapshot=snap)
-    words = [w for w, _ in point_words(other_result, catalog())]
+    words = [w for w, _ in point_words(other_result, catalog(), [GUANGDONG.doc_id, TIANJIN.doc_id])]
     assert "国际标准" in words and not {"文件", "政策", "那边"} & set(words)
     without_snapshot = SearchResult(result.hits, analysis)  # every word counts: 广东 says too little of them
     assert blocks(q, without_snapshot, catalog(), query_grams(analysis.content))[0].hit is None
