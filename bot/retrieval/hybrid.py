@@ -28,6 +28,7 @@ from ingest.department_names import variants
 from ingest.models import Clause
 from ingest.text.script import match_form, search_form
 from ingest.text.synonyms import EXPANSION_WEIGHT
+from ingest.text.word_vectors import NEIGHBOUR_WEIGHT
 from vectorstore.chroma_store import ClauseStore
 
 DOC_FILTER_RATIO = 0.6  # documents named almost as clearly as the best one stay in scope
@@ -232,7 +233,8 @@ class HybridRetriever:
         pending = _Beside(self.dense.run, analysis.content.strip() or analysis.text, n_dense, snap) \
             if in_scope.any() else None
         lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT,
-                               scope=in_scope if scoped else None)
+                               scope=in_scope if scoped else None, nearer=analysis.neighbour_words(),
+                               near_weight=NEIGHBOUR_WEIGHT)
         dense = pending.result() if pending is not None else {}
         lex = np.where(in_scope, lex, -1.0)
         fused = rrf(lex, dense, in_scope)

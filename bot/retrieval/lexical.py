@@ -44,9 +44,10 @@ class SegmentBM25:
         self.all_live = tuple(bool(v.live.all()) for v in views)  # no tombstones: postings need no filter
 
     def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0,
-               scope: np.ndarray | None = None) -> np.ndarray:
+               scope: np.ndarray | None = None, nearer: Sequence[str] = (), near_weight: float = 0.0) -> np.ndarray:
         """BM25 of every row for ``query``; the words in ``expansions`` (thesaurus words the question
-        does not use itself) count with ``weight`` — weaker evidence than the question's own words.
+        does not use itself) count with ``weight`` — weaker evidence than the question's own words — and
+        those in ``nearer`` (word-vector neighbours) with ``near_weight``, weaker still.
 
         With ``scope`` (a row mask: the documents a question names), the statistics — row count,
         average length, document frequency — are those of the rows in scope: how a word ranks the items
@@ -63,8 +64,9 @@ class SegmentBM25:
         if not n:
             return out
         own = self.segmenter.tokenize(query)
-        extra = [t for w in expansions for t in self.segmenter.tokenize(w) if t not in own]
-        for tok, scale in [*((t, None) for t in own), *((t, weight) for t in dict.fromkeys(extra))]:
+        extra = dict.fromkeys(t for w in expansions for t in self.segmenter.tokenize(w) if t not in own)
+        near = dict.fromkeys(t for w in nearer for t in self.segmenter.tokenize(w) if t not in own and t not in extra)
+        for tok, scale in [*((t, None) for t in own), *((t, weight) for t in extra), *((t, near_weight) for t in near)]:
             # a repeated query word counts again, as in bm25s
             found = []
             df = 0

