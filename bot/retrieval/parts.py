@@ -3,17 +3,20 @@
 A policy's parts carry titles (二、主要目标, 三、重点任务, 四、保障措施); a question that names a
 document and a part title, and asks nothing more than what the part says, wants the part's items —
 all of them, each with its label — not the single item that happens to score best.  The titles are the
-documents' own headings, so no list of part names is needed: any heading at any level of the ladder
-counts, and the part is every clause under it, in document order.
+documents' own headings: any heading at any level of the ladder counts, and the part is every clause
+under it, in document order.  A part is also found by the conventional name of its role when the
+document titles it otherwise ("保障措施" for 四、组织实施; ``wordlists/part_roles.txt``).
 """
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ingest.models import Clause
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form
-from ingest.text.wordlists import load
+from ingest.text.segment import tokenize
+from ingest.text.wordlists import load, load_groups
 
 RESIDUE_LIMIT = 3  # at most this many characters of the question besides the title and its frame
 MIN_TITLE = 2
@@ -29,11 +32,38 @@ def part_title(heading: str) -> str:
     return h.strip(" 、.．。:：;；")
 
 
-def _residue(content: str, title: str) -> str:
-    rest = content.replace(title, " ", 1)
+@cache
+def _roles() -> dict[str, tuple[str, ...]]:
+    """Part title → every title of the same role (wordlists/part_roles.txt: 保障措施 = 组织实施 = 组织保障 …)."""
+    return {search_form(t): tuple(search_form(x) for x in group) for group in load_groups("part_roles") for t in group}
+
+
+def names_of(title: str) -> tuple[str, ...]:
+    """What a question may call the part titled ``title``: the title itself, then the other titles of its role."""
+    return (title, *(n for n in _roles().get(title, ()) if n != title))
+
+
+def _residue(content: str, names: list[str]) -> str:
+    """What the question says besides the part's names and the frame words around them."""
+    rest = content
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, " ", 1)
     for word in sorted(load("part_frames"), key=len, reverse=True):
         rest = rest.replace(word, " ")
     return _NOISE.sub("", rest)
+
+
+def _asks_what_items_share(residue: str, doc_clauses: list[Clause], prefix: tuple[str, ...]) -> bool:
+    """Does the rest of the question name what the part's items have in common ("总体要求里要坚持哪几个导向"
+    of (一)坚持需求导向 (二)坚持问题导向 (三)坚持效果导向)?  Then it asks for the items, not for one of them:
+    at least half of its words are in the title of every item (one item's words ask about that item)."""
+    titles = {part_title(c.heading_path[len(prefix)]) for c in doc_clauses
+              if len(c.heading_path) > len(prefix) and tuple(c.heading_path[: len(prefix)]) == prefix}
+    words = [w for w in dict.fromkeys(tokenize(residue, bigrams=False)) if len(w) >= 2]
+    if len(titles) < 2 or not words:
+        return False
+    shared = [w for w in words if all(w in t for t in titles)]
+    return len(shared) * 2 >= len(words)
 
 
 def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
@@ -44,20 +74,24 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     The longest matching title wins (重点任务 over 任务); a heading that is a single item's own title
     gives that item alone only when nothing else sits under it.
     """
-    best: tuple[int, tuple[str, ...]] | None = None
+    best: tuple[int, tuple[str, ...], bool] | None = None  # (name length, heading prefix, items only)
     for c in doc_clauses:
         for depth in range(len(c.heading_path)):
-            title = part_title(c.heading_path[depth])
-            if len(title) < MIN_TITLE or title not in content:
-                continue
-            if len(_residue(content, title)) > RESIDUE_LIMIT:
+            names = [n for n in names_of(part_title(c.heading_path[depth])) if len(n) >= MIN_TITLE and n in content]
+            if not names:
                 continue
             prefix = tuple(c.heading_path[: depth + 1])
-            if best is None or len(title) > best[0]:
-                best = (len(title), prefix)
+            residue = _residue(content, names)
+            shared = len(residue) > RESIDUE_LIMIT
+            if shared and not _asks_what_items_share(residue, doc_clauses, prefix):
+                continue
+            if best is None or max(map(len, names)) > best[0]:
+                best = (max(map(len, names)), prefix, shared)
     if best is None:
         return []
-    prefix = best[1]
+    _, prefix, items_only = best
+    # asked for what the items share: the items, without the part's own introduction
+    depth = len(prefix) + 1 if items_only else len(prefix)
     members = [c for c in doc_clauses if tuple(c.heading_path[: len(prefix)]) == prefix
-               and c.kind in ("item", "section")]
+               and c.kind in ("item", "section") and len(c.heading_path) >= depth]
     return members if len(members) >= 2 else []

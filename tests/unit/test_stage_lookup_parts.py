@@ -58,6 +58,24 @@ def test_a_question_asking_more_than_the_part_or_naming_no_part_gets_nothing():
     assert find_part("首席质量官有哪些", TJ) == []
 
 
+def test_a_part_is_found_by_the_conventional_name_of_its_role():
+    # 天津实施意见 titles it 三、保障措施; callers also say 组织实施 / 组织保障 (wordlists/part_roles.txt)
+    assert items(find_part("组织实施有哪些", TJ)) == ["三5", "三6"]
+    assert items(find_part("组织保障一共有几条，每条大概讲什么", TJ)) == ["三5", "三6"]
+    assert items(find_part("“保障措施”部分有哪些组织保障？帮我列一下", TJ)) == ["三5", "三6"]
+    assert find_part("组织领导的专项资金由哪个部门统筹安排", TJ) == []  # still more than the part
+
+
+def test_a_question_naming_what_the_items_share_gets_the_items():
+    doc = DocMeta(doc_id="y", title="某区质量行动方案")
+    clauses = clauses_of(doc, ["某区质量行动方案", "一、总体要求", "以质量提升为主线，推进行动。",
+                               "（一）坚持需求导向。深入企业调研。", "（二）坚持问题导向。查找质量短板。",
+                               "（三）坚持效果导向。以企业满意度检验成效。", "二、主要目标", "（一）培育一批品牌。",
+                               "（二）攻关一批项目。"])
+    assert items(find_part("总体要求里一共强调要坚持哪几个导向", clauses)) == ["一（一）", "一（二）", "一（三）"]
+    assert find_part("总体要求里需求导向要求深入企业做什么", clauses) == []  # one item's words: that item
+
+
 def test_a_part_with_a_single_item_is_left_to_the_ranker():
     doc = DocMeta(doc_id="x", title="某市质量工作方案")
     clauses = clauses_of(doc, ["某市质量工作方案", "一、主要目标", "1.目标是提升质量。", "二、保障措施", "2.加强领导。", "3.强化保障。"])

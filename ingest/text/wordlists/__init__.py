@@ -25,6 +25,12 @@ def load(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def load_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """The words of ``<name>.txt`` line by line: one group per line (comments and blank lines skipped)."""
+    text = resources.files(__package__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    return tuple(tuple(line.split()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+
+
 @cache
 def org_suffix_pattern(name: str) -> re.Pattern[str]:
     """``(局|委|…)$`` for a list of name endings."""
