@@ -175,13 +175,16 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
 
     "天津" names two Tianjin documents but is one mention; "广东和天津质量强市纲要" is two; a second
     mention of the same document ("天津质量强市纲要…天津质量奖") is not another one.  A name inside a
-    longer matched name does not count on its own, nor does a level (市级), which names no document.
+    longer matched name does not count on its own, nor does a level (市级), which names no document, nor a
+    national name used as an attribute (国家 in "国际、国家和行业标准").
     """
     names = _names(_as_tuple(metas))
     owners = names.owners
     spans: list[tuple[int, int]] = []
     groups: list[set[str]] = []
     for key in sorted(names.found_in(q) & owners.keys(), key=names.owner_rank.__getitem__):  # longest first
+        if _attributive(key, q):  # 国家 in "国际、国家和行业标准": a level, as find_documents reads it
+            continue
         start = q.find(key)
         while start >= 0:
             end = start + len(key)

@@ -61,6 +61,8 @@ def naive_count(q: str, metas) -> int:
     spans: list[tuple[int, int]] = []
     groups: list[set[str]] = []
     for key in sorted(owners, key=len, reverse=True):
+        if cat._attributive(key, q):
+            continue
         start = q.find(key)
         while start >= 0:
             end = start + len(key)
@@ -108,3 +110,13 @@ def test_the_name_index_names_documents_exactly_like_testing_every_name(catalog)
         assert strip_document_names(q, catalog) == naive_strip(q, metas), q
         assert count_mentions(sq, metas) == naive_count(sq, metas), q
     assert any(cat._names(metas) is n for n in cat._names_cache)  # built once per catalog, not per question
+
+
+def test_a_national_name_used_as_a_level_is_no_mention():
+    national = DocMeta(doc_id="nat", title="关于质量基础设施的意见", short_name="国家意见", region="全国", level="国家",
+                       date="2021-09-03", source_file="n.txt", content_hash="n")
+    city = DocMeta(doc_id="tj", title="天津市质量强市建设纲要", short_name="天津纲要", region="天津市", level="市",
+                   date="2024-01-01", source_file="t.txt", content_hash="t")
+    metas = (national, city)
+    assert count_mentions(search_form("天津纲要里新增国际、国家和行业标准多少项？"), metas) == 1
+    assert count_mentions(search_form("国家那份意见和天津纲要对标准怎么说？"), metas) == 2
