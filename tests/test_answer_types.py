@@ -108,3 +108,23 @@ def test_lookup_quotes_the_clause_with_its_record(bot):
     a = ask(bot, "天津实施意见第15条讲什么")
     assert a.citations[0].item == "二（八）15" and "发布机关：天津市市场监管委" in a.answer
     assert a.citations[0].text in a.answer
+
+
+@pytest.mark.parametrize("question", ["瓯海方案的落款日期是什么时候？", "甌海那個行動方案是哪個單位印發的？落款日期呢？"])
+def test_the_documents_record_answers_a_question_about_its_signature(bot, question):
+    # 落款 (the signature block) asks for the issuer and date; the 文件信息 record states them, so the answer is
+    # no partial "未写明", however little of the question's wording the record shares
+    a = ask(bot, question)
+    assert not a.refused and not a.partial
+    assert "2023年10月16日" in a.answer and a.citations[0].kind == "docinfo"
+
+
+def test_a_question_about_a_documents_term_is_not_answered_by_its_record(bot):
+    a = ask(bot, "广东这份2020年的政策措施有没有写有效期？过期以后还继续执行吗？")
+    assert a.refused or a.partial or "有效" in a.answer  # the record states no term: never its 文号 and date alone
+
+
+def test_a_question_about_the_document_rests_on_its_record_not_on_the_best_clause(bot):
+    # the attachment line of 天津实施意见 outranks its record, but holds no date: the record answers
+    a = ask(bot, "天津实施意见是哪个单位印发的？落款日期是什么时候？")
+    assert not a.partial and "2022年7月22日" in a.answer

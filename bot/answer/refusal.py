@@ -21,7 +21,8 @@ from typing import Literal
 import numpy as np
 
 from bot.answer.evidence import evidence_score
-from bot.retrieval import SearchResult, answer_types
+from bot.answer.status_answer import TERM_WORDS, asks_predecessor, asks_status
+from bot.retrieval import SearchHit, SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.rerank import word_cover
 from ingest.text.script import match_form, search_form
@@ -189,6 +190,26 @@ def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     return ""
 
 
+def _record_answers(result: SearchResult) -> bool:
+    """A question about the document itself (issuer, 文号, date) whose named document's 文件信息 record is
+    among the best clauses: the record states those facts, however little of the question's wording it
+    shares — the second stage's score says nothing about it ("瓯海方案的落款日期是什么时候")."""
+    if _named_record(result) is None:
+        return False
+    q = search_form(result.analysis.content)  # without the document's name (天津实施意见 says 实施)
+    # its term, its predecessor: the record does not say (the status answer does, if anything)
+    return not (asks_status(q) or asks_predecessor(q) or any(w in q for w in TERM_WORDS))
+
+
+def _named_record(result: SearchResult) -> SearchHit | None:
+    """The 文件信息 record of a named document among the best three hits, for a question about the document."""
+    intent = result.analysis.intent
+    if intent is None or not answer_types.by_name(intent.answer_type).answers_from_docinfo:
+        return None
+    return next((h for h in result.hits[:3] if h.clause.kind == "docinfo" and h.clause.doc_id in result.analysis.doc_ids),
+                None)
+
+
 def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outcome:
     """Answer, answer in part, or refuse (see the module docstring)."""
     hits = result.hits
@@ -218,7 +239,10 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return _refuse("weak_evidence")
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:
     # "申报时间" is not answered by a year in some other clause; a comparison rests on several
-    evidence_text = " ".join(h.clause.text for h in hits[:3 if result.analysis.compare else 1])
+    # (a question about the document rests on its 文件信息 record, as the extractive answer does)
+    record = _named_record(result)
+    evidence_text = record.clause.text if record is not None else \
+        " ".join(h.clause.text for h in hits[:3 if result.analysis.compare else 1])
     missing = _missing_fact(q, result, evidence_text)
     if missing:
         return Outcome("partial", "fact_not_in_sources", missing)
@@ -231,7 +255,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     else:
         weak = evidence_score(strip_document_names(question, catalog), hits) < EVIDENCE_FLOOR \
             and hits[0].dense < DENSE_FLOOR
-    if not weak:
+    if not weak or _record_answers(result):
         return ANSWER
     # weak evidence: what the documents say nearest to the question — unless none of its words is there at all
     return Outcome("partial", "weak_evidence", MISSING_DIRECT) if mentions_subject(result) else _refuse("weak_evidence")

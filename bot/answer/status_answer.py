@@ -20,7 +20,7 @@ from ingest.status import DocStatus, cn_date
 from ingest.text.script import search_form
 from ingest.text.wordlists import load
 
-_TERM_WORDS = ("有效期", "施行", "实施", "执行", "废止", "代替", "替代", "失效")
+TERM_WORDS = ("有效期", "施行", "实施", "执行", "废止", "代替", "替代", "失效")
 
 
 def asks_status(question: str) -> bool:
@@ -65,10 +65,10 @@ def term_clause(clauses: Sequence[Clause], mention: str = "") -> Clause | None:
     ``mention`` (a replaced document's title); else the 文件信息 record."""
     body = sorted((c for c in clauses if c.part == 1), key=lambda c: c.order)
     if mention:
-        named = [c for c in body if c.kind != "docinfo" and mention in c.text and any(w in c.text for w in _TERM_WORDS)]
+        named = [c for c in body if c.kind != "docinfo" and mention in c.text and any(w in c.text for w in TERM_WORDS)]
         if named:
             return named[-1]
-    stated = [c for c in body if c.kind != "docinfo" and any(w in c.text for w in _TERM_WORDS)]
+    stated = [c for c in body if c.kind != "docinfo" and any(w in c.text for w in TERM_WORDS)]
     if stated:
         return stated[-1]
     return next((c for c in body if c.kind == "docinfo"), body[0] if body else None)
