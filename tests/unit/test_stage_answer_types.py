@@ -92,3 +92,18 @@ def test_a_comparison_the_documents_answer_in_part_says_so_first():
     q = "广东标准措施和天津实施意见对国际标准分别怎么规定？"
     a = extractive_answer(q, SearchResult([hit("一、", GUANGDONG), hit("一1")], analyze(q, catalog())), catalog())
     assert a.partial and "未涉及这一点" in a.answer
+
+
+@pytest.mark.parametrize("question,missing", [
+    ("消费品质量合格率的目标是多少？", True),  # named in the clause, but without a figure
+    ("制造业产品质量合格率的目标是多少？", False),  # the figure is there
+])
+def test_a_figure_stated_for_something_else_is_not_the_figure_asked(question, missing):
+    from bot.retrieval import answer_types
+
+    evidence = "到2025年，制造业产品质量合格率达到95%，消费品质量合格率有效支撑高品质生活需要，食品抽检合格率达到98%以上。"
+    analysis = analyze(question, catalog())
+    assert analysis.intent is not None and analysis.intent.quantity_kind == "ratio"
+    check = answer_types.by_name("quantity").missing
+    assert check is not None
+    assert bool(check(analysis.intent, analysis.content_grams(), evidence)) == missing

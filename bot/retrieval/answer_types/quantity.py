@@ -57,10 +57,25 @@ MISSING_QUANTITY: dict[str | None, str] = {
 }
 
 
+SAYS_AS_MUCH = 0.8  # a piece without a figure that covers this share of what the best piece with one covers
+
+
 def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
-    if states_quantity(evidence, intent.quantity_kind):
+    """What the evidence lacks: a quantity of the asked kind — or one *of what is asked*.  A clause that states
+    figures for some things and names the asked one without a figure ("制造业产品质量合格率达到95%，消费品质量合格率
+    有效支撑高品质生活需要" for 消费品合格率是多少) does not state it: when a piece without a figure says about as
+    much of the question as the best piece with one, the figure asked for is not there.  Counts, amounts and
+    ratios only (a deadline's piece, "到2025年", shares no words with anything)."""
+    kind = intent.quantity_kind
+    lacking = MISSING_QUANTITY.get(kind, MISSING_QUANTITY[None])
+    if not states_quantity(evidence, kind):
+        return lacking
+    if kind not in ("count", "amount", "ratio"):
         return ""
-    return MISSING_QUANTITY.get(intent.quantity_kind, MISSING_QUANTITY[None])
+    pieces = [p.strip() for p in _PIECES.findall(evidence)]
+    stated = max((overlap(grams, p) for p in pieces if states_quantity(p, kind)), default=0.0)
+    bare = max((overlap(grams, p) for p in pieces if not states_quantity(p, None)), default=0.0)
+    return lacking if stated > 0 and bare >= SAYS_AS_MUCH * stated else ""
 
 
 TYPE = AnswerType(name="quantity", precedence=70, cues="quantity", asked_by=(*KINDS, "quantity"),
