@@ -106,16 +106,30 @@ def _own_status(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause], cit
     return [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
 
 
+# A question for the term itself (有效期到哪年, 什么时候到期), not only for whether the document is in force.
+_ASKS_TERM = re.compile(r"有效期|期限|到期|到哪一?年|截止")
+
+
+def states_term(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause]) -> bool:
+    """Does anything say how long the document runs: a validity or end date, or a clause stating 有效期?"""
+    return bool(meta.validity or status.until or any("有效期" in c.text for c in clauses if c.kind != "docinfo"))
+
+
 def status_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequence[Clause],
                   successors: Sequence[tuple[DocMeta, DocStatus, Sequence[Clause]]] = ()) -> Answer:
     """The status line (with where it came from), the clause it rests on cited, and — for a document not in
-    force — the document(s) in force that took its place, each cited."""
+    force — the document(s) in force that took its place, each cited.  Asked for its term when nothing states
+    one ("有效期到哪一年？" of a document that only has a date of issue), the answer is partial: the status
+    inferred from that date follows, but the term is said to be unstated."""
     cites: list[Citation] = []
-    lines = _own_status(meta, status, clauses, cites)
+    partial = bool(_ASKS_TERM.search(search_form(question))) and not states_term(meta, status, clauses)
+    lines = [partial_lead(f"{meta.display_name}的有效期")] if partial else []
+    lines += _own_status(meta, status, clauses, cites)
     for other, other_status, other_clauses in successors:
         marker = _cite(cites, term_clause(other_clauses, mention=meta.title))
         lines.append(f"现行文件：{other.display_name}（《{other.title}》）{status_sentence(other, other_status)}{marker}")
-    return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive")
+    return Answer(question=question, answer="\n".join(lines), lead=lines[0], citations=cites, mode="extractive",
+                  partial=partial, notice=REFUSAL_NOTICES["fact_not_in_sources"] if partial else None)
 
 
 def predecessor_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequence[Clause],

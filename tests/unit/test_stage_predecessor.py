@@ -56,3 +56,15 @@ def test_a_document_that_names_none_gets_a_partial_answer_not_a_yes_or_no():
     assert a.partial and a.notice
     assert a.answer.splitlines()[0] == "已收录文件未写明天津实施意见替代或废止了哪份文件，相关规定如下："
     assert "现行有效" in a.answer and a.citations
+
+
+def test_a_term_asked_of_a_document_that_states_none_is_a_partial_answer():
+    from bot.answer.status_answer import status_answer
+
+    clauses = clauses_of(TIANJIN, LINES)
+    asked = status_answer("天津实施意见有效期到哪一年？", TIANJIN, IN_FORCE, clauses)
+    assert asked.partial and asked.answer.startswith("已收录文件未写明天津实施意见的有效期")
+    assert "现行有效" in asked.answer  # the status inferred from its dates still follows
+    assert not status_answer("天津实施意见还有效吗？", TIANJIN, IN_FORCE, clauses).partial  # in force: that is stated
+    with_term = IN_FORCE.model_copy(update={"until": "2028-05-31"})
+    assert not status_answer("天津实施意见有效期到哪一年？", TIANJIN, with_term, clauses).partial
