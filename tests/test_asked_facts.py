@@ -43,6 +43,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("会不会被列入黑名单", "吊销、撤销资格这类处罚"),  # a penalty, not a list of names
     ("“四重”清单分别指的是什么？", "这一说法的具体含义"),
     ("“三同”是什么意思", "这一说法的具体含义"),
+    ("“六个一”机制具体是哪六个？", "这一说法的具体含义"),  # the number of things asked for, not 什么
+    ("「四重」清單是指哪四個「重」？", "这一说法的具体含义"),  # traditional script, corner quotes
     ("我是开小工厂的，想给产品做个认证，政府能给点补贴吗？", "资金补贴"),  # 帮扶服务 is offered, no money
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
@@ -59,6 +61,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("出具虚假报告的机构会被吊销资质吗", "情节严重的，依法吊销资质认定证书。"),
     ("“三同”是什么意思", "“三同”即同线同标同质。"),
     ("四重清单具体指什么", "四重清单包括重点产品、重点企业、重点区域和重点问题。"),
+    ("“六个一”具体是哪六个", "“六个一”机制，即一个产业联盟、一张问题清单、一套标准、一个服务站、一个品牌、一批项目。"),
     ("获奖企业有资助吗", "对获得中国标准创新贡献奖的企业进行资助。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
