@@ -106,7 +106,7 @@ def _load() -> WordVectors | None:
     words, matrix = _parse(model)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + ".tmp.npz")
+        tmp = cached.with_name(f"{cached.stem}.{os.getpid()}.tmp.npz")  # two first processes write apart
         np.savez(tmp, words=np.array(words), matrix=matrix)
         tmp.replace(cached)
     except OSError as exc:  # a read-only home: keep the vectors in memory only
