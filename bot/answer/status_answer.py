@@ -43,6 +43,17 @@ def asks_predecessor(question: str) -> bool:
     return any(w in q for w in load("earlier_document_words")) and any(w in q for w in load("ending_document_words"))
 
 
+def newer_of_two_named(question: str, result: SearchResult, dates: dict[str, str]) -> str | None:
+    """"2024年的纲要出来以后，2022年那份实施意见是不是就作废了？": two documents named and a word for ending one
+    ask whether the newer ended the older — the newer one's own references say (None: not such a question)."""
+    named = [d for d, score in result.analysis.doc_scores.items() if score >= 3 and dates.get(d)]
+    q = search_form(question)
+    if len(named) != 2 or not any(w in q for w in load("ending_document_words")):
+        return None
+    first, second = sorted(named, key=lambda d: dates[d])
+    return second if dates[first] != dates[second] else None
+
+
 def status_subject(question: str, result: SearchResult) -> str | None:
     """The one document a status question is about (None: not a status question)."""
     return subject_document(question, result) if asks_status(question) else None

@@ -194,6 +194,7 @@ class PolicyBot:
         not in force, the documents in force that replaced it or carry its title (None: not such a question)."""
         from bot.answer.status_answer import (
             asks_predecessor,
+            newer_of_two_named,
             predecessor_answer,
             status_answer,
             status_subject,
@@ -201,8 +202,9 @@ class PolicyBot:
         )
         from ingest.links import ENDING
 
-        predecessor = asks_predecessor(question)
-        doc_id = subject_document(question, result) if predecessor else status_subject(question, result)
+        newer = newer_of_two_named(question, result, {d: m.date for d, m in view.graph.metas.items()})
+        predecessor = newer is not None or asks_predecessor(question)
+        doc_id = newer or (subject_document(question, result) if predecessor else status_subject(question, result))
         status = view.status(doc_id) if doc_id else None
         if doc_id is None or status is None:
             return None

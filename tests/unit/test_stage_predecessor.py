@@ -68,3 +68,20 @@ def test_a_term_asked_of_a_document_that_states_none_is_a_partial_answer():
     assert not status_answer("天津实施意见还有效吗？", TIANJIN, IN_FORCE, clauses).partial  # in force: that is stated
     with_term = IN_FORCE.model_copy(update={"until": "2028-05-31"})
     assert not status_answer("天津实施意见有效期到哪一年？", TIANJIN, with_term, clauses).partial
+
+
+def test_two_named_documents_and_an_ending_word_ask_about_the_newer_ones_references():
+    from bot.answer.status_answer import newer_of_two_named
+    from bot.retrieval.analysis import analyze
+    from bot.retrieval.types import SearchResult
+    from tests.unit.handmade import GUANGDONG, catalog
+
+    dates = {TIANJIN.doc_id: TIANJIN.date, GUANGDONG.doc_id: GUANGDONG.date}  # 2023 and 2020
+
+    def newer(question: str) -> str | None:
+        return newer_of_two_named(question, SearchResult([], analyze(question, catalog())), dates)
+
+    assert newer("天津实施意见出台以后，广东标准措施是不是就作废了？") == TIANJIN.doc_id
+    assert newer("廣東標準措施是不是被天津實施意見取代了？") == TIANJIN.doc_id  # either order, traditional script
+    assert newer("天津实施意见和广东标准措施对国际标准怎么说？") is None  # no word for ending a document
+    assert newer("天津实施意见是不是作废了？") is None  # one document: its own status answers
