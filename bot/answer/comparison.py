@@ -73,11 +73,9 @@ def point_words(result: SearchResult, catalog: DocumentCatalog,
     return [(w, alts) for w, alts in words if any(x in text for x in (w, *alts))]
 
 
-def addresses_point(result: SearchResult, hit: SearchHit, catalog: DocumentCatalog,
-                    words: list[tuple[str, tuple[str, ...]]] | None = None) -> bool | None:
+def addresses_point(hit: SearchHit, words: list[tuple[str, tuple[str, ...]]]) -> bool | None:
     """Does the clause say what the comparison is about — at least half of its :func:`point_words`
     (as such or in other words)?  None when no such word is left."""
-    words = point_words(result, catalog) if words is None else words
     if not words:
         return None
     return sum(word_cover(words, hit.clause.search_text)) >= 0.5
@@ -104,7 +102,7 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order
 
         def relevant(h: SearchHit) -> bool:
-            said = addresses_point(result, h, catalog, point)
+            said = addresses_point(h, point)
             if said is None:
                 return best_overlap(grams, h.clause) >= RELEVANT
             return said if is_named else said and best_overlap(grams, h.clause) >= RELEVANT
@@ -116,11 +114,11 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         # A place that names two documents (天津) names them both; a document named only by such a
         # place and without a relevant clause is left out rather than reported as silent.
         # When the place also came with a document's own name (天津纲要), it named that document only.
-        regions = [m.region for m in catalog if m.doc_id in docs]
-        strong = {d for d in docs if result.analysis.doc_scores.get(d, 0) >= 3
-                  or regions.count(getattr(catalog.get(d), "region", "")) == 1}
-        strong_regions = {getattr(catalog.get(d), "region", "") for d in strong}
-        docs = [d for d in docs if d in strong or getattr(catalog.get(d), "region", "") not in strong_regions]
+        region = {d: getattr(catalog.get(d), "region", "") for d in docs}
+        regions = list(region.values())
+        strong = {d for d in docs if result.analysis.doc_scores.get(d, 0) >= 3 or regions.count(region[d]) == 1}
+        strong_regions = {region[d] for d in strong}
+        docs = [d for d in docs if d in strong or region[d] not in strong_regions]
         out = []
         for d in docs:
             top = pick(d, d in strong)

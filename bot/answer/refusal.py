@@ -190,11 +190,12 @@ def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
     return ""
 
 
-def _record_answers(result: SearchResult) -> bool:
+def _record_answers(result: SearchResult, record: SearchHit | None) -> bool:
     """A question about the document itself (issuer, 文号, date) whose named document's 文件信息 record is
-    among the best clauses: the record states those facts, however little of the question's wording it
-    shares — the second stage's score says nothing about it ("瓯海方案的落款日期是什么时候")."""
-    if _named_record(result) is None:
+    among the best clauses (``record``, from :func:`_named_record`): the record states those facts, however
+    little of the question's wording it shares — the second stage's score says nothing about it
+    ("瓯海方案的落款日期是什么时候")."""
+    if record is None:
         return False
     q = search_form(result.analysis.content)  # without the document's name (天津实施意见 says 实施)
     # its term, its predecessor: the record does not say (the status answer does, if anything)
@@ -255,7 +256,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     else:
         weak = evidence_score(strip_document_names(question, catalog), hits) < EVIDENCE_FLOOR \
             and hits[0].dense < DENSE_FLOOR
-    if not weak or _record_answers(result):
+    if not weak or _record_answers(result, record):
         return ANSWER
     # weak evidence: what the documents say nearest to the question — unless none of its words is there at all
     return Outcome("partial", "weak_evidence", MISSING_DIRECT) if mentions_subject(result) else _refuse("weak_evidence")

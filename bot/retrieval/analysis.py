@@ -113,7 +113,7 @@ class QueryAnalysis:
         if self._neighbours is None:
             seen = set(self.expansion_words())
             found: dict[str, None] = {}
-            for w in content_words(self.content):
+            for w, _ in self.word_alternatives():  # the question's content words, segmented once
                 found.update((n, None) for n in neighbours(w) if n not in self.content and n not in seen)
             self._neighbours = list(found)
         return self._neighbours

@@ -85,8 +85,9 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
             shared = len(residue) > RESIDUE_LIMIT
             if shared and not _asks_what_items_share(residue, doc_clauses, prefix):
                 continue
-            if best is None or max(map(len, names)) > best[0]:
-                best = (max(map(len, names)), prefix, shared)
+            longest = max(map(len, names))
+            if best is None or longest > best[0]:
+                best = (longest, prefix, shared)
     if best is None:
         return []
     _, prefix, items_only = best

@@ -75,9 +75,6 @@ class WordVectors:
         self.matrix = np.asarray(matrix, dtype=np.float32)
         self.index = {w: i for i, w in enumerate(words)}
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.index
-
     def neighbours(self, word: str, floor: float = NEIGHBOUR_FLOOR, most: int = MAX_NEIGHBOURS) -> tuple[str, ...]:
         """The nearest words of two characters or more, closest first, above ``floor`` (empty for an
         unknown word)."""
