@@ -7,6 +7,8 @@ bodies), whether it is a document's 文件信息 record (which answers questions
 not about its content), and how clearly the question named its document.  A linear score over these
 features re-sorts the top :data:`POOL` candidates.  The answer-type features come from the registered
 types (bot.retrieval.answer_types: each type's ``features``), after the ones every question has.
+A type that knows what its answer must contain (a figure) may then choose among the best few
+(its ``prefer``).
 
 The weights are fitted by ``scripts/train_reranker.py`` on questions generated from the corpus
 (``scripts/make_training_questions.py``), never on the dev set, and ship as ``rerank_weights.json``.
@@ -125,5 +127,11 @@ class Reranker:
         scores = features(analysis, pool) @ self.weights.values
         for h, s in zip(pool, scores, strict=True):
             h.rerank = float(s)
-        order = sorted(range(len(pool)), key=lambda i: (-scores[i], i))
-        return [pool[i] for i in order] + rest
+        ranked = [pool[i] for i in sorted(range(len(pool)), key=lambda i: (-scores[i], i))]
+        intent = analysis.intent
+        prefer = answer_types.by_name(intent.answer_type).prefer if intent is not None else None
+        if intent is not None and prefer is not None:  # the answer type's last word (its module says why)
+            chosen = prefer(intent, [h.clause for h in ranked], analysis.content_grams())
+            if chosen:
+                ranked.insert(0, ranked.pop(chosen))
+        return ranked + rest

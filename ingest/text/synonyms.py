@@ -23,6 +23,7 @@ from importlib import util
 from pathlib import Path
 
 from ingest.text.script import search_form, search_forms
+from ingest.text.word_class import is_content_word
 
 MAX_GROUP = 12
 EXPANSION_WEIGHT = 0.35
@@ -68,7 +69,10 @@ def table() -> dict[str, tuple[str, ...]]:
 
 def synonyms(word: str) -> tuple[str, ...]:
     """The general synonyms of one word (search form; empty when 词林 does not know it)."""
-    return table().get(search_form(word), ())[:MAX_PER_WORD * 3]
+    form = search_form(word)
+    if not is_content_word(form):
+        return ()
+    return tuple(s for s in table().get(form, ()) if is_content_word(s))[:MAX_PER_WORD * 3]
 
 
 def content_words(text: str) -> list[str]:

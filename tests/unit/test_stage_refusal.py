@@ -111,3 +111,12 @@ def test_a_term_the_named_document_never_uses_but_another_does_makes_the_answer_
     assert judged("广东标准措施有没有跨境电商直播服务？", hit("一、", GUANGDONG))[3] == ""
     # named by place alone (广东) is not named clearly enough to speak for the document's whole text
     assert judged("广东有没有计量托管服务？", hit("一、", GUANGDONG))[3] == ""
+
+
+def test_the_subject_may_lie_in_any_of_the_best_five_clauses():
+    """A larger collection puts clauses of other documents in front; the question's subject, in the fifth,
+    is still in the sources."""
+    question = "我们小厂老板天天发愁，买不起贵仪器，想找人帮忙把计量检测弄好，中小企业有啥门路？"
+    others = [hit("一、", GUANGDONG), hit("二、", GUANGDONG), hit("三、", GUANGDONG), hit("三5")]
+    assert not foreign_topic(result(question, *others, hit("二3")))
+    assert foreign_topic(result(question, *others, hit("三6")))

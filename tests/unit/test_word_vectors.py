@@ -54,3 +54,17 @@ def test_a_question_expands_to_neighbours_it_does_not_already_use():
     assert "素质" in near  # 词林 knows 素养 only as 功夫 / 功力 / 造诣
     assert not any(n in analysis.content for n in near)
     assert not set(near) & set(analysis.expansion_words())
+
+
+def test_function_words_neither_start_nor_end_an_expansion():
+    """所以/因为/之前 sit next to 时候 in the vector space; a collection that never uses them gives them a high
+    IDF, so they would lift unrelated clauses.  jieba's own tags tell them from content words."""
+    from ingest.text.synonyms import synonyms
+    from ingest.text.word_class import is_content_word
+
+    assert not any(map(is_content_word, ("所以", "因为", "之前", "今年", "非常", "这个")))
+    assert all(map(is_content_word, ("检测", "认证", "补贴", "计量托管")))  # 计量托管: unknown to jieba = content
+    assert wv.neighbours("所以") == () and synonyms("因为") == ()
+    for word in ("时候", "生产", "认证", "罚款"):
+        assert all(is_content_word(n) for n in (*wv.neighbours(word), *synonyms(word)))
+    assert "仲裁" in wv.neighbours("裁决")  # content words still reach their neighbours

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bot.retrieval.intent import QuestionIntent
     from ingest.models import Clause
 
-__all__ = ["AnswerType", "Lead", "Missing", "RerankFeature", "read_sections"]
+__all__ = ["AnswerType", "Lead", "Missing", "Prefer", "RerankFeature", "read_sections"]
 
 Lead = Callable[["QuestionIntent", "Clause", "DocumentCatalog", set[str]], str]
 """The first line of an answer (``""`` when the clause does not state what was asked)."""
@@ -28,6 +28,11 @@ Lead = Callable[["QuestionIntent", "Clause", "DocumentCatalog", set[str]], str]
 Missing = Callable[["QuestionIntent", set[str], str], str]
 """What the evidence text (the best clauses) does not state of what the type asks for — the words a
 partial answer names ("具体金额", "所需材料") — or ``""`` when it states it."""
+
+
+Prefer = Callable[["QuestionIntent", "list[Clause]", set[str]], int]
+"""Which of the best few clauses (second-stage order) answers what the type asks — an index, 0 to keep the
+order: a fitted linear score weighs many kinds of evidence, the type knows what its answer must contain."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class AnswerType:
     lead: Lead | None = None  # its lead line when it is the primary ask
     lead_when_secondary: bool = False  # the lead is also appended when the type is asked second
     features: tuple[RerankFeature, ...] = ()  # how it shapes the second stage
+    prefer: Prefer | None = None  # the second stage's last word: which of the best few answers it
     missing: Missing | None = None  # what a partial answer names when the best clauses do not state the asked fact
     answers_from_docinfo: bool = False  # answered by the 文件信息 record, not by the content
     quotes_in_full: bool = False  # the extractive answer reads the clause found out (not only its best sentences)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.retrieval.answer_types.base import AnswerType, RerankFeature
 from bot.retrieval.quantities import QUANTITY_PATTERNS, states_quantity
-from ingest.text.segment import overlap
+from ingest.models import FRAME_KINDS
+from ingest.text.segment import best_sentence_overlap, overlap
 
 if TYPE_CHECKING:
     from bot.retrieval.catalog import DocumentCatalog
@@ -78,6 +79,31 @@ def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
     return lacking if stated > 0 and bare >= SAYS_AS_MUCH * stated else ""
 
 
+PREFER_WITHIN = 3  # the best clauses the type may choose among
+
+
+def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> int:
+    """A figure is answered by a clause that states it.  When the best clause states no quantity of the asked
+    kind, the one of the next best whose piece stating one covers most of the question answers it ("产业计量
+    测试服务中心要建到几个" is asked of a long list of targets, "…服务中心达到5个", that ranks below an item
+    about such centres without a number).  Counts, amounts and ratios (a deadline, 到2025年, is everywhere);
+    items only (a notice's or record's numbers are no target)."""
+    kind = intent.quantity_kind
+    if intent.answer_type != "quantity" or kind not in ("count", "amount", "ratio") or not clauses \
+            or states_quantity(clauses[0].text, kind):
+        return 0
+    # the piece must say about as much of the question as the best clause's best sentence: a figure of
+    # something else ("10家以上企业开展攻关" for 任期多长) is no answer either
+    best, best_cover = 0, SAYS_AS_MUCH * best_sentence_overlap(grams, clauses[0].text)
+    for i, c in enumerate(clauses[1:PREFER_WITHIN], start=1):
+        if c.kind in FRAME_KINDS or c.kind == "docinfo":
+            continue
+        cover = max((overlap(grams, p) for p in _PIECES.findall(c.text) if states_quantity(p, kind)), default=0.0)
+        if cover > best_cover:
+            best, best_cover = i, cover
+    return best
+
+
 TYPE = AnswerType(name="quantity", precedence=70, cues="quantity", asked_by=(*KINDS, "quantity"),
                   guidance="guidance_quantity", lead=lead, features=(RerankFeature("quantity_fit", fits),),
-                  missing=missing)
+                  missing=missing, prefer=prefer)

@@ -1,0 +1,29 @@
+"""Which words carry content, by jieba's own part-of-speech dictionary.
+
+Expansions are only as good as the word they start from and the word they reach: a word-vector space
+puts 所以 and 因为 next to 时候, and 词林 groups function words with function words.  Such words say
+nothing about a question's subject, yet a collection that never uses them gives them a high IDF, so
+one stray match lifts an unrelated clause — more often the more documents there are.  jieba ships a
+tag for each of its 349k dictionary words (the ICTCLAS tag set); the function classes below are that
+tag set's conjunctions, prepositions, particles, adverbs, pronouns, locality and time words, numerals
+and measure words, interjections and onomatopoeia.  Words jieba does not know (policy terms from the
+project dictionary) count as content.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+FUNCTION_TAGS = frozenset(["c", "p", "u", "d", "r", "f", "t", "m", "q", "e", "y", "o"])
+
+
+@cache
+def _tags() -> dict[str, str]:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_content_word(word: str) -> bool:
+    """Does jieba's dictionary tag ``word`` as anything but a function word (unknown words do)?"""
+    tag = _tags().get(word)
+    return tag is None or tag[:1] not in FUNCTION_TAGS
