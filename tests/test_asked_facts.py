@@ -112,3 +112,18 @@ def test_answer_types_find_nothing_missing_when_the_clause_states_it(question, e
 
 def test_a_body_named_in_the_closing_parentheses_is_no_subsidy():
     assert missing_asked_fact("做认证政府有补贴吗", "推行绿色建造。(市财政局、市市场监管委按职责分工负责)") == "资金补贴"
+
+
+CLAUSE = ("(九)优化发展环境。深化计量、标准、认证认可、检验检测等领域改革。加大CCC认证自我声明实施力度，"
+          "简化认证产品变更程序。")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("具体哪些产品可以走自我声明？", "具体范围（清单、目录）"),  # the sentence about 自我声明 names no products
+    ("自我声明有产品目录吗", "具体范围（清单、目录）"),
+    ("具體哪些產品可以改用自我聲明？", "具体范围（清单、目录）"),  # traditional script
+    ("具体哪些领域要深化改革？", ""),  # the sentence about 改革 lists the fields
+])
+def test_which_things_a_measure_covers_is_read_beside_the_measure(question, missing):
+    """A series elsewhere in the clause (计量、标准、认证认可) does not list what falls under 自我声明."""
+    assert missing_asked_fact(question, CLAUSE) == missing

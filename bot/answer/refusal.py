@@ -26,6 +26,7 @@ from bot.retrieval import SearchHit, SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.rerank import word_cover
 from ingest.text.script import match_form, search_form
+from ingest.text.segment import overlap, query_grams, sentences
 from ingest.text.wordlists import load
 from vectorstore.embedding_model import shipped
 
@@ -42,13 +43,23 @@ class AskedFact:
     asks: re.Pattern[str]
     needs: re.Pattern[str]
     missing: str
+    in_sentence: bool = False  # ``needs`` must match in the evidence's sentence nearest the question
+
+    def stated(self, question: str, evidence_text: str) -> bool:
+        """Does the evidence state this fact (where it must: anywhere, or beside what the question asks)?"""
+        if not self.in_sentence:
+            return bool(self.needs.search(evidence_text))
+        grams = query_grams(question)
+        nearest = max(sentences(evidence_text), key=lambda s: overlap(grams, s), default="")
+        return bool(self.needs.search(nearest))
 
 
 @cache
 def asked_facts() -> tuple[AskedFact, ...]:
     """The facts whose very form must appear in the evidence (data: ``bot/answer/asked_facts.toml``)."""
     text = resources.files(__package__).joinpath("asked_facts.toml").read_text(encoding="utf-8")
-    return tuple(AskedFact(re.compile(f["asks"], re.I), re.compile(f["needs"], re.I), f["missing"])
+    return tuple(AskedFact(re.compile(f["asks"], re.I), re.compile(f["needs"], re.I), f["missing"],
+                           f.get("within") == "sentence")
                  for f in tomllib.loads(text)["fact"])
 
 
@@ -124,7 +135,7 @@ def _refuse(reason: str) -> Outcome:
 def missing_asked_fact(question: str, evidence_text: str) -> str:
     """The fact of ``asked_facts.toml`` the question asks for and the evidence does not state ("" when none)."""
     q = search_form(question)
-    return next((f.missing for f in asked_facts() if f.asks.search(q) and not f.needs.search(evidence_text)), "")
+    return next((f.missing for f in asked_facts() if f.asks.search(q) and not f.stated(q, evidence_text)), "")
 
 
 QUOTED_MIN = 3  # a quoted name (“质量创新券”) is the subject itself; a quoted everyday word (“看病”) is a figure of speech
