@@ -50,6 +50,9 @@ QUESTIONS: list[tuple[str, str]] = [
     ("瓯海的方案现在还有效吗？", "metadata"),
     ("广东这份文件的发布日期是哪天？", "metadata"),
     ("国家意见由哪几个部门联合印发？", "metadata"),
+    ("国家那个意见是哪几个部门联合发的？", "metadata"),  # 哪几个部门 asks who issued it, not who is in charge
+    ("國家那個意見是哪幾個部門聯合發的？落款日期是哪天？", "metadata"),
+    ("这项工作由哪几个部门负责？", "responsible"),
     ("天津那个实施意见是哪几个部门一起印发的，什么时候？", "metadata"),
     ("这份纲要有效期到什么时候？", "metadata"),
     ("天津实施意见的全称叫什么？", "metadata"),
