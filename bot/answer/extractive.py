@@ -197,7 +197,8 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
     main = pool[0]
     lead = leads.lead(intent, main.clause, catalog, grams)
     # a located clause (…是哪一条) is what the caller wants read out: its relevant sentences, then the rest in order
-    located = kind.quotes_in_full
+    # so is the clause a list is asked of (分哪几个方面): its sentences are the items
+    located = kind.quotes_in_full or "list" in intent.asks
     sents = select_sentences(grams, main.clause, budget=LOCATE_BUDGET if located else ANSWER_BUDGET, skip=(lead,) if lead else (),
                              fill=located)
     c = _citation(main, 1, sents)

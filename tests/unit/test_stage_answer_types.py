@@ -10,7 +10,7 @@ from bot.answer.extractive import extractive_answer
 from bot.answer.leads import lead
 from bot.answer.prompting import build_answer_messages, guidance
 from bot.retrieval.analysis import analyze
-from bot.retrieval.types import SearchResult
+from bot.retrieval.types import SearchHit, SearchResult
 from tests.unit.handmade import GUANGDONG, TIANJIN, catalog, clause, hit
 
 pytestmark = pytest.mark.unit
@@ -126,3 +126,17 @@ def test_a_figure_question_is_answered_by_the_clause_stating_the_figure():
     assert chosen(question, "一1", "二3") == 0  # the best states it already
     assert chosen("计量托管服务要帮多少家企业？", "二3", "一1") == 0  # 500家 counts something else
     assert chosen(question, "二3", "三5", "二4", "一1") == 0  # only the best three are weighed
+
+
+def test_a_list_asked_of_one_clause_quotes_its_sentences_as_the_items():
+    """"主要目标分哪几个方面": each sentence of the targets item is one aspect — the answer reads them out, not
+    only the one or two sentences that share the question's words."""
+    from tests.unit.handmade import clauses_of
+
+    aspects = ["经济发展质量效益明显提升，质量对经济增长的贡献更大。", "产业质量竞争力持续增强，产业链质量水平提高。",
+               "企业质量和品牌建设取得更大进展，涌现一批质量标杆。", "质量基础设施更加现代高效，服务能力更加突出。"]
+    lines = ["天津市关于推进质量提升的实施意见", "一、主要目标", "到2025年，质量强市建设取得突破性进展。" + "".join(aspects)]
+    target = next(c for c in clauses_of(TIANJIN, lines) if c.item == "一、")
+    q = "天津实施意见定的到2025年的主要目标，分哪几个方面？"
+    a = extractive_answer(q, SearchResult([SearchHit(target, 1.0)], analyze(q, catalog())), catalog())
+    assert all(s.split("，")[0] in a.answer for s in aspects)
