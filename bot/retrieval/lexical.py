@@ -2,10 +2,12 @@
 
 The segments keep raw term frequencies and row lengths (txtai ``scoring/terms.py`` shape); the
 scores are computed here at query time from the statistics of the *live* rows of every segment
-(row count, average length, document frequency), so a base segment, deltas and tombstones score
-exactly like one index built over the live rows.  The arithmetic follows bm25s (Lucene variant,
-k1=1.2, b=0.75, float32 scores) step for step, so the scores are bit-identical to ``bm25s.BM25``
-over the same tokens (tested against it: ``tests/bm25_reference.py``).
+(row count, document frequency, and each document's average row length), so a base segment, deltas
+and tombstones score exactly like one index built over the live rows.  The arithmetic follows bm25s
+(Lucene variant, k1=1.2, b=0.75, float32 scores) step for step, except that a row's length is
+normalised by its own document's average: within one document the scores are bit-identical to
+``bm25s.BM25`` over the same tokens, and across documents they equal the reference written out in
+``tests/bm25_reference.py``.
 """
 from __future__ import annotations
 
@@ -37,10 +39,19 @@ class SegmentBM25:
             self.dl[v.offset:v.offset + v.seg.rows] = v.seg.dl
             self.live[v.offset:v.offset + v.seg.rows] = v.live
         self.n = int(self.live.sum())
-        self.avgdl = self.dl[self.live].mean() if self.n else np.float64(1.0)
-        # the length normalisation of every row over all live rows, computed once per snapshot (the same
-        # float64 operations, in the same order, as per query: the scores stay bit-identical)
-        self.norm = K1 * ((1 - B) + B * self.dl / self.avgdl)
+        # Length is normalised within each document: a policy's items are long and a regulation's articles
+        # short by the style of the text, not by how much of a question they match by chance.  Over all rows,
+        # every short-article document added to the collection would lower the average and push the long
+        # items of every other document down.
+        doc_avgdl = np.ones(size, dtype=np.float64)
+        for v in views:
+            bounds = v.seg.doc_rows
+            for i in range(len(bounds) - 1):
+                lo, hi = v.offset + int(bounds[i]), v.offset + int(bounds[i + 1])
+                live = self.live[lo:hi]
+                if live.any():
+                    doc_avgdl[lo:hi] = self.dl[lo:hi][live].mean()
+        self.norm = K1 * ((1 - B) + B * self.dl / doc_avgdl)  # once per snapshot
         self.all_live = tuple(bool(v.live.all()) for v in views)  # no tombstones: postings need no filter
 
     def scores(self, query: str, expansions: Sequence[str] = (), weight: float = 1.0,
@@ -49,18 +60,16 @@ class SegmentBM25:
         does not use itself) count with ``weight`` — weaker evidence than the question's own words — and
         those in ``nearer`` (word-vector neighbours) with ``near_weight``, weaker still.
 
-        With ``scope`` (a row mask: the documents a question names), the statistics — row count,
-        average length, document frequency — are those of the rows in scope: how a word ranks the items
-        of 天津实施意见 then depends on 天津实施意见 alone, not on how many other documents the
-        collection holds.  Rows outside the scope score 0."""
+        With ``scope`` (a row mask: the documents a question names), the statistics — row count and
+        document frequency; lengths are per document anyway — are those of the rows in scope: how a word
+        ranks the items of 天津实施意见 then depends on 天津实施意见 alone, not on how many other documents
+        the collection holds.  Rows outside the scope score 0."""
         if not self.size:
             return np.zeros(0, dtype=np.float32)
         out = np.zeros(self.size, dtype=np.float32)
-        n, avgdl = self.n, self.avgdl
+        n = self.n
         if scope is not None:
-            live_scope = scope & self.live
-            n = int(live_scope.sum())
-            avgdl = self.dl[live_scope].mean() if n else np.float64(1.0)
+            n = int((scope & self.live).sum())
         if not n:
             return out
         own = self.segmenter.tokenize(query)
@@ -85,7 +94,7 @@ class SegmentBM25:
             idf = np.float64(np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5))))
             for rows, tfs in found:
                 tf = tfs.astype(np.float32)
-                norm = self.norm[rows] if scope is None else K1 * ((1 - B) + B * self.dl[rows] / avgdl)
+                norm = self.norm[rows]
                 term = (idf * (tf / (norm + tf))).astype(np.float32)
                 out[rows] += term if scale is None else (term * scale).astype(np.float32)
         return out
