@@ -22,6 +22,7 @@ from ingest.text.wordlists import load
 
 RELEVANT = 0.2  # a document's best clause must cover this share of the question's content words
 MAX_BLOCKS = 4
+AS_MUCH = 0.5  # of the point, a named document's clause says at least this share of what the best one says
 
 
 @dataclass
@@ -87,8 +88,8 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
 
     A document the question names addresses the point when its clause says at least half of what the
     question asks about (:func:`addresses_point`: the user asked about that document and the second
-    stage already ranked its clauses); for "各地" without names, a document's clause must cover
-    :data:`RELEVANT` of the question's bigrams.
+    stage already ranked its clauses) — or :data:`AS_MUCH` of what the best-saying one says; for "各地"
+    without names, a document's clause must cover :data:`RELEVANT` of the question's bigrams.
     """
     hits = [h for h in result.hits if h.clause.kind != "docinfo"]
     named = result.analysis.doc_ids
@@ -119,9 +120,18 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         strong = {d for d in docs if result.analysis.doc_scores.get(d, 0) >= 3 or regions.count(region[d]) == 1}
         strong_regions = {region[d] for d in strong}
         docs = [d for d in docs if d in strong or region[d] not in strong_regions]
+        tops = {d: pick(d, d in strong) for d in docs}
+        # A document is compared on the point, not judged alone: when another says it fully (技术性贸易壁垒)
+        # and this one's best clause says about half as much in its own terms (技术性贸易措施), that clause
+        # is its answer, not silence.
+        said = [sum(word_cover(point, h.clause.search_text)) for h in tops.values() if h is not None]
+        floor = AS_MUCH * max(said, default=0.0)
         out = []
         for d in docs:
-            top = pick(d, d in strong)
+            top = tops[d]
+            if top is None and d in strong and floor > 0:
+                top = next((h for h in sorted(per_doc.get(d, []), key=lambda h: h.clause.kind in FRAME_KINDS)
+                            if sum(word_cover(point, h.clause.search_text)) >= floor), None)
             if top is not None:
                 out.append(Block(d, top))
             elif d in strong:

@@ -140,3 +140,17 @@ def test_a_list_asked_of_one_clause_quotes_its_sentences_as_the_items():
     q = "天津实施意见定的到2025年的主要目标，分哪几个方面？"
     a = extractive_answer(q, SearchResult([SearchHit(target, 1.0)], analyze(q, catalog())), catalog())
     assert all(s.split("，")[0] in a.answer for s in aspects)
+
+
+def test_a_named_document_saying_the_point_in_its_own_terms_gets_its_block():
+    """广东 says 技术性贸易壁垒 outright; 天津 says 应对技术性贸易措施 — about half the point's words — and is quoted,
+    not reported as silent."""
+    from bot.answer import comparison
+    from tests.unit.handmade import clauses_of
+
+    lines = ["天津市关于推进质量提升的实施意见", "一、主要目标", "1.完善技术性贸易措施公共服务，帮助企业应对。"]
+    tianjin = next(c for c in clauses_of(TIANJIN, lines) if c.item == "一1")
+    q = "出口企业遇到国外技术性贸易壁垒，广东标准措施和天津实施意见各自怎么帮？"
+    result = SearchResult([hit("三、", GUANGDONG), SearchHit(tianjin, 0.5)], analyze(q, catalog()))
+    found = comparison.blocks(q, result, catalog(), result.analysis.content_grams())
+    assert [b.doc_id for b in found if b.hit is not None] == [GUANGDONG.doc_id, TIANJIN.doc_id]
