@@ -90,7 +90,8 @@ SHARED_SHARE = 1 / 3  # everyday question ("小厂买不起贵的仪器，能不
 
 def _known_words(result: SearchResult) -> tuple[int, int]:
     """(how many of the question's content words the best clauses contain, as such or as a word that
-    means it; how many content words it has) — the reranker's word cover, over the best three clauses."""
+    means it; how many content words it has) — the reranker's word cover, over the best five clauses (a larger
+    collection puts other documents' clauses in front of the one that says it)."""
     words = result.analysis.word_alternatives()
     evidence = search_form(" ".join(h.clause.text for h in result.hits[:5]))
     return round(sum(word_cover(words, evidence)) * len(words)), len(words)
