@@ -74,12 +74,18 @@ def point_words(result: SearchResult, catalog: DocumentCatalog,
     return [(w, alts) for w, alts in words if any(x in text for x in (w, *alts))]
 
 
+def point_said(hit: SearchHit, words: list[tuple[str, tuple[str, ...]]]) -> float:
+    """How much of the point the clause says: the share of its :func:`point_words` it contains, as such or in
+    other words."""
+    return sum(word_cover(words, hit.clause.search_text))
+
+
 def addresses_point(hit: SearchHit, words: list[tuple[str, tuple[str, ...]]]) -> bool | None:
-    """Does the clause say what the comparison is about — at least half of its :func:`point_words`
-    (as such or in other words)?  None when no such word is left."""
+    """Does the clause say what the comparison is about — at least half of its :func:`point_words`?  None
+    when no such word is left."""
     if not words:
         return None
-    return sum(word_cover(words, hit.clause.search_text)) >= 0.5
+    return point_said(hit, words) >= 0.5
 
 
 def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams: set[str]) -> list[Block]:
@@ -99,16 +105,18 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
 
     point = point_words(result, catalog, named if len(named) >= 2 else per_doc)
 
-    def pick(doc_id: str, is_named: bool) -> SearchHit | None:
-        ranked = sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)  # stable: rank order
+    def ranked(doc_id: str) -> list[SearchHit]:
+        """The document's hits, measures before frames (stable: rank order within each)."""
+        return sorted(per_doc.get(doc_id, []), key=lambda h: h.clause.kind in FRAME_KINDS)
 
+    def pick(doc_id: str, is_named: bool) -> SearchHit | None:
         def relevant(h: SearchHit) -> bool:
             said = addresses_point(h, point)
             if said is None:
                 return best_overlap(grams, h.clause) >= RELEVANT
             return said if is_named else said and best_overlap(grams, h.clause) >= RELEVANT
 
-        return next((h for h in ranked if relevant(h)), None)
+        return next((h for h in ranked(doc_id) if relevant(h)), None)
 
     if len(named) >= 2:
         docs = order_named(question, named, catalog)
@@ -124,14 +132,12 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
         # A document is compared on the point, not judged alone: when another says it fully (技术性贸易壁垒)
         # and this one's best clause says about half as much in its own terms (技术性贸易措施), that clause
         # is its answer, not silence.
-        said = [sum(word_cover(point, h.clause.search_text)) for h in tops.values() if h is not None]
-        floor = AS_MUCH * max(said, default=0.0)
+        floor = AS_MUCH * max((point_said(h, point) for h in tops.values() if h is not None), default=0.0)
         out = []
         for d in docs:
             top = tops[d]
             if top is None and d in strong and floor > 0:
-                top = next((h for h in sorted(per_doc.get(d, []), key=lambda h: h.clause.kind in FRAME_KINDS)
-                            if sum(word_cover(point, h.clause.search_text)) >= floor), None)
+                top = next((h for h in ranked(d) if point_said(h, point) >= floor), None)
             if top is not None:
                 out.append(Block(d, top))
             elif d in strong:

@@ -129,8 +129,8 @@ class Reranker:
             h.rerank = float(s)
         ranked = [pool[i] for i in sorted(range(len(pool)), key=lambda i: (-scores[i], i))]
         intent = analysis.intent
-        prefer = answer_types.by_name(intent.answer_type).prefer if intent is not None else None
-        if intent is not None and prefer is not None:  # the answer type's last word (its module says why)
+        # the answer type's last word (its module says why)
+        if intent is not None and (prefer := answer_types.by_name(intent.answer_type).prefer) is not None:
             chosen = prefer(intent, [h.clause for h in ranked], analysis.content_grams())
             if chosen:
                 ranked.insert(0, ranked.pop(chosen))

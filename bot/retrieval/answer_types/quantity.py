@@ -25,6 +25,11 @@ KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # cu
 _PIECES = re.compile(r"[^，,；;。！？\n]+")
 
 
+def _stated_cover(grams: set[str], text: str, kind: str | None) -> float:
+    """How much of the question the text's best piece stating a quantity of ``kind`` covers (0: none states one)."""
+    return max((overlap(grams, p) for p in _PIECES.findall(text) if states_quantity(p, kind)), default=0.0)
+
+
 def piece(clause: Clause, kind: str | None, grams: set[str]) -> str:
     """The piece of the clause (between commas) that states the asked kind of quantity, best match first."""
     all_pieces = [p.strip() for p in _PIECES.findall(clause.text)]
@@ -73,9 +78,8 @@ def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
         return lacking
     if kind not in ("count", "amount", "ratio"):
         return ""
-    pieces = [p.strip() for p in _PIECES.findall(evidence)]
-    stated = max((overlap(grams, p) for p in pieces if states_quantity(p, kind)), default=0.0)
-    bare = max((overlap(grams, p) for p in pieces if not states_quantity(p, None)), default=0.0)
+    stated = _stated_cover(grams, evidence, kind)
+    bare = max((overlap(grams, p) for p in _PIECES.findall(evidence) if not states_quantity(p, None)), default=0.0)
     return lacking if stated > 0 and bare >= SAYS_AS_MUCH * stated else ""
 
 
@@ -98,7 +102,7 @@ def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> in
     for i, c in enumerate(clauses[1:PREFER_WITHIN], start=1):
         if c.kind in FRAME_KINDS or c.kind == "docinfo":
             continue
-        cover = max((overlap(grams, p) for p in _PIECES.findall(c.text) if states_quantity(p, kind)), default=0.0)
+        cover = _stated_cover(grams, c.text, kind)
         if cover > best_cover:
             best, best_cover = i, cover
     return best
