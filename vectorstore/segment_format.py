@@ -143,6 +143,21 @@ class Segment:
         a, b = int(self.match_off[row]), int(self.match_off[row + 1]) - 1
         return bytes(self.match_blob[a:b]).decode("utf-8") if b > a else ""
 
+    def any_row_containing(self, phrase: str, live: np.ndarray) -> bool:
+        """Does a live row's match-form text contain ``phrase``?  Stops at the first: the question "does
+        the collection use this word at all" should not cost a list of every row that does."""
+        needle = phrase.encode("utf-8")
+        blob = self.match_blob
+        if not needle or blob is None or not len(blob):
+            return False
+        pos = blob.find(needle, 0)
+        while pos >= 0:
+            row = int(np.searchsorted(self.match_off, pos, side="right")) - 1
+            if live[row]:
+                return True
+            pos = blob.find(needle, int(self.match_off[row + 1]))
+        return False
+
     def rows_containing(self, phrase: str) -> np.ndarray:
         """Rows whose match-form text contains ``phrase`` (already in match form): one scan of the map."""
         needle = phrase.encode("utf-8")

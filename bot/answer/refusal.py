@@ -27,6 +27,8 @@ from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.rerank import word_cover
 from ingest.text.script import match_form, search_form
 from ingest.text.segment import overlap, query_grams, sentences
+from ingest.text.word_class import is_content_word, is_noun
+from ingest.text.word_vectors import related
 from ingest.text.wordlists import load
 from vectorstore.embedding_model import shipped
 
@@ -156,6 +158,8 @@ def missing_quoted(result: SearchResult) -> str:
     return next((f"“{p}”" for p in names if match_form(p) not in evidence), "")
 
 
+SPEECH_CHECK = 3  # the nearest words of a noun that must be content words for it to name a thing
+
 TERM_MIN = 4  # a word this long (计量托管, 医疗器械) names a thing; shorter ones (上门, 银行) are everyday words
 NAMED_CLEARLY = 3.0  # a document named by its name or its kind and place ("国家这份民营企业意见"), not by a place alone
 
@@ -184,6 +188,31 @@ def term_not_in_named(result: SearchResult, catalog: DocumentCatalog) -> str:
         if any(int(snap.part_doc[r]) not in codes for r in rows):
             return f"{catalog.display_name(named[0])}对“{word}”的规定"
     return ""
+
+
+def subject_not_in_sources(result: SearchResult) -> str:
+    """A thing the question asks about that no collected document speaks of ("" when none): a noun of the
+    question that no live clause uses — as such, in other words (the policy thesaurus, 同义词词林), or as any
+    word of its field in a general word-vector space ("进口化妆品要先备案还是先注册": no document has 化妆品,
+    日用品, 口红 or 香水).  The best clauses then share the question's procedure (备案, 注册, 认证 …), not
+    its subject: they are shown as what the documents say nearest to it, with the subject named as
+    missing.  Only for a question that names no document (one that does is :func:`term_not_in_named`'s);
+    a noun whose nearest words are function words (时候 → 所以, 因为) is a word of speech, not a subject.
+    Whether the collection uses a word is read off its text, whatever its size."""
+    snap = result.snapshot
+    if snap is None or result.analysis.doc_ids:
+        return ""
+    foreign: list[str] = []
+    for word, alts in result.analysis.word_alternatives():
+        if not is_noun(word):
+            continue
+        field = related(word)
+        if not field or not all(is_content_word(w) for w in field[:SPEECH_CHECK]):
+            continue
+        if not any(snap.uses_phrase(match_form(w)) for w in (word, *alts, *field)):
+            foreign.append(word)
+    # the whole word, not the piece jieba also yields (化妆品, not 化妆)
+    return f"关于“{max(foreign, key=len)}”的规定" if foreign else ""
 
 
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
@@ -250,6 +279,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return Outcome("partial", "term_not_in_document", absent)
     if not result.analysis.doc_ids and foreign_topic(result):
         return _refuse("weak_evidence")
+    subject = subject_not_in_sources(result)
+    if subject:
+        return Outcome("partial", "subject_not_in_sources", subject)
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:
     # "申报时间" is not answered by a year in some other clause; a comparison rests on several
     # (a question about the document rests on its 文件信息 record, as the extractive answer does)

@@ -177,6 +177,10 @@ class IndexSnapshot:
             mask[v.offset + rows] = True
         return mask & self.live
 
+    def uses_phrase(self, phrase: str) -> bool:
+        """Does any live row's match-form text contain ``phrase`` (match form)?"""
+        return any(v.seg.any_row_containing(phrase, v.live) for v in self.views)
+
     def department_mask(self, matches: set[str]) -> np.ndarray:
         """Rows naming one of the departments ``matches`` (exact names)."""
         mask = np.zeros(self.size, dtype=bool)

@@ -27,3 +27,10 @@ def is_content_word(word: str) -> bool:
     """Does jieba's dictionary tag ``word`` as anything but a function word (unknown words do)?"""
     tag = _tags().get(word)
     return tag is None or tag[:1] not in FUNCTION_TAGS
+
+
+def is_noun(word: str) -> bool:
+    """Does jieba's dictionary tag ``word`` as a noun of some kind (n, nr, ns, nt, nz …)?  Unknown words
+    do not: what jieba does not know is as often a fragment of segmentation as a name."""
+    tag = _tags().get(word)
+    return tag is not None and tag[:1] == "n"

@@ -34,6 +34,8 @@ VERSION = "0.1.6"
 DIMENSIONS = 200
 NEIGHBOUR_FLOOR = 0.7  # cosine: above it a word2vec neighbour is a near-synonym (素养~素质 .84, 裁决~仲裁 .78)
 MAX_NEIGHBOURS = 3
+RELATED_FLOOR = 0.5  # cosine: above it a word is of the same field (化妆品 → 日用品, 口红, 香水), not a synonym
+RELATED_MOST = 10
 NEIGHBOUR_WEIGHT = 0.25  # BM25 weight of a neighbour: below 词林's synonyms (synonyms.EXPANSION_WEIGHT 0.35)
 _lock = threading.Lock()
 
@@ -131,3 +133,13 @@ def neighbours(word: str) -> tuple[str, ...]:
     if vectors is None or not is_content_word(word):
         return ()
     return tuple(n for n in vectors.neighbours(word) if is_content_word(n))
+
+
+@lru_cache(maxsize=8192)
+def related(word: str) -> tuple[str, ...] | None:
+    """Words of the same field as ``word`` (closest first; :data:`RELATED_FLOOR`), None when the vectors
+    do not know it or are missing: what a collection would use if it spoke of the thing at all."""
+    vectors = word_vectors()
+    if vectors is None or word not in vectors.index:
+        return None
+    return vectors.neighbours(word, floor=RELATED_FLOOR, most=RELATED_MOST)

@@ -120,3 +120,26 @@ def test_the_subject_may_lie_in_any_of_the_best_five_clauses():
     others = [hit("一、", GUANGDONG), hit("二、", GUANGDONG), hit("三、", GUANGDONG), hit("三5")]
     assert not foreign_topic(result(question, *others, hit("二3")))
     assert foreign_topic(result(question, *others, hit("三6")))
+
+
+def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_path):
+    """化妆品 is in no text, nor is any word of its field (日用品, 口红, 香水): the clauses share the question's
+    procedure (计量检测), not its subject."""
+    from bot.answer.refusal import subject_not_in_sources
+    from tests.unit.handmade import TIANJIN, build_snapshot
+
+    snap, _ = build_snapshot(tmp_path)
+
+    def judged(question: str, *hits):
+        r = SearchResult(list(hits), analyze(question, snap.catalog), snapshot=snap)
+        o = judge(question, r, snap.catalog)
+        return o.kind, o.reason, o.missing, subject_not_in_sources(r)
+
+    kind, reason, missing, _ = judged("中小企业进口化妆品需要做计量检测吗？", hit("二3", TIANJIN))
+    assert (kind, reason, missing) == ("partial", "subject_not_in_sources", "关于“化妆品”的规定")
+    # a noun the texts use (企业, 计量) is the subject in the sources
+    assert judged("中小企业的计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
+    # a noun of speech: its nearest words are function words (时候 → 所以, 因为)
+    assert judged("计量托管服务什么时候开始？", hit("二3", TIANJIN))[3] == ""
+    # a question that names its document is judged against that document (term_not_in_named)
+    assert judged("天津实施意见对进口化妆品的计量检测有什么要求？", hit("二3", TIANJIN))[3] == ""
