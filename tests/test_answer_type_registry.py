@@ -112,7 +112,7 @@ def test_lead_lines_per_type():
     assert _lead(QuestionIntent("quantity", "amount"), PLAIN) == ""
     assert _lead(QuestionIntent("locate", unit="条"), BRANDS) == "在《某市方案》中是第五条：五、加强品牌建设。"
     assert _lead(QuestionIntent("metadata"), RECORD) == \
-        "《某市质量强市建设实施方案》文号：某政办发〔2024〕3号；发布日期：2024年3月1日（2024-03-01）；发布机关：某市人民政府办公室。"
+        "《某市质量强市建设实施方案》文号：某政办发〔2024〕3号；发布日期：2024年3月1日（2024-03-01）；发布机关：某市人民政府办公室（简称某市政府办公室）。"
     assert _lead(QuestionIntent("metadata"), BRANDS) == ""  # only the record states it
     assert _lead(QuestionIntent("yesno"), PLAIN) == YES
     for quiet in ("compare", "lookup", "procedure", "list", "general"):

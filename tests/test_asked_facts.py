@@ -51,6 +51,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("“六个一”机制具体是哪六个？", "这一说法的具体含义"),  # the number of things asked for, not 什么
     ("「四重」清單是指哪四個「重」？", "这一说法的具体含义"),  # traditional script, corner quotes
     ("我是开小工厂的，想给产品做个认证，政府能给点补贴吗？", "资金补贴"),  # 帮扶服务 is offered, no money
+    ("这份政策措施有没有写有效期？过了以后还执行吗", "有效期"),
+    ("注册计量师证书有效几年", "有效期"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -70,6 +72,8 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("“六个一”具体是哪六个", "“六个一”机制，即一个产业联盟、一张问题清单、一套标准、一个服务站、一个品牌、一批项目。"),
     ("获奖企业有资助吗", "对获得中国标准创新贡献奖的企业进行资助。"),
     ("检测费能减免吗", "对小微企业落实检验检测相关费用减免政策。"),
+    ("这份措施有没有写有效期", "文号：粤办函〔2020〕90号\n有效期：2020年6月16日至2025年6月15日"),
+    ("办法有效期多久", "本办法自2024年1月1日起施行，有效期5年。"),
     ("申报要满足什么条件", "申报企业应当具有独立法人资格，近三年无重大质量事故。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):

@@ -43,7 +43,7 @@ def test_a_locate_question_leads_with_the_number_in_the_users_unit():
 
 def test_a_metadata_question_leads_with_the_documents_record():
     assert lead_for("天津实施意见的发布日期是什么？", "文件信息") == \
-        "《天津市关于推进质量提升的实施意见》文号：未标注；发布日期：2023年5月10日（2023-05-10）；发布机关：天津市人民政府。"
+        "《天津市关于推进质量提升的实施意见》文号：未标注；发布日期：2023年5月10日（2023-05-10）；发布机关：天津市人民政府（简称天津市政府）。"
 
 
 def test_the_bodies_asked_second_follow_the_first_answer():

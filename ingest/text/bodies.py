@@ -1,0 +1,35 @@
+"""A government body's conventional short name (``wordlists/body_short_forms.txt``).
+
+Documents sign with the full name (广东省人民政府办公厅); people ask with the short one (省政府办公厅发的那份
+文件, 市场监管总局牵头的意见).  The 文件信息 record and the metadata answer show both, so the short name is
+found by search and read in the answer.
+"""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+@cache
+def _rules() -> tuple[tuple[str, str], ...]:
+    text = resources.files("ingest.text.wordlists").joinpath("body_short_forms.txt").read_text(encoding="utf-8")
+    rules = []
+    for line in text.splitlines():
+        if "=>" in line and not line.lstrip().startswith("#"):
+            full, short = (part.strip() for part in line.split("=>", 1))
+            rules.append((full, short))
+    return tuple(rules)
+
+
+def short_name(body: str) -> str:
+    """The body's conventional short name, or "" when it has none shorter than itself."""
+    short = body
+    for full, abbreviated in _rules():
+        short = short.replace(full, abbreviated)
+    return short if short != body else ""
+
+
+def with_short_name(body: str) -> str:
+    """``广东省人民政府办公厅（简称广东省政府办公厅）``: the full name, then the short one when there is one."""
+    short = short_name(body)
+    return f"{body}（简称{short}）" if short else body
