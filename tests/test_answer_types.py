@@ -83,7 +83,7 @@ def test_a_place_that_came_with_a_documents_name_names_that_document_only(bot):
 def test_a_named_document_without_a_relevant_clause_is_not_silent(bot):
     a = ask(bot, "国家意见和瓯海方案在“品字标”方面分别怎么说？")
     assert "【国家民企质量意见】未涉及这一点。" in a.answer
-    assert [c.doc_id.split("-")[0] for c in a.citations] == ["wenzhou"]
+    assert {c.doc_id.split("-")[0] for c in a.citations} == {"wenzhou"}  # 瓯海 names 品字标 in two items
 
 
 @pytest.mark.parametrize("question,traditional", [

@@ -29,6 +29,7 @@ AS_MUCH = 0.5  # of the point, a named document's clause says at least this shar
 class Block:
     doc_id: str
     hit: SearchHit | None  # None: the document does not address the point
+    also: SearchHit | None = None  # a second clause of the document that says as much of the point
 
 
 def order_named(question: str, doc_ids: list[str], catalog: DocumentCatalog) -> list[str]:
@@ -95,7 +96,8 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
     A document the question names addresses the point when its clause says at least half of what the
     question asks about (:func:`addresses_point`: the user asked about that document and the second
     stage already ranked its clauses) — or :data:`AS_MUCH` of what the best-saying one says; for "各地"
-    without names, a document's clause must cover :data:`RELEVANT` of the question's bigrams.
+    without names, a document's clause must cover :data:`RELEVANT` of the question's bigrams.  A block
+    may carry a second measure of its document that says as much of the point (``also``).
     """
     hits = [h for h in result.hits if h.clause.kind != "docinfo"]
     named = result.analysis.doc_ids
@@ -118,6 +120,16 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
 
         return next((h for h in ranked(doc_id) if relevant(h)), None)
 
+    def also(doc_id: str, top: SearchHit) -> SearchHit | None:
+        """A second measure of the document that says at least as much of the point as its block's clause
+        (瓯海千百行动方案 on 政府质量奖: 四级质量奖梯次培育 in one item, 创奖培育 and 精准服务 in another): a document
+        often states one point in two items, and one of them alone reads as all it says."""
+        if not point:
+            return None
+        need = point_said(top, point)
+        return next((h for h in ranked(doc_id) if h is not top and h.clause.kind not in FRAME_KINDS
+                     and point_said(h, point) >= need and best_overlap(grams, h.clause) >= RELEVANT), None)
+
     if len(named) >= 2:
         docs = order_named(question, named, catalog)
         # A place that names two documents (天津) names them both; a document named only by such a
@@ -139,12 +151,12 @@ def blocks(question: str, result: SearchResult, catalog: DocumentCatalog, grams:
             if top is None and d in strong and floor > 0:
                 top = next((h for h in ranked(d) if point_said(h, point) >= floor), None)
             if top is not None:
-                out.append(Block(d, top))
+                out.append(Block(d, top, also(d, top)))
             elif d in strong:
                 out.append(Block(d, None))
         return out[:MAX_BLOCKS]
     picked = ((d, pick(d, False)) for d in per_doc)
-    found = [Block(d, h) for d, h in picked if h is not None][:MAX_BLOCKS]
+    found = [Block(d, h, also(d, h)) for d, h in picked if h is not None][:MAX_BLOCKS]
     # one document alone is no comparison ("跟国企比" compares the asker with someone, not documents):
     # the question is then answered as any other
     return found if len(found) >= 2 else []

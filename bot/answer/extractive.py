@@ -156,7 +156,13 @@ def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, gram
         sents = select_sentences(grams, b.hit.clause, budget=COMPARE_BUDGET, most=COMPARE_SENTENCES)
         c = _citation(b.hit, len(citations) + 1, sents)
         citations.append(c)
-        lines.append(f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}")
+        line = f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}"
+        if b.also is not None:
+            more = select_sentences(grams, b.also.clause, budget=SECOND_BUDGET, most=2)
+            c2 = _citation(b.also, len(citations) + 1, more)
+            citations.append(c2)
+            line += f"\n{''.join(more)}{_cite(c2)} {answer_marker(c2.marker or 0)}"
+        lines.append(line)
     partial = outcome.kind == "partial" or any(b.hit is None for b in found)
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
                   partial=partial, notice=_partial_notice(outcome))

@@ -73,6 +73,19 @@ def test_comparison_blocks_one_per_named_document_and_say_when_one_is_silent():
     assert out[1].hit is None  # 天津 says nothing about international standards: said, never silence
 
 
+def test_a_document_that_states_the_point_in_two_measures_gets_both():
+    """广东 speaks of 国际标准 in 一、 and in 二、: the block quotes both; 三、 (贸易壁垒) says less of the point."""
+    q = "广东标准措施和天津实施意见对国际标准分别怎么规定？"
+    analysis = analyze(q, catalog())
+    grams = query_grams(analysis.content)
+    hits = [hit("一、", GUANGDONG), hit("三、", GUANGDONG), hit("二、", GUANGDONG), hit("一1")]
+    out = blocks(q, SearchResult(hits, analysis), catalog(), grams)
+    assert out[0].hit is not None and out[0].hit.clause.item == "一、"
+    assert out[0].also is not None and out[0].also.clause.item == "二、"
+    alone = blocks(q, SearchResult([hit("一、", GUANGDONG), hit("三、", GUANGDONG), hit("一1")], analysis), catalog(), grams)
+    assert alone[0].also is None
+
+
 def test_comparison_point_leaves_out_wording_no_document_uses(tmp_path):
     # "唠唠叨叨", "啰嗦" are the asker's words: no clause of either document could differ on them, so
     # 广东's clause on international standards addresses the point although it says none of them
