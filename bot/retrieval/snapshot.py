@@ -12,6 +12,7 @@ the index" (analysis, answers, the service) reads them here, never from mutable 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from ingest.text.segment import Segmenter, domain_terms, use_segmenter
 from vectorstore.segments import Segment, merge_parts, row_key
 
 __all__ = ["IndexSnapshot", "SegmentView", "merge_parts"]
+
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")  # a phrase the index also holds as character bigrams (Segmenter.tokenize)
 
 CLAUSE_CACHE = 4096  # whole clauses kept decoded per snapshot
 
@@ -178,8 +181,12 @@ class IndexSnapshot:
         return mask & self.live
 
     def uses_phrase(self, phrase: str) -> bool:
-        """Does any live row's match-form text contain ``phrase`` (match form)?"""
-        return any(v.seg.any_row_containing(phrase, v.live) for v in self.views)
+        """Does any live row's match-form text contain ``phrase`` (match form)?  A segment in whose index one
+        of the phrase's character bigrams (``#xy`` tokens) does not occur cannot hold it: a word no text
+        uses is then known absent without scanning the segment's text (at 100k rows, ~10 ms a scan)."""
+        grams = [f"#{phrase[i:i + 2]}" for i in range(len(phrase) - 1)] if _CJK_WORD.fullmatch(phrase) else []
+        return any(v.seg.any_row_containing(phrase, v.live) for v in self.views
+                   if not any(v.seg.postings(g) is None for g in grams))
 
     def department_mask(self, matches: set[str]) -> np.ndarray:
         """Rows naming one of the departments ``matches`` (exact names)."""

@@ -135,6 +135,7 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
         o = judge(question, r, snap.catalog)
         return o.kind, o.reason, o.missing, subject_not_in_sources(r)
 
+    assert snap.uses_phrase("计量托管") and snap.uses_phrase("100万元") and not snap.uses_phrase("化妆品")
     kind, reason, missing, _ = judged("中小企业进口化妆品需要做计量检测吗？", hit("二3", TIANJIN))
     assert (kind, reason, missing) == ("partial", "subject_not_in_sources", "关于“化妆品”的规定")
     # a noun the texts use (企业, 计量) is the subject in the sources
