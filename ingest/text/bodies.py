@@ -6,25 +6,13 @@ found by search and read in the answer.
 """
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
-
-@cache
-def _rules() -> tuple[tuple[str, str], ...]:
-    text = resources.files("ingest.text.wordlists").joinpath("body_short_forms.txt").read_text(encoding="utf-8")
-    rules = []
-    for line in text.splitlines():
-        if "=>" in line and not line.lstrip().startswith("#"):
-            full, short = (part.strip() for part in line.split("=>", 1))
-            rules.append((full, short))
-    return tuple(rules)
+from ingest.text.wordlists import load_mappings
 
 
 def short_name(body: str) -> str:
     """The body's conventional short name, or "" when it has none shorter than itself."""
     short = body
-    for full, abbreviated in _rules():
+    for full, abbreviated in load_mappings("body_short_forms"):
         short = short.replace(full, abbreviated)
     return short if short != body else ""
 

@@ -7,22 +7,15 @@ for both; :func:`colloquial` goes the other way, for generating paraphrased trai
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from ingest.text.script import search_form
+from ingest.text.wordlists import load_mappings
 
 
 @cache
 def _pairs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    text = resources.files("ingest.text.wordlists").joinpath("thesaurus.txt").read_text(encoding="utf-8")
-    pairs = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0]  # after "#": where the term of art comes from
-        if "=>" not in line:
-            continue
-        everyday, policy = line.split("=>", 1)
-        pairs.append((tuple(search_form(w) for w in everyday.split()), tuple(search_form(w) for w in policy.split())))
-    return tuple(pairs)
+    return tuple((tuple(search_form(w) for w in everyday.split()), tuple(search_form(w) for w in policy.split()))
+                 for everyday, policy in load_mappings("thesaurus"))
 
 
 def expand(question: str) -> list[str]:

@@ -11,7 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["load", "org_suffix_pattern"]
+__all__ = ["load", "load_mappings", "org_suffix_pattern"]
 
 
 @cache
@@ -23,6 +23,20 @@ def load(name: str) -> tuple[str, ...]:
         if not line.lstrip().startswith("#"):
             words.extend(line.split())
     return tuple(words)
+
+
+@cache
+def load_mappings(name: str) -> tuple[tuple[str, str], ...]:
+    """The ``left => right`` lines of ``<name>.txt``, in file order, each side stripped; text after ``#`` is a
+    comment (a line's source) and lines without ``=>`` are skipped."""
+    text = resources.files(__package__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            pairs.append((left.strip(), right.strip()))
+    return tuple(pairs)
 
 
 def load_groups(name: str) -> tuple[tuple[str, ...], ...]:
