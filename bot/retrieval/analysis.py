@@ -25,7 +25,7 @@ from ingest.text.segment import query_grams
 from ingest.text.synonyms import content_words
 from ingest.text.synonyms import expand as general_synonyms
 from ingest.text.synonyms import synonyms as synonyms_of
-from ingest.text.thesaurus import expand
+from ingest.text.thesaurus import expand, expand_word
 from ingest.text.word_vectors import neighbours
 from ingest.text.wordlists import load
 
@@ -100,7 +100,7 @@ class QueryAnalysis:
         how the reranker and the refusal rule tell "the clause says it in other words" from "the
         clause does not say it"."""
         if self._alternatives is None:
-            self._alternatives = [(w, (*expand(w), *synonyms_of(w))) for w in content_words(self.content)]
+            self._alternatives = [(w, (*expand_word(w, self.content), *synonyms_of(w))) for w in content_words(self.content)]
         return self._alternatives
 
     def expansion_words(self) -> list[str]:

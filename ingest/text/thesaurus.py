@@ -28,6 +28,19 @@ def expand(question: str) -> list[str]:
     return out
 
 
+def expand_word(word: str, context: str) -> list[str]:
+    """Policy terms for ``word`` as the question uses it: those of every everyday term that occurs in
+    ``context`` (the question, search form) and overlaps the word — contains it or is contained in it.
+    "不罚款" is an everyday term around the word 罚款: 免罚 then means 罚款 as this question uses it, which
+    :func:`expand` of the bare word (罚款 → 处罚) cannot know."""
+    w = search_form(word)
+    out: list[str] = []
+    for everyday, policy in _pairs():
+        if any(e in context and (w in e or e in w) for e in everyday):
+            out.extend(p for p in policy if p != w and p not in out)
+    return out
+
+
 def colloquial(text: str) -> dict[str, str]:
     """Policy term found in ``text`` → an everyday word for it (first listed), for paraphrasing."""
     t = search_form(text)
