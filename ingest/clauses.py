@@ -13,7 +13,7 @@ from ingest.dates import chinese_date
 from ingest.departments import extract_departments
 from ingest.headings import item_label
 from ingest.models import KIND_LABELS, Clause, DocMeta
-from ingest.text.bodies import with_short_name
+from ingest.text.bodies import issuers_text
 from ingest.text.script import search_form
 
 MAX_PART_CHARS = 600
@@ -60,7 +60,7 @@ def docinfo_text(meta: DocMeta, table_lines: list[str]) -> str:
     if meta.short_name or meta.aliases:
         rows.append("简称：" + "、".join([n for n in [meta.short_name, *meta.aliases] if n]))
     if meta.issuers:
-        rows.append("发布机关：" + "、".join(with_short_name(b) for b in meta.issuers))
+        rows.append("发布机关：" + issuers_text(meta.issuers))
     rows.append("文号：" + (meta.doc_number or "无"))
     if meta.date:
         rows.append("发布日期：" + chinese_date(meta.date))

@@ -28,7 +28,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,34 +143,26 @@ class Segment:
         a, b = int(self.match_off[row]), int(self.match_off[row + 1]) - 1
         return bytes(self.match_blob[a:b]).decode("utf-8") if b > a else ""
 
+    def _rows_with(self, phrase: str) -> Iterator[int]:
+        """Rows whose match-form text contains ``phrase``, in order, each once: one scan of the map, lazily."""
+        needle = phrase.encode("utf-8")
+        blob = self.match_blob
+        if not needle or blob is None or not len(blob):
+            return
+        pos = blob.find(needle, 0)
+        while pos >= 0:
+            row = int(np.searchsorted(self.match_off, pos, side="right")) - 1
+            yield row
+            pos = blob.find(needle, int(self.match_off[row + 1]))
+
     def any_row_containing(self, phrase: str, live: np.ndarray) -> bool:
         """Does a live row's match-form text contain ``phrase``?  Stops at the first: the question "does
         the collection use this word at all" should not cost a list of every row that does."""
-        needle = phrase.encode("utf-8")
-        blob = self.match_blob
-        if not needle or blob is None or not len(blob):
-            return False
-        pos = blob.find(needle, 0)
-        while pos >= 0:
-            row = int(np.searchsorted(self.match_off, pos, side="right")) - 1
-            if live[row]:
-                return True
-            pos = blob.find(needle, int(self.match_off[row + 1]))
-        return False
+        return any(live[row] for row in self._rows_with(phrase))
 
     def rows_containing(self, phrase: str) -> np.ndarray:
         """Rows whose match-form text contains ``phrase`` (already in match form): one scan of the map."""
-        needle = phrase.encode("utf-8")
-        blob = self.match_blob
-        if not needle or blob is None or not len(blob):
-            return np.zeros(0, dtype=np.int64)
-        out: list[int] = []
-        pos = blob.find(needle, 0)
-        while pos >= 0:
-            row = int(np.searchsorted(self.match_off, pos, side="right")) - 1
-            out.append(row)
-            pos = blob.find(needle, int(self.match_off[row + 1]))
-        return np.asarray(out, dtype=np.int64)
+        return np.fromiter(self._rows_with(phrase), dtype=np.int64)
 
 
 def _map(path: Path) -> Any:

@@ -59,6 +59,11 @@ def _citation(h: SearchHit, n: int, highlights: list[str]) -> Citation:
     return c
 
 
+def _quoted(c: Citation) -> str:
+    """The citation's quoted sentences, then where they come from and its answer marker."""
+    return f"{''.join(c.highlights)}{_cite(c)} {answer_marker(c.marker or 0)}"
+
+
 def _record(c: Citation) -> str:
     return f"发布机关：{'、'.join(c.issuers) or '—'}；文号：{c.doc_number or '—'}；日期：{c.date or '—'}"
 
@@ -156,12 +161,12 @@ def _compare(question: str, result: SearchResult, catalog: DocumentCatalog, gram
         sents = select_sentences(grams, b.hit.clause, budget=COMPARE_BUDGET, most=COMPARE_SENTENCES)
         c = _citation(b.hit, len(citations) + 1, sents)
         citations.append(c)
-        line = f"【{name}】{''.join(sents)}{_cite(c)} {answer_marker(c.marker or 0)}"
+        line = f"【{name}】{_quoted(c)}"
         if b.also is not None:
             more = select_sentences(grams, b.also.clause, budget=SECOND_BUDGET, most=2)
             c2 = _citation(b.also, len(citations) + 1, more)
             citations.append(c2)
-            line += f"\n{''.join(more)}{_cite(c2)} {answer_marker(c2.marker or 0)}"
+            line += f"\n{_quoted(c2)}"
         lines.append(line)
     partial = outcome.kind == "partial" or any(b.hit is None for b in found)
     return Answer(question=question, answer="\n".join(lines), citations=citations, retrieved=retrieved,
@@ -209,12 +214,12 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
                              fill=located)
     c = _citation(main, 1, sents)
     citations = [c]
-    body = f"{''.join(sents)}{_cite(c)} {answer_marker(1)}"
+    body = _quoted(c)
     second = _second_source(main, pool, grams)
     if second is not None:
         more = select_sentences(grams, second.clause, budget=SECOND_BUDGET, most=2)
         citations.append(_citation(second, 2, more))
-        body += f"\n{''.join(more)}{_cite(citations[1])} {answer_marker(2)}"
+        body += f"\n{_quoted(citations[1])}"
     see_also = _see_also(main, [h for h in pool if h is not second], grams, len(citations) + 1)
     if outcome.kind == "partial":
         # What the documents provide, and — first, so nobody reads it as the full answer — what they do not say.

@@ -204,12 +204,12 @@ def subject_not_in_sources(result: SearchResult) -> str:
         return ""
     foreign: list[str] = []
     for word, alts in result.analysis.word_alternatives():
-        if not is_noun(word):
+        if not is_noun(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
             continue
-        field = related(word)
+        field = related(word)  # a product with the word-vector matrix: only for a noun no text uses
         if not field or not all(is_content_word(w) for w in field[:SPEECH_CHECK]):
             continue
-        if not any(snap.uses_phrase(match_form(w)) for w in (word, *alts, *field)):
+        if not any(snap.uses_phrase(match_form(w)) for w in field):
             foreign.append(word)
     # the whole word, not the piece jieba also yields (化妆品, not 化妆)
     return f"关于“{max(foreign, key=len)}”的规定" if foreign else ""

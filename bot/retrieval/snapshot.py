@@ -12,7 +12,6 @@ the index" (analysis, answers, the service) reads them here, never from mutable 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,12 +21,10 @@ import numpy as np
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.lexical import SegmentBM25
 from ingest.models import Clause, DocMeta
-from ingest.text.segment import Segmenter, domain_terms, use_segmenter
+from ingest.text.segment import Segmenter, bigram_tokens, domain_terms, is_cjk_run, use_segmenter
 from vectorstore.segments import Segment, merge_parts, row_key
 
 __all__ = ["IndexSnapshot", "SegmentView", "merge_parts"]
-
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")  # a phrase the index also holds as character bigrams (Segmenter.tokenize)
 
 CLAUSE_CACHE = 4096  # whole clauses kept decoded per snapshot
 
@@ -184,7 +181,7 @@ class IndexSnapshot:
         """Does any live row's match-form text contain ``phrase`` (match form)?  A segment in whose index one
         of the phrase's character bigrams (``#xy`` tokens) does not occur cannot hold it: a word no text
         uses is then known absent without scanning the segment's text (at 100k rows, ~10 ms a scan)."""
-        grams = [f"#{phrase[i:i + 2]}" for i in range(len(phrase) - 1)] if _CJK_WORD.fullmatch(phrase) else []
+        grams = bigram_tokens(phrase) if is_cjk_run(phrase) else []
         return any(v.seg.any_row_containing(phrase, v.live) for v in self.views
                    if not any(v.seg.postings(g) is None for g in grams))
 

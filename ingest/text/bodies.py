@@ -21,3 +21,8 @@ def with_short_name(body: str) -> str:
     """``广东省人民政府办公厅（简称广东省政府办公厅）``: the full name, then the short one when there is one."""
     short = short_name(body)
     return f"{body}（简称{short}）" if short else body
+
+
+def issuers_text(bodies: list[str]) -> str:
+    """The issuers as a record or an answer names them: each with its short name, joined by 、."""
+    return "、".join(with_short_name(b) for b in bodies)

@@ -108,8 +108,18 @@ class Segmenter:
             words = [w for w in self._tokenizer().lcut_for_search(s) if _TOKEN_OK.search(w) and w not in _STOP]
         if bigrams:
             for run in _CJK_RUN.findall(s):
-                words.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+                words.extend(bigram_tokens(run))
         return words
+
+
+def bigram_tokens(run: str) -> list[str]:
+    """The character-bigram tokens (``#xy``) a row's index holds for a run of Chinese characters."""
+    return ["#" + run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def is_cjk_run(text: str) -> bool:
+    """Is ``text`` Chinese characters only (so the index holds all its bigrams)?"""
+    return bool(_CJK_RUN.fullmatch(text))
 
 
 _current = Segmenter(domain_terms())  # the serving snapshot's segmenter once one is published

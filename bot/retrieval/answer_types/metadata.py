@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.retrieval.answer_types.base import AnswerType, RerankFeature
 from ingest.dates import chinese_date
-from ingest.text.bodies import with_short_name
+from ingest.text.bodies import issuers_text
 
 if TYPE_CHECKING:
     from bot.retrieval.catalog import DocumentCatalog
@@ -23,7 +23,7 @@ def record(clause: Clause) -> str:
     meta = clause.doc
     fields = [f"文号：{meta.doc_number or '未标注'}", f"发布日期：{chinese_date(meta.date) if meta.date else '未标注'}"]
     if meta.issuers:
-        fields.append(f"发布机关：{'、'.join(with_short_name(b) for b in meta.issuers)}")
+        fields.append(f"发布机关：{issuers_text(meta.issuers)}")
     return f"《{meta.title}》{'；'.join(fields)}。"
 
 
