@@ -25,9 +25,10 @@ from bot.answer.status_answer import TERM_WORDS, asks_predecessor, asks_status
 from bot.retrieval import SearchHit, SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.rerank import word_cover
+from bot.retrieval.snapshot import IndexSnapshot
 from ingest.text.script import match_form, search_form
 from ingest.text.segment import overlap, query_grams, sentences
-from ingest.text.word_class import is_content_word, is_noun
+from ingest.text.word_class import dictionary_parts, is_content_word, is_locality, is_noun
 from ingest.text.word_vectors import related
 from ingest.text.wordlists import load
 from vectorstore.embedding_model import shipped
@@ -190,6 +191,21 @@ def term_not_in_named(result: SearchResult, catalog: DocumentCatalog) -> str:
     return ""
 
 
+def _unknown_term_unused(word: str, snap: IndexSnapshot) -> bool:
+    """A dictionary noun that the general word vectors do not know and no text uses: a term of art (内审员,
+    型式) is a subject the collection does not speak of; a compound (施工单位, 快速通道, 防护服) is spoken of
+    when a word it is made of, or a word of that word's field, is used; a place phrase (厂里 = 厂 + 里) is
+    not a subject at all."""
+    if is_locality(word[-1]):
+        return False
+    for part in dictionary_parts(word):
+        if not is_content_word(part):
+            continue
+        if snap.uses_phrase(match_form(part)) or any(snap.uses_phrase(match_form(w)) for w in related(part) or ()):
+            return False
+    return True
+
+
 def subject_not_in_sources(result: SearchResult) -> str:
     """A thing the question asks about that no collected document speaks of ("" when none): a noun of the
     question that no live clause uses — as such, in other words (the policy thesaurus, 同义词词林), or as any
@@ -207,6 +223,10 @@ def subject_not_in_sources(result: SearchResult) -> str:
         if not is_noun(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
             continue
         field = related(word)  # a product with the word-vector matrix: only for a noun no text uses
+        if field is None:
+            if _unknown_term_unused(word, snap):
+                foreign.append(word)
+            continue
         if not field or not all(is_content_word(w) for w in field[:SPEECH_CHECK]):
             continue
         if not any(snap.uses_phrase(match_form(w)) for w in field):

@@ -34,3 +34,17 @@ def is_noun(word: str) -> bool:
     do not: what jieba does not know is as often a fragment of segmentation as a name."""
     tag = _tags().get(word)
     return tag is not None and tag[:1] == "n"
+
+
+def is_locality(word: str) -> bool:
+    """Does jieba tag ``word`` as a locality word (里, 上, 内, 外 …)?  厂里 is 厂 + 里, not a thing of its own."""
+    tag = _tags().get(word)
+    return tag is not None and tag[:1] == "f"
+
+
+def dictionary_parts(word: str) -> list[str]:
+    """The dictionary words of two or more characters inside ``word`` (施工单位 → 施工, 单位): what a compound
+    the general word vectors do not know is made of."""
+    tags = _tags()
+    return [word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)
+            if (i, j) != (0, len(word)) and word[i:j] in tags]

@@ -144,3 +144,8 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
     assert judged("计量托管服务什么时候开始？", hit("二3", TIANJIN))[3] == ""
     # a question that names its document is judged against that document (term_not_in_named)
     assert judged("天津实施意见对进口化妆品的计量检测有什么要求？", hit("二3", TIANJIN))[3] == ""
+    # a term of art the word vectors do not know and no text uses is foreign too; a compound of a used word
+    # (计量站 = 计量 + 站) or a place phrase (厂里 = 厂 + 里) is not
+    assert judged("中小企业的质量管理体系内审员证书怎么考？", hit("二3", TIANJIN))[3] == "关于“内审员”的规定"
+    assert judged("中小企业附近的计量站能做检测吗？", hit("二3", TIANJIN))[3] == ""
+    assert judged("厂里的计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
