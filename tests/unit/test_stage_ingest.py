@@ -104,5 +104,7 @@ def test_the_words_a_question_means():
     assert "中小企业" in expand("小企业怎么拿补贴")
     # the everyday words of the examples reach the terms of art (证书/代管/先赔/3C/不罚款)
     assert {"认证", "托管", "先行赔付", "ccc", "免罚"} <= set(expand("证书 代管 先赔 3C 不罚款"))
+    # statistical abbreviations reach the names documents write out (单位GDP能耗 → 单位地区生产总值能源消耗)
+    assert {"地区生产总值", "能源消耗"} <= set(expand("单位GDP能耗降多少"))
     assert "奖赏" in synonyms("奖励")
     assert {"质量奖", "奖励"} <= set(content_words("中国质量奖奖励多少钱"))
