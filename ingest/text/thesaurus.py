@@ -6,9 +6,11 @@ for both; :func:`colloquial` goes the other way, for generating paraphrased trai
 """
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 from ingest.text.script import search_form
+from ingest.text.segment import dictionary_words
 from ingest.text.wordlists import load_mappings
 
 
@@ -18,12 +20,52 @@ def _pairs() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
                  for everyday, policy in load_mappings("thesaurus"))
 
 
+GAP = 2  # characters a question may put between the words of an everyday term (抢先拿去注册, 谁先把钱赔)
+_GAP = rf"[^\s，。？！、；：,.?!;:“”\"'（）()]{{0,{GAP}}}"  # within one phrase: no punctuation
+
+
+@cache
+def _pattern(term: str) -> re.Pattern[str] | None:
+    """The term with room for a short insertion between its words (jieba's dictionary cut), None for a
+    term of one word: splitting a word (商场 in 工商联市场, 能耗 in 能高耗) finds words that are not there."""
+    words = [w for w in dictionary_words(term) if w.strip()]
+    if len(words) < 2:
+        return None
+    return re.compile(_GAP.join(f"({re.escape(w)})" for w in words))
+
+
+@lru_cache(maxsize=256)  # the questions being expanded now, not every one ever asked
+def _boundaries(text: str) -> frozenset[int]:
+    """Where the words of ``text`` begin and end (jieba's dictionary cut)."""
+    ends, at = {0}, 0
+    for w in dictionary_words(text):
+        at += len(w)
+        ends.add(at)
+    return frozenset(ends)
+
+
+def says(term: str, text: str) -> bool:
+    """Does ``text`` (search form) say the everyday ``term``: as such, or with a short insertion between
+    its words when each of them is a word of the text too (抢先拿去注册; not 是不是要罚款 for 不罚款, whose
+    不 belongs to 是不是)?"""
+    if term in text:
+        return True
+    pattern = _pattern(term)
+    if pattern is None:
+        return False
+    for m in pattern.finditer(text):
+        cut = _boundaries(text)
+        if all(m.start(i) in cut and m.end(i) in cut for i in range(1, (pattern.groups or 0) + 1)):
+            return True
+    return False
+
+
 def expand(question: str) -> list[str]:
     """Policy terms for the everyday words in ``question`` (search form), not already in it."""
     q = search_form(question)
     out: list[str] = []
     for everyday, policy in _pairs():
-        if any(w in q for w in everyday):
+        if any(says(w, q) for w in everyday):
             out.extend(p for p in policy if p not in q and p not in out)
     return out
 
@@ -36,7 +78,7 @@ def expand_word(word: str, context: str) -> list[str]:
     w = search_form(word)
     out: list[str] = []
     for everyday, policy in _pairs():
-        if any(e in context and (w in e or e in w) for e in everyday):
+        if any((w in e or e in w) and says(e, context) for e in everyday):
             out.extend(p for p in policy if p != w and p not in out)
     return out
 

@@ -104,6 +104,11 @@ def test_the_words_a_question_means():
     assert "中小企业" in expand("小企业怎么拿补贴")
     # the everyday words of the examples reach the terms of art (证书/代管/先赔/3C/不罚款)
     assert {"认证", "托管", "先行赔付", "ccc", "免罚"} <= set(expand("证书 代管 先赔 3C 不罚款"))
+    # a question may put a short insertion between the words of an everyday term, not split a word
+    assert {"恶意商标注册"} <= set(expand("品牌名被人抢先拿去注册了"))
+    assert "先行赔付" in expand("商家和厂家互相推，有没有让谁先把钱赔了的说法")
+    assert "免罚" not in expand("这种情况是不是要罚款")  # 不 belongs to 是不是, not to 不罚款
+    assert "流通" not in expand("工商联市场监管")  # 商场 is one word: not found in 工商联市场
     # statistical abbreviations reach the names documents write out (单位GDP能耗 → 单位地区生产总值能源消耗)
     assert {"地区生产总值", "能源消耗"} <= set(expand("单位GDP能耗降多少"))
     assert "奖赏" in synonyms("奖励")
