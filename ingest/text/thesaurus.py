@@ -44,11 +44,25 @@ def _boundaries(text: str) -> frozenset[int]:
     return frozenset(ends)
 
 
+def _whole(term: str, text: str) -> bool:
+    """Does ``term`` occur in ``text`` inside one word (专利 in 申请专利) or from a word's edge (第一次用 in
+    第一次|用到) — not from the middle of one word into the middle of the next (国标 in 中国|标准, 行标 in
+    执行|标准)?"""
+    cut = _boundaries(text)
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if at in cut or end in cut or not any(at < b < end for b in cut):
+            return True
+        at = text.find(term, at + 1)
+    return False
+
+
 def says(term: str, text: str) -> bool:
-    """Does ``text`` (search form) say the everyday ``term``: as such, or with a short insertion between
+    """Does ``text`` (search form) say the everyday ``term``: as such (:func:`_whole`), or with a short insertion between
     its words when each of them is a word of the text too (抢先拿去注册; not 是不是要罚款 for 不罚款, whose
     不 belongs to 是不是)?"""
-    if term in text:
+    if term in text and _whole(term, text):
         return True
     pattern = _pattern(term)
     if pattern is None:

@@ -109,6 +109,10 @@ def test_the_words_a_question_means():
     assert "先行赔付" in expand("商家和厂家互相推，有没有让谁先把钱赔了的说法")
     assert "免罚" not in expand("这种情况是不是要罚款")  # 不 belongs to 是不是, not to 不罚款
     assert "流通" not in expand("工商联市场监管")  # 商场 is one word: not found in 工商联市场
+    # a term is not found from the middle of one word into the next: 国标 is not in 中国|标准
+    assert "国家标准" in expand("国标和行标要多少项") and "国家标准" not in expand("获得中国标准创新贡献奖")
+    assert "行业标准" not in expand("政府在搞执行标准")
+    assert "首台套" in expand("国产设备第一次用到大工程上")  # from a word's edge: 第一次|用到
     # statistical abbreviations reach the names documents write out (单位GDP能耗 → 单位地区生产总值能源消耗)
     assert {"地区生产总值", "能源消耗"} <= set(expand("单位GDP能耗降多少"))
     assert "奖赏" in synonyms("奖励")
