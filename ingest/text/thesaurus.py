@@ -64,6 +64,8 @@ def says(term: str, text: str) -> bool:
     不 belongs to 是不是)?"""
     if term in text and _whole(term, text):
         return True
+    if term[0] not in text or term[-1] not in text:
+        return False  # cannot be there split either: no segmenting (a `policybot show` never loads jieba)
     pattern = _pattern(term)
     if pattern is None:
         return False
