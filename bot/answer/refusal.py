@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -145,14 +146,21 @@ def missing_asked_fact(question: str, evidence_text: str) -> str:
 QUOTED_MIN = 3  # a quoted name (“质量创新券”) is the subject itself; a quoted everyday word (“看病”) is a figure of speech
 
 
-def missing_quoted(result: SearchResult) -> str:
-    """The quoted name the question asks about that none of the best clauses contains ("" when none).
+# A standard's code (ISO 9001, ISO14001, GB/T 19001, IATF 16949): letters, an optional /T, then its number
+STANDARD_CODE = re.compile(r"[A-Za-z]{2,}(?:/[A-Za-z])?\s?\d{3,}(?:[.:-]\d+)*")
+
+
+def missing_quoted(result: SearchResult, question: str = "") -> str:
+    """The name the question gives exactly — quoted, or a standard's code — that none of the best clauses
+    contains ("" when none).
 
     A term the caller puts in quotation marks is the thing asked about by its own name: when no
     clause the answer rests on has it, the documents do not speak of it, however well the rest of
-    the question matches (“津品优选”标识怎么申请 → the clauses on 品牌 are near, not the answer).
+    the question matches (“津品优选”标识怎么申请 → the clauses on 品牌 are near, not the answer).  So is a
+    standard named by its code ("ISO14001环境管理体系认证有没有补贴" → clauses on 认证 are near, not about it).
     """
     names = [p for p in result.analysis.phrases if len(p) >= QUOTED_MIN]
+    names += STANDARD_CODE.findall(unicodedata.normalize("NFKC", question))  # as the caller wrote it: ISO 9001
     if not names:  # the common case: no clause text is converted
         return ""
     evidence = match_form(" ".join(h.clause.text for h in result.hits[:3]))
@@ -291,7 +299,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return ANSWER
     if uncovered and result.analysis.compare:  # "天津和上海相比": answered for 天津, 上海 named as missing
         return Outcome("partial", "out_of_scope_region", f"{'、'.join(uncovered)}的相关规定")
-    quoted = missing_quoted(result)
+    quoted = missing_quoted(result, question)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)
     absent = term_not_in_named(result, catalog)

@@ -61,6 +61,7 @@ def test_the_asked_fact_must_be_in_the_clause_the_answer_rests_on():
 def test_an_asked_fact_the_clauses_do_not_state_makes_the_answer_partial():
     assert outcome("计量托管服务的补贴标准是多少钱？", hit("二3")) == ("partial", "fact_not_in_sources", "具体金额（补贴、奖励标准）")
     assert outcome("计量托管服务的申请网址是什么？", hit("二3"))[2] == "网址"
+    assert outcome("计量托管服务具体适用哪些行业？", hit("二3"))[2] == "具体范围（清单、目录）"
     assert outcome("中国质量奖奖励多少钱？", hit("二4"))[0] == "answer"  # 100万元 is stated
 
 
@@ -83,6 +84,11 @@ def test_a_quoted_name_no_best_clause_contains_makes_the_answer_partial():
         ("partial", "name_not_in_sources", "“津品优选”")
     assert outcome("“计量托管”服务是做什么的？", hit("二3"))[0] == "answer"  # the clause has it
     assert outcome("天津对小厂“看病”有帮扶吗？计量检测", hit("二3"))[0] == "answer"  # a quoted everyday word
+    # a standard named by its code is named exactly too
+    assert outcome("申请ISO 14001认证的计量检测有没有帮扶？", hit("二3")) == \
+        ("partial", "name_not_in_sources", "“ISO 14001”")
+    assert outcome("ＧＢ/Ｔ 19001认证有帮扶吗？计量托管", hit("二3"))[2] == "“GB/T 19001”"  # full-width, as written
+    assert outcome("计量托管服务有帮扶吗？", hit("二3"))[0] == "answer"
 
 
 def test_a_comparison_with_a_place_no_document_covers_is_partial():
