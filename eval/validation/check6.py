@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Checker for /tmp/v6/validation6.jsonl.
+"""Checker for validation6.jsonl (usage: python3 check6.py [--docs DOCDIR] [--file validation6.jsonl]).
 Cleans the five policy texts (national file: strip glued pinyin, traditional->simplified),
 then verifies anchors, must_mention phrases, ids, kind counts, traditional count, lengths."""
 import json, re, os, sys, subprocess
 from collections import Counter
 
-DOCDIR = "/tmp/v6docs"
-QFILE = "/tmp/v6/validation6.jsonl"
+HERE = os.path.dirname(os.path.abspath(__file__))
+DOCDIR = os.path.join(HERE, "..", "..", "data", "policies")
+QFILE = os.path.join(HERE, "validation6.jsonl")
+if "--docs" in sys.argv:
+    DOCDIR = sys.argv[sys.argv.index("--docs") + 1]
+if "--file" in sys.argv:
+    QFILE = sys.argv[sys.argv.index("--file") + 1]
 EXPECTED = {"paraphrase": 35, "figure": 12, "compare": 10, "part": 6, "locate": 5,
             "lookup": 3, "metadata": 4, "unanswerable": 25}
 PINYIN = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
@@ -22,13 +27,13 @@ except ImportError:
     def t2s_many(texts):
         code = ("import sys,json,opencc;c=opencc.OpenCC('t2s');"
                 "d=json.load(sys.stdin);json.dump([c.convert(x) for x in d],sys.stdout,ensure_ascii=False)")
-        out = subprocess.run(["/work/main/.venv/bin/python", "-c", code],
+        out = subprocess.run([sys.executable, "-c", code],
                              input=json.dumps(texts, ensure_ascii=False),
                              capture_output=True, text=True, check=True).stdout
         return json.loads(out)
 
 def load_docs():
-    names = sorted(os.listdir(DOCDIR))
+    names = sorted(n for n in os.listdir(DOCDIR) if n.endswith(".txt"))
     raw = {n: open(os.path.join(DOCDIR, n), encoding="utf-8").read() for n in names}
     nat = [n for n in names if n.startswith("national")]
     for n in nat:
