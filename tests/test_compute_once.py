@@ -129,9 +129,9 @@ class CountingDense:
     def __init__(self, inner) -> None:
         self.inner, self.calls = inner, 0
 
-    def run(self, text, n, snapshot):
+    def run(self, text, n, snapshot, docs=None):
         self.calls += 1
-        return self.inner.run(text, n, snapshot)
+        return self.inner.run(text, n, snapshot, docs)
 
 
 @pytest.mark.integration

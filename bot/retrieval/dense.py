@@ -9,6 +9,8 @@ index: measured side by side).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from bot.retrieval.snapshot import IndexSnapshot
@@ -23,12 +25,16 @@ class ChromaDense:
     def __init__(self, store: ClauseStore) -> None:
         self.store = store
 
-    def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]:
+    def run(self, text: str, n: int, snapshot: IndexSnapshot, docs: Sequence[str] | None = None) -> dict[int, float]:
+        """Rows of the ``n`` parts nearest to ``text``, with their cosine similarity.  ``docs``: the
+        documents a question names — their parts only, or in a large collection the nearest parts of other
+        documents fill every place and the named ones get no dense evidence at all."""
         if not snapshot.size:
             return {}
         emb = np.asarray(self.store.embedder.embed_query([text])[0], dtype=np.float32)
+        where = {"doc_id": {"$in": list(docs)}} if docs else None
         hits = self.store.query(list(map(float, emb)), min(int(n * STALE_SLACK) + 1, snapshot.size),
-                                snapshot.versions)
+                                snapshot.versions, where=where)
         out: dict[int, float] = {}
         for rid, sim in hits:
             version = rid.rsplit("@", 1)[-1]

@@ -230,8 +230,8 @@ class HybridRetriever:
         # The dense stage (embedding, Chroma's index) runs in native code that lets go of the GIL, so it runs
         # beside the lexical stage, which holds it (segmenter, BM25): at 100k parts search p50/p95 43-46/61-64
         # -> 41-44/54-60 ms on an idle 2-core machine (bench/scale.py's children, run in turn).
-        pending = _Beside(self.dense.run, analysis.content.strip() or analysis.text, n_dense, snap) \
-            if in_scope.any() else None
+        pending = _Beside(self.dense.run, analysis.content.strip() or analysis.text, n_dense, snap,
+                          sorted(scope) if scoped else None) if in_scope.any() else None
         lex = snap.bm25.scores(analysis.text, analysis.expansion_words(), EXPANSION_WEIGHT,
                                scope=in_scope if scoped else None, nearer=analysis.neighbour_words(),
                                near_weight=NEIGHBOUR_WEIGHT)

@@ -1,6 +1,7 @@
 """What the retrieval stages pass to each other and to the answer layer."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -53,6 +54,7 @@ class LexicalScorer(Protocol):
 
 
 class DenseSearcher(Protocol):
-    """Nearest clause parts for a query: {part position: cosine similarity}."""
+    """Nearest clause parts for a query: {part position: cosine similarity}; ``docs``: only these documents'."""
 
-    def run(self, text: str, n: int, snapshot: IndexSnapshot) -> dict[int, float]: ...
+    def run(self, text: str, n: int, snapshot: IndexSnapshot,
+            docs: Sequence[str] | None = None) -> dict[int, float]: ...

@@ -118,9 +118,12 @@ class SegmentOnlyStore:
     def reopen(self) -> None:
         """Nothing to reopen: the parts are fixed."""
 
-    def query(self, embedding: list[float], n: int, versions: dict[str, str]) -> list[tuple[str, float]]:
-        """Chroma's part, exactly: the ``n`` nearest parts by cosine, as (record id, similarity)."""
+    def query(self, embedding: list[float], n: int, versions: dict[str, str],
+              where: dict | None = None) -> list[tuple[str, float]]:
+        """Chroma's part, exactly: the ``n`` nearest parts by cosine, as (record id, similarity); ``where``
+        as Chroma reads {"doc_id": {"$in": [...]}}."""
         q = np.asarray(embedding)
+        allowed = set(where["doc_id"]["$in"]) if where else None
         sims = [(record_id(c, self._versions[c.doc_id]), float(topic_vector(c.text) @ q)) for c in self._parts
-                if versions.get(c.doc_id) == self._versions[c.doc_id]]
+                if versions.get(c.doc_id) == self._versions[c.doc_id] and (allowed is None or c.doc_id in allowed)]
         return sorted(sims, key=lambda x: -x[1])[:n]

@@ -122,7 +122,7 @@ class _Recording:
         self.threads: list[str] = []
         self.fail = fail
 
-    def run(self, text, n, snapshot):
+    def run(self, text, n, snapshot, docs=None):
         import threading
 
         self.threads.append(threading.current_thread().name)
@@ -140,3 +140,18 @@ def test_the_dense_stage_runs_beside_the_lexical_one_and_its_failure_reaches_the
     failing = HybridRetriever(store, _Recording(fail=True), Reranker(RerankWeights.from_dict({"fused": 1.0})))  # type: ignore[arg-type]
     with pytest.raises(ConnectionError):
         failing.search("检验检测服务", k=3)
+
+
+def test_the_dense_stage_keeps_to_the_documents_a_question_names(retriever):
+    """In a large collection the nearest parts overall can all be other documents': a question that names its
+    document asks the vector index for that document's parts only, so they keep their dense evidence."""
+    snap = retriever.snapshot
+    code = {c: d for d, c in snap.doc_codes.items()}
+
+    def docs_of(rows):
+        return {code[int(snap.part_doc[r])] for r in rows}
+
+    anywhere = retriever.dense.run("国际标准 走出去", 2, snap)
+    assert docs_of(anywhere) == {GUANGDONG.doc_id}  # the nearest two are both 广东's
+    named = retriever.dense.run("国际标准 走出去", 2, snap, [TIANJIN.doc_id])
+    assert len(named) == 2 and docs_of(named) == {TIANJIN.doc_id}
