@@ -117,8 +117,9 @@ def _own_status(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause], cit
     return [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
 
 
-# A question for the term itself (有效期到哪年, 什么时候到期), not only for whether the document is in force.
-_ASKS_TERM = re.compile(r"有效期|期限|到期|到哪一?年|截止")
+# A question for the term itself (有效期到哪年, 什么时候到期, 2025年以后还有效吗: in force after a given year),
+# not only for whether the document is in force today.
+_ASKS_TERM = re.compile(r"有效期|期限|到期|到哪一?年|截止|\d{4}年(以后|之后|过后|后)")
 
 
 def states_term(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause]) -> bool:

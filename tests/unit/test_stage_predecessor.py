@@ -66,6 +66,8 @@ def test_a_term_asked_of_a_document_that_states_none_is_a_partial_answer():
     assert asked.partial and asked.answer.startswith("已收录文件未写明天津实施意见的有效期")
     assert "现行有效" in asked.answer  # the status inferred from its dates still follows
     assert not status_answer("天津实施意见还有效吗？", TIANJIN, IN_FORCE, clauses).partial  # in force: that is stated
+    # in force after a given year asks for its term too
+    assert status_answer("天津实施意见到2025年以后还有效吗？", TIANJIN, IN_FORCE, clauses).partial
     with_term = IN_FORCE.model_copy(update={"until": "2028-05-31"})
     assert not status_answer("天津实施意见有效期到哪一年？", TIANJIN, with_term, clauses).partial
 
