@@ -62,6 +62,7 @@ def test_an_asked_fact_the_clauses_do_not_state_makes_the_answer_partial():
     assert outcome("计量托管服务的补贴标准是多少钱？", hit("二3")) == ("partial", "fact_not_in_sources", "具体金额（补贴、奖励标准）")
     assert outcome("计量托管服务的申请网址是什么？", hit("二3"))[2] == "网址"
     assert outcome("计量托管服务具体适用哪些行业？", hit("二3"))[2] == "具体范围（清单、目录）"
+    assert outcome("计量托管服务多久检查一次？", hit("二3"))[2] == "具体频次"
     assert outcome("中国质量奖奖励多少钱？", hit("二4"))[0] == "answer"  # 100万元 is stated
 
 
