@@ -63,6 +63,7 @@ def test_an_asked_fact_the_clauses_do_not_state_makes_the_answer_partial():
     assert outcome("计量托管服务的申请网址是什么？", hit("二3"))[2] == "网址"
     assert outcome("计量托管服务具体适用哪些行业？", hit("二3"))[2] == "具体范围（清单、目录）"
     assert outcome("计量托管服务多久检查一次？", hit("二3"))[2] == "具体频次"
+    assert outcome("计量托管服务申请后几个工作日能批下来？", hit("二3"))[2] == "办理时限"
     assert outcome("中国质量奖奖励多少钱？", hit("二4"))[0] == "answer"  # 100万元 is stated
 
 
