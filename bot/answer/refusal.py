@@ -150,7 +150,7 @@ QUOTED_MIN = 3  # a quoted name (“质量创新券”) is the subject itself; a
 STANDARD_CODE = re.compile(r"[A-Za-z]{2,}(?:/[A-Za-z])?\s?\d{3,}(?:[.:-]\d+)*")
 
 
-def missing_quoted(result: SearchResult, question: str = "") -> str:
+def missing_quoted(result: SearchResult, question: str) -> str:
     """The name the question gives exactly — quoted, or a standard's code — that none of the best clauses
     contains ("" when none).
 

@@ -69,8 +69,8 @@ def says(term: str, text: str) -> bool:
     pattern = _pattern(term)
     if pattern is None:
         return False
+    cut = _boundaries(text)
     for m in pattern.finditer(text):
-        cut = _boundaries(text)
         if all(m.start(i) in cut and m.end(i) in cut for i in range(1, (pattern.groups or 0) + 1)):
             return True
     return False
