@@ -143,22 +143,27 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     names = _names(metas)
     type_words = load("doc_types")
     scores: dict[str, float] = {}
-    for meta in (metas[i] for i in names.named(q)):  # a document none of whose keys occurs scores 0
+    matched: dict[str, frozenset[str]] = {}  # document → the names of it the question uses
+    named = [metas[i] for i in names.named(q)]  # a document none of whose keys occurs scores 0
+    for meta in named:
         score = 0.0
         matched_text = q
+        keys: set[str] = set()
         for key, weight in mention_keys(meta):  # longest first
             if key and key in matched_text and not _attributive(key, matched_text):
                 score = max(score, weight) + (0.5 if score else 0.0)
                 matched_text = matched_text.replace(key, " ")
-        if score:
-            title = _title_form(meta.title + meta.short_name)
-            for w in type_words:
-                if w in q and w in title:
-                    score += 1.0
-                    break
-            if meta.date and meta.date[:4] in q:
-                score += 1.0
+                keys.add(key)
+        matched[meta.doc_id] = frozenset(keys)
         scores[meta.doc_id] = score
+    for meta in named:
+        if not scores[meta.doc_id]:
+            continue
+        others = {k for o, keys in matched.items() if o != meta.doc_id for k in keys} - matched[meta.doc_id]
+        if _kind_said(q, matched[meta.doc_id], others, _title_form(meta.title + meta.short_name), type_words):
+            scores[meta.doc_id] += 1.0
+        if meta.date and meta.date[:4] in q:
+            scores[meta.doc_id] += 1.0
     if not any(scores.values()):
         # “纲要（二十四）”: a document type that only one document has names that document.
         for w in type_words:
@@ -167,7 +172,29 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5
                     break
-    return {k: v for k, v in scores.items() if v > 0}
+    return {k: v for k, v in scores.items() if v > 0 and not _outnamed(k, scores, matched)}
+
+
+def _kind_said(q: str, own: set[str] | frozenset[str], others: set[str], title: str, type_words: tuple[str, ...]) -> bool:
+    """Does the question say this document's kind (意见, 纲要 …) of it — within or after one of its names, with
+    no other document's name between ("天津那个民营企业的实施意见"; in "国家那份意见和天津的" 意见 is 国家's)?"""
+    mine = [(m.start(), m.end()) for k in own for m in re.finditer(re.escape(k), q)]
+    theirs = [m.start() for k in others for m in re.finditer(re.escape(k), q)]
+    for w in type_words:
+        if w not in title:
+            continue
+        for at in (m.start() for m in re.finditer(re.escape(w), q)):
+            if any(s <= at and (at < e or not any(e <= t < at for t in theirs)) for s, e in mine):
+                return True
+    return False
+
+
+def _outnamed(doc: str, scores: dict[str, float], matched: dict[str, frozenset[str]]) -> bool:
+    """Another document is named by every name this one is (天津) and more clearly (天津那个实施意见: the
+    place and the kind): the question means that one.  Documents named by different names (国家意见和天津的)
+    or equally (天津的两份文件) are all meant."""
+    own = matched.get(doc, frozenset())
+    return bool(own) and any(o != doc and own <= keys and scores[o] > scores[doc] for o, keys in matched.items())
 
 
 def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:

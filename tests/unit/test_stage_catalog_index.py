@@ -23,17 +23,21 @@ def naive_find(q: str, metas) -> dict[str, float]:
     """The loop over every document (what the index must reproduce)."""
     type_words = load("doc_types")
     scores: dict[str, float] = {}
+    keys: dict[str, set[str]] = {}
     for meta in metas:
-        score, matched = 0.0, q
+        score, matched, used = 0.0, q, set()
         for key, weight in mention_keys(meta):
-            if key and key in matched:
+            if key and key in matched and not cat._attributive(key, matched):
                 score = max(score, weight) + (0.5 if score else 0.0)
                 matched = matched.replace(key, " ")
-        if score:
+                used.add(key)
+        scores[meta.doc_id], keys[meta.doc_id] = score, used
+    for meta in metas:
+        if scores[meta.doc_id]:
+            others = {k for o, used in keys.items() if o != meta.doc_id for k in used} - keys[meta.doc_id]
             title = search_form(meta.title + meta.short_name)
-            score += next((1.0 for w in type_words if w in q and w in title), 0.0)
-            score += 1.0 if meta.date and meta.date[:4] in q else 0.0
-        scores[meta.doc_id] = score
+            scores[meta.doc_id] += 1.0 if cat._kind_said(q, keys[meta.doc_id], others, title, type_words) else 0.0
+            scores[meta.doc_id] += 1.0 if meta.date and meta.date[:4] in q else 0.0
     if not any(scores.values()):
         for w in type_words:
             if w in q:
@@ -41,7 +45,9 @@ def naive_find(q: str, metas) -> dict[str, float]:
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5
                     break
-    return {k: v for k, v in scores.items() if v > 0}
+    # a document named only by names another document is named by too, less clearly than it, is not meant
+    return {k: v for k, v in scores.items() if v > 0 and not (keys.get(k) and any(
+        o != k and keys[k] <= keys[o] and scores[o] > v for o in keys))}
 
 
 def naive_strip(text: str, metas) -> str:

@@ -30,3 +30,18 @@ def test_a_national_name_before_a_document_word_names_the_national_document(ques
 ])
 def test_a_national_name_describing_a_level_names_nothing(question):
     assert NATIONAL.doc_id not in find_documents(question, METAS)
+
+
+OPINION = DocMeta(doc_id="tj-2022-opinion", title="关于发挥质量基础设施作用支持民营企业的实施意见", short_name="天津实施意见",
+                  region="天津市", level="市", date="2022-06-01", issuers=["天津市市场监管委"])
+OUTLINE = DocMeta(doc_id="tj-2024-outline", title="天津市质量强市建设纲要", short_name="天津质量强市纲要",
+                  region="天津市", level="市", date="2024-01-10", issuers=["天津市人民政府"])
+
+
+def test_a_document_named_by_place_and_kind_outnames_the_same_place_s_other_documents():
+    """天津那个实施意见 means the Tianjin 实施意见, not every Tianjin document; 天津的 alone means both, and a
+    kind word inside another document's name (国家那份意见和天津的) names none of Tianjin's."""
+    metas = [OPINION, OUTLINE, NATIONAL]
+    assert set(find_documents("天津那个民营企业的实施意见里有没有银企对接", metas)) == {OPINION.doc_id}
+    assert set(find_documents("天津的两个文件有什么不同", metas)) == {OPINION.doc_id, OUTLINE.doc_id}
+    assert set(find_documents("国家那份意见和天津的相比有什么不同", metas)) == {NATIONAL.doc_id, OPINION.doc_id, OUTLINE.doc_id}
