@@ -188,6 +188,9 @@ def term_not_in_named(result: SearchResult, catalog: DocumentCatalog) -> str:
         return ""
     words = analysis.word_alternatives()
     terms = [(w, alts) for w, alts in words if len(w) >= TERM_MIN and not w.isascii()]
+    # a name in quotation marks is a term however short (“三同”): whether it is the asker's figure of speech
+    # (“看病”) is settled below — another document must use it
+    terms += [(p, ()) for p in analysis.phrases if len(p) >= 2 and p not in {w for w, _ in terms}]
     compounds = _compounds(words, analysis.content)
     if not terms and not compounds:  # the common case: no document text is read
         return ""

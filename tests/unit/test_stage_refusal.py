@@ -159,21 +159,36 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
     assert judged("厂里的计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
 
 
-def test_a_compound_jieba_cuts_in_two_counts_as_a_term_when_a_word_of_it_is_a_term_of_art(tmp_path):
-    """加计扣除 (jieba: 加计|扣除) is Guangdong's: the Tianjin text never says 加计, a word the general word
-    vectors do not know, so the Tianjin text does not speak of it.  质量素养 is Guangdong's phrase too, but its
-    words are everyday ones (天津 says 质量; 素养 is a known word): that may be the asker's own wording."""
+def _named_term_missing(tmp_path):
+    """term_not_in_named over the hand-made texts with three Guangdong lines more: a compound jieba cuts in two
+    (加计扣除), a compound of everyday words (质量素养) and a short quoted name (“三同”)."""
     from bot.answer.refusal import term_not_in_named
     from tests.unit.handmade import GUANGDONG_LINES, TIANJIN, TIANJIN_LINES, build_snapshot, clauses_of
 
-    extra = ["四、企业研发费用依法享受加计扣除税收优惠。", "五、提升企业家质量素养。"]
+    extra = ["四、企业研发费用依法享受加计扣除税收优惠。", "五、提升企业家质量素养。", "六、支持内外销“三同”产品扩大内需。"]
     guangdong = clauses_of(GUANGDONG, GUANGDONG_LINES + extra)
     snap, _ = build_snapshot(tmp_path, clauses_of(TIANJIN, TIANJIN_LINES) + guangdong)
 
     def missing(question: str) -> str:
         return term_not_in_named(SearchResult([hit("二3")], analyze(question, snap.catalog), snapshot=snap), snap.catalog)
+    return missing
 
+
+def test_a_compound_jieba_cuts_in_two_counts_as_a_term_when_a_word_of_it_is_a_term_of_art(tmp_path):
+    """加计扣除 (jieba: 加计|扣除) is Guangdong's: the Tianjin text never says 加计, a word the general word
+    vectors do not know, so the Tianjin text does not speak of it.  质量素养 is Guangdong's phrase too, but its
+    words are everyday ones (天津 says 质量; 素养 is a known word): that may be the asker's own wording."""
+    missing = _named_term_missing(tmp_path)
     assert missing("天津实施意见里对研发费用加计扣除有什么规定？") == "天津实施意见对“加计扣除”的规定"
     assert missing("天津实施意见对企业的质量素养有什么要求？") == ""
     # the document that uses the compound speaks of it
     assert missing("广东标准措施里对研发费用加计扣除有什么规定？") == ""
+
+
+def test_a_short_quoted_name_another_document_uses_is_a_term(tmp_path):
+    """“三同” is two characters, below a term's length, but quoted and used by Guangdong: a name, not the
+    asker's figure of speech (“看病”, which no document uses, never counts)."""
+    missing = _named_term_missing(tmp_path)
+    assert missing("天津实施意见对内外销“三同”产品有什么支持？") == "天津实施意见对“三同”的规定"
+    assert missing("天津实施意见能不能帮企业“看病”？") == ""
+    assert missing("广东标准措施对内外销“三同”产品有什么支持？") == ""
