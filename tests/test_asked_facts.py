@@ -53,6 +53,7 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("我是开小工厂的，想给产品做个认证，政府能给点补贴吗？", "资金补贴"),  # 帮扶服务 is offered, no money
     ("这份政策措施有没有写有效期？过了以后还执行吗", "有效期"),
     ("注册计量师证书有效几年", "有效期"),
+    ("说要开展认证一致性抽查，今年具体抽哪些产品？", "具体范围（清单、目录）"),  # a verb between 具体 and 哪些
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -75,6 +76,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("这份措施有没有写有效期", "文号：粤办函〔2020〕90号\n有效期：2020年6月16日至2025年6月15日"),
     ("办法有效期多久", "本办法自2024年1月1日起施行，有效期5年。"),
     ("申报要满足什么条件", "申报企业应当具有独立法人资格，近三年无重大质量事故。"),
+    ("今年具体抽查哪些产品", "对电动自行车、燃气灶具、儿童玩具等重点产品开展监督抽查。"),
 ])
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
