@@ -154,3 +154,23 @@ def test_a_named_document_saying_the_point_in_its_own_terms_gets_its_block():
     result = SearchResult([hit("三、", GUANGDONG), SearchHit(tianjin, 0.5)], analyze(q, catalog()))
     found = comparison.blocks(q, result, catalog(), result.analysis.content_grams())
     assert [b.doc_id for b in found if b.hit is not None] == [GUANGDONG.doc_id, TIANJIN.doc_id]
+
+
+def test_a_locate_question_is_answered_by_a_numbered_item_not_the_preamble():
+    """A preamble announces the aim an item then carries out; "是第几条" has its number only in the item."""
+    from bot.retrieval.answer_types import locate
+    from bot.retrieval.intent import classify
+    from tests.unit.handmade import clauses_of
+
+    parts = clauses_of(GUANGDONG, ["广东省关于推动标准走出去的若干措施",
+                                   "为打造“广东制造”金字招牌，推进质量强省建设，制定以下措施。",
+                                   "一、加强国际标准化工作，支持企业参与国际标准制定。",
+                                   "二、打造广东制造金字招牌，培育区域品牌。"])
+    preamble = next(c for c in parts if c.kind == "preamble")
+    item = next(c for c in parts if c.item == "二、")
+    first = next(c for c in parts if c.item == "一、")
+    intent = classify("打造广东制造金字招牌是第几条？")
+    assert intent.answer_type == "locate"
+    assert locate.prefer(intent, [preamble, item, first], set()) == 1
+    assert locate.prefer(intent, [item, preamble], set()) == 0  # the best is numbered: it stays
+    assert locate.prefer(intent, [preamble], set()) == 0

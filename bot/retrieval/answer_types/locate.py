@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from ingest.models import Clause
 
 _ORDINAL_UNITS = ("条", "项", "款", "点", "部分", "章", "节")
+UNNUMBERED = frozenset({"notice", "preamble", "signoff", "docinfo"})  # parts of a document that have no number
+PREFER_WITHIN = 3  # the best clauses the type may choose among
 
 
 def ordinal(clause: Clause, catalog: DocumentCatalog, unit: str | None) -> str:
@@ -36,5 +38,14 @@ def lead(intent: QuestionIntent, clause: Clause, catalog: DocumentCatalog, grams
     return f"在《{catalog.display_name(clause.doc_id)}》中是{where}{label}：{title}。"
 
 
+def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> int:
+    """"是第几条" is answered by a numbered item or part: when the best clause is the preamble, the notice or
+    the sign-off (a preamble often announces the aim an item then carries out — 打造“广东制造”金字招牌), the
+    best numbered one of the next few answers it."""
+    if not clauses or clauses[0].kind not in UNNUMBERED:
+        return 0
+    return next((i for i, c in enumerate(clauses[1:PREFER_WITHIN], start=1) if c.kind not in UNNUMBERED), 0)
+
+
 TYPE = AnswerType(name="locate", precedence=20, cues="locate", guidance="guidance_locate", lead=lead,
-                  quotes_in_full=True, asks_number=True)
+                  quotes_in_full=True, asks_number=True, prefer=prefer)
