@@ -77,9 +77,18 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("办法有效期多久", "本办法自2024年1月1日起施行，有效期5年。"),
     ("申报要满足什么条件", "申报企业应当具有独立法人资格，近三年无重大质量事故。"),
     ("今年具体抽查哪些产品", "对电动自行车、燃气灶具、儿童玩具等重点产品开展监督抽查。"),
+    ("随机抽查事项清单里具体有哪些事项", "随机抽查事项清单包括食品、特种设备和工业产品生产许可。"),
 ])
+
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
+
+
+def test_a_list_named_by_the_question_is_not_its_contents():
+    """The clause that names the 清单 the question asks about does not say what is on it; another 清单 would."""
+    question = "《随机抽查事项清单》里具体有哪些抽查事项？"
+    assert missing_asked_fact(question, "逐年更新《随机抽查事项清单》。") == "具体范围（清单、目录）"
+    assert missing_asked_fact("具体有哪些抽查事项？", "逐年更新《随机抽查事项清单》。") == ""
 
 
 @pytest.mark.parametrize("question", [

@@ -49,14 +49,14 @@ class AskedFact:
     needs: re.Pattern[str]
     missing: str
     in_sentence: bool = False  # ``needs`` must match in the evidence's sentence nearest the question
+    echo: bool = True  # a match the question itself says counts
 
     def stated(self, question: str, evidence_text: str) -> bool:
         """Does the evidence state this fact (where it must: anywhere, or beside what the question asks)?"""
-        if not self.in_sentence:
-            return bool(self.needs.search(evidence_text))
-        grams = query_grams(question)
-        nearest = max(sentences(evidence_text), key=lambda s: overlap(grams, s), default="")
-        return bool(self.needs.search(nearest))
+        if self.in_sentence:
+            grams = query_grams(question)
+            evidence_text = max(sentences(evidence_text), key=lambda s: overlap(grams, s), default="")
+        return any(self.echo or m.group() not in question for m in self.needs.finditer(evidence_text))
 
 
 @cache
@@ -64,7 +64,7 @@ def asked_facts() -> tuple[AskedFact, ...]:
     """The facts whose very form must appear in the evidence (data: ``bot/answer/asked_facts.toml``)."""
     text = resources.files(__package__).joinpath("asked_facts.toml").read_text(encoding="utf-8")
     return tuple(AskedFact(re.compile(f["asks"], re.I), re.compile(f["needs"], re.I), f["missing"],
-                           f.get("within") == "sentence")
+                           f.get("within") == "sentence", f.get("echo", True))
                  for f in tomllib.loads(text)["fact"])
 
 
