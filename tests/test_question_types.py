@@ -68,6 +68,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("哪个城市对小微企业认证补贴最多？", "compare"),
     ("国家层面和地方层面对计量服务的要求一致吗？", "compare"),
     ("各區縣對質量獎的獎勵標準一樣嗎？", "compare"),
+    ("天津的实施意见要求各区制定实施方案，有没有规定期限？", "quantity/deadline"),  # every district's duty, no comparison
     ("天津和廣東都支持企業制定團體標準嗎？", "compare"),
     ("國家和地方的質量強企政策有什麼區別？", "compare"),
     ("跟廣東比，天津對檢驗檢測機構的扶持有哪些特點？", "compare"),
