@@ -14,7 +14,9 @@ QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "ratio": re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百\d]+|\d+\s*成"),
     "deadline": re.compile(r"(?:19|20)\d{2}\s*年(?:底|末|前|起)?|\d{1,2}\s*月底|\d+\s*(?:个工作日|日内|天内|年内)"),
 }
-ANY_QUANTITY = re.compile("|".join(p.pattern for p in QUANTITY_PATTERNS.values()))
+# a target's value with no unit — an index (制造业质量竞争力指数达到90): a quantity of no particular kind
+BARE_VALUE = re.compile(r"(?:达到|提高到|提升到|降低到|降至|升至|不低于|不少于|超过)\s*\d+(?:\.\d+)?(?![\d.])")
+ANY_QUANTITY = re.compile("|".join([*(p.pattern for p in QUANTITY_PATTERNS.values()), BARE_VALUE.pattern]))
 
 
 def states_quantity(text: str, kind: str | None) -> bool:

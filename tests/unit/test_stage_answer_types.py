@@ -109,6 +109,26 @@ def test_a_figure_stated_for_something_else_is_not_the_figure_asked(question, mi
     assert bool(check(analysis.intent, analysis.content_grams(), evidence)) == missing
 
 
+@pytest.mark.parametrize("question,missing", [
+    # the figure the question quotes is not the one it asks for
+    ("方案说推动50家以上企业升级管理体系，那眼镜行业认证提升行动要带动几家眼镜企业？", True),
+    ("方案说推动50家以上企业升级管理体系，那重点服务几家企业争创质量奖？", False),
+    # a target of no kind asked with 多少: an index's value counts as a figure, a bare aim does not
+    ("工程质量抽查符合率定了具体数字吗？要到多少？", True),
+    ("制造业质量竞争力指数要到多少？", False),
+    ("主要目标分哪几个方面？", False),  # the targets, not a figure
+])
+def test_a_figure_the_question_quotes_or_an_aim_without_one_is_not_the_figure_asked(question, missing):
+    from bot.retrieval import answer_types
+
+    evidence = ("推动50家以上企业升级先进质量管理体系，重点服务5家企业争创市级以上政府质量奖。"
+                "制造业质量竞争力指数达到90，工程质量抽查符合率不断提高，全市实行首席质量官制度的企业达到500家。")
+    analysis = analyze(question, catalog())
+    check = answer_types.by_name("quantity").missing
+    assert analysis.intent is not None and check is not None
+    assert bool(check(analysis.intent, analysis.content_grams(), evidence)) == missing, analysis.intent
+
+
 def test_a_figure_question_is_answered_by_the_clause_stating_the_figure():
     """The second stage's best clause states no count; one of the next best does, of what is asked."""
     from bot.retrieval import answer_types

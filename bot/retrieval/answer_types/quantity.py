@@ -30,6 +30,16 @@ def _stated_cover(grams: set[str], text: str, kind: str | None) -> float:
     return max((overlap(grams, p) for p in _PIECES.findall(text) if states_quantity(p, kind)), default=0.0)
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _echoed(grams: set[str], piece_text: str) -> bool:
+    """Every number of the piece is one the question itself says ("瓯海方案说推动50家以上企业…，那眼镜行业要带动几家"):
+    the asker quotes that figure to ask for another."""
+    numbers = _NUMBER.findall(piece_text)
+    return bool(numbers) and all(n in grams for n in numbers)
+
+
 def piece(clause: Clause, kind: str | None, grams: set[str]) -> str:
     """The piece of the clause (between commas) that states the asked kind of quantity, best match first."""
     all_pieces = [p.strip() for p in _PIECES.findall(clause.text)]
@@ -63,6 +73,7 @@ MISSING_QUANTITY: dict[str | None, str] = {
 }
 
 
+ASKS_A_NUMBER = frozenset({"多少", "数字", "数值", "指标"})  # bigrams of a question that wants a figure
 SAYS_AS_MUCH = 0.8  # a piece without a figure that covers this share of what the best piece with one covers
 
 
@@ -70,16 +81,23 @@ def missing(intent: QuestionIntent, grams: set[str], evidence: str) -> str:
     """What the evidence lacks: a quantity of the asked kind — or one *of what is asked*.  A clause that states
     figures for some things and names the asked one without a figure ("制造业产品质量合格率达到95%，消费品质量合格率
     有效支撑高品质生活需要" for 消费品合格率是多少) does not state it: when a piece without a figure says about as
-    much of the question as the best piece with one, the figure asked for is not there.  Counts, amounts and
-    ratios only (a deadline's piece, "到2025年", shares no words with anything)."""
+    much of the question as the best piece with one, the figure asked for is not there.  Nor does a figure the
+    question quotes to ask for another (:func:`_echoed`).  Counts, amounts, ratios and targets of no stated kind
+    (a deadline's piece, "到2025年", shares no words with anything)."""
     kind = intent.quantity_kind
     lacking = MISSING_QUANTITY.get(kind, MISSING_QUANTITY[None])
     if not states_quantity(evidence, kind):
         return lacking
-    if kind not in ("count", "amount", "ratio"):
-        return ""
-    stated = _stated_cover(grams, evidence, kind)
-    bare = max((overlap(grams, p) for p in _PIECES.findall(evidence) if not states_quantity(p, None)), default=0.0)
+    if kind not in ("count", "amount", "ratio", None) or (kind is None and not grams & ASKS_A_NUMBER):
+        return ""  # a target of no kind asked without 多少 ("主要目标分哪几个方面") asks for the targets, not a figure
+    pieces = _PIECES.findall(evidence)
+    figures = [p for p in pieces if states_quantity(p, kind)]
+    stated = max((overlap(grams, p) for p in figures if not _echoed(grams, p)), default=0.0)
+    # the quoted figure's piece says the quoted part of the question: another figure must say as much of it
+    quoted = max((overlap(grams, p) for p in figures if _echoed(grams, p)), default=0.0)
+    if quoted and stated < SAYS_AS_MUCH * quoted:
+        return lacking
+    bare = max((overlap(grams, p) for p in pieces if not states_quantity(p, None)), default=0.0)
     return lacking if stated > 0 and bare >= SAYS_AS_MUCH * stated else ""
 
 
