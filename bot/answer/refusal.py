@@ -25,7 +25,8 @@ import numpy as np
 from bot.answer.evidence import evidence_score
 from bot.answer.status_answer import TERM_WORDS, asks_predecessor, asks_status
 from bot.retrieval import SearchHit, SearchResult, answer_types
-from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+from bot.retrieval.analysis import strip_frames
+from bot.retrieval.catalog import DocumentCatalog, find_documents, strip_document_names
 from bot.retrieval.rerank import word_cover
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.text.script import match_form, search_form
@@ -166,6 +167,40 @@ def missing_quoted(result: SearchResult, question: str) -> str:
         return ""
     evidence = match_form(" ".join(h.clause.text for h in result.hits[:3]))
     return next((f"“{p}”" for p in names if match_form(p) not in evidence), "")
+
+
+# A document named by its title (《计量法》) or a law by its article (产品质量法第四十九条) …
+_TITLE = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{2,12}(?:法|条例))(?=第[一二三四五六七八九十百零\d]+条)")
+# … and asked for what it says itself: its article, its provisions, what "that 纲要" sets
+_ASKS_ITS_TEXT = re.compile(r"第[一二三四五六七八九十百零\d]+条|(怎么|如何)规定|规定了?(什么|哪些|啥)|具体规定|条文|原文"
+                            r"|(那|这)(个|部|份)[^，,。？?]{0,6}(定|提|规定)的")
+NAMED_BY_NAME = 4.0  # catalog.mention_keys' strength of a title, short name, alias or 文号
+ITS_TEXT_SAID = 0.5  # the share of what is asked of it that the best clause must say to answer it
+
+
+def uncollected_document(result: SearchResult, question: str, catalog: DocumentCatalog) -> str:
+    """A document the question asks about by its title that the collection does not hold ("" when none):
+    "天津实施意见里提到的《计量法》，对计量器具强制检定是怎么规定的" asks what 《计量法》 says, and the clause that
+    cites it for 普法 does not say it.  The title must be no collected document's (title, short name or alias),
+    what follows it must ask for its text (an article, 怎么规定, "那个纲要定的…"), and the best clause must say
+    less than :data:`ITS_TEXT_SAID` of what is asked of it."""
+    q = search_form(question)
+    for m in _TITLE.finditer(q):
+        title = m.group(1) or m.group(2)
+        after = q[m.end():]
+        if _collected(title, catalog) or not _ASKS_ITS_TEXT.search(after):
+            continue
+        grams = query_grams(strip_frames(after))
+        evidence = " ".join(h.clause.text for h in result.hits[:1])
+        if not grams or overlap(grams, evidence) < ITS_TEXT_SAID:
+            return f"《{title}》的条文（该文件未收录）"
+    return ""
+
+
+def _collected(title: str, catalog: DocumentCatalog) -> bool:
+    """Is ``title`` one of the collection's documents — does it hold a collected document's title, short name,
+    alias or 文号 (a name of strength 4; a place or a kind alone is not one)?"""
+    return any(score >= NAMED_BY_NAME for score in find_documents(search_form(title), catalog.metas).values())
 
 
 SPEECH_CHECK = 3  # the nearest words of a noun that must be content words for it to name a thing
@@ -328,6 +363,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     quoted = missing_quoted(result, question)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)
+    cited = uncollected_document(result, question, catalog)
+    if cited:
+        return Outcome("partial", "document_not_collected", cited)
     absent = term_not_in_named(result, catalog)
     if absent:
         return Outcome("partial", "term_not_in_document", absent)

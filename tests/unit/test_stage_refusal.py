@@ -192,3 +192,19 @@ def test_a_short_quoted_name_another_document_uses_is_a_term(tmp_path):
     assert missing("天津实施意见对内外销“三同”产品有什么支持？") == "天津实施意见对“三同”的规定"
     assert missing("天津实施意见能不能帮企业“看病”？") == ""
     assert missing("广东标准措施对内外销“三同”产品有什么支持？") == ""
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("天津实施意见里提到的《计量法》，对计量器具强制检定是怎么规定的？", "《计量法》的条文（该文件未收录）"),
+    ("产品质量法第四十九条对罚款是怎么规定的？", "《产品质量法》的条文（该文件未收录）"),
+    ("方案提到要贯彻《国家标准化发展纲要》，那个纲要定的2025年目标是什么？", "《国家标准化发展纲要》的条文（该文件未收录）"),
+    # a collected document's own title is answered from it
+    ("《天津市关于推进质量提升的实施意见》第3条是怎么规定的？", ""),
+    # the best clause says what is asked of the law; or the question does not ask for the law's text
+    ("《计量法》对计量托管服务是怎么规定的？", ""),
+    ("天津实施意见对《计量法》普法有什么要求？", ""),
+])
+def test_a_document_the_collection_does_not_hold_asked_for_its_own_text_is_named(question, missing):
+    from bot.answer.refusal import uncollected_document
+
+    assert uncollected_document(result(question, hit("二3")), question, catalog()) == missing
