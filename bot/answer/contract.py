@@ -24,6 +24,7 @@ REFUSAL_NOTICES: dict[str, str] = {
     "weak_evidence": "检索到的条款与问题关联较弱。",
     "name_not_in_sources": "问题用引号点名的事项在检索到的条款中没有出现。",
     "term_not_in_document": "问题所问的事项在所指文件中没有出现（其他已收录文件中有）。",
+    "member_not_named": "问题问某家企业或某个品牌是否属于文件所说的一类，文件没有点名具体企业、品牌。",
     "document_not_collected": "问题所问的是一份未收录的文件本身的规定（如某部法律的条文）。",
     "subject_not_in_sources": "问题所问的事物在已收录文件中没有出现（连同义、近义的说法也没有）。",
 }

@@ -287,21 +287,49 @@ def subject_not_in_sources(result: SearchResult) -> str:
     snap = result.snapshot
     if snap is None or result.analysis.doc_ids:
         return ""
-    foreign: list[str] = []
-    for word, alts in result.analysis.word_alternatives():
-        if not is_noun(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
-            continue
-        field = related(word)  # a product with the word-vector matrix: only for a noun no text uses
-        if field is None:
-            if _unknown_term_unused(word, snap):
-                foreign.append(word)
-            continue
-        if not field or not all(is_content_word(w) for w in field[:SPEECH_CHECK]):
-            continue
-        if not any(snap.uses_phrase(match_form(w)) for w in field):
-            foreign.append(word)
+    foreign = [word for word, alts in result.analysis.word_alternatives() if _foreign_noun(word, alts, snap)]
     # the whole word, not the piece jieba also yields (化妆品, not 化妆)
     return f"关于“{max(foreign, key=len)}”的规定" if foreign else ""
+
+
+def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool:
+    """A noun that no live clause uses — as such, in other words, or as any word of its field (see
+    :func:`subject_not_in_sources`)."""
+    if not is_noun(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
+        return False
+    field = related(word)  # a product with the word-vector matrix: only for a noun no text uses
+    if field is None:
+        return _unknown_term_unused(word, snap)
+    if not field or not all(is_content_word(w) for w in field[:SPEECH_CHECK]):
+        return False
+    return not any(snap.uses_phrase(match_form(w)) for w in field)
+
+
+# "X算不算…", "X是不是…里说的…": the question asks the documents to put X in one of their categories ("是不是可以
+# 不罚款" asks yes or no, not which category)
+_CLASSIFIED = re.compile(r"算不算|算是|属不属于|能不能算|可不可以算|是不是(?=[^，,。；;？?！!]{0,16}?(说|讲|提|列|指|认定|支持|扶持)的)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;？?！!]")
+
+
+def member_not_named(result: SearchResult, question: str, catalog: DocumentCatalog) -> str:
+    """A particular company, brand or product that the question asks the documents to classify and that no
+    collected document names ("" when none): "格力电器算不算广东措施里说的行业龙头企业", "宁德时代这种民营龙头是不是
+    国家意见里说的链主企业".  A policy names kinds (老字号, 龙头企业, 链主企业), not their members: whether X is one
+    is not written.  X is what comes before 算不算 / 是不是 in its phrase (document names removed); a word of it
+    counts when no live clause uses it and it is a foreign noun (:func:`_foreign_noun`) or a name the general
+    word vectors do not know (格力电器, 狗不理) — so "我们小厂算不算小微企业" asks about the asker, not a member."""
+    snap = result.snapshot
+    if snap is None:
+        return ""
+    text = search_form(strip_document_names(question, catalog))
+    m = _CLASSIFIED.search(text)
+    if m is None:
+        return ""
+    subject = next((p for p in reversed(_CLAUSE_BREAK.split(text[:m.start()])) if p.strip()), "")  # "X这种…，是不是"
+    named = [w for w, alts in result.analysis.word_alternatives() if w in subject and (
+        _foreign_noun(w, alts, snap) or (related(w) is None and not snap.uses_phrase(match_form(w))
+                                         and _unknown_term_unused(w, snap)))]
+    return f"对“{max(named, key=len)}”的认定（文件未点名具体企业、品牌）" if named else ""
 
 
 def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
@@ -363,6 +391,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     quoted = missing_quoted(result, question)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)
+    member = member_not_named(result, question, catalog)
+    if member:
+        return Outcome("partial", "member_not_named", member)
     cited = uncollected_document(result, question, catalog)
     if cited:
         return Outcome("partial", "document_not_collected", cited)

@@ -23,6 +23,7 @@ REASONS: dict[str, str] = {
     "fact_not_in_sources": "条款中没有所问的事实",
     "name_not_in_sources": "条款中没有问题点名的事项",
     "term_not_in_document": "所指文件没有问题所问的事项",
+    "member_not_named": "文件未点名所问企业或品牌",
     "document_not_collected": "所问的文件未收录",
     "subject_not_in_sources": "文档库没有问题所问的事物",
     "weak_evidence": "证据不足",

@@ -208,3 +208,21 @@ def test_a_document_the_collection_does_not_hold_asked_for_its_own_text_is_named
     from bot.answer.refusal import uncollected_document
 
     assert uncollected_document(result(question, hit("二3")), question, catalog()) == missing
+
+
+def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_them(tmp_path):
+    """A policy names kinds (中小企业), not members: "格力电器算不算…中小企业" is not written, whoever 格力电器 is.
+    The asker ("我们小厂") is no member, and "是不是可以…" asks yes or no, not which category."""
+    from bot.answer.refusal import member_not_named
+    from tests.unit.handmade import TIANJIN, build_snapshot
+
+    snap, _ = build_snapshot(tmp_path)
+
+    def member(question: str) -> str:
+        r = SearchResult([hit("二3", TIANJIN)], analyze(question, snap.catalog), snapshot=snap)
+        return member_not_named(r, question, snap.catalog)
+
+    assert member("格力电器算不算天津实施意见里说的中小企业？") == "对“格力电器”的认定（文件未点名具体企业、品牌）"
+    assert member("寧德時代這種企業，是不是天津實施意見裡說的中小企業？") == "对“宁德”的认定（文件未点名具体企业、品牌）"
+    assert member("我们小厂算不算天津实施意见里说的中小企业？") == ""
+    assert member("格力电器的计量检测是不是可以托管？") == ""
