@@ -307,7 +307,8 @@ def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool
 
 # "X算不算…", "X是不是…里说的…": the question asks the documents to put X in one of their categories ("是不是可以
 # 不罚款" asks yes or no, not which category)
-_CLASSIFIED = re.compile(r"算不算|算是|属不属于|能不能算|可不可以算|是不是(?=[^，,。；;？?！!]{0,16}?(说|讲|提|列|指|认定|支持|扶持)的)")
+_CLASSIFIED = re.compile(r"算不算|算是|属不属于|能不能算|可不可以算"
+                         r"|是不是(?=[^，,。；;？?！!]{0,16}?(说|讲|提|列|指|认定|支持|扶持)的)")
 _CLAUSE_BREAK = re.compile(r"[，,。；;？?！!]")
 
 
