@@ -169,10 +169,11 @@ def missing_quoted(result: SearchResult, question: str) -> str:
     return next((f"“{p}”" for p in names if match_form(p) not in evidence), "")
 
 
+_ARTICLE = r"第[一二三四五六七八九十百零\d]+条"
 # A document named by its title (《计量法》) or a law by its article (产品质量法第四十九条) …
-_TITLE = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{2,12}(?:法|条例))(?=第[一二三四五六七八九十百零\d]+条)")
+_TITLE = re.compile(rf"《([^》]{{2,40}})》|([\u4e00-\u9fff]{{2,12}}(?:法|条例))(?={_ARTICLE})")
 # … and asked for what it says itself: its article, its provisions, what "that 纲要" sets
-_ASKS_ITS_TEXT = re.compile(r"第[一二三四五六七八九十百零\d]+条|(怎么|如何)规定|规定了?(什么|哪些|啥)|具体规定|条文|原文"
+_ASKS_ITS_TEXT = re.compile(rf"{_ARTICLE}|(怎么|如何)规定|规定了?(什么|哪些|啥)|具体规定|条文|原文"
                             r"|(那|这)(个|部|份)[^，,。？?]{0,6}(定|提|规定)的")
 NAMED_BY_NAME = 4.0  # catalog.mention_keys' strength of a title, short name, alias or 文号
 ITS_TEXT_SAID = 0.5  # the share of what is asked of it that the best clause must say to answer it
@@ -183,17 +184,44 @@ def uncollected_document(result: SearchResult, question: str, catalog: DocumentC
     "天津实施意见里提到的《计量法》，对计量器具强制检定是怎么规定的" asks what 《计量法》 says, and the clause that
     cites it for 普法 does not say it.  The title must be no collected document's (title, short name or alias),
     what follows it must ask for its text (an article, 怎么规定, "那个纲要定的…"), and the best clause must say
-    less than :data:`ITS_TEXT_SAID` of what is asked of it."""
+    less than :data:`ITS_TEXT_SAID` of what is asked of it — or the question asks for an article of it, which no
+    collected clause is (产品质量法第四十九条, however near a collected regulation's article comes)."""
     q = search_form(question)
     for m in _TITLE.finditer(q):
         title = m.group(1) or m.group(2)
         after = q[m.end():]
         if _collected(title, catalog) or not _ASKS_ITS_TEXT.search(after):
             continue
+        if re.match(_ARTICLE, after):  # its article: no collected clause is that
+            return f"《{title}》的条文（该文件未收录）"
         grams = query_grams(strip_frames(after))
         evidence = " ".join(h.clause.text for h in result.hits[:1])
         if not grams or overlap(grams, evidence) < ITS_TEXT_SAID:
             return f"《{title}》的条文（该文件未收录）"
+    return ""
+
+
+_ASKING = re.compile(r"怎么|怎样|如何|什么|有没有|有无|是否|哪些|相关|关于")
+_PLACE_KIND_GAP = 10  # characters between a place and the kind of document said of it ("北京市出的同类实施意见")
+
+
+def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
+    """A document named by its place and kind that the collection does not hold ("" when none): "天津纲要跟上海的质量
+    强市纲要比" when no Shanghai document is a 纲要 — the comparison cannot be made from the collection, although
+    Shanghai is covered by other documents (a place no document covers at all is the region rule's).  The kind
+    (doc_types: 纲要, 方案, 实施意见 …) must follow the place within :data:`_PLACE_KIND_GAP` characters, with no
+    punctuation, conjunction (和, 与, 、: another document's name may follow) or other place between, and no
+    question word (天津2024怎么规定, 有没有相关措施: 规定 and 措施 are then the question's words)."""
+    q = search_form(question)
+    kinds = "|".join(load("doc_types"))
+    for place in load("places"):
+        for m in re.finditer(rf"{re.escape(place)}([^，,。；;？?！!、和与跟及]{{0,{_PLACE_KIND_GAP}}}?)({kinds})", q):
+            if any(p in m.group(1) for p in load("places")) or _ASKING.search(m.group(1)):
+                continue  # another place's document, or the question's frame (天津2024怎么规定, 有没有相关措施)
+            kind = m.group(2)
+            own = [meta for meta in catalog if place in search_form(meta.region + meta.title)]
+            if own and not any(kind in search_form(meta.title + meta.short_name) for meta in own):
+                return f"{m.group(0)}（该文件未收录）"
     return ""
 
 
@@ -389,6 +417,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return ANSWER
     if uncovered and result.analysis.compare:  # "天津和上海相比": answered for 天津, 上海 named as missing
         return Outcome("partial", "out_of_scope_region", f"{'、'.join(uncovered)}的相关规定")
+    elsewhere = uncollected_place_document(question, catalog)
+    if elsewhere:  # "跟上海的质量强市纲要比" where no Shanghai document is a 纲要
+        return Outcome("partial", "document_not_collected", elsewhere)
     quoted = missing_quoted(result, question)
     if quoted:
         return Outcome("partial", "name_not_in_sources", quoted)

@@ -226,3 +226,17 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     assert member("寧德時代這種企業，是不是天津實施意見裡說的中小企業？") == "对“宁德”的认定（文件未点名具体企业、品牌）"
     assert member("我们小厂算不算天津实施意见里说的中小企业？") == ""
     assert member("格力电器的计量检测是不是可以托管？") == ""
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("天津实施意见跟广东的质量强市纲要比，首席质量官的目标谁定得更高？", "广东的质量强市纲要（该文件未收录）"),
+    ("廣東的質量強市綱要對首席質量官有什麼目標？", "广东的质量强市纲要（该文件未收录）"),  # traditional script
+    ("广东的若干措施对国际标准有什么支持？", ""),  # collected: 广东's document is a 措施
+    ("上海的质量强市纲要有什么目标？", ""),  # a place no document covers: the region rule's
+    ("广东那份和天津实施意见分别怎么说？", ""),  # 实施意见 is Tianjin's name, after a conjunction
+    ("国际标准，广东有没有相关措施？", ""),  # 措施 is the question's word
+])
+def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collected(question, missing):
+    from bot.answer.refusal import uncollected_place_document
+
+    assert uncollected_place_document(question, catalog()) == missing
