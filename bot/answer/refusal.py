@@ -211,7 +211,8 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
     Shanghai is covered by other documents (a place no document covers at all is the region rule's).  The kind
     (doc_types: 纲要, 方案, 实施意见 …) must follow the place within :data:`_PLACE_KIND_GAP` characters, with no
     punctuation, conjunction (和, 与, 、: another document's name may follow) or other place between, and no
-    question word (天津2024怎么规定, 有没有相关措施: 规定 and 措施 are then the question's words)."""
+    question word (天津2024怎么规定, 有没有相关措施: 规定 and 措施 are then the question's words).  So is a document
+    named by a year and a kind that no collected document of that kind is dated ("和2022年的方案比")."""
     q = search_form(question)
     kinds = "|".join(load("doc_types"))
     for place in load("places"):
@@ -222,6 +223,13 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
             own = [meta for meta in catalog if place in search_form(meta.region + meta.title)]
             if own and not any(kind in search_form(meta.title + meta.short_name) for meta in own):
                 return f"{m.group(0)}（该文件未收录）"
+    # "和2022年的方案比" where no 方案 is of 2022 (an undated document may be)
+    for m in re.finditer(rf"((?:19|20)\d{{2}})年?(?:的|那个|那份|版)?([^，,。；;？?！!、和与跟及]{{0,6}}?)({kinds})", q):
+        year, kind = m.group(1), m.group(3)
+        if _ASKING.search(m.group(2)):
+            continue
+        if not any(kind in search_form(meta.title + meta.short_name) and meta.date[:4] in ("", year) for meta in catalog):
+            return f"{m.group(0)}（该文件未收录）"
     return ""
 
 

@@ -235,6 +235,8 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     ("上海的质量强市纲要有什么目标？", ""),  # a place no document covers: the region rule's
     ("广东那份和天津实施意见分别怎么说？", ""),  # 实施意见 is Tianjin's name, after a conjunction
     ("国际标准，广东有没有相关措施？", ""),  # 措施 is the question's word
+    ("天津实施意见和2019年的实施意见比有什么变化？", "2019年的实施意见（该文件未收录）"),  # a year no 实施意见 is of
+    ("2023年那个实施意见有什么目标？", ""),
 ])
 def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collected(question, missing):
     from bot.answer.refusal import uncollected_place_document
