@@ -215,20 +215,20 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
     named by a year and a kind that no collected document of that kind is dated ("和2022年的方案比")."""
     q = search_form(question)
     kinds = "|".join(load("doc_types"))
-    for place in load("places"):
+    for place in (p for p in load("places") if p in q):
         for m in re.finditer(rf"{re.escape(place)}([^，,。；;？?！!、和与跟及]{{0,{_PLACE_KIND_GAP}}}?)({kinds})", q):
             if any(p in m.group(1) for p in load("places")) or _ASKING.search(m.group(1)):
                 continue  # another place's document, or the question's frame (天津2024怎么规定, 有没有相关措施)
             kind = m.group(2)
-            own = [meta for meta in catalog if place in search_form(meta.region + meta.title)]
-            if own and not any(kind in search_form(meta.title + meta.short_name) for meta in own):
+            own = [names for where, names, _ in catalog.name_forms if place in where]
+            if own and not any(kind in names for names in own):
                 return f"{m.group(0)}（该文件未收录）"
     # "和2022年的方案比" where no 方案 is of 2022 (an undated document may be)
     for m in re.finditer(rf"((?:19|20)\d{{2}})年?(?:的|那个|那份|版)?([^，,。；;？?！!、和与跟及]{{0,6}}?)({kinds})", q):
         year, kind = m.group(1), m.group(3)
         if _ASKING.search(m.group(2)):
             continue
-        if not any(kind in search_form(meta.title + meta.short_name) and meta.date[:4] in ("", year) for meta in catalog):
+        if not any(kind in names and when in ("", year) for _, names, when in catalog.name_forms):
             return f"{m.group(0)}（该文件未收录）"
     return ""
 

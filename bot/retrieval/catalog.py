@@ -288,6 +288,14 @@ class DocumentCatalog:
         scores = find_documents(search_form(name), self.metas)
         return max(scores, key=lambda d: scores[d]) if scores else None
 
+    @cached_property
+    def name_forms(self) -> tuple[tuple[str, str, str], ...]:
+        """Per document, in search form: its region and title (where it is from), its title and short name (what
+        kind of document it is), its year ("" when undated) — built once, read by every question that names a
+        place or a year beside a kind of document."""
+        return tuple((search_form(m.region + m.title), search_form(m.title + m.short_name), m.date[:4])
+                     for m in self.metas)
+
     def covered_text(self) -> str:
         """Regions and titles of every document, in search form (is a place covered at all?)."""
         return " ".join(search_form(m.region + m.title) for m in self.metas)
