@@ -64,6 +64,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("企业以前被罚过款还能进培育库吗？", "有处罚记录的企业能否参与"),
     ("认证两次都没通过会怎么样？", "未达到要求的后果"),
     ("这份意见和以前的政策相比有哪些新变化？", "与此前文件的比较"),
+    ("眼镜企业里有哪些已经拿到认证了？", "具体名单"),
+    ("广东的“产品医院”设在哪里？", "办理地点"),  # a closing quotation mark before 设在哪里
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -97,6 +99,13 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
 
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
+
+
+def test_a_plan_s_new_targets_are_no_comparison_with_its_predecessor():
+    """新增 and 调整 are a plan's own targets, 制修订 the drafting of standards: none says what changed from before."""
+    question = "纲要跟上一版的质量发展规划比，目标有什么变化？"
+    assert missing_asked_fact(question, "新增主导制修订国际标准300项，调整产业结构。") == "与此前文件的比较"
+    assert missing_asked_fact(question, "本纲要自印发之日起施行，原《质量发展规划》同时废止。") == ""
 
 
 def test_a_list_named_by_the_question_is_not_its_contents():

@@ -449,8 +449,11 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     # "申报时间" is not answered by a year in some other clause; a comparison rests on several
     # (a question about the document rests on its 文件信息 record, as the extractive answer does)
     record = _named_record(result)
+    # (a document's 文件信息 record answers only a question about the document: its dates are no answer to
+    # "什么时候开始申报", so the clauses the answer quotes are the evidence)
+    clauses = [h for h in hits if h.clause.kind != "docinfo"] or hits
     evidence_text = record.clause.text if record is not None else \
-        " ".join(h.clause.text for h in hits[:3 if result.analysis.compare else 1])
+        " ".join(h.clause.text for h in clauses[:3 if result.analysis.compare else 1])
     missing = _missing_fact(q, result, evidence_text)
     if missing:
         return Outcome("partial", "fact_not_in_sources", missing)

@@ -242,3 +242,16 @@ def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collecte
     from bot.answer.refusal import uncollected_place_document
 
     assert uncollected_place_document(question, catalog()) == missing
+
+
+def test_a_document_record_is_no_evidence_for_a_fact_asked_of_a_measure():
+    """The 文件信息 record ranks first, the measure second: the record's dates do not say when to apply."""
+    from bot.retrieval.types import SearchHit
+
+    award = hit("二4")
+    dates = "文件信息：发布日期：2023年5月10日"
+    record = SearchHit(award.clause.model_copy(update={"kind": "docinfo", "text": dates, "search_text": dates}), 1.0)
+    assert outcome("中国质量奖每年什么时候开始申报？", record, award) == ("partial", "fact_not_in_sources", "具体时间")
+    when = "中国质量奖自2024年3月1日起开始申报。"
+    award_dated = SearchHit(award.clause.model_copy(update={"text": when, "search_text": when}), 1.0)
+    assert outcome("中国质量奖每年什么时候开始申报？", record, award_dated)[0] == "answer"
