@@ -154,7 +154,8 @@ def parse_item_ref(q: str) -> ItemRef | None:
     return None
 
 
-_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)[^\s,，?？。]{{0,8}}?(?:{document_nouns()})")
+# "那份实施意见", "那个民营企业质量基础设施的意见", "那个 方案" (a gap where the document's name was removed)
+_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)[^,，?？。!！;；]{{0,12}}?(?:{document_nouns()})")
 
 
 def strip_frames(text: str) -> str:
@@ -175,6 +176,9 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
     phrases = [search_form(p) for p in _QUOTED.findall(question)]
     phrase_only = bool(phrases) and len(search_form(re.sub(_QUOTED, "", stripped))) <= 2
     content = strip_frames(strip_document_names(question, metas))
+    if not phrase_only:  # a quoted word of a reference to the document ("那份支持企业“走出去”的措施") is not what is asked
+        references = " ".join(m.group() for m in _DOC_REFERENCE.finditer(q))
+        phrases = [p for p in phrases if p not in references]
     intent = classify(question, named_documents=count_mentions(q, metas) if len(ordered) >= 2 else len(ordered))
     analysis = QueryAnalysis(
         text=q,

@@ -88,3 +88,17 @@ def test_an_item_of_a_part_written_without_brackets():
     assert parse_item_ref("国家意见第三部分第一项内容是什么").path == [("cn", 3), ("paren_cn", 1)]
     assert parse_item_ref("第二部分的第3条").path == [("cn", 2), ("paren_cn", 3)]
     assert parse_item_ref("第二部分讲什么").path == [("cn", 2)]
+
+
+def test_a_long_reference_to_the_document_is_no_part_of_what_is_asked():
+    """"那个民营企业质量基础设施的意见" and "那个 方案" (where the name was removed) refer to the document: the
+    question asks for the part, and a quoted word of the reference (“走出去”) is not a name it asks about."""
+    from bot.retrieval.analysis import analyze
+    from tests.unit.handmade import catalog
+
+    a = analyze("天津那个关于推进质量提升的实施意见，保障措施部分都有哪几条？", catalog())
+    assert items(find_part(a.content, TJ)) == ["三5", "三6"]
+    b = analyze("广东那份支持企业“走出去”的措施里，国际标准是第几条？", catalog())
+    assert b.phrases == []
+    c = analyze("广东措施对“标准化试点”有什么支持？", catalog())
+    assert c.phrases == ["标准化试点"]
