@@ -113,6 +113,12 @@ def test_a_fact_the_clause_states_is_not_missing(question, evidence):
     assert missing_asked_fact(question, evidence) == ""
 
 
+def test_the_window_a_question_asks_for_is_not_another_window_the_clause_names():
+    question = "商标被人抢注了，该去哪个窗口举报？"
+    assert missing_asked_fact(question, "提升综合窗口接件人员服务能力，严厉打击恶意商标注册行为。") == "办理地点"
+    assert missing_asked_fact(question, "请到市民中心二楼3号窗口举报。") == ""
+
+
 def test_a_plan_s_new_targets_are_no_comparison_with_its_predecessor():
     """新增 and 调整 are a plan's own targets, 制修订 the drafting of standards: none says what changed from before."""
     question = "纲要跟上一版的质量发展规划比，目标有什么变化？"
