@@ -205,7 +205,7 @@ def test_a_short_quoted_name_another_document_uses_is_a_term(tmp_path):
     ("天津实施意见对《计量法》普法有什么要求？", ""),
 ])
 def test_a_document_the_collection_does_not_hold_asked_for_its_own_text_is_named(question, missing):
-    from bot.answer.refusal import uncollected_document
+    from bot.answer.uncollected import uncollected_document
 
     assert uncollected_document(result(question, hit("二3")), question, catalog()) == missing
 
@@ -239,7 +239,7 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     ("2023年那个实施意见有什么目标？", ""),
 ])
 def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collected(question, missing):
-    from bot.answer.refusal import uncollected_place_document
+    from bot.answer.uncollected import uncollected_place_document
 
     assert uncollected_place_document(question, catalog()) == missing
 
