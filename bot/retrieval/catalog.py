@@ -156,10 +156,11 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
                 keys.add(key)
         matched[meta.doc_id] = frozenset(keys)
         scores[meta.doc_id] = score
+    every_name = frozenset().union(*matched.values())
     for meta in named:
         if not scores[meta.doc_id]:
             continue
-        others = {k for o, keys in matched.items() if o != meta.doc_id for k in keys} - matched[meta.doc_id]
+        others = every_name - matched[meta.doc_id]  # other documents' names (a name both share is its own)
         if _kind_said(q, matched[meta.doc_id], others, _title_form(meta.title + meta.short_name), type_words):
             scores[meta.doc_id] += 1.0
         if meta.date and meta.date[:4] in q:
@@ -172,10 +173,13 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5
                     break
-    return {k: v for k, v in scores.items() if v > 0 and not _outnamed(k, scores, matched)}
+    clearest: dict[frozenset[str], float] = {}  # the names a document is named by → the best score among them
+    for d, used in matched.items():
+        clearest[used] = max(clearest.get(used, 0.0), scores[d])
+    return {k: v for k, v in scores.items() if v > 0 and not _outnamed(matched.get(k, frozenset()), v, clearest)}
 
 
-def _kind_said(q: str, own: set[str] | frozenset[str], others: set[str], title: str, type_words: tuple[str, ...]) -> bool:
+def _kind_said(q: str, own: frozenset[str], others: frozenset[str], title: str, type_words: tuple[str, ...]) -> bool:
     """Does the question say this document's kind (意见, 纲要 …) of it — within or after one of its names, with
     no other document's name between ("天津那个民营企业的实施意见"; in "国家那份意见和天津的" 意见 is 国家's)?"""
     mine = [(m.start(), m.end()) for k in own for m in re.finditer(re.escape(k), q)]
@@ -189,12 +193,12 @@ def _kind_said(q: str, own: set[str] | frozenset[str], others: set[str], title: 
     return False
 
 
-def _outnamed(doc: str, scores: dict[str, float], matched: dict[str, frozenset[str]]) -> bool:
+def _outnamed(own: frozenset[str], score: float, clearest: dict[frozenset[str], float]) -> bool:
     """Another document is named by every name this one is (天津) and more clearly (天津那个实施意见: the
     place and the kind): the question means that one.  Documents named by different names (国家意见和天津的)
-    or equally (天津的两份文件) are all meant."""
-    own = matched.get(doc, frozenset())
-    return bool(own) and any(o != doc and own <= keys and scores[o] > scores[doc] for o, keys in matched.items())
+    or equally (天津的两份文件) are all meant.  Compared by sets of names (few, however many documents share
+    a place), not document by document."""
+    return bool(own) and any(own <= keys and best > score for keys, best in clearest.items())
 
 
 def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
