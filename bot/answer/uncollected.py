@@ -40,13 +40,15 @@ def uncollected_document(result: SearchResult, question: str, catalog: DocumentC
         after = q[m.end():]
         if _collected(title, catalog) or not _ASKS_ITS_TEXT.search(after):
             continue
-        if re.match(_ARTICLE, after):  # its article: no collected clause is that
-            return f"《{title}》的条文（该文件未收录）"
-        grams = query_grams(strip_frames(after))
-        evidence = " ".join(h.clause.text for h in result.hits[:1])
-        if not grams or overlap(grams, evidence) < ITS_TEXT_SAID:
+        # its article, which no collected clause is; else what is asked of it, which the best clause must say
+        if re.match(_ARTICLE, after) or not _said(query_grams(strip_frames(after)), result):
             return f"《{title}》的条文（该文件未收录）"
     return ""
+
+
+def _said(grams: set[str], result: SearchResult) -> bool:
+    """Does the best clause say :data:`ITS_TEXT_SAID` or more of ``grams`` (nothing asked: no)?"""
+    return bool(grams) and overlap(grams, " ".join(h.clause.text for h in result.hits[:1])) >= ITS_TEXT_SAID
 
 
 _ASKING = re.compile(r"怎么|怎样|如何|什么|有没有|有无|是否|哪些|相关|关于")

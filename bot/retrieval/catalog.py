@@ -302,4 +302,8 @@ class DocumentCatalog:
 
     def covered_text(self) -> str:
         """Regions and titles of every document, in search form (is a place covered at all?)."""
-        return " ".join(search_form(m.region + m.title) for m in self.metas)
+        return self._covered
+
+    @cached_property
+    def _covered(self) -> str:
+        return " ".join(where for where, _, _ in self.name_forms)
