@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bot.retrieval.catalog import document_nouns
 from ingest.models import Clause
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form
@@ -21,6 +22,16 @@ from ingest.text.wordlists import load, load_groups
 RESIDUE_LIMIT = 3  # at most this many characters of the question besides the title and its frame
 MIN_TITLE = 2
 _NOISE = re.compile(r"[\s\W\d_a-z]+")
+_PHRASES = re.compile(r"[^,，?？。!！;；:：]+")
+# "每个大概要做到什么程度", "分别由谁负责": what follows a distributive word asks about each item of the part
+_DISTRIBUTIVE = re.compile(r"(?:每一?[个项条点]|各[个项条]|分别).*")
+
+
+@cache
+def _reference() -> re.Pattern[str]:
+    """A phrase that is a reference to the document ("的民企实施意见里", "方案里"): the rest of a name the
+    document-name stripping left, ending in a document noun (and 里/中/上)."""
+    return re.compile(rf"^[^,，?？。!！;；]{{0,12}}(?:{document_nouns()})[里中上内]?$")
 
 
 def part_title(heading: str) -> str:
@@ -48,6 +59,8 @@ def _residue(content: str, names: list[str]) -> str:
     rest = content
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, " ", 1)
+    rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip()))
+    rest = _DISTRIBUTIVE.sub("", rest)
     for word in sorted(load("part_frames"), key=len, reverse=True):
         rest = rest.replace(word, " ")
     return _NOISE.sub("", rest)

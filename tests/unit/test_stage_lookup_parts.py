@@ -102,3 +102,14 @@ def test_a_long_reference_to_the_document_is_no_part_of_what_is_asked():
     assert b.phrases == []
     c = analyze("广东措施对“标准化试点”有什么支持？", catalog())
     assert c.phrases == ["标准化试点"]
+
+
+def test_what_is_left_of_a_name_demonstratives_and_a_question_about_each_item_ask_for_the_part():
+    """"的民企实施意见里" and "方案里" (the rest of a name the stripping left), "那一块"/"那部分" (pointing at the
+    part) and what follows 每个/分别 (asked of each item) are no more than the part."""
+    assert items(find_part("的民企实施意见里,保障措施那一块有哪几条?", TJ)) == ["三5", "三6"]
+    assert items(find_part("方案里,组织实施那部分讲了哪些保障?", TJ)) == ["三5", "三6"]
+    assert items(find_part("那个 ,最后组织保障那部分都讲了些什么?", TJ)) == ["三5", "三6"]
+    assert items(find_part("的主要目标是哪几个?每个大概要做到什么程度?", TJ)) == ["一1", "一2"]
+    # a reference to the document does not hide a question about more than the part
+    assert find_part("方案里,保障措施中专项资金由哪个部门统筹安排", TJ) == []
