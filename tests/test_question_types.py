@@ -93,6 +93,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("产品质量监督抽查合格率目标是多少？", "quantity/ratio"),
     ("计量托管服务要在什么时候之前完成？", "quantity/deadline"),
     ("质量强市建设到哪年要见成效？", "quantity/deadline"),
+    ("質量獎多久評選一次？", "quantity/frequency"),
     ("质量强企行动的主要目标是什么？", "quantity"),
     ("規上企業設立首席質量官的有多少家？", "quantity/count"),
     ("企業通過認證能拿到多少補貼？", "quantity/amount"),
@@ -226,6 +227,9 @@ def test_precedence(question: str, named: int, answer_type: str, secondary: tupl
     ("几乎所有企业都能申请吗？", "yesno", None),  # 几乎 is no quantity
     ("同比增长多少？", "quantity", None),  # 同比 is no comparison
     ("计量器具的检定费用怎么理解？", "general", None),  # 怎么 alone is no procedure, its 么 no 吗
+    ("数据分析报告多长时间出一次？", "quantity", "frequency"),  # how often, not by when
+    ("我们几家同行想制定团体标准，有支持吗？", "yesno", None),  # 我们几家: a few of us, not how many
+    ("这几个远郊区是怎么定位的？", "general", None),
 ])
 def test_the_longer_cue_wins_an_overlap(question: str, answer_type: str, kind: str | None) -> None:
     intent = classify(question)

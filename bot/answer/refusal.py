@@ -258,10 +258,15 @@ def subject_not_in_sources(result: SearchResult) -> str:
     return f"关于“{max(foreign, key=len)}”的规定" if foreign else ""
 
 
+# jieba's dictionary tags some words of asking and pointing as nouns (多长, 多少钱, 这部, 之门 of 方便之门): they
+# begin with an interrogative, a demonstrative or a particle and name no thing
+_NOT_A_THING = re.compile(r"^(?:多[长久大少高远]|几|哪|什么|怎|啥|这|那|该|此|每|各|之)")
+
+
 def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool:
     """A noun that no live clause uses — as such, in other words, or as any word of its field (see
     :func:`subject_not_in_sources`)."""
-    if not is_noun(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
+    if not is_noun(word) or _NOT_A_THING.match(word) or any(snap.uses_phrase(match_form(w)) for w in (word, *alts)):
         return False
     field = related(word)  # a product with the word-vector matrix: only for a noun no text uses
     if field is None:
@@ -293,7 +298,7 @@ def member_not_named(result: SearchResult, question: str, catalog: DocumentCatal
     if m is None:
         return ""
     subject = next((p for p in reversed(_CLAUSE_BREAK.split(text[:m.start()])) if p.strip()), "")  # "X这种…，是不是"
-    named = [w for w, alts in result.analysis.word_alternatives() if w in subject and (
+    named = [w for w, alts in result.analysis.word_alternatives() if w in subject and not _NOT_A_THING.match(w) and (
         _foreign_noun(w, alts, snap) or (related(w) is None and not snap.uses_phrase(match_form(w))
                                          and _unknown_term_unused(w, snap)))]
     return f"对“{max(named, key=len)}”的认定（文件未点名具体企业、品牌）" if named else ""
@@ -336,6 +341,12 @@ def _named_record(result: SearchResult) -> SearchHit | None:
                 None)
 
 
+# who is asking ("我们是香港公司", "我司作为深圳企业"): a place in it says where the asker is, not which region's
+# policy is asked about
+_ASKER = re.compile(r"(?:我们|咱们|我司|本公司|我公司|我厂|本厂)(?:是|系|属于|作为)?[^,，。?？!！;；]{0,10}?"
+                    r"(?:公司|企业|厂|商户|商家|门店)")
+
+
 def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outcome:
     """Answer, answer in part, or refuse (see the module docstring)."""
     hits = result.hits
@@ -347,7 +358,8 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return ANSWER
     q = search_form(question)
     covered = catalog.covered_text()
-    named = [p for p in load("places") if p in q]
+    asked = _ASKER.sub(" ", q)  # "我们是香港公司": where the asker is from is not the region asked about
+    named = [p for p in load("places") if p in asked]
     uncovered = [p for p in named if p not in covered]
     if named and len(uncovered) == len(named):
         return _refuse("out_of_scope_region")

@@ -11,7 +11,7 @@ no cue word lives in this module.  The answer types registered today:
 ``metadata``     about the document itself (文号, 哪天发布的, 谁发的, 有效期, 是否有效)
 ``compare``      across documents (各地, 和…比, 有什么不同; 分别/都 when two documents or places are named)
 ``responsible``  the responsible body (谁负责, 哪些部门, 牵头)
-``quantity``     a number, target or deadline; ``quantity_kind`` is count / amount / ratio / deadline,
+``quantity``     a number, target or deadline; ``quantity_kind`` is count / amount / ratio / deadline / frequency,
                  or None for a target asked without a kind (目标是什么)
 ``requirements`` what it takes to apply: conditions or materials (申报条件, 需要什么条件, 要交哪些材料)
 ``yesno``        yes-no or eligibility (有没有, 能不能, …吗, 哪些企业可以, 我们小厂…)
@@ -168,9 +168,13 @@ def _unit(text: str, last: bool = False) -> str | None:
     return max(found)[1] if last else found[0][1]
 
 
+# 几 after a pronoun or demonstrative is "a few", not "how many" ("我们几家同行想…", "这几个远郊区")
+_FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好)几")
+
+
 def classify(question: str, named_documents: int = 0) -> QuestionIntent:
     """The answer type of ``question``; ``named_documents`` is how many documents it names (0 if unknown)."""
-    q = search_form(question)
+    q = _FEW.sub(r"\1些", search_form(question))
     regions = _named(q, load("places"))
     hits = _hits(q)
     several = named_documents >= 2 or len(regions) >= 2

@@ -20,6 +20,11 @@ pytestmark = pytest.mark.unit
     ("在15个工作日内办结", "deadline", True),
     ("加强组织领导", None, False),
     ("给予100万元奖励", None, True),  # any kind
+    ("每季度形成数据分析报告", "frequency", True),
+    ("每两年评选一次", "frequency", True),
+    ("三年一次开展复评", "frequency", True),
+    ("定期开展监督检查", "frequency", False),  # that it recurs, not how often
+    ("每月10日前报送", "deadline", False),
 ])
 def test_states_quantity_by_kind(text, kind, expected):
     assert states_quantity(text, kind) is expected

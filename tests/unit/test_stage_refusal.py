@@ -36,6 +36,12 @@ def test_a_place_no_document_covers_is_refused():
     assert outcome("北京对首席质量官制度有什么要求？", hit("一1")) == ("refuse", "out_of_scope_region", "")
 
 
+def test_where_the_asker_is_from_is_not_the_region_asked_about():
+    """"我们是香港公司" says who asks; the question is about what the collected documents say."""
+    assert outcome("我們是香港公司，想了解首席质量官制度有什么要求？", hit("一1"))[0] != "refuse"
+    assert outcome("我们是北京的企业，北京对首席质量官制度有什么要求？", hit("一1"))[0] == "refuse"
+
+
 def test_a_subject_foreign_to_the_sources_is_refused():
     question = "火星移民签证和外卖骑手社保怎么办理？"
     assert foreign_topic(result(question, hit("二3"), hit("一1")))
@@ -157,6 +163,9 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
     assert judged("中小企业的质量管理体系内审员证书怎么考？", hit("二3", TIANJIN))[3] == "关于“内审员”的规定"
     assert judged("中小企业附近的计量站能做检测吗？", hit("二3", TIANJIN))[3] == ""
     assert judged("厂里的计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
+    # words of asking or pointing that jieba tags as nouns name no thing (多长, 这部)
+    assert judged("中小企业的计量检测报告多长时间出一次？", hit("二3", TIANJIN))[3] == ""
+    assert judged("这部分计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
 
 
 def _named_term_missing(tmp_path):

@@ -1,7 +1,7 @@
 """``quantity``: a number, target or deadline (多少家, 比例, 到哪年, 目标是什么).
 
 ``QuestionIntent.quantity_kind`` is the first kind asked of :data:`KINDS` (count / amount / ratio /
-deadline), or None for a target asked without a kind.  Lead: the piece of the clause (between commas)
+deadline / frequency), or None for a target asked without a kind.  Lead: the piece of the clause (between commas)
 that states the asked kind, best match first; every stated target for none.  Second stage: a clause
 that states a quantity of the asked kind fits.
 """
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from bot.retrieval.intent import QuestionIntent
     from ingest.models import Clause
 
-QuantityKind = Literal["count", "amount", "ratio", "deadline"]
-KINDS: tuple[QuantityKind, ...] = ("ratio", "deadline", "count", "amount")  # cue sections; the first asked is the kind
+QuantityKind = Literal["count", "amount", "ratio", "deadline", "frequency"]
+# cue sections; the first asked is the kind (多长时间…一次 asks how often, not by when)
+KINDS: tuple[QuantityKind, ...] = ("frequency", "ratio", "deadline", "count", "amount")
 _PIECES = re.compile(r"[^，,；;。！？\n]+")
 
 
@@ -69,7 +70,8 @@ def fits(intent: QuestionIntent, clause: Clause) -> float:
 
 # What a quantity answer lacks when no best clause states a quantity of the asked kind.
 MISSING_QUANTITY: dict[str | None, str] = {
-    "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间", None: "具体数字",
+    "count": "具体数量", "amount": "具体金额（补贴、奖励标准）", "ratio": "具体比例", "deadline": "具体时间",
+    "frequency": "具体频次", None: "具体数字",
 }
 
 
