@@ -137,8 +137,13 @@ def _names(metas: tuple[DocMeta, ...]) -> _Names:
     return names
 
 
+# "六部门那个意见", "天津这份纲要": a demonstrative said inside a name (六部门意见, 天津纲要) is no part of it
+_POINTER = re.compile(r"(?:那|这)(?:个|份|部|篇)")
+
+
 def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
     """Score each document by how clearly the question (in search form) names it; 0 = not named."""
+    q = _POINTER.sub("", q)
     metas = _as_tuple(metas)
     names = _names(metas)
     type_words = load("doc_types")
@@ -209,6 +214,7 @@ def count_mentions(q: str, metas: Iterable[DocMeta]) -> int:
     longer matched name does not count on its own, nor does a level (市级), which names no document, nor a
     national name used as an attribute (国家 in "国际、国家和行业标准").
     """
+    q = _POINTER.sub("", q)
     names = _names(_as_tuple(metas))
     owners = names.owners
     spans: list[tuple[int, int]] = []

@@ -45,3 +45,11 @@ def test_a_document_named_by_place_and_kind_outnames_the_same_place_s_other_docu
     assert set(find_documents("天津那个民营企业的实施意见里有没有银企对接", metas)) == {OPINION.doc_id}
     assert set(find_documents("天津的两个文件有什么不同", metas)) == {OPINION.doc_id, OUTLINE.doc_id}
     assert set(find_documents("国家那份意见和天津的相比有什么不同", metas)) == {NATIONAL.doc_id, OPINION.doc_id, OUTLINE.doc_id}
+
+
+def test_a_demonstrative_inside_a_short_name_still_names_the_document():
+    """"六部门那个意见" and "天津这份质量强市纲要" are 六部门意见 and 天津质量强市纲要 with 那个/这份 said inside."""
+    six = NATIONAL.model_copy(update={"aliases": ["六部门意见"]})
+    assert set(find_documents("六部门那个意见里有没有讲科研仪器开放共享", [OPINION, OUTLINE, six])) == {six.doc_id}
+    docs = find_documents("天津这份质量强市纲要对品牌有什么要求", [OPINION, OUTLINE, six])
+    assert max(docs, key=docs.__getitem__) == OUTLINE.doc_id
