@@ -75,6 +75,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("那个管理办法现在正式出台了吗？", "是否已经出台"),
     ("抽查不符合的，企业要承担什么责任？", "法律责任"),
     ("今年全国质量月的活动主题是什么？", "活动主题"),
+    ("质量奖的申报书模板从哪里下载？", "表格或模板的获取方式"),
+    ("去哪里领取计量托管的申请表？", "表格或模板的获取方式"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -107,6 +109,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("那个办法出台了吗", "《管理办法》已于2023年5月印发实施。"),
     ("要承担什么责任", "违反本条例规定的，依法追究法律责任。"),
     ("今年质量月的主题是什么", "今年质量月活动主题为“质量强国 标准引领”。"),
+    ("申请表在哪里下载", "申请表见附件1，可在市市场监管委网站下载。"),
 ])
 
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
