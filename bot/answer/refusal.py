@@ -98,7 +98,9 @@ def _known_words(result: SearchResult) -> tuple[int, int]:
     """(how many of the question's content words the best clauses contain, as such or as a word that
     means it; how many content words it has) — the reranker's word cover, over the best five clauses (a larger
     collection puts other documents' clauses in front of the one that says it)."""
-    words = result.analysis.word_alternatives()
+    # time words, numerals and adverbs (现在, 第一次, 一点, 不能不) say nothing of the subject: a long everyday
+    # question has many of them, and no clause needs to
+    words = [(w, alts) for w, alts in result.analysis.word_alternatives() if is_content_word(w)]
     evidence = search_form(" ".join(h.clause.text for h in result.hits[:5]))
     return round(sum(word_cover(words, evidence)) * len(words)), len(words)
 
