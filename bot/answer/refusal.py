@@ -92,6 +92,7 @@ SHARED_SUBJECT = 3  # … unless the clauses share this many of its words and at
 SHARED_SHARE = 1 / 3  # everyday question ("小厂买不起贵的仪器，能不能借用大学的设备") wraps its subject in words no
 # policy text uses, so its share stays below half; a question that is mostly something else (instructions to the
 # model with a policy phrase at the end) stays below a third
+ADDRESSED = 2  # a question mostly foreign is answered in part (the nearest clauses) when they share this many words
 
 
 def _known_words(result: SearchResult) -> tuple[int, int]:
@@ -385,7 +386,10 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     if absent:
         return Outcome("partial", "term_not_in_document", absent)
     if not result.analysis.doc_ids and foreign_topic(result):
-        return _refuse("weak_evidence")
+        # mostly foreign: refused when the best clauses share too little of it to address its subject, else
+        # what they say is shown as the nearest, not as the answer (a long story in everyday words)
+        known, _ = _known_words(result)
+        return Outcome("partial", "weak_evidence", MISSING_DIRECT) if known >= ADDRESSED else _refuse("weak_evidence")
     subject = subject_not_in_sources(result)
     if subject:
         return Outcome("partial", "subject_not_in_sources", subject)

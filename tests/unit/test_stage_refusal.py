@@ -48,6 +48,14 @@ def test_a_subject_foreign_to_the_sources_is_refused():
     assert outcome(question, hit("二3"), hit("一1")) == ("refuse", "weak_evidence", "")
 
 
+def test_a_mostly_foreign_question_whose_clauses_share_two_of_its_words_is_answered_in_part():
+    """A long story in everyday words (踢皮球, 扯皮, 电器) around two words a clause has (计量检测) is shown the
+    nearest clauses as such, not refused."""
+    question = "电器坏了，商家和厂家互相踢皮球，老是扯皮，计量检测谁来管？"
+    assert foreign_topic(result(question, hit("二3")))
+    assert outcome(question, hit("二3")) == ("partial", "weak_evidence", "对这一问题的直接答复")
+
+
 def test_a_long_everyday_question_sharing_three_words_with_a_clause_is_not_foreign():
     """Its own words (小厂, 买不起, 老是) are foreign, but the clause shares three of its subject's words."""
     question = "我们小厂老板天天发愁，买不起贵仪器，想找人帮忙把计量检测弄好，中小企业有啥门路？"
