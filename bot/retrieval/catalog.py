@@ -57,7 +57,20 @@ def _mention_keys(title: str, short_name: str, aliases: tuple[str, ...], doc_num
                 keys.setdefault(piece, 2.0)
     if level:
         keys.setdefault(search_form(level) + "级", 1.0)
+    # a short name without its place ("六部门那份民企质量意见" for 国家民企质量意见, 千百行动方案 for 瓯海千百行动方案):
+    # still this document's own words, when more than a bare document type is left
+    places = [k for k, w in keys.items() if w == 2.0] + list(load("national_names"))
+    for name in [short_name, *aliases]:
+        form = search_form(name)
+        place = next((p for p in sorted(places, key=len, reverse=True) if form.startswith(p)), "")
+        rest = form[len(place):]
+        if place and len(_GENERIC_TITLE.sub("", rest)) >= 2:
+            keys.setdefault(rest, 3.0)
     return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+
+
+# what every policy title may say (若干政策措施, 实施意见, 2020): no name of one document
+_GENERIC_TITLE = re.compile("|".join(["若干", "政策", "实施", "建设", "关于", r"[\d\W]", *load("title_words")]))
 
 
 @lru_cache(maxsize=1 << 16)

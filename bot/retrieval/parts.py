@@ -79,14 +79,33 @@ def _asks_what_items_share(residue: str, doc_clauses: list[Clause], prefix: tupl
     return len(shared) * 2 >= len(words)
 
 
+# "最后一部分讲什么", "收尾讲怎么保证落实的那一部分有几条": the document's last part, named by its place (what follows
+# describes it); an item of it ("最后一部分第二条") is asked for by number
+_LAST_PART = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{0,20}?(?:部分|一块)"
+                        r"(?![^,，。?？!！;；]{0,6}第[一二三四五六七八九十\d]+[条项])")
+
+
+def last_part(doc_clauses: list[Clause]) -> list[Clause]:
+    """The items of the document's last top-level part (its measures: not an annex or a sign-off)."""
+    tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
+    if not tops:
+        return []
+    members = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == tops[-1]
+               and c.kind in ("item", "section") and len(c.heading_path) >= 2]
+    return members if len(members) >= 2 else []
+
+
 def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     """The clauses of the part of one document whose title the question's content names (empty when
     the question asks about more than the part, or names no title of this document).
 
     ``content`` is the question's search form without the document's name (QueryAnalysis.content).
+    A part named by its place as the last one is that part whatever else the question says of it.
     The longest matching title wins (重点任务 over 任务); a heading that is a single item's own title
     gives that item alone only when nothing else sits under it.
     """
+    if _LAST_PART.search(content):
+        return last_part(doc_clauses)
     best: tuple[int, tuple[str, ...], bool] | None = None  # (name length, heading prefix, items only)
     for c in doc_clauses:
         for depth in range(len(c.heading_path)):

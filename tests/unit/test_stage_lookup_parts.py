@@ -113,3 +113,20 @@ def test_what_is_left_of_a_name_demonstratives_and_a_question_about_each_item_as
     assert items(find_part("的主要目标是哪几个?每个大概要做到什么程度?", TJ)) == ["一1", "一2"]
     # a reference to the document does not hide a question about more than the part
     assert find_part("方案里,保障措施中专项资金由哪个部门统筹安排", TJ) == []
+
+
+def test_the_last_part_named_by_its_place_is_that_part():
+    """"最后一部分讲怎么确保落地的" names 三、保障措施 by its place; what follows describes it."""
+    assert items(find_part("最后一部分讲怎么确保落地的,能把里面几条都列出来吗?", TJ)) == ["三5", "三6"]
+    assert items(find_part("收尾讲怎么保证各项任务落实的那一部分有几条?", TJ)) == ["三5", "三6"]
+    assert find_part("最后一部分第二条讲什么?", TJ) == []  # an item of it, asked by number
+
+
+def test_a_removed_name_followed_by_de_ends_the_reference_to_the_document():
+    """"国家那份民企质量意见的保障措施": the reference is 那份 + the name; 措施 after it is the part asked about."""
+    from bot.retrieval.analysis import strip_frames
+
+    content = strip_frames(" 那份 的保障措施有哪几条?")  # the name removed, a gap left
+    assert "保障措施" in content
+    assert items(find_part(content, TJ)) == ["三5", "三6"]
+    assert "方案" not in strip_frames("瓯海那个 方案里组织实施有哪些?")  # a gap inside the reference

@@ -53,3 +53,14 @@ def test_a_demonstrative_inside_a_short_name_still_names_the_document():
     assert set(find_documents("六部门那个意见里有没有讲科研仪器开放共享", [OPINION, OUTLINE, six])) == {six.doc_id}
     docs = find_documents("天津这份质量强市纲要对品牌有什么要求", [OPINION, OUTLINE, six])
     assert max(docs, key=docs.__getitem__) == OUTLINE.doc_id
+
+
+def test_a_short_name_without_its_place_still_names_the_document():
+    """"那份民企意见" names 国家民企意见 (its short name less 国家); a bare document type (实施意见) or a generic
+    title (若干政策措施) left by removing the place names nothing."""
+    from bot.retrieval.catalog import mention_keys
+
+    assert set(find_documents("六部门那份民企意见里有没有讲科研仪器", [OPINION, OUTLINE, NATIONAL])) == {NATIONAL.doc_id}
+    keys = dict(mention_keys(OPINION.model_copy(update={"aliases": ["天津若干政策措施"]})))
+    assert "实施意见" not in keys and "若干政策措施" not in keys
+    assert keys.get("质量强市纲要") is None and dict(mention_keys(OUTLINE))["质量强市纲要"] == 3.0
