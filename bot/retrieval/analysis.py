@@ -156,7 +156,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
 
 # "那份实施意见", "那个民营企业质量基础设施的意见", "那个 方案" (a gap where the document's name was removed) — but
 # not past a removed name's gap followed by 的: "那份 的保障措施" asks about the part, 措施 is no document word there
-_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)(?:(?!\s的)[^,，?？。!！;；]){{0,12}}?(?:{document_nouns()})")
+_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)(?:(?!\s的)[^,，?？。!！;；]){{0,16}}?(?:{document_nouns()})")
 
 
 def strip_frames(text: str) -> str:

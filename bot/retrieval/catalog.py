@@ -90,7 +90,7 @@ def _attributive(key: str, q: str) -> bool:
 @lru_cache(maxsize=16)
 def _national_reference(key: str) -> re.Pattern[str]:
     words = "|".join(map(re.escape, [*load("doc_types"), *load("national_reference")]))
-    return re.compile(rf"{re.escape(key)}[^，,。；;？?！!]{{0,12}}?(?:{words})")
+    return re.compile(rf"{re.escape(key)}[^，,。；;？?！!]{{0,16}}?(?:{words})")
 
 
 class _Names:
@@ -184,9 +184,10 @@ def find_documents(q: str, metas: Iterable[DocMeta]) -> dict[str, float]:
         if meta.date and meta.date[:4] in q:
             scores[meta.doc_id] += 1.0
     if not any(scores.values()):
-        # “纲要（二十四）”: a document type that only one document has names that document.
+        # “纲要（二十四）”: a document type that only one document has names that document — said as a word of
+        # its own (at the start of a phrase), not as the end of another word ("保障措施", "减轻负担的措施")
         for w in type_words:
-            if w in q:
+            if re.search(rf"(?:^|[\s，,。；;？?！!:：]){re.escape(w)}", q):
                 owners = names.type_owners(w)
                 if len(owners) == 1:
                     scores[owners[0]] = 1.5

@@ -31,7 +31,7 @@ _DISTRIBUTIVE = re.compile(r"(?:每一?[个项条点]|各[个项条]|分别).*")
 def _reference() -> re.Pattern[str]:
     """A phrase that is a reference to the document ("的民企实施意见里", "方案里"): the rest of a name the
     document-name stripping left, ending in a document noun (and 里/中/上)."""
-    return re.compile(rf"^[^,，?？。!！;；]{{0,12}}(?:{document_nouns()})[里中上内]?$")
+    return re.compile(rf"^[^,，?？。!！;；]{{0,16}}(?:{document_nouns()})[里中上内]?$")
 
 
 def part_title(heading: str) -> str:

@@ -194,3 +194,19 @@ def test_a_locate_question_is_answered_by_a_numbered_item_not_the_preamble():
     assert locate.prefer(intent, [preamble, item, first], set()) == 1
     assert locate.prefer(intent, [item, preamble], set()) == 0  # the best is numbered: it stays
     assert locate.prefer(intent, [preamble], set()) == 0
+
+
+def test_a_question_about_the_document_itself_is_answered_by_its_record():
+    """The notice and the annex also say 印发 and carry dates; the 文件信息 record answers who issued it and when."""
+    from bot.retrieval.answer_types import metadata
+    from bot.retrieval.intent import classify
+    from tests.unit.handmade import clauses_of
+
+    parts = clauses_of(GUANGDONG, ["广东省关于推动标准走出去的若干措施", "一、加强国际标准化工作。", "二、打造区域品牌。"])
+    record = next(c for c in parts if c.kind == "docinfo")
+    items = [c for c in parts if c.kind == "item"]
+    intent = classify("那份措施是哪几个部门一起印发的，什么时候？")
+    assert intent.answer_type == "metadata"
+    assert metadata.prefer(intent, [*items, record], set()) == 2
+    assert metadata.prefer(intent, items, set()) == 0  # no record among the best: the ranking stands
+    assert metadata.prefer(classify("国际标准化工作有哪些要求？"), [*items, record], set()) == 0

@@ -64,3 +64,14 @@ def test_a_short_name_without_its_place_still_names_the_document():
     keys = dict(mention_keys(OPINION.model_copy(update={"aliases": ["天津若干政策措施"]})))
     assert "实施意见" not in keys and "若干政策措施" not in keys
     assert keys.get("质量强市纲要") is None and dict(mention_keys(OUTLINE))["质量强市纲要"] == 3.0
+
+
+def test_a_document_type_said_inside_another_word_names_no_document():
+    """Only Guangdong's text is a 措施, but "保障措施" and "减轻负担的措施" use the word as a common noun; a national
+    name followed by a long description and its document word still names the national document."""
+    measures = DocMeta(doc_id="gd-measures", title="广东省关于推动标准走出去的若干措施", region="广东省")
+    metas = [OPINION, OUTLINE, NATIONAL, measures]
+    assert find_documents("最后的保障措施一共讲了哪些方面", metas) == {}
+    assert find_documents("有没有给民营企业减轻负担的措施", metas) == {}
+    assert set(find_documents("措施（三）讲什么", metas)) == {"gd-measures"}
+    assert NATIONAL.doc_id in find_documents("国家那份关于民营企业质量基础设施建设的意见", metas)

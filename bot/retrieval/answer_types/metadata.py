@@ -41,6 +41,17 @@ def docinfo_other(intent: QuestionIntent, clause: Clause) -> float:
     return 1.0 if clause.kind == "docinfo" and intent.answer_type != "metadata" else 0.0
 
 
+PREFER_WITHIN = 10  # the best clauses among which a document's record is looked for
+
+
+def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> int:
+    """A question about the document itself is answered by its record: the best-ranked 文件信息 record among the
+    best few goes first, however much of the question a notice or an annex shares (它们也写着印发、日期)."""
+    if intent.answer_type != "metadata":
+        return 0
+    return next((i for i, c in enumerate(clauses[:PREFER_WITHIN]) if c.kind == "docinfo"), 0)
+
+
 TYPE = AnswerType(name="metadata", precedence=40, cues="metadata", guidance="guidance_metadata", lead=lead,
-                  answers_from_docinfo=True,
+                  answers_from_docinfo=True, prefer=prefer,
                   features=(RerankFeature("docinfo_ask", docinfo_ask), RerankFeature("docinfo_other", docinfo_other)))
