@@ -368,7 +368,9 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         return _refuse("out_of_scope_region")
     if result.analysis.phrase_only or result.analysis.departments:
         return ANSWER
-    if uncovered and result.analysis.compare:  # "天津和上海相比": answered for 天津, 上海 named as missing
+    intent = result.analysis.intent
+    compares = result.analysis.compare or (intent is not None and "compare" in intent.secondary)
+    if uncovered and compares:  # "天津和上海相比", "北京有没有…？和天津的相比": answered for 天津, the other named as missing
         return Outcome("partial", "out_of_scope_region", f"{'、'.join(uncovered)}的相关规定")
     elsewhere = uncollected_place_document(question, catalog)
     if elsewhere:  # "跟上海的质量强市纲要比" where no Shanghai document is a 纲要

@@ -114,6 +114,9 @@ def test_a_comparison_with_a_place_no_document_covers_is_partial():
     question = "天津和上海相比，对计量托管服务的要求有什么不同？"
     assert outcome(question, hit("二3"), hit("一1")) == ("partial", "out_of_scope_region", "上海的相关规定")
     assert outcome("天津和广东相比，计量托管和国际标准有什么不同？", hit("二3"), hit("一、", GUANGDONG))[0] == "answer"
+    # a comparison asked second ("北京有没有…？和天津的相比…") names the uncovered place too
+    question = "上海有没有计量托管服务？和天津的相比有什么不同？"
+    assert outcome(question, hit("二3"), hit("一1")) == ("partial", "out_of_scope_region", "上海的相关规定")
 
 
 def test_a_term_the_named_document_never_uses_but_another_does_makes_the_answer_partial(tmp_path):
