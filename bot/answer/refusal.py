@@ -336,12 +336,15 @@ def _record_answers(result: SearchResult, record: SearchHit | None) -> bool:
 
 
 def _named_record(result: SearchResult) -> SearchHit | None:
-    """The 文件信息 record of a named document among the best three hits, for a question about the document."""
+    """The 文件信息 record of a named document among the best three hits, for a question about the document (of the
+    best hit, when the question names no document the catalog knows)."""
     intent = result.analysis.intent
     if intent is None or not answer_types.by_name(intent.answer_type).answers_from_docinfo:
         return None
-    return next((h for h in result.hits[:3] if h.clause.kind == "docinfo" and h.clause.doc_id in result.analysis.doc_ids),
-                None)
+    named = result.analysis.doc_ids
+    if not named:  # named in words the catalog does not know ("六部门那份民企质量基础设施意见"): the record ranked first
+        return result.hits[0] if result.hits and result.hits[0].clause.kind == "docinfo" else None
+    return next((h for h in result.hits[:3] if h.clause.kind == "docinfo" and h.clause.doc_id in named), None)
 
 
 # who is asking ("我们是香港公司", "我司作为深圳企业"): a place in it says where the asker is, not which region's
@@ -392,13 +395,15 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
         # what they say is shown as the nearest, not as the answer (a long story in everyday words)
         known, _ = _known_words(result)
         return Outcome("partial", "weak_evidence", MISSING_DIRECT) if known >= ADDRESSED else _refuse("weak_evidence")
-    subject = subject_not_in_sources(result)
+    # a question about the document itself (落款, 发文字号) is answered by its 文件信息 record, whatever words of
+    # the document's paperwork the texts do not use
+    record = _named_record(result)
+    subject = "" if _record_answers(result, record) else subject_not_in_sources(result)
     if subject:
         return Outcome("partial", "subject_not_in_sources", subject)
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:
     # "申报时间" is not answered by a year in some other clause; a comparison rests on several
     # (a question about the document rests on its 文件信息 record, as the extractive answer does)
-    record = _named_record(result)
     # (a document's 文件信息 record answers only a question about the document: its dates are no answer to
     # "什么时候开始申报", so the clauses the answer quotes are the evidence)
     clauses = [h for h in hits if h.clause.kind != "docinfo"] or hits

@@ -110,6 +110,7 @@ def test_what_is_left_of_a_name_demonstratives_and_a_question_about_each_item_as
     assert items(find_part("的民企实施意见里,保障措施那一块有哪几条?", TJ)) == ["三5", "三6"]
     assert items(find_part("方案里,组织实施那部分讲了哪些保障?", TJ)) == ["三5", "三6"]
     assert items(find_part("那个 ,最后组织保障那部分都讲了些什么?", TJ)) == ["三5", "三6"]
+    assert items(find_part("的组织保障部分提了哪几点?", TJ)) == ["三5", "三6"]
     assert items(find_part("的主要目标是哪几个?每个大概要做到什么程度?", TJ)) == ["一1", "一2"]
     # a reference to the document does not hide a question about more than the part
     assert find_part("方案里,保障措施中专项资金由哪个部门统筹安排", TJ) == []

@@ -277,3 +277,19 @@ def test_a_document_record_is_no_evidence_for_a_fact_asked_of_a_measure():
     when = "中国质量奖自2024年3月1日起开始申报。"
     award_dated = SearchHit(award.clause.model_copy(update={"text": when, "search_text": when}), 1.0)
     assert outcome("中国质量奖每年什么时候开始申报？", record, award_dated)[0] == "answer"
+
+
+def test_a_question_about_the_document_itself_is_answered_by_the_record_ranked_first(tmp_path):
+    """"落款日期是哪天" asks about the document's paperwork: no clause uses 落款, and none needs to — the 文件信息 record
+    answers it, also when the question names the document in words the catalog does not know."""
+    from bot.retrieval.types import SearchHit
+    from tests.unit.handmade import TIANJIN, build_snapshot
+
+    snap, _ = build_snapshot(tmp_path)
+    award = hit("二4", TIANJIN)
+    dates = "文件信息：发布日期：2023年5月10日；发布机关：天津市人民政府"
+    record = SearchHit(award.clause.model_copy(update={"kind": "docinfo", "text": dates, "search_text": dates}), 1.0)
+    question = "那份推进质量提升的文件落款日期是哪天？"
+    r = SearchResult([record, award], analyze(question, snap.catalog), snapshot=snap)
+    assert not snap.uses_phrase("落款") and r.analysis.doc_ids == []
+    assert judge(question, r, snap.catalog).kind == "answer"
