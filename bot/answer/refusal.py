@@ -27,10 +27,9 @@ from bot.answer.status_answer import TERM_WORDS, asks_predecessor, asks_status
 from bot.answer.uncollected import uncollected_document, uncollected_place_document
 from bot.retrieval import SearchHit, SearchResult, answer_types
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
-from bot.retrieval.rerank import word_cover
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.text.script import match_form, search_form
-from ingest.text.segment import overlap, query_grams, sentences
+from ingest.text.segment import dictionary_words, overlap, query_grams, sentences
 from ingest.text.word_class import dictionary_parts, is_content_word, is_locality, is_noun
 from ingest.text.word_vectors import related
 from ingest.text.wordlists import load
@@ -97,13 +96,25 @@ ADDRESSED = 2  # a question mostly foreign is answered in part (the nearest clau
 
 def _known_words(result: SearchResult) -> tuple[int, int]:
     """(how many of the question's content words the best clauses contain, as such or as a word that
-    means it; how many content words it has) — the reranker's word cover, over the best five clauses (a larger
-    collection puts other documents' clauses in front of the one that says it)."""
+    means it; how many content words it has), over the best five clauses (a larger collection puts other documents'
+    clauses in front of the one that says it)."""
     # time words, numerals and adverbs (现在, 第一次, 一点, 不能不) say nothing of the subject: a long everyday
     # question has many of them, and no clause needs to
     words = [(w, alts) for w, alts in result.analysis.word_alternatives() if is_content_word(w)]
     evidence = search_form(" ".join(h.clause.text for h in result.hits[:5]))
-    return round(sum(word_cover(words, evidence)) * len(words)), len(words)
+    known, said = 0, None
+    for word, alts in words:
+        if word in evidence:
+            known += 1
+            continue
+        other = [a for a in alts if a in evidence]
+        if not other:
+            continue
+        # a two-character word that means it counts as a word of the text, not inside another one (天候 in 全天候
+        # says nothing of 天气); the text is cut only for a question that needs it
+        said = said if said is not None else set(dictionary_words(evidence))
+        known += any(len(a) > 2 or a in said for a in other)
+    return known, len(words)
 
 
 def foreign_topic(result: SearchResult) -> bool:

@@ -46,6 +46,12 @@ def test_a_subject_foreign_to_the_sources_is_refused():
     question = "火星移民签证和外卖骑手社保怎么办理？"
     assert foreign_topic(result(question, hit("二3"), hit("一1")))
     assert outcome(question, hit("二3"), hit("一1")) == ("refuse", "weak_evidence", "")
+    # a synonym inside another word is no word of the text: 天候 (词林, of 天气) in 全天候
+    from bot.retrieval.types import SearchHit
+
+    text = "3.提供全天候计量托管服务。"
+    always = SearchHit(hit("二3").clause.model_copy(update={"text": text, "search_text": text}), 1.0)
+    assert outcome("今天天气怎么样？", always) == ("refuse", "weak_evidence", "")
 
 
 def test_a_mostly_foreign_question_whose_clauses_share_two_of_its_words_is_answered_in_part():
