@@ -251,18 +251,22 @@ def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") ->
     """``text`` in search form with the names of the given documents (longest first) replaced by ``gap``."""
     out = search_form(text)
     if not isinstance(metas, tuple | DocumentCatalog) or not gap:  # a few documents, or gaps that join words
-        for meta in metas:
-            for key, _ in mention_keys(meta):  # longest first
-                out = out.replace(key, gap)
-        return out
+        return _replace_longest_first(out, {key for meta in metas for key, _ in mention_keys(meta)}, gap)
     names = _names(_as_tuple(metas))
     # Only keys found in the text change it (a key holding the gap could also appear where a name was
     # replaced): the documents having one, in catalog order, their keys longest first, as over all of them.
     wanted = names.found_in(out) | {k for k in names.spaced if gap in k}
-    for i in sorted({i for k in wanted for i in names.docs[k]}):
-        for key, _ in mention_keys(names.metas[i]):
-            out = out.replace(key, gap)
-    return out
+    # every key of those documents, longest first across them all: 天津纲要 before the other Tianjin document's 天津
+    keys = {key for i in {i for k in wanted for i in names.docs[k]} for key, _ in mention_keys(names.metas[i])}
+    return _replace_longest_first(out, keys, gap)
+
+
+def _replace_longest_first(text: str, keys: set[str], gap: str) -> str:
+    """``text`` with every key replaced by ``gap``, the longest keys first (in a stable order)."""
+    for key in sorted(keys, key=lambda k: (-len(k), k)):
+        if key:
+            text = text.replace(key, gap)
+    return text
 
 
 def _as_tuple(metas: Iterable[DocMeta]) -> tuple[DocMeta, ...]:

@@ -51,10 +51,10 @@ def naive_find(q: str, metas) -> dict[str, float]:
 
 
 def naive_strip(text: str, metas) -> str:
+    """Every name of every document, the longest first over them all."""
     out = search_form(text)
-    for meta in metas:
-        for key, _ in mention_keys(meta):
-            out = out.replace(key, " ")
+    for key in sorted({k for meta in metas for k, _ in mention_keys(meta) if k}, key=lambda k: (-len(k), k)):
+        out = out.replace(key, " ")
     return out
 
 

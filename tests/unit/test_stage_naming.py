@@ -75,3 +75,12 @@ def test_a_document_type_said_inside_another_word_names_no_document():
     assert find_documents("有没有给民营企业减轻负担的措施", metas) == {}
     assert set(find_documents("措施（三）讲什么", metas)) == {"gd-measures"}
     assert NATIONAL.doc_id in find_documents("国家那份关于民营企业质量基础设施建设的意见", metas)
+
+
+def test_names_are_removed_longest_first_over_all_documents():
+    """"天津纲要" is the outline's name; the opinion's 天津 must not cut it first and leave 纲要 as content."""
+    from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+
+    outline = OUTLINE.model_copy(update={"aliases": ["天津纲要"]})
+    for metas in ([OPINION, outline], DocumentCatalog(metas=(OPINION, outline))):
+        assert "纲要" not in strip_document_names("企业标准要不要公开？天津纲要怎么说？", metas)
