@@ -121,10 +121,47 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
             if best is None or longest > best[0]:
                 best = (longest, prefix, shared)
     if best is None:
-        return []
+        prefix = _part_said_in_words(content, doc_clauses)
+        return _members(doc_clauses, prefix, len(prefix)) if prefix else []
     _, prefix, items_only = best
     # asked for what the items share: the items, without the part's own introduction
-    depth = len(prefix) + 1 if items_only else len(prefix)
+    return _members(doc_clauses, prefix, len(prefix) + 1 if items_only else len(prefix))
+
+
+def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> list[Clause]:
+    """The part's clauses at ``depth`` or deeper, in order (none for a part of a single clause)."""
     members = [c for c in doc_clauses if tuple(c.heading_path[: len(prefix)]) == prefix
                and c.kind in ("item", "section") and len(c.heading_path) >= depth]
     return members if len(members) >= 2 else []
+
+
+# "关于建设工程的那部分", "支持民企参与全球竞争这一部分": a part pointed at as a part, in the asker's words for its title
+_PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?部分")
+SAID_MIN = 4  # characters of a part's title the words must share (建设工程, 参与全球竞争)
+SAID_RESIDUE = 1  # … and nothing but the frame may be left of their phrase ("那部分有什么补贴" asks about 补贴)
+
+
+def _part_said_in_words(content: str, doc_clauses: list[Clause]) -> tuple[str, ...]:
+    """The heading prefix of the part a phrase points at with 那部分 / 这一部分 and words of its title (the one
+    title sharing the longest run of characters with them, at least :data:`SAID_MIN`), when the rest of that phrase
+    asks no more than the part; other phrases (who asks, why) do not count.  Empty when none."""
+    headings = {tuple(c.heading_path[: d + 1]) for c in doc_clauses for d in range(len(c.heading_path))}
+    for phrase in _PHRASES.findall(content):
+        m = _PART_SAID.search(phrase)
+        if m is None or len(_residue(phrase[:m.start()] + phrase[m.end():], [])) > SAID_RESIDUE:
+            continue
+        shared = sorted(((_common_run(m.group(1), part_title(h[-1])), h) for h in headings), reverse=True)
+        if shared and shared[0][0] >= SAID_MIN and (len(shared) == 1 or shared[1][0] < shared[0][0]):
+            return shared[0][1]
+    return ()
+
+
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best

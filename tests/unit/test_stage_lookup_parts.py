@@ -131,3 +131,14 @@ def test_a_removed_name_followed_by_de_ends_the_reference_to_the_document():
     assert "保障措施" in content
     assert items(find_part(content, TJ)) == ["三5", "三6"]
     assert "方案" not in strip_frames("瓯海那个 方案里组织实施有哪些?")  # a gap inside the reference
+
+
+def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
+    """"关于资金保障那部分" shares 资金保障 with 二、强化资金保障和人才培养: with 那部分 the asker points at a part in their own words
+    for its title; another phrase (why they ask) does not count, but a question about something in it does."""
+    clauses = clauses_of(TIANJIN, ["天津市关于推进质量提升的实施意见", "一、主要目标", "1.到2025年，建设一批质量标杆。",
+                                   "2.质量基础设施覆盖全部区县。", "二、强化资金保障和人才培养", "3.统筹安排专项资金。",
+                                   "4.培养质量人才。"])
+    assert items(find_part("我们想申请,关于资金保障那部分都包括哪些方面?", clauses)) == ["二3", "二4"]
+    assert find_part("关于资金保障那部分有什么补贴?", clauses) == []  # asks about 补贴 within it
+    assert find_part("关于资金那部分都包括哪些方面?", clauses) == []  # too little of any title
