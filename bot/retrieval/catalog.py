@@ -37,6 +37,10 @@ def mention_keys(meta: DocMeta) -> tuple[tuple[str, float], ...]:
     return _mention_keys(meta.title, meta.short_name, tuple(meta.aliases), meta.doc_number, meta.region, meta.level)
 
 
+# what every policy title may say (若干政策措施, 实施意见, 2020): no name of one document
+_GENERIC_TITLE = re.compile("|".join(["若干", "政策", "实施", "建设", "关于", r"[\d\W]", *load("title_words")]))
+
+
 @lru_cache(maxsize=1 << 16)
 def _mention_keys(title: str, short_name: str, aliases: tuple[str, ...], doc_number: str, region_text: str,
                   level: str) -> tuple[tuple[str, float], ...]:
@@ -67,10 +71,6 @@ def _mention_keys(title: str, short_name: str, aliases: tuple[str, ...], doc_num
         if place and len(_GENERIC_TITLE.sub("", rest)) >= 2:
             keys.setdefault(rest, 3.0)
     return tuple(sorted(keys.items(), key=lambda kv: -len(kv[0])))
-
-
-# what every policy title may say (若干政策措施, 实施意见, 2020): no name of one document
-_GENERIC_TITLE = re.compile("|".join(["若干", "政策", "实施", "建设", "关于", r"[\d\W]", *load("title_words")]))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -254,9 +254,9 @@ def strip_document_names(text: str, metas: Iterable[DocMeta], gap: str = " ") ->
         return _replace_longest_first(out, {key for meta in metas for key, _ in mention_keys(meta)}, gap)
     names = _names(_as_tuple(metas))
     # Only keys found in the text change it (a key holding the gap could also appear where a name was
-    # replaced): the documents having one, in catalog order, their keys longest first, as over all of them.
+    # replaced): every key of the documents having one, longest first across them all, as over all documents
+    # (天津纲要 before the other Tianjin document's 天津).
     wanted = names.found_in(out) | {k for k in names.spaced if gap in k}
-    # every key of those documents, longest first across them all: 天津纲要 before the other Tianjin document's 天津
     keys = {key for i in {i for k in wanted for i in names.docs[k]} for key, _ in mention_keys(names.metas[i])}
     return _replace_longest_first(out, keys, gap)
 

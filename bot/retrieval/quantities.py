@@ -19,7 +19,9 @@ QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # a target's value with no unit — an index (制造业质量竞争力指数达到90): a quantity of no particular kind
 BARE_VALUE = re.compile(r"(?:达到|提高到|提升到|降低到|降至|升至|不低于|不少于|超过)\s*\d+(?:\.\d+)?(?![\d.])")
-ANY_QUANTITY = re.compile("|".join([*(p.pattern for p in QUANTITY_PATTERNS.values()), BARE_VALUE.pattern]))
+# a figure of any kind (a target's): how often something recurs (每年开展…) is no target
+ANY_QUANTITY = re.compile("|".join([*(p.pattern for k, p in QUANTITY_PATTERNS.items() if k != "frequency"),
+                                    BARE_VALUE.pattern]))
 
 
 def states_quantity(text: str, kind: str | None) -> bool:

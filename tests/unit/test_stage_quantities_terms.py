@@ -25,6 +25,7 @@ pytestmark = pytest.mark.unit
     ("三年一次开展复评", "frequency", True),
     ("定期开展监督检查", "frequency", False),  # that it recurs, not how often
     ("每月10日前报送", "deadline", False),
+    ("每年开展质量月活动", None, False),  # how often is no target's figure
 ])
 def test_states_quantity_by_kind(text, kind, expected):
     assert states_quantity(text, kind) is expected
