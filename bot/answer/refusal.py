@@ -125,7 +125,11 @@ def foreign_topic(result: SearchResult) -> bool:
     jieba's plain mode, two characters or more; a word counts as known when the best clauses contain
     it or a word that means it (the policy thesaurus, 同义词词林).
     """
-    known, total = _known_words(result)
+    return _foreign(*_known_words(result))
+
+
+def _foreign(known: int, total: int) -> bool:
+    """:func:`foreign_topic` on the counts of :func:`_known_words`."""
     shared = known >= SHARED_SUBJECT and known >= SHARED_SHARE * total
     return total - known >= UNKNOWN_MIN and known < UNKNOWN_SHARE * total and not shared
 
@@ -401,11 +405,13 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     absent = term_not_in_named(result, catalog)
     if absent:
         return Outcome("partial", "term_not_in_document", absent)
-    if not result.analysis.doc_ids and foreign_topic(result):
-        # mostly foreign: refused when the best clauses share too little of it to address its subject, else
-        # what they say is shown as the nearest, not as the answer (a long story in everyday words)
-        known, _ = _known_words(result)
-        return Outcome("partial", "weak_evidence", MISSING_DIRECT) if known >= ADDRESSED else _refuse("weak_evidence")
+    if not result.analysis.doc_ids:
+        known, total = _known_words(result)  # counted once: the text of the best clauses may need cutting
+        if _foreign(known, total):
+            # mostly foreign: refused when the best clauses share too little of it to address its subject, else
+            # what they say is shown as the nearest, not as the answer (a long story in everyday words)
+            return Outcome("partial", "weak_evidence", MISSING_DIRECT) if known >= ADDRESSED \
+                else _refuse("weak_evidence")
     # a question about the document itself (落款, 发文字号) is answered by its 文件信息 record, whatever words of
     # the document's paperwork the texts do not use
     record = _named_record(result)
