@@ -152,6 +152,14 @@ QUESTIONS: list[tuple[str, str]] = [
     ("請解釋一下“品字標”", "general"),
     ("技術性貿易壁壘對出口企業有什麼影響？", "general"),
     ("數字化轉型對質量管理的作用", "general"),
+    ("某区的质量强企行动拿什么来衡量做得好不好？", "criterion"),
+    ("这个行动的成效靠什么评判？", "criterion"),
+    ("质量工作的考核标准是什么？", "criterion"),
+    ("品牌建设效果好坏看什么？", "criterion"),
+    ("用什么评价标准来验收这些项目？", "criterion"),
+    ("幹得好壞看什麼？", "criterion"),
+    ("這項工作憑什麼來考核？", "criterion"),
+    ("政府質量獎按什麼評判？", "criterion"),
 ]
 
 

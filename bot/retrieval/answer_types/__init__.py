@@ -15,6 +15,7 @@ from functools import cache
 
 from bot.retrieval.answer_types import (
     compare,
+    criterion,
     general,
     listing,
     locate,
@@ -38,6 +39,7 @@ REGISTERED: tuple[AnswerType, ...] = (
     responsible.TYPE,
     quantity.TYPE,
     requirements.TYPE,
+    criterion.TYPE,
     yesno.TYPE,
     procedure.TYPE,
     listing.TYPE,
