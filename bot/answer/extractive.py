@@ -20,6 +20,7 @@ from bot.answer.refusal import Outcome, judge
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchHit, SearchResult
 from bot.retrieval.answer_types import by_name
+from bot.retrieval.answer_types.metadata import record_sources
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.intent import QuestionIntent
 from ingest.text.ladder import match_level
@@ -145,6 +146,16 @@ def _second_source(main: SearchHit, pool: list[SearchHit], grams: set[str]) -> S
                  if best_overlap(grams, h.clause) >= SECOND_SOURCE_GAIN * strength > 0), None)
 
 
+def _record_sources(main: SearchHit, result: SearchResult, first_marker: int) -> list[Citation]:
+    """A 文件信息 record answers with what was read from the text; the passages it was read from (header, notice,
+    sign-off) are cited beside it, their stating lines quoted, so the 文号 and 落款 can be checked in the document."""
+    if main.clause.kind != "docinfo" or result.snapshot is None:
+        return []
+    found = record_sources(main.clause, result.snapshot.doc_clauses(main.clause.doc_id))
+    return [_citation(SearchHit(c, main.score, via="record"), first_marker + i, pieces)
+            for i, (c, pieces) in enumerate(found)]
+
+
 def _partial_notice(outcome: Outcome) -> str | None:
     """Why an answer is partial, for the user (none for a full answer)."""
     return REFUSAL_NOTICES.get(outcome.reason or "") if outcome.kind == "partial" else None
@@ -221,7 +232,10 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
     c = _citation(main, 1, sents)
     citations = [c]
     body = _quoted(c)
-    second = _second_source(main, pool, grams)
+    sources = _record_sources(main, result, len(citations) + 1)
+    citations += sources
+    body += "".join(f"\n原文：{'　'.join(c.highlights)}{_cite(c)} {answer_marker(c.marker or 0)}" for c in sources)
+    second = None if sources else _second_source(main, pool, grams)
     if second is not None:
         more = select_sentences(grams, second.clause, budget=SECOND_BUDGET, most=2)
         citations.append(_citation(second, 2, more))

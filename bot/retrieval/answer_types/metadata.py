@@ -7,16 +7,19 @@ the record's number, date and issuers.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.retrieval.answer_types.base import AnswerType, RerankFeature
-from ingest.dates import chinese_date
-from ingest.text.bodies import issuers_text
+from ingest.dates import chinese_date, iso_date
+from ingest.text.bodies import issuers_text, short_name
+from ingest.text.script import search_form
 
 if TYPE_CHECKING:
     from bot.retrieval.catalog import DocumentCatalog
     from bot.retrieval.intent import QuestionIntent
-    from ingest.models import Clause
+    from ingest.models import Clause, DocMeta
 
 
 def record(clause: Clause) -> str:
@@ -39,6 +42,66 @@ def docinfo_ask(intent: QuestionIntent, clause: Clause) -> float:
 def docinfo_other(intent: QuestionIntent, clause: Clause) -> float:
     """The 文件信息 record, for any other question."""
     return 1.0 if clause.kind == "docinfo" and intent.answer_type != "metadata" else 0.0
+
+
+# Where a record's facts are written in the text itself: the header or notice (文号, the issuing office, the date
+# of the notice) and the sign-off (the bodies that sign, the date).
+SOURCE_KINDS = frozenset({"notice", "preamble", "signoff"})
+SOURCES = 2  # passages cited beside a record: the facts are seldom split over more than a header and a sign-off
+_PIECE = re.compile(r"[^\n。；;]+")
+_SIGNATURE_LINE = 30  # a line of a signature block: a body's name, short, no sentence punctuation
+_SENTENCE_MARK = re.compile(r"[，,：:、（(“]")
+
+
+def _issuer_forms(meta: DocMeta) -> tuple[str, ...]:
+    """An issuer as the text may sign: its full name, its short name, and without its place (a city's offices
+    sign 市市场监管委 under a record's 天津市市场监管委)."""
+    forms = {f for b in meta.issuers for f in (b, short_name(b)) if f}
+    if meta.region:
+        forms |= {f.removeprefix(meta.region.rstrip("市省区县")) for f in list(forms)}
+    return tuple(search_form(f) for f in forms if len(f) >= 3)
+
+
+def stated_facts(meta: DocMeta, clause: Clause) -> tuple[list[str], set[str]]:
+    """The pieces of a header, notice or sign-off that state the record's 文号, date or issuers, in order, and which
+    of the three they state: the text the 文件信息 record was read from.  A date's piece brings the signature block
+    above it (short lines without sentence punctuation: the bodies that sign)."""
+    pieces = [p.strip() for p in _PIECE.findall(clause.text) if p.strip()]
+    number = search_form(meta.doc_number) if re.search(r"\d", meta.doc_number) else ""
+    issuers = _issuer_forms(meta)
+    keep: set[int] = set()
+    facts: set[str] = set()
+    for i, piece in enumerate(pieces):
+        s = search_form(piece)
+        signs = len(piece) <= _SIGNATURE_LINE and not _SENTENCE_MARK.search(piece)
+        stated = {fact for fact, says in (("number", bool(number) and number in s),
+                                          ("date", bool(meta.date) and iso_date(piece) == meta.date),
+                                          ("issuers", signs and any(f in s for f in issuers))) if says}
+        if stated:
+            keep.add(i)
+            facts |= stated
+        if "date" in stated and signs:
+            j = i - 1
+            while j >= 0 and len(pieces[j]) <= _SIGNATURE_LINE and not _SENTENCE_MARK.search(pieces[j]):
+                keep.add(j)
+                j -= 1
+    return [pieces[i] for i in sorted(keep)], facts
+
+
+def record_sources(record: Clause, clauses: Sequence[Clause]) -> list[tuple[Clause, list[str]]]:
+    """The passages of the record's document that state its facts, with the pieces that state them: the one stating
+    most first, then one stating a fact it does not (文号 in the header, the date in the sign-off).  A record is
+    read from the text; citing where lets a caller check 文号 and 落款 against the document itself."""
+    found = [(c, pieces, facts) for c in clauses if c.doc_id == record.doc_id and c.kind in SOURCE_KINDS
+             for pieces, facts in [stated_facts(record.doc, c)] if pieces]
+    found.sort(key=lambda cpf: (-len(cpf[2]), -len(cpf[1])))
+    chosen: list[tuple[Clause, list[str]]] = []
+    covered: set[str] = set()
+    for c, pieces, facts in found:
+        if len(chosen) < SOURCES and not facts <= covered:
+            chosen.append((c, pieces))
+            covered |= facts
+    return chosen
 
 
 PREFER_WITHIN = 10  # the best clauses among which a document's record is looked for
