@@ -29,9 +29,9 @@ _DISTRIBUTIVE = re.compile(r"(?:每一?[个项条点]|各[个项条]|分别).*")
 
 @cache
 def _reference() -> re.Pattern[str]:
-    """A phrase that is a reference to the document ("的民企实施意见里", "方案里"): the rest of a name the
-    document-name stripping left, ending in a document noun (and 里/中/上)."""
-    return re.compile(rf"^[^,，?？。!！;；]{{0,16}}(?:{document_nouns()})[里中上内]?$")
+    """A phrase that is a reference to the document ("的民企实施意见里", "方案里", "民企实施意见的"): the rest of a
+    name the document-name stripping left, ending in a document noun (and 里/中/上, 的)."""
+    return re.compile(rf"^[^,，?？。!！;；]{{0,16}}(?:{document_nouns()})[里中上内]?的?$")
 
 
 def part_title(heading: str) -> str:
@@ -55,10 +55,11 @@ def names_of(title: str) -> tuple[str, ...]:
 
 
 def _residue(content: str, names: list[str]) -> str:
-    """What the question says besides the part's names and the frame words around them."""
+    """What the question says besides the part's names and the frame words around them.  A name ends a phrase: what
+    stands before it may be the rest of a reference to the document ("民企实施意见的" of 天津民企实施意见的保障措施)."""
     rest = content
     for name in sorted(names, key=len, reverse=True):
-        rest = rest.replace(name, " ", 1)
+        rest = rest.replace(name, "，", 1)
     rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip()))
     rest = _DISTRIBUTIVE.sub("", rest)
     for word in sorted(load("part_frames"), key=len, reverse=True):

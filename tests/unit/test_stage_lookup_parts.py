@@ -116,6 +116,14 @@ def test_what_is_left_of_a_name_demonstratives_and_a_question_about_each_item_as
     assert find_part("方案里,保障措施中专项资金由哪个部门统筹安排", TJ) == []
 
 
+def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_more_than_the_part():
+    """"天津民企实施意见的保障措施" leaves "民企实施意见的" right before the part's title (a reference to the document,
+    not something asked); "都给我说说" asks to be told the part; a question about more than the part still is."""
+    assert items(find_part(" 民企实施意见的保障措施有几条 分别讲的啥", TJ)) == ["三5", "三6"]
+    assert items(find_part(" 的主要目标是哪几条 都给我说说", TJ)) == ["一1", "一2"]
+    assert find_part(" 民企实施意见的保障措施里有没有资金补贴", TJ) == []
+
+
 def test_the_last_part_named_by_its_place_is_that_part():
     """"最后一部分讲怎么确保落地的" names 三、保障措施 by its place; what follows describes it."""
     assert items(find_part("最后一部分讲怎么确保落地的,能把里面几条都列出来吗?", TJ)) == ["三5", "三6"]
