@@ -32,6 +32,10 @@ def top(bot, q, k=5, **f):
     ("国家意见二（六）", "national-2021-qi-private-enterprises", "二（六）"),
     ("國家意見二（六）", "national-2021-qi-private-enterprises", "二（六）"),
     ("瓯海方案四（一）", "wenzhou-ouhai-2023-quality-enterprises-action", "四（一）"),
+    # a number after a part's title or place counts within the part (the document numbers 1.–18. straight through)
+    ("天津实施意见保障措施第二条讲什么", "tianjin-2022-qi-private-enterprises", "三（二）"),
+    ("天津实施意见最后一部分第二条讲什么", "tianjin-2022-qi-private-enterprises", "三（二）"),
+    ("瓯海方案主要目标第三条", "wenzhou-ouhai-2023-quality-enterprises-action", "二（三）"),
 ])
 def test_number_lookup_puts_the_exact_clause_first(bot, question, doc, item):
     hits = top(bot, question)

@@ -133,8 +133,8 @@ def parse_item_ref(q: str) -> ItemRef | None:
             path.append(("arabic", int(m.group(3))))
         if all(n for _, n in path):
             return ItemRef(path, m.group(0))
-    # 第三部分第一项: the first item under part three, written without brackets
-    m = re.search(rf"第?\s*({_CN})\s*部分\s*(?:的|中的|里的)?\s*第\s*({_NUM})\s*(?:项|条|点)", q)
+    # 第三部分第一项: the first item under part three, written without brackets (最后一部分 is the last part, not 一)
+    m = re.search(rf"(?<![后尾末])第?\s*({_CN})\s*部分\s*(?:的|中的|里的)?\s*第\s*({_NUM})\s*(?:项|条|点)", q)
     if m:
         part, item = parse_chinese_numeral(m.group(1)), parse_chinese_numeral(m.group(2))
         if part and item:

@@ -20,7 +20,7 @@ from bot.retrieval.analysis import QueryAnalysis, analyze
 from bot.retrieval.catalog import DocumentCatalog
 from bot.retrieval.dense import ChromaDense
 from bot.retrieval.fusion import DENSE_CANDIDATES, boost_phrases, diversify, rrf
-from bot.retrieval.parts import find_part
+from bot.retrieval.parts import find_part, part_item
 from bot.retrieval.rerank import Reranker
 from bot.retrieval.snapshot import IndexSnapshot
 from bot.retrieval.types import DenseSearcher, SearchFilters, SearchHit, SearchResult
@@ -171,6 +171,19 @@ class HybridRetriever:
                 docs &= named
         return docs
 
+    @staticmethod
+    def _item_of_named_part(analysis: QueryAnalysis, snap: IndexSnapshot, scope: set[str]) -> list[Clause]:
+        """A bare 第N条 after a part's title or place (保障措施第二条, 最后一部分第二条) counts within that part, in
+        the first named document that has it; otherwise the number is looked up in the documents (lookup.resolve)."""
+        ref = analysis.item
+        if ref is None or len(ref.path) != 1 or ref.path[0][0] is not None:
+            return []
+        for doc_id in (d for d in analysis.doc_ids if d in scope):
+            found = part_item(analysis.content, ref.path[0][1], snap.doc_clauses(doc_id))
+            if found:
+                return found
+        return []
+
     def _part_mask(self, snap: IndexSnapshot, scope: set[str], department: str | None,
                    phrase: str | None) -> np.ndarray:
         doc_flags = np.zeros(len(snap.doc_codes) + 1, dtype=bool)
@@ -207,7 +220,8 @@ class HybridRetriever:
         missing = None
         if analysis.item and (analysis.doc_ids or filters.doc_ids):
             clauses = [c for d in sorted(scope) for c in snap.doc_clauses(d)]  # only the documents in scope
-            targets = lookup.resolve(analysis.item, clauses, sorted(scope), snap.catalog.numbering)
+            targets = self._item_of_named_part(analysis, snap, scope) or lookup.resolve(
+                analysis.item, clauses, sorted(scope), snap.catalog.numbering)
             first = [SearchHit(c, 100.0 - i * 0.01, via="lookup") for i, c in enumerate(targets)]
             named = [d for d in (filters.doc_ids or analysis.doc_ids) if d in scope]
             if not targets and named:

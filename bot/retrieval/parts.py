@@ -107,6 +107,44 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     """
     if _LAST_PART.search(content):
         return last_part(doc_clauses)
+    found = _titled_part(content, doc_clauses)
+    if found is None:
+        return []
+    prefix, items_only = found
+    # asked for what the items share: the items, without the part's own introduction
+    return _members(doc_clauses, prefix, len(prefix) + 1 if items_only else len(prefix))
+
+
+# "最后一部分第二条": the last part named by its place, an item of it asked by number
+_LAST_PART_OF_ITEM = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{0,20}?(?:部分|一块)")
+_ITEM_NUMBER = re.compile(r"第\s*[零〇一二三四五六七八九十百两\d]+\s*[条项点]")
+
+
+def part_item(content: str, n: int, doc_clauses: list[Clause]) -> list[Clause]:
+    """The n-th item of a part the question names by its title or its place ("保障措施第二条", "最后一部分第二条"):
+    a caller counts the items of the part they read, not the document's continuous numbering.  Empty when the
+    question names no part, or the part has fewer items (the number is then the document's own)."""
+    rest = _ITEM_NUMBER.sub("，", content)
+    if _LAST_PART_OF_ITEM.search(rest):
+        tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
+        prefix: tuple[str, ...] | None = (tops[-1],) if tops else None
+    else:
+        found = _titled_part(rest, doc_clauses)
+        prefix = found[0] if found else None
+    if not prefix:
+        return []
+    children = list(dict.fromkeys(tuple(c.heading_path[: len(prefix) + 1]) for c in doc_clauses
+                                  if len(c.heading_path) > len(prefix) and c.kind in ("item", "section")
+                                  and tuple(c.heading_path[: len(prefix)]) == prefix))
+    if not 1 <= n <= len(children):
+        return []
+    child = children[n - 1]
+    return [c for c in doc_clauses if tuple(c.heading_path[: len(child)]) == child and c.kind in ("item", "section")]
+
+
+def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ...], bool] | None:
+    """The heading prefix of the part whose title the content names, and whether the question asks for what its
+    items share (then the items without the part's introduction); None when it names none or asks more."""
     best: tuple[int, tuple[str, ...], bool] | None = None  # (name length, heading prefix, items only)
     for c in doc_clauses:
         for depth in range(len(c.heading_path)):
@@ -123,10 +161,9 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
                 best = (longest, prefix, shared)
     if best is None:
         prefix = _part_said_in_words(content, doc_clauses)
-        return _members(doc_clauses, prefix, len(prefix)) if prefix else []
+        return (prefix, False) if prefix else None
     _, prefix, items_only = best
-    # asked for what the items share: the items, without the part's own introduction
-    return _members(doc_clauses, prefix, len(prefix) + 1 if items_only else len(prefix))
+    return prefix, items_only
 
 
 def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> list[Clause]:

@@ -7,7 +7,7 @@ import pytest
 
 from bot.retrieval import lookup
 from bot.retrieval.analysis import ItemRef, parse_item_ref
-from bot.retrieval.parts import find_part, part_title
+from bot.retrieval.parts import find_part, part_item, part_title
 from ingest.models import DocMeta
 from tests.unit.handmade import GUANGDONG, TIANJIN, all_parts, clauses_of
 
@@ -122,6 +122,16 @@ def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_mo
     assert items(find_part(" 民企实施意见的保障措施有几条 分别讲的啥", TJ)) == ["三5", "三6"]
     assert items(find_part(" 的主要目标是哪几条 都给我说说", TJ)) == ["一1", "一2"]
     assert find_part(" 民企实施意见的保障措施里有没有资金补贴", TJ) == []
+
+
+def test_a_number_after_a_parts_title_or_place_counts_within_the_part():
+    """"保障措施第二条" and "最后一部分第二条" are the part's second item (三6), though the document numbers its items
+    straight through (第2条 alone is 一2); a number beyond the part's items is the document's own."""
+    assert items(part_item(" 的保障措施第二条讲什么?", 2, TJ)) == ["三6"]
+    assert items(part_item(" 最后一部分第二条讲什么?", 2, TJ)) == ["三6"]
+    assert part_item(" 的保障措施第5条", 5, TJ) == []
+    assert part_item(" 第2条讲什么?", 2, TJ) == []  # no part named
+    assert parse_item_ref("最后一部分第二条讲什么") == ItemRef([(None, 2)], "第二条")  # not 第一部分
 
 
 def test_the_last_part_named_by_its_place_is_that_part():
