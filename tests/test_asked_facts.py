@@ -141,6 +141,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "天津实施意见第9项讲什么",
     "小微企业能申请质量认证帮扶吗",
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
+    "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement
 ])
 def test_questions_that_ask_no_such_fact_are_answered(question):
