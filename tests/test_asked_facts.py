@@ -67,6 +67,10 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("眼镜企业里有哪些已经拿到认证了？", "具体名单"),
     ("广东的“产品医院”设在哪里？", "办理地点"),  # a closing quotation mark before 设在哪里
     ("“产品医院”具体设在哪个城市？", "办理地点"),
+    ("服务站具体设在哪些区？", "办理地点"),  # 设在哪 asks where, whatever follows
+    ("明年的对接大会在哪个城市举办？", "办理地点"),
+    ("职业资格考试在本市哪里考？", "办理地点"),  # a place named between 在 and 哪里
+    ("质量管理培训班啥时候报名？", "具体时间"),
     ("品字标认证，政府能帮企业出多少认证费？", "具体金额（补贴、奖励标准）"),
     ("评上海河工匠以后每个月有没有津贴？", "资金补贴"),
     ("民营检测机构是不是可以免费办资质认定？", "费用减免"),
@@ -141,6 +145,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "天津实施意见第9项讲什么",
     "小微企业能申请质量认证帮扶吗",
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
+    "热线上有市民问，怎么帮消费者维权？",  # who asks, not a hotline asked for
     "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement
 ])

@@ -277,8 +277,10 @@ def subject_not_in_sources(result: SearchResult) -> str:
 
 
 # jieba's dictionary tags some words of asking and pointing as nouns (多长, 多少钱, 这部, 之门 of 方便之门): they
-# begin with an interrogative, a demonstrative or a particle and name no thing
-_NOT_A_THING = re.compile(r"^(?:多[长久大少高远]|几|哪|什么|怎|啥|这|那|该|此|每|各|之)")
+# begin with an interrogative, a demonstrative or a particle and name no thing; nor do an amount said with a
+# measure word (一堆, 一些) or a time said relative to now (上个月, 去年)
+_NOT_A_THING = re.compile(r"^(?:多[长久大少高远]|几|哪|什么|怎|啥|这|那|该|此|每|各|之"
+                          r"|[一两半][堆些点批把套块阵会下]|[上下本](?:个|个?(?:月|周|星期|季度|年度|次|回))|[去今明前]年)")
 
 
 def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool:
@@ -298,7 +300,7 @@ def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool
 # 不罚款" asks yes or no, not which category)
 _CLASSIFIED = re.compile(r"算不算|算是|属不属于|能不能算|可不可以算"
                          r"|是不是(?=[^，,。；;？?！!]{0,16}?(说|讲|提|列|指|认定|支持|扶持)的)")
-_CLAUSE_BREAK = re.compile(r"[，,。；;？?！!]")
+_CLAUSE_BREAK = re.compile(r"[，,。；;？?！!\s]")  # a chat's clauses are often separated by spaces alone
 
 
 def member_not_named(result: SearchResult, question: str, catalog: DocumentCatalog) -> str:

@@ -51,7 +51,7 @@ def _said(grams: set[str], result: SearchResult) -> bool:
     return bool(grams) and overlap(grams, " ".join(h.clause.text for h in result.hits[:1])) >= ITS_TEXT_SAID
 
 
-_ASKING = re.compile(r"怎么|怎样|如何|什么|有没有|有无|是否|哪些|相关|关于")
+_ASKING = re.compile(r"怎么|怎样|如何|什么|有没有|有无|是否|哪些|相关|关于|咋|啥|哪")
 _PLACE_KIND_GAP = 10  # characters between a place and the kind of document said of it ("北京市出的同类实施意见")
 
 
@@ -61,7 +61,7 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
     Shanghai is covered by other documents (a place no document covers at all is the region rule's).  The kind
     (doc_types: 纲要, 方案, 实施意见 …) must follow the place within :data:`_PLACE_KIND_GAP` characters, with no
     punctuation, conjunction (和, 与, 、: another document's name may follow) or other place between, and no
-    question word (天津2024怎么规定, 有没有相关措施: 规定 and 措施 are then the question's words).  So is a document
+    question word (天津2024怎么规定, 天津咋规定, 有没有相关措施: 规定 and 措施 are then the question's words).  So is a document
     named by a year and a kind that no collected document of that kind is dated ("和2022年的方案比")."""
     q = search_form(question)
     kinds = "|".join(load("doc_types"))

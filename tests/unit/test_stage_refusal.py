@@ -254,6 +254,9 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     assert member("寧德時代這種企業，是不是天津實施意見裡說的中小企業？") == "对“宁德”的认定（文件未点名具体企业、品牌）"
     assert member("我们小厂算不算天津实施意见里说的中小企业？") == ""
     assert member("格力电器的计量检测是不是可以托管？") == ""
+    # an amount said with a measure word, or a time relative to now, names no member; a chat's spaces end a clause
+    assert member("今年买了一堆仪器 这钱能不能算研发投入") == ""
+    assert member("上个月抽检没过 以后是不是要被重点盯着了 天津实施意见咋说的") == ""
 
 
 @pytest.mark.parametrize("question, missing", [
@@ -265,6 +268,7 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     ("国际标准，广东有没有相关措施？", ""),  # 措施 is the question's word
     ("天津实施意见和2019年的实施意见比有什么变化？", "2019年的实施意见（该文件未收录）"),  # a year no 实施意见 is of
     ("2023年那个实施意见有什么目标？", ""),
+    ("资质能不能先承诺后补材料 广东咋规定的", ""),  # 咋 asks: 规定 is the question's word
 ])
 def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collected(question, missing):
     from bot.answer.uncollected import uncollected_place_document
