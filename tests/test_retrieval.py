@@ -132,3 +132,13 @@ def test_dev_set_quality_gate(bot):
     ev = evaluate_retrieval(bot.retriever, load_questions(REPO / "eval" / "dev.jsonl"))
     print(f"recall={ev.recall} mrr={ev.mrr:.3f}")
     assert ev.recall[5] >= 0.95 and ev.mrr >= 0.85 and ev.lookup_top1 == 1.0
+
+
+@pytest.mark.parametrize("question,item", [
+    ("广东那份文件最后一条讲的啥", "十、"),  # one level of numbering: the last item is the last part
+    ("天津实施意见最后一条是什么", "三（三）"),
+    ("天津实施意见保障措施最后一条讲什么", "三（三）"),
+])
+def test_the_last_item_is_found_by_its_place(bot, question, item):
+    hits = top(bot, question)
+    assert (hits[0].item, hits[0].via) == (item, "part")

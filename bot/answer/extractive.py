@@ -93,7 +93,8 @@ def _part(question: str, items: list[SearchHit], catalog: DocumentCatalog, grams
     depth = min(len(h.clause.heading_path) for h in items) - 1
     heading = first.heading_path[depth - 1] if depth >= 1 else ""
     name = catalog.display_name(first.doc_id)
-    lines = [f"《{name}》{heading}共{len(items)}项：" if heading else f"《{name}》相关部分共{len(items)}项："]
+    count = f"共{len(items)}项" if len(items) > 1 else ""  # one item (最后一条) is not counted
+    lines = [f"《{name}》{heading}{count}：" if heading else f"《{name}》相关部分{count}："]
     citations = []
     for n, h in enumerate(items, start=1):
         # the item's own title and its first sentence: what the item is about, for any question

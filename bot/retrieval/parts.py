@@ -87,13 +87,16 @@ _LAST_PART = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{
 
 
 def last_part(doc_clauses: list[Clause]) -> list[Clause]:
-    """The items of the document's last top-level part (its measures: not an annex or a sign-off)."""
+    """The items of the document's last top-level part (its measures: not an annex or a sign-off); in a document
+    numbered at one level only (一、 … 十、), that last item itself — the place names it as surely."""
     tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
     if not tops:
         return []
-    members = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == tops[-1]
-               and c.kind in ("item", "section") and len(c.heading_path) >= 2]
-    return members if len(members) >= 2 else []
+    last = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == tops[-1] and c.kind in ("item", "section")]
+    members = [c for c in last if len(c.heading_path) >= 2]
+    if len(members) >= 2:
+        return members
+    return last if all(len(c.heading_path) == 1 for c in doc_clauses if c.kind in ("item", "section")) else []
 
 
 def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
@@ -105,6 +108,8 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     The longest matching title wins (重点任务 over 任务); a heading that is a single item's own title
     gives that item alone only when nothing else sits under it.
     """
+    if _LAST_ITEM.search(content):
+        return last_item(_LAST_ITEM.sub("，", content), doc_clauses)
     if _LAST_PART.search(content):
         return last_part(doc_clauses)
     found = _titled_part(content, doc_clauses)
@@ -120,6 +125,33 @@ _LAST_PART_OF_ITEM = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!�
 _ITEM_NUMBER = re.compile(r"第\s*[零〇一二三四五六七八九十百两\d]+\s*[条项点]")
 
 
+# "最后一条讲的啥", "保障措施最后一项是什么": the last item, of the part named or of the document
+_LAST_ITEM = re.compile(r"(?:最后|末尾|最末)一?[条项点](?=\s*(?:讲|说|是|写|的|内容|规定|呢|吗|啊|[?？，,。]|$))")
+
+
+def last_item(content: str, doc_clauses: list[Clause]) -> list[Clause]:
+    """The last item of the part the rest of the question names by its title, else the document's last item (the
+    last numbered clause in reading order); with its sub-items."""
+    found = _titled_part(content, doc_clauses)
+    if found:
+        children = _children(found[0], doc_clauses)
+        return _under(children[-1], doc_clauses) if children else []
+    items = [c for c in doc_clauses if c.kind == "item"]
+    return items[-1:]
+
+
+def _children(prefix: tuple[str, ...], doc_clauses: list[Clause]) -> list[tuple[str, ...]]:
+    """The heading prefixes of the items directly under ``prefix``, in order."""
+    return list(dict.fromkeys(tuple(c.heading_path[: len(prefix) + 1]) for c in doc_clauses
+                              if len(c.heading_path) > len(prefix) and c.kind in ("item", "section")
+                              and tuple(c.heading_path[: len(prefix)]) == prefix))
+
+
+def _under(prefix: tuple[str, ...], doc_clauses: list[Clause]) -> list[Clause]:
+    """The clauses at or under ``prefix``."""
+    return [c for c in doc_clauses if tuple(c.heading_path[: len(prefix)]) == prefix and c.kind in ("item", "section")]
+
+
 def part_item(content: str, n: int, doc_clauses: list[Clause]) -> list[Clause]:
     """The n-th item of a part the question names by its title or its place ("保障措施第二条", "最后一部分第二条"):
     a caller counts the items of the part they read, not the document's continuous numbering.  Empty when the
@@ -133,13 +165,8 @@ def part_item(content: str, n: int, doc_clauses: list[Clause]) -> list[Clause]:
         prefix = found[0] if found else None
     if not prefix:
         return []
-    children = list(dict.fromkeys(tuple(c.heading_path[: len(prefix) + 1]) for c in doc_clauses
-                                  if len(c.heading_path) > len(prefix) and c.kind in ("item", "section")
-                                  and tuple(c.heading_path[: len(prefix)]) == prefix))
-    if not 1 <= n <= len(children):
-        return []
-    child = children[n - 1]
-    return [c for c in doc_clauses if tuple(c.heading_path[: len(child)]) == child and c.kind in ("item", "section")]
+    children = _children(prefix, doc_clauses)
+    return _under(children[n - 1], doc_clauses) if 1 <= n <= len(children) else []
 
 
 def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ...], bool] | None:

@@ -134,6 +134,16 @@ def test_a_number_after_a_parts_title_or_place_counts_within_the_part():
     assert parse_item_ref("最后一部分第二条讲什么") == ItemRef([(None, 2)], "第二条")  # not 第一部分
 
 
+def test_the_last_item_of_the_document_or_of_a_part_named():
+    """"最后一条讲的啥" is the document's last item; "保障措施最后一条" the last of that part; in a document numbered
+    at one level (一、二、三、) its last part is its last item; "最后一条防线" asks no item."""
+    gd = [c for c in PARTS if c.doc_id == GUANGDONG.doc_id]
+    assert items(find_part(" 最后一条讲的啥?", TJ)) == ["三6"]
+    assert items(find_part(" 的主要目标最后一条是什么?", TJ)) == ["一2"]
+    assert items(find_part(" 最后一部分讲什么?", gd)) == ["三、"]
+    assert find_part(" 质量是最后一条防线吗?", TJ) == []
+
+
 def test_the_last_part_named_by_its_place_is_that_part():
     """"最后一部分讲怎么确保落地的" names 三、保障措施 by its place; what follows describes it."""
     assert items(find_part("最后一部分讲怎么确保落地的,能把里面几条都列出来吗?", TJ)) == ["三5", "三6"]
