@@ -208,16 +208,23 @@ SAID_RESIDUE = 1  # … and nothing but the frame may be left of their phrase ("
 
 def _part_said_in_words(content: str, doc_clauses: list[Clause]) -> tuple[str, ...]:
     """The heading prefix of the part a phrase points at with 那部分 / 这一部分 and words of its title (the one
-    title sharing the longest run of characters with them, at least :data:`SAID_MIN`), when the rest of that phrase
+    title sharing the longest run of characters with them, at least :data:`SAID_MIN`; of titles sharing as long a
+    run, the one of the highest part), when the rest of that phrase
     asks no more than the part; other phrases (who asks, why) do not count.  Empty when none."""
     headings = {tuple(c.heading_path[: d + 1]) for c in doc_clauses for d in range(len(c.heading_path))}
     for phrase in _PHRASES.findall(content):
         m = _PART_SAID.search(phrase)
         if m is None or len(_residue(phrase[:m.start()] + phrase[m.end():], [])) > SAID_RESIDUE:
             continue
-        shared = sorted(((_common_run(m.group(1), part_title(h[-1])), h) for h in headings), reverse=True)
-        if shared and shared[0][0] >= SAID_MIN and (len(shared) == 1 or shared[1][0] < shared[0][0]):
-            return shared[0][1]
+        runs = [(_common_run(m.group(1), part_title(h[-1])), h) for h in headings]
+        best = max((run for run, _ in runs), default=0)
+        if best < SAID_MIN:
+            continue
+        # a tie goes to the highest part: 部分 points at a division of the document, not at one of its items
+        tied = [h for run, h in runs if run == best]
+        top = min(map(len, tied))
+        if sum(len(h) == top for h in tied) == 1:
+            return next(h for h in tied if len(h) == top)
     return ()
 
 

@@ -122,6 +122,9 @@ def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_mo
     assert items(find_part(" 民企实施意见的保障措施有几条 分别讲的啥", TJ)) == ["三5", "三6"]
     assert items(find_part(" 的主要目标是哪几条 都给我说说", TJ)) == ["一1", "一2"]
     assert find_part(" 民企实施意见的保障措施里有没有资金补贴", TJ) == []
+    # a relayed question's opening, where the part stands and the document's year said relative to now
+    assert items(find_part("来电人问 那个 定了哪些主要目标", TJ)) == ["一1", "一2"]
+    assert items(find_part("贵中心好,想了解 前年 在保障措施上一共提了哪几方面", TJ)) == ["三5", "三6"]
 
 
 def test_a_number_after_a_parts_title_or_place_counts_within_the_part():
@@ -170,3 +173,8 @@ def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
     assert items(find_part("我们想申请,关于资金保障那部分都包括哪些方面?", clauses)) == ["二3", "二4"]
     assert find_part("关于资金保障那部分有什么补贴?", clauses) == []  # asks about 补贴 within it
     assert find_part("关于资金那部分都包括哪些方面?", clauses) == []  # too little of any title
+    # 质量保障 is as much of the item 4.'s title as of the part's: 部分 points at the part
+    tied = clauses_of(TIANJIN, ["天津市关于推进质量提升的实施意见", "一、主要目标", "1.到2025年，建设一批质量标杆。",
+                                "2.质量基础设施覆盖全部区县。", "二、强化质量保障和人才培养", "3.统筹安排专项资金。",
+                                "4.完善质量保障机制。"])
+    assert items(find_part("问 专门讲质量保障的那部分都包括哪些内容?", tied)) == ["二3", "二4"]
