@@ -71,6 +71,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("明年的对接大会在哪个城市举办？", "办理地点"),
     ("职业资格考试在本市哪里考？", "办理地点"),  # a place named between 在 and 哪里
     ("质量管理培训班啥时候报名？", "具体时间"),
+    ("质量奖申报截止到几月几号？", "具体日期"),  # a day: the year of a target does not state it
+    ("申报要满足哪些营收和研发条件？", "资格条件"),  # words between 哪些 and 条件
     ("品字标认证，政府能帮企业出多少认证费？", "具体金额（补贴、奖励标准）"),
     ("评上海河工匠以后每个月有没有津贴？", "资金补贴"),
     ("民营检测机构是不是可以免费办资质认定？", "费用减免"),
@@ -89,6 +91,7 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
 @pytest.mark.parametrize("question, evidence", [
     ("奖励多少钱", "对获奖企业给予50万元奖励。"),
     ("什么时候截止申报", "申报截止时间为2024年6月30日。"),
+    ("申报截止到几月几号", "申报截止时间为2024年6月30日。"),
     ("在哪里办理", "请到市民中心二楼3号窗口办理。"),
     ("培训费用谁出", "培训费用由市财政承担。"),
     ("企业是不是必须设立首席质量官", "规模以上企业应当设立首席质量官。"),
@@ -197,3 +200,9 @@ CLAUSE = ("(九)优化发展环境。深化计量、标准、认证认可、检�
 def test_which_things_a_measure_covers_is_read_beside_the_measure(question, missing):
     """A series elsewhere in the clause (计量、标准、认证认可) does not list what falls under 自我声明."""
     assert missing_asked_fact(question, CLAUSE) == missing
+
+
+def test_a_year_does_not_state_the_day_asked_for():
+    """"截止到几月几号" asks a day: a target's year (到2025年) does not state one; 文号 "几号" asks no date."""
+    assert missing_asked_fact("质量奖申报截止到几月几号？", "到2025年，获奖企业达到45家。") == "具体日期"
+    assert missing_asked_fact("这份文件是几号文？", "到2025年，获奖企业达到45家。") != "具体日期"

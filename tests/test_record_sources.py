@@ -51,3 +51,10 @@ def test_a_metadata_answer_cites_the_sign_off_it_was_read_from(bot) -> None:
     signoff = next(c for c in answer.citations if c.item_label == "落款")
     assert "工业和信息化部" in answer.answer and "原文：" in answer.answer
     assert "2021年9月28日" in signoff.highlights and "2021年9月28日" in signoff.text
+
+
+@pytest.mark.integration
+def test_a_question_about_the_document_is_not_partial_for_the_context_it_names(bot) -> None:
+    """"要在申报材料里引用…文号是多少" asks the 文号: the materials it names are its context, not a second question."""
+    answer = bot.answer("我们要在申报材料里引用国家那份民企质量意见，它的文号是多少？")
+    assert not answer.partial and "国市监质发〔2021〕62号" in answer.answer

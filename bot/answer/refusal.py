@@ -324,12 +324,14 @@ def member_not_named(result: SearchResult, question: str, catalog: DocumentCatal
     return f"对“{max(named, key=len)}”的认定（文件未点名具体企业、品牌）" if named else ""
 
 
-def _missing_fact(q: str, result: SearchResult, evidence_text: str) -> str:
+def _missing_fact(q: str, result: SearchResult, evidence_text: str, about_document: bool = False) -> str:
     """The specific fact the question asks for that the best clauses do not state ("" when none): a
-    fact of ``asked_facts.toml``, else what an asked answer type finds missing (its ``missing`` hook)."""
+    fact of ``asked_facts.toml``, else what an asked answer type finds missing (its ``missing`` hook) — not
+    when the document's record answers (``about_document``): a question about the document names other types
+    only as its context ("要在申报材料里引用…发文字号是多少" asks the 文号, not the materials)."""
     missing = missing_asked_fact(q, evidence_text)
     intent = result.analysis.intent
-    if missing or intent is None:
+    if missing or intent is None or about_document:
         return missing
     grams = result.analysis.content_grams()
     for name in intent.asks:
@@ -428,7 +430,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     clauses = [h for h in hits if h.clause.kind != "docinfo"] or hits
     evidence_text = record.clause.text if record is not None else \
         " ".join(h.clause.text for h in clauses[:3 if result.analysis.compare else 1])
-    missing = _missing_fact(q, result, evidence_text)
+    missing = _missing_fact(q, result, evidence_text, _record_answers(result, record))
     if missing:
         return Outcome("partial", "fact_not_in_sources", missing)
     scores = [h.rerank for h in hits if h.rerank is not None]
