@@ -69,6 +69,16 @@ def test_a_missing_number_says_so_and_shows_the_outline(bot):
     assert "没有第99条" in render_results(r) and "全文目录" in render_results(r)
 
 
+def test_a_number_of_a_document_the_collection_does_not_hold_is_not_anothers(bot):
+    """"上海的质量强市纲要第3条": Shanghai has no 纲要 in the collection; item 3 of 天津's is no answer, here or in chat."""
+    r = bot.hotline_search("上海的质量强市纲要第3条", k=5)
+    assert r.missing == "已收录文件中没有上海的质量强市纲要，无法查到该条款。" and not r.exact
+    assert "全文目录" not in render_results(r)
+    answer = bot.answer("上海的质量强市纲要第3条讲什么")
+    assert answer.partial and "上海的质量强市纲要（该文件未收录）" in answer.answer
+    assert bot.hotline_search("天津质量强市纲要第3条", k=5).exact  # the collected one is looked up
+
+
 def test_filters_by_year_level_region_and_department(bot):
     by_year = bot.hotline_search("质量", k=50, filters=SearchFilters(years=["2024"]))
     assert {c.doc_id for c in by_year.matching} == {"tianjin-2024-quality-city-outline"}

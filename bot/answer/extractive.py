@@ -207,8 +207,11 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
                       retrieved=retrieved, notice=REFUSAL_NOTICES.get(outcome.reason or ""),
                       refusal_reason=outcome.reason)
     grams = analysis.content_grams()
-    parts = [h for h in hits if h.via == "part"]
-    lookups = [h for h in hits if h.via == "lookup"]
+    # a number or part of a document the collection does not hold is answered as any partial answer: what the
+    # collected documents say nearest, with the document named as not collected
+    collected = outcome.reason != "document_not_collected"
+    parts = [h for h in hits if h.via == "part" and collected]
+    lookups = [h for h in hits if h.via == "lookup" and collected]
     if parts or len(lookups) > LOOKUP_QUOTED:
         return _part(question, parts or lookups, catalog, grams, retrieved)
     if lookups:

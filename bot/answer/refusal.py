@@ -380,7 +380,10 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     if without_content(question, result):
         return _refuse("no_content")
     if any(h.via in ("lookup", "part") for h in hits[:1]):
-        return ANSWER
+        # a number or a part of a document the collection does not hold ("浙江省质量强省纲要的主要目标") is not
+        # that of the collected document of the same place
+        elsewhere = uncollected_place_document(question, catalog)
+        return Outcome("partial", "document_not_collected", elsewhere) if elsewhere else ANSWER
     q = search_form(question)
     covered = catalog.covered_text()
     asked = _ASKER.sub(" ", q)  # "我们是香港公司": where the asker is from is not the region asked about

@@ -58,7 +58,8 @@ _PLACE_KIND_GAP = 10  # characters between a place and the kind of document said
 def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
     """A document named by its place and kind that the collection does not hold ("" when none): "天津纲要跟上海的质量
     强市纲要比" when no Shanghai document is a 纲要 — the comparison cannot be made from the collection, although
-    Shanghai is covered by other documents (a place no document covers at all is the region rule's).  The kind
+    Shanghai is covered by other documents; so is one of a place no document covers ("江苏的实施方案": the region rule
+    refuses only when every place named is uncovered, not when a covered one is named beside it).  The kind
     (doc_types: 纲要, 方案, 实施意见 …) must follow the place within :data:`_PLACE_KIND_GAP` characters, with no
     punctuation, conjunction (和, 与, 、: another document's name may follow) or other place between, and no
     question word (天津2024怎么规定, 天津咋规定, 有没有相关措施: 规定 and 措施 are then the question's words).  So is a document
@@ -71,7 +72,7 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
                 continue  # another place's document, or the question's frame (天津2024怎么规定, 有没有相关措施)
             kind = m.group(2)
             own = [names for where, names, _ in catalog.name_forms if place in where]
-            if own and not any(kind in names for names in own):
+            if not any(kind in names for names in own):
                 return f"{m.group(0)}（该文件未收录）"
     # "和2022年的方案比" where no 方案 is of 2022 (an undated document may be)
     for m in re.finditer(rf"((?:19|20)\d{{2}})年?(?:的|那个|那份|版)?([^，,。；;？?！!、和与跟及]{{0,6}}?)({kinds})", q):

@@ -147,7 +147,7 @@ def parse_item_ref(q: str) -> ItemRef | None:
             return ItemRef([(style, n)], m.group(0))
     # A bare trailing number after a document name: “天津实施意见 15”, “广东 八”
     m = re.search(rf"[\u4e00-\u9fff\s]\s*({_NUM})\s*[、.]?\s*$", q)
-    if m and len(q) <= 30:
+    if m and len(q) <= 30 and q[m.start(1) - 1] not in "对比之":  # 一对一, 一比一: no number
         n = parse_chinese_numeral(m.group(1))
         if n and not re.search(r"[几多少]", q):
             return ItemRef([(None, n)], m.group(1))
@@ -155,13 +155,21 @@ def parse_item_ref(q: str) -> ItemRef | None:
 
 
 # "那份实施意见", "那个民营企业质量基础设施的意见", "那个 方案" (a gap where the document's name was removed) — but
-# not past a removed name's gap followed by 的: "那份 的保障措施" asks about the part, 措施 is no document word there
-_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)(?:(?!\s的)[^,，?？。!！;；]){{0,16}}?(?:{document_nouns()})")
+# past a removed name's gap at most two characters and no 的: "那份 的保障措施", "那份 最后的保障措施" ask about the
+# part, 措施 is no document word there
+_DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)(?:[^\s,，?？。!！;；]{{0,16}}?"
+                            rf"|[^,，?？。!！;；]{{0,14}}?\s[^\s,，?？。!！;；的]{{0,2}}?)(?:{document_nouns()})")
+
+
+# "统计局的同事问：", "我们区办公室要写汇报：": who passes the question on, or what it is for, before a colon
+_ATTRIBUTION = re.compile(r"^[^,，。?？!！;；:：]{0,20}?(?:问|说|反映|咨询|了解|请教|汇报|材料|报告|文章|稿子|要用)\s*[:：]")
 
 
 def strip_frames(text: str) -> str:
-    """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …) and
-    without references to a document (那份实施意见, 这个文件): what is left is what it asks about."""
+    """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …), without
+    references to a document (那份实施意见, 这个文件) and without an attribution before a colon (科技局同事问：):
+    what is left is what it asks about."""
+    text = _ATTRIBUTION.sub(" ", text.lstrip())
     text = _DOC_REFERENCE.sub(" ", text)
     for frame in sorted(load("question_frames"), key=len, reverse=True):
         text = text.replace(frame, " ")

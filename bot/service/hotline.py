@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.answer.edges import missing_item
 from bot.answer.schemas import Citation
+from bot.answer.uncollected import uncollected_place_document
 from bot.retrieval import HybridRetriever, SearchFilters
 from bot.retrieval.terms import contains_terms, query_terms
 from bot.service.library import DEPARTMENT_SEP
@@ -152,6 +153,10 @@ class HotlineSearch:
             out.outline = [_cite(c) for c in result.missing_item.items]
             return out
         lookups = [h for h in result.hits if h.via == "lookup"]
+        elsewhere = uncollected_place_document(query, self.retriever.view_of(result).catalog) if lookups else ""
+        if elsewhere:  # "上海的质量强市纲要第3条": not item 3 of the collected 天津 纲要
+            out.missing = f"已收录文件中没有{elsewhere.removesuffix('（该文件未收录）')}，无法查到该条款。"
+            return out
         if lookups:
             out.exact = [_cite(h.clause, "lookup", h.score) for h in lookups[:k]]
             return self._single(out)

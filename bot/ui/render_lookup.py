@@ -45,8 +45,10 @@ def render_results(r: HotlineResult) -> str:
     if r.missing:
         items = "".join(f'<li data-clause-id="{esc(c.clause_id)}">{esc(c.item_label or c.item)} '
                         f'{esc((c.heading_path[-1] if c.heading_path else "")[:60])}</li>' for c in r.outline)
-        return (f'<div class="pb-results"><p class="pb-missing">{esc(r.missing)}</p>'
-                f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details></div>')
+        outline = (f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details>'
+                   if items else "")  # a document the collection does not hold has no outline
+        return f'<div class="pb-results"><p class="pb-missing">{esc(r.missing)}</p>{outline}</div>'
+
     if r.exact:
         cards = "".join(result_card(c, [], i) for i, c in enumerate(r.exact, start=1))
         bar = step_bar(r) if len(r.exact) == 1 else ""

@@ -28,6 +28,12 @@ def test_a_bare_number_counts_in_each_documents_continuous_level():
     assert items(lookup.resolve(ref, PARTS, [])) == ["三、", "二3"]  # no document named: each, in id order
 
 
+def test_a_trailing_number_of_a_phrase_is_no_item():
+    """"广东 八" looks up item 8; "质量奖辅导 一对一" ends in a number of a phrase, not an item."""
+    assert parse_item_ref("广东 八") == ItemRef([(None, 8)], "八")
+    assert parse_item_ref("瓯海 质量奖辅导 一对一") is None
+
+
 def test_an_explicit_path_and_a_part_number():
     assert items(lookup.resolve(ItemRef([("cn", 2), ("arabic", 4)], "二4"), PARTS, [TIANJIN.doc_id])) == ["二4"]
     assert items(lookup.resolve(ItemRef([("cn", 2), ("arabic", 5)], "二5"), PARTS, [TIANJIN.doc_id])) == []
@@ -162,6 +168,11 @@ def test_a_removed_name_followed_by_de_ends_the_reference_to_the_document():
     assert "保障措施" in content
     assert items(find_part(content, TJ)) == ["三5", "三6"]
     assert "方案" not in strip_frames("瓯海那个 方案里组织实施有哪些?")  # a gap inside the reference
+    # past the gap more than two characters or a 的: the part asked about, not the reference
+    assert "保障措施" in strip_frames(" 那份 最后的保障措施一共几条?")
+    # who passes the question on, before a colon, is no part of what is asked; a topic before a colon is
+    assert strip_frames("统计局的同事问: 的保障措施有哪几条?").strip().startswith("的保障措施")
+    assert "首席质量官" in strip_frames("首席质量官制度:天津有什么要求?")
 
 
 def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
