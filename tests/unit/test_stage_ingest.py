@@ -108,6 +108,7 @@ def test_the_words_a_question_means():
     assert {"恶意商标注册"} <= set(expand("品牌名被人抢先拿去注册了"))
     assert "先行赔付" in expand("商家和厂家互相推，有没有让谁先把钱赔了的说法")
     assert "一站式服务" in expand("想把计量、检测认证的事一起办了")  # a measure described by what it does
+    assert "领军企业" in expand("国家意见对龙头企业带动上下游有什么要求")  # the ministries' word for the leader
     assert "免罚" not in expand("这种情况是不是要罚款")  # 不 belongs to 是不是, not to 不罚款
     assert "流通" not in expand("工商联市场监管")  # 商场 is one word: not found in 工商联市场
     # a term is not found from the middle of one word into the next: 国标 is not in 中国|标准

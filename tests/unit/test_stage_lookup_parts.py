@@ -131,6 +131,8 @@ def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_mo
     # a relayed question's opening, where the part stands and the document's year said relative to now
     assert items(find_part("来电人问 那个 定了哪些主要目标", TJ)) == ["一1", "一2"]
     assert items(find_part("贵中心好,想了解 前年 在保障措施上一共提了哪几方面", TJ)) == ["三5", "三6"]
+    assert items(find_part(" 的保障措施部分涵盖哪几个方面?", TJ)) == ["三5", "三6"]
+    assert items(find_part(" 在保障措施层面提出了哪些保障安排?", TJ)) == ["三5", "三6"]
 
 
 def test_a_number_after_a_parts_title_or_place_counts_within_the_part():

@@ -36,6 +36,11 @@ def test_a_place_no_document_covers_is_refused():
     assert outcome("北京对首席质量官制度有什么要求？", hit("一1")) == ("refuse", "out_of_scope_region", "")
 
 
+def test_a_located_answer_names_the_number_a_locate_question_asks():
+    """"第几条讲计量托管，十几条吧": the count words are about the item's number, which the answer names."""
+    assert outcome("天津实施意见第几条讲计量托管 十几条吧", hit("二3"))[0] == "answer"
+
+
 def test_where_the_asker_is_from_is_not_the_region_asked_about():
     """"我们是香港公司" says who asks; the question is about what the collected documents say."""
     assert outcome("我們是香港公司，想了解首席质量官制度有什么要求？", hit("一1"))[0] != "refuse"
