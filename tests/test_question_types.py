@@ -87,6 +87,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("到2025年全市要培育多少家质量标杆企业？", "quantity/count"),
     ("每年评选几个政府质量奖？", "quantity/count"),
     ("计划新建多少个国家级检验检测中心？", "quantity/count"),
+    ("天津 首席质量官 企业数 目标", "quantity/count"),  # a statistic's name (企业数) in a search-box query
     ("获得省政府质量奖的企业奖励多少钱？", "quantity/amount"),
     ("主导制定国际标准最高资助多少？", "quantity/amount"),
     ("规上工业企业采用先进质量管理方法的比例要达到多少？", "quantity/ratio"),
