@@ -82,17 +82,24 @@ def _asks_what_items_share(residue: str, doc_clauses: list[Clause], prefix: tupl
 
 # "最后一部分讲什么", "收尾讲怎么保证落实的那一部分有几条": the document's last part, named by its place (what follows
 # describes it); an item of it ("最后一部分第二条") is asked for by number
-_LAST_PART = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{0,20}?(?:部分|一块)"
-                        r"(?![^,，。?？!！;；]{0,6}第[一二三四五六七八九十\d]+[条项])")
+_LAST_PLACE = r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{0,20}?(?:部分|一块)"
+_LAST_PART = re.compile(_LAST_PLACE + r"(?![^,，。?？!！;；]{0,6}第[一二三四五六七八九十\d]+[条项])")
+_LAST_PART_OF_ITEM = re.compile(_LAST_PLACE)  # "最后一部分第二条": an item of the last part, asked by number
+
+
+def _last_top(doc_clauses: list[Clause]) -> str | None:
+    """The heading of the document's last top-level part (of its items: not an annex or a sign-off)."""
+    tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
+    return tops[-1] if tops else None
 
 
 def last_part(doc_clauses: list[Clause]) -> list[Clause]:
     """The items of the document's last top-level part (its measures: not an annex or a sign-off); in a document
     numbered at one level only (一、 … 十、), that last item itself — the place names it as surely."""
-    tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
-    if not tops:
+    top = _last_top(doc_clauses)
+    if top is None:
         return []
-    last = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == tops[-1] and c.kind in ("item", "section")]
+    last = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == top and c.kind in ("item", "section")]
     members = [c for c in last if len(c.heading_path) >= 2]
     if len(members) >= 2:
         return members
@@ -120,8 +127,6 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     return _members(doc_clauses, prefix, len(prefix) + 1 if items_only else len(prefix))
 
 
-# "最后一部分第二条": the last part named by its place, an item of it asked by number
-_LAST_PART_OF_ITEM = re.compile(r"(?:最后|收尾|末尾|结尾)[^,，。?？!！;；]{0,20}?(?:部分|一块)")
 _ITEM_NUMBER = re.compile(r"第\s*[零〇一二三四五六七八九十百两\d]+\s*[条项点]")
 
 
@@ -158,8 +163,8 @@ def part_item(content: str, n: int, doc_clauses: list[Clause]) -> list[Clause]:
     question names no part, or the part has fewer items (the number is then the document's own)."""
     rest = _ITEM_NUMBER.sub("，", content)
     if _LAST_PART_OF_ITEM.search(rest):
-        tops = [c.heading_path[0] for c in doc_clauses if c.heading_path and c.kind in ("item", "section")]
-        prefix: tuple[str, ...] | None = (tops[-1],) if tops else None
+        top = _last_top(doc_clauses)
+        prefix: tuple[str, ...] | None = (top,) if top else None
     else:
         found = _titled_part(rest, doc_clauses)
         prefix = found[0] if found else None
