@@ -238,7 +238,7 @@ def extractive_answer(question: str, result: SearchResult, catalog: DocumentCata
     body = _quoted(c)
     sources = _record_sources(main, result, len(citations) + 1)
     citations += sources
-    body += "".join(f"\n原文：{'　'.join(c.highlights)}{_cite(c)} {answer_marker(c.marker or 0)}" for c in sources)
+    body += "".join(f"\n原文：{'　'.join(s.highlights)}{_cite(s)} {answer_marker(s.marker or 0)}" for s in sources)
     second = None if sources else _second_source(main, pool, grams)
     if second is not None:
         more = select_sentences(grams, second.clause, budget=SECOND_BUDGET, most=2)
