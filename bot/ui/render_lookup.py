@@ -48,7 +48,6 @@ def render_results(r: HotlineResult) -> str:
         outline = (f'<details class="pb-outline-list" open><summary>全文目录</summary><ol>{items}</ol></details>'
                    if items else "")  # a document the collection does not hold has no outline
         return f'<div class="pb-results"><p class="pb-missing">{esc(r.missing)}</p>{outline}</div>'
-
     if r.exact:
         cards = "".join(result_card(c, [], i) for i, c in enumerate(r.exact, start=1))
         bar = step_bar(r) if len(r.exact) == 1 else ""
