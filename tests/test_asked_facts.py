@@ -73,6 +73,9 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("质量管理培训班啥时候报名？", "具体时间"),
     ("质量奖申报截止到几月几号？", "具体日期"),  # a day: the year of a target does not state it
     ("申报要满足哪些营收和研发条件？", "资格条件"),  # words between 哪些 and 条件
+    ("担任这个岗位要具备什么资格？", "资格条件"),
+    ("园区里有哪些具体的龙头企业入驻？", "具体名单"),  # 具体 asks for names
+    ("北京有没有出台类似的实施意见？", "是否已经出台"),  # whether another has issued one like it
     ("品字标认证，政府能帮企业出多少认证费？", "具体金额（补贴、奖励标准）"),
     ("评上海河工匠以后每个月有没有津贴？", "资金补贴"),
     ("民营检测机构是不是可以免费办资质认定？", "费用减免"),
