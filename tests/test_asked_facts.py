@@ -152,6 +152,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "小微企业能申请质量认证帮扶吗",
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
     "热线上有市民问，怎么帮消费者维权？",  # who asks, not a hotline asked for
+    "出口常被国外的技术门槛卡住，有什么帮助？",  # a barrier, not the conditions of an application
     "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement
 ])

@@ -337,6 +337,8 @@ def _missing_fact(q: str, result: SearchResult, evidence_text: str, about_docume
     for name in intent.asks:
         if name == "quantity" and intent.answer_type == "locate":
             continue  # "第几条…十几条吧": the number asked is the item's, which a located answer names
+        if name == "procedure" and intent.answer_type == "compare":
+            continue  # "两地各自怎么做": what each document does, not how to apply
         check = answer_types.by_name(name).missing
         found = check(intent, grams, evidence_text) if check else ""
         if found:

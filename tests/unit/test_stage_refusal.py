@@ -41,6 +41,12 @@ def test_a_located_answer_names_the_number_a_locate_question_asks():
     assert outcome("天津实施意见第几条讲计量托管 十几条吧", hit("二3"))[0] == "answer"
 
 
+def test_a_comparison_asks_what_each_document_does_not_how_to_apply():
+    """"天津和广东各自怎么做": 怎么做 asks each document's approach; no procedure is missing from it."""
+    assert outcome("天津实施意见和广东标准措施对计量服务各自怎么做？", hit("二3"), hit("一、", GUANGDONG))[0] \
+        == "answer"
+
+
 def test_where_the_asker_is_from_is_not_the_region_asked_about():
     """"我们是香港公司" says who asks; the question is about what the collected documents say."""
     assert outcome("我們是香港公司，想了解首席质量官制度有什么要求？", hit("一1"))[0] != "refuse"
