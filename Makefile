@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PYTHON ?= python3
 EVAL_DATA := $(CURDIR)/.policybot-data/eval
 EVAL_LARGE := $(CURDIR)/.policybot-data/eval-large
-EVAL_SETS := eval/dev.jsonl eval/validation/validation.jsonl eval/validation/validation2.jsonl eval/validation/validation3.jsonl eval/validation/validation4.jsonl eval/validation/validation5.jsonl eval/validation/validation6.jsonl eval/validation/validation7.jsonl eval/validation/validation8.jsonl eval/validation/validation9.jsonl eval/validation/validation10.jsonl eval/validation/validation11.jsonl eval/validation/validation12.jsonl eval/validation/validation13.jsonl eval/validation/validation14.jsonl eval/validation/validation15.jsonl eval/validation/validation16.jsonl eval/validation/validation17.jsonl eval/validation/validation18.jsonl eval/validation/validation19.jsonl eval/validation/validation20.jsonl eval/blind/blind.jsonl
+EVAL_SETS := eval/dev.jsonl eval/validation/validation.jsonl eval/validation/validation2.jsonl eval/validation/validation3.jsonl eval/validation/validation4.jsonl eval/validation/validation5.jsonl eval/validation/validation6.jsonl eval/validation/validation7.jsonl eval/validation/validation8.jsonl eval/validation/validation9.jsonl eval/validation/validation10.jsonl eval/validation/validation11.jsonl eval/validation/validation12.jsonl eval/validation/validation13.jsonl eval/validation/validation14.jsonl eval/validation/validation15.jsonl eval/validation/validation16.jsonl eval/validation/validation17.jsonl eval/validation/validation18.jsonl eval/validation/validation19.jsonl eval/validation/validation20.jsonl eval/validation/validation21.jsonl eval/blind/blind.jsonl
 
 .PHONY: run test test-fast lint install bench clean eval
 
