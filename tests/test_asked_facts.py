@@ -75,6 +75,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("申报要满足哪些营收和研发条件？", "资格条件"),  # words between 哪些 and 条件
     ("担任这个岗位要具备什么资格？", "资格条件"),
     ("园区里有哪些具体的龙头企业入驻？", "具体名单"),  # 具体 asks for names
+    ("最近评上的有哪些企业？", "具体名单"),
+    ("实验室建在本市哪个区？", "办理地点"),
     ("北京有没有出台类似的实施意见？", "是否已经出台"),  # whether another has issued one like it
     ("品字标认证，政府能帮企业出多少认证费？", "具体金额（补贴、奖励标准）"),
     ("评上海河工匠以后每个月有没有津贴？", "资金补贴"),
@@ -152,6 +154,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "小微企业能申请质量认证帮扶吗",
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
     "热线上有市民问，怎么帮消费者维权？",  # who asks, not a hotline asked for
+    "热线来电问：小微企业有没有质量认证帮扶？",  # who passes the question on, before a colon
     "出口常被国外的技术门槛卡住，有什么帮助？",  # a barrier, not the conditions of an application
     "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement

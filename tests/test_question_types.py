@@ -214,7 +214,8 @@ def test_a_question_classifies_the_same_in_either_script() -> None:
     ("国家意见和天津实施意见对计量托管怎么规定？", 2, "compare", ()),
     ("国家意见和天津实施意见对计量托管怎么规定？", 0, "general", ()),
     ("标准对不上的问题，那份文件打算怎么弄？", 0, "general", ()),
-    ("纲要中部署质量法治建设的条目编号是多少？", 0, "locate", ()),  # the item's number, not a quantity  # what a document plans, not how to apply
+    ("纲要中部署质量法治建设的条目编号是多少？", 0, "locate", ()),  # the item's number, not a quantity
+    ("鼓励企业去哪个展会参展？", 0, "general", ()),  # 去哪 with no errand to run asks no procedure  # what a document plans, not how to apply
     ("國家意見和天津實施意見都是誰發的？", 2, "compare", ("metadata",)),
     ("天津和温州分别怎么支持团体标准？", 0, "compare", ()),  # two places named
     ("三个阶段的目标分别是什么？", 0, "quantity", ()),  # 分别 within one document

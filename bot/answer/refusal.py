@@ -26,6 +26,7 @@ from bot.answer.evidence import evidence_score
 from bot.answer.status_answer import TERM_WORDS, asks_predecessor, asks_status
 from bot.answer.uncollected import uncollected_document, uncollected_place_document
 from bot.retrieval import SearchHit, SearchResult, answer_types
+from bot.retrieval.analysis import without_attribution
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.text.script import match_form, search_form
@@ -159,7 +160,7 @@ def _refuse(reason: str) -> Outcome:
 
 def missing_asked_fact(question: str, evidence_text: str) -> str:
     """The fact of ``asked_facts.toml`` the question asks for and the evidence does not state ("" when none)."""
-    q = search_form(question)
+    q = without_attribution(search_form(question))  # "热线来电问：" asks no hotline number
     return next((f.missing for f in asked_facts() if f.asks.search(q) and not f.stated(q, evidence_text)), "")
 
 

@@ -165,12 +165,16 @@ _DOC_REFERENCE = re.compile(rf"(?:那|这|该|此)(?:份|个|部)(?:[^\s,，?？
 _ATTRIBUTION = re.compile(r"^[^,，。?？!！;；:：]{0,20}?(?:问|说|反映|咨询|了解|请教|汇报|材料|报告|文章|稿子|要用)\s*[:：]")
 
 
+def without_attribution(text: str) -> str:
+    """The question without who passes it on or what it is for (热线来电问：, 统计局的同事问：)."""
+    return _ATTRIBUTION.sub(" ", text.lstrip())
+
+
 def strip_frames(text: str) -> str:
     """The question (search form) without its interrogative frame (有什么要求, 是怎么说的 …), without
     references to a document (那份实施意见, 这个文件) and without an attribution before a colon (科技局同事问：):
     what is left is what it asks about."""
-    text = _ATTRIBUTION.sub(" ", text.lstrip())
-    text = _DOC_REFERENCE.sub(" ", text)
+    text = _DOC_REFERENCE.sub(" ", without_attribution(text))
     for frame in sorted(load("question_frames"), key=len, reverse=True):
         text = text.replace(frame, " ")
     return text

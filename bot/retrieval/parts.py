@@ -205,8 +205,9 @@ def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> 
     return members if len(members) >= 2 else []
 
 
-# "关于建设工程的那部分", "支持民企参与全球竞争这一部分": a part pointed at as a part, in the asker's words for its title
-_PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?部分")
+# "关于建设工程的那部分", "支持民企参与全球竞争那一块", "建设工程那一章": a part pointed at as a part, in the asker's
+# words for its title
+_PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?(?:部分|块|章|节)")
 SAID_MIN = 4  # characters of a part's title the words must share (建设工程, 参与全球竞争)
 SAID_RESIDUE = 1  # … and nothing but the frame may be left of their phrase ("那部分有什么补贴" asks about 补贴)
 

@@ -191,3 +191,6 @@ def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
                                 "2.质量基础设施覆盖全部区县。", "二、强化质量保障和人才培养", "3.统筹安排专项资金。",
                                 "4.完善质量保障机制。"])
     assert items(find_part("问 专门讲质量保障的那部分都包括哪些内容?", tied)) == ["二3", "二4"]
+    # 那一块, 那一章 point at a part as 那部分 does
+    assert items(find_part("资金保障那一块具体有哪几条措施?", clauses)) == ["二3", "二4"]
+    assert items(find_part("资金保障那一章总共部署了哪些工作?", clauses)) == ["二3", "二4"]
