@@ -375,6 +375,8 @@ def test_only_how_or_which_questions_with_an_implementation_verb_take_the_implem
     assert not asks_implementation("国家意见和天津实施意见对落实责任的规定有什么不同？")  # a comparison
     assert not asks_implementation("天津的各个区需不需要再定一个更细的落实方案？")  # a yes-no question
     assert not asks_implementation("天津实施意见怎么申请计量服务？")  # no implementation verb
+    # why the asker asks (要写落实汇报) and what they ask (哪几条) in different phrases
+    assert not asks_implementation("要按国家那份意见写落实汇报，它的保障措施有哪几条？")
 
 
 @pytest.mark.unit

@@ -22,14 +22,19 @@ _WHICH = ("哪些", "哪个", "哪几", "哪份", "哪里", "谁")
 SHOWN_KINDS = ("item", "section")
 
 
+_PHRASE_BREAK = re.compile(r"[，,。；;？?！!]")
+
+
 def asks_implementation(question: str) -> bool:
-    """An implementation verb and a how/which word, and no comparison ("…有什么不同")."""
+    """An implementation verb and a how/which word in one phrase, and no comparison ("…有什么不同"): "要写落实汇报，
+    保障措施有哪几条" tells why it asks in one phrase and asks about a part in the next."""
     q = search_form(question)
     words = load("implementation_cues")
     verbs = [w for w in words if w[0] not in "?!"]
     asks = [w[1:] for w in words if w[0] == "?"]
     unless = [w[1:] for w in words if w[0] == "!"]
-    return any(w in q for w in verbs) and any(w in q for w in asks) and not any(w in q for w in unless)
+    return any(any(w in p for w in verbs) and any(w in p for w in asks) for p in _PHRASE_BREAK.split(q)) \
+        and not any(w in q for w in unless)
 
 
 def implementation_pairs(question: str, analysis: QueryAnalysis, graph: LinkGraph) -> list[tuple[str, str]]:

@@ -54,10 +54,25 @@ def names_of(title: str) -> tuple[str, ...]:
     return (title, *(n for n in _roles().get(title, ()) if n != title))
 
 
+# a phrase that asks something: an interrogative word or particle
+_ASKS = re.compile(r"什么|哪|吗|呢|怎|如何|多少|几|是否|有没有|能否|可否|啥|[?？]")
+
+
+def _background(content: str, names: list[str]) -> str:
+    """The content from the phrase that names the part on, when the phrases before it ask nothing: what the asker
+    tells first ("我负责民企质量这块，要写落实汇报，它最后讲的保障措施…") is who asks and why, not more asked of the part."""
+    phrases = [(m.start(), m.group()) for m in _PHRASES.finditer(content)]
+    first = next((i for i, (_, p) in enumerate(phrases) if any(n in p for n in names)), 0)
+    if first and not any(_ASKS.search(p) for _, p in phrases[:first]):
+        return content[phrases[first][0]:]
+    return content
+
+
 def _residue(content: str, names: list[str]) -> str:
-    """What the question says besides the part's names and the frame words around them.  A name ends a phrase: what
-    stands before it may be the rest of a reference to the document ("民企实施意见的" of 天津民企实施意见的保障措施)."""
-    rest = content
+    """What the question says besides the part's names and the frame words around them, and besides what it tells
+    before them (:func:`_background`).  A name ends a phrase: what stands before it may be the rest of a reference to
+    the document ("民企实施意见的" of 天津民企实施意见的保障措施)."""
+    rest = _background(content, names) if names else content
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, "，", 1)
     rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip()))
@@ -207,7 +222,7 @@ def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> 
 
 # "关于建设工程的那部分", "支持民企参与全球竞争那一块", "建设工程那一章": a part pointed at as a part, in the asker's
 # words for its title
-_PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?(?:部分|块|章|节)")
+_PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?大?(?:部分|块|章|节)")
 SAID_MIN = 4  # characters of a part's title the words must share (建设工程, 参与全球竞争)
 SAID_RESIDUE = 1  # … and nothing but the frame may be left of their phrase ("那部分有什么补贴" asks about 补贴)
 

@@ -133,6 +133,9 @@ def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_mo
     assert items(find_part("贵中心好,想了解 前年 在保障措施上一共提了哪几方面", TJ)) == ["三5", "三6"]
     assert items(find_part(" 的保障措施部分涵盖哪几个方面?", TJ)) == ["三5", "三6"]
     assert items(find_part(" 在保障措施层面提出了哪些保障安排?", TJ)) == ["三5", "三6"]
+    # what the asker tells before the phrase naming the part, asking nothing, is who asks and why
+    assert items(find_part("我在区里负责民企质量 ,要写汇报,它最后讲的保障措施有哪几条?", TJ)) == ["三5", "三6"]
+    assert find_part("资金补贴方面有什么说法,保障措施里?", TJ) == []  # a phrase before it that asks
 
 
 def test_a_number_after_a_parts_title_or_place_counts_within_the_part():
