@@ -88,6 +88,9 @@ QUESTIONS: list[tuple[str, str]] = [
     ("每年评选几个政府质量奖？", "quantity/count"),
     ("计划新建多少个国家级检验检测中心？", "quantity/count"),
     ("天津 首席质量官 企业数 目标", "quantity/count"),  # a statistic's name (企业数) in a search-box query
+    ("车间里几位老师傅手艺好，有没有培养高技能工人的政策？", "yesno"),  # 几 after a place: a few
+    ("瓯海方案里说要建几个标准化基地？", "quantity/count"),  # after a verb it may ask
+    ("公司派了十几个员工去非洲，有什么保障？", "general"),  # a round figure asks no count
     ("获得省政府质量奖的企业奖励多少钱？", "quantity/amount"),
     ("主导制定国际标准最高资助多少？", "quantity/amount"),
     ("规上工业企业采用先进质量管理方法的比例要达到多少？", "quantity/ratio"),

@@ -168,8 +168,10 @@ def _unit(text: str, last: bool = False) -> str | None:
     return max(found)[1] if last else found[0][1]
 
 
-# 几 after a pronoun or demonstrative is "a few", not "how many" ("我们几家同行想…", "这几个远郊区")
-_FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好)几")
+# 几 after a pronoun or demonstrative is "a few", not "how many" ("我们几家同行想…", "这几个远郊区"); so is 几 in a
+# round figure (十几个员工) and after a place (车间里几位老师傅); after a verb it may ask (要建几个) or not (想买几项专利),
+# and 几十, 几万 may ask (奖励几十万)
+_FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好|十|里)几")
 
 
 def classify(question: str, named_documents: int = 0) -> QuestionIntent:
