@@ -427,7 +427,8 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     # a question about the document itself (落款, 发文字号) is answered by its 文件信息 record, whatever words of
     # the document's paperwork the texts do not use
     record = _named_record(result)
-    subject = "" if _record_answers(result, record) else subject_not_in_sources(result)
+    about_document = _record_answers(result, record)
+    subject = "" if about_document else subject_not_in_sources(result)
     if subject:
         return Outcome("partial", "subject_not_in_sources", subject)
     # the fact asked must be in the clause the answer rests on (its first), not in any of the best three:
@@ -438,7 +439,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     clauses = [h for h in hits if h.clause.kind != "docinfo"] or hits
     evidence_text = record.clause.text if record is not None else \
         " ".join(h.clause.text for h in clauses[:3 if result.analysis.compare else 1])
-    missing = _missing_fact(q, result, evidence_text, _record_answers(result, record))
+    missing = _missing_fact(q, result, evidence_text, about_document)
     if missing:
         return Outcome("partial", "fact_not_in_sources", missing)
     scores = [h.rerank for h in hits if h.rerank is not None]
@@ -450,7 +451,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     else:
         weak = evidence_score(strip_document_names(question, catalog), hits) < EVIDENCE_FLOOR \
             and hits[0].dense < DENSE_FLOOR
-    if not weak or _record_answers(result, record):
+    if not weak or about_document:
         return ANSWER
     # weak evidence: what the documents say nearest to the question — unless none of its words is there at all
     return Outcome("partial", "weak_evidence", MISSING_DIRECT) if mentions_subject(result) else _refuse("weak_evidence")

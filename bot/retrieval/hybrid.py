@@ -179,7 +179,7 @@ class HybridRetriever:
         if ref is None or len(ref.path) != 1 or ref.path[0][0] is not None:
             return []
         for doc_id in (d for d in analysis.doc_ids if d in scope):
-            found = part_item(analysis.content, ref.path[0][1], snap.doc_clauses(doc_id))
+            found = part_item(analysis.content, ref, snap.doc_clauses(doc_id))
             if found:
                 return found
         return []

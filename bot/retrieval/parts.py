@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from bot.retrieval.catalog import document_nouns
 from ingest.models import Clause
@@ -18,6 +19,9 @@ from ingest.text.ladder import match_level
 from ingest.text.script import search_form
 from ingest.text.segment import tokenize
 from ingest.text.wordlists import load, load_groups
+
+if TYPE_CHECKING:
+    from bot.retrieval.analysis import ItemRef
 
 RESIDUE_LIMIT = 3  # at most this many characters of the question besides the title and its frame
 MIN_TITLE = 2
@@ -114,7 +118,7 @@ def last_part(doc_clauses: list[Clause]) -> list[Clause]:
     top = _last_top(doc_clauses)
     if top is None:
         return []
-    last = [c for c in doc_clauses if c.heading_path and c.heading_path[0] == top and c.kind in ("item", "section")]
+    last = _under((top,), doc_clauses)
     members = [c for c in last if len(c.heading_path) >= 2]
     if len(members) >= 2:
         return members
@@ -140,9 +144,6 @@ def find_part(content: str, doc_clauses: list[Clause]) -> list[Clause]:
     prefix, items_only = found
     # asked for what the items share: the items, without the part's own introduction
     return _members(doc_clauses, prefix, len(prefix) + 1 if items_only else len(prefix))
-
-
-_ITEM_NUMBER = re.compile(r"第\s*[零〇一二三四五六七八九十百两\d]+\s*[条项点]")
 
 
 # "最后一条讲的啥", "保障措施最后一项是什么": the last item, of the part named or of the document
@@ -172,11 +173,13 @@ def _under(prefix: tuple[str, ...], doc_clauses: list[Clause]) -> list[Clause]:
     return [c for c in doc_clauses if tuple(c.heading_path[: len(prefix)]) == prefix and c.kind in ("item", "section")]
 
 
-def part_item(content: str, n: int, doc_clauses: list[Clause]) -> list[Clause]:
-    """The n-th item of a part the question names by its title or its place ("保障措施第二条", "最后一部分第二条"):
-    a caller counts the items of the part they read, not the document's continuous numbering.  Empty when the
-    question names no part, or the part has fewer items (the number is then the document's own)."""
-    rest = _ITEM_NUMBER.sub("，", content)
+def part_item(content: str, ref: ItemRef, doc_clauses: list[Clause]) -> list[Clause]:
+    """The item a bare number (``ref``: 第二条) names in a part the question names by its title or its place
+    ("保障措施第二条", "最后一部分第二条"): a caller counts the items of the part they read, not the document's continuous
+    numbering.  Empty when the question names no part, or the part has fewer items (the number is then the
+    document's own)."""
+    n = ref.path[-1][1]
+    rest = content.replace(ref.raw, "，", 1) if ref.raw else content
     if _LAST_PART_OF_ITEM.search(rest):
         top = _last_top(doc_clauses)
         prefix: tuple[str, ...] | None = (top,) if top else None
@@ -215,8 +218,7 @@ def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ..
 
 def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> list[Clause]:
     """The part's clauses at ``depth`` or deeper, in order (none for a part of a single clause)."""
-    members = [c for c in doc_clauses if tuple(c.heading_path[: len(prefix)]) == prefix
-               and c.kind in ("item", "section") and len(c.heading_path) >= depth]
+    members = [c for c in _under(prefix, doc_clauses) if len(c.heading_path) >= depth]
     return members if len(members) >= 2 else []
 
 

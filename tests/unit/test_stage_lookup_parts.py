@@ -141,10 +141,11 @@ def test_the_rest_of_a_name_just_before_the_part_and_a_request_to_tell_are_no_mo
 def test_a_number_after_a_parts_title_or_place_counts_within_the_part():
     """"保障措施第二条" and "最后一部分第二条" are the part's second item (三6), though the document numbers its items
     straight through (第2条 alone is 一2); a number beyond the part's items is the document's own."""
-    assert items(part_item(" 的保障措施第二条讲什么?", 2, TJ)) == ["三6"]
-    assert items(part_item(" 最后一部分第二条讲什么?", 2, TJ)) == ["三6"]
-    assert part_item(" 的保障措施第5条", 5, TJ) == []
-    assert part_item(" 第2条讲什么?", 2, TJ) == []  # no part named
+    second = ItemRef([(None, 2)], "第二条")
+    assert items(part_item(" 的保障措施第二条讲什么?", second, TJ)) == ["三6"]
+    assert items(part_item(" 最后一部分第二条讲什么?", second, TJ)) == ["三6"]
+    assert part_item(" 的保障措施第5条", ItemRef([(None, 5)], "第5条"), TJ) == []
+    assert part_item(" 第2条讲什么?", ItemRef([(None, 2)], "第2条"), TJ) == []  # no part named
     assert parse_item_ref("最后一部分第二条讲什么") == ItemRef([(None, 2)], "第二条")  # not 第一部分
 
 

@@ -53,6 +53,11 @@ _SIGNATURE_LINE = 30  # a line of a signature block: a body's name, short, no se
 _SENTENCE_MARK = re.compile(r"[，,：:、（(“]")
 
 
+def _signature_line(piece: str) -> bool:
+    """A line that may be a signature block's: short, without sentence punctuation."""
+    return len(piece) <= _SIGNATURE_LINE and not _SENTENCE_MARK.search(piece)
+
+
 def _issuer_forms(meta: DocMeta) -> tuple[str, ...]:
     """An issuer as the text may sign: its full name, its short name, and without its place (a city's offices
     sign 市市场监管委 under a record's 天津市市场监管委)."""
@@ -73,7 +78,7 @@ def stated_facts(meta: DocMeta, clause: Clause) -> tuple[list[str], set[str]]:
     facts: set[str] = set()
     for i, piece in enumerate(pieces):
         s = search_form(piece)
-        signs = len(piece) <= _SIGNATURE_LINE and not _SENTENCE_MARK.search(piece)
+        signs = _signature_line(piece)
         stated = {fact for fact, says in (("number", bool(number) and number in s),
                                           ("date", bool(meta.date) and iso_date(piece) == meta.date),
                                           ("issuers", signs and any(f in s for f in issuers))) if says}
@@ -82,7 +87,7 @@ def stated_facts(meta: DocMeta, clause: Clause) -> tuple[list[str], set[str]]:
             facts |= stated
         if "date" in stated and signs:
             j = i - 1
-            while j >= 0 and len(pieces[j]) <= _SIGNATURE_LINE and not _SENTENCE_MARK.search(pieces[j]):
+            while j >= 0 and _signature_line(pieces[j]):
                 keep.add(j)
                 j -= 1
     return [pieces[i] for i in sorted(keep)], facts
