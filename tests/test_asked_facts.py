@@ -30,6 +30,7 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("第一批入选的是哪些企业", "具体名单"),
     ("不按规定做的企业罚款多少", "处罚标准"),
     ("有咨询电话吗", "联系方式"),
+    ("有没有电话可以问？", "联系方式"),
     ("申報時間是什麼時候", "具体时间"),  # traditional script
     ("培训费是企业出还是政府出？", "费用由谁承担"),
     ("驻厂监造的费用由谁承担", "费用由谁承担"),
@@ -155,6 +156,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "到2025年获奖企业要达到多少家？",  # a count, not a list of names
     "热线上有市民问，怎么帮消费者维权？",  # who asks, not a hotline asked for
     "热线来电问：小微企业有没有质量认证帮扶？",  # who passes the question on, before a colon
+    "员工在国外，家属天天打电话问，政府会提醒企业哪些地方风险高吗？",  # a call in the asker's story
     "出口常被国外的技术门槛卡住，有什么帮助？",  # a barrier, not the conditions of an application
     "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement

@@ -63,7 +63,8 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
     (doc_types: 纲要, 方案, 实施意见 …) must follow the place within :data:`_PLACE_KIND_GAP` characters, with no
     punctuation, conjunction (和, 与, 、: another document's name may follow) or other place between, and no
     question word (天津2024怎么规定, 天津咋规定, 有没有相关措施: 规定 and 措施 are then the question's words).  So is a document
-    named by a year and a kind that no collected document of that kind is dated ("和2022年的方案比")."""
+    named by a year and a kind that no collected document of that kind is dated ("和2022年的方案比").  A kind that
+    is also an everyday noun (doc_types_common: 规定, 措施 …) names no document of a place the collection covers."""
     q = search_form(question)
     kinds = "|".join(load("doc_types"))
     for place in (p for p in load("places") if p in q):
@@ -72,6 +73,8 @@ def uncollected_place_document(question: str, catalog: DocumentCatalog) -> str:
                 continue  # another place's document, or the question's frame (天津2024怎么规定, 有没有相关措施)
             kind = m.group(2)
             own = [names for where, names, _ in catalog.name_forms if place in where]
+            if own and kind in load("doc_types_common"):
+                continue  # "这是天津的规定吗": a rule of a covered place, not a document titled 规定
             if not any(kind in names for names in own):
                 return f"{m.group(0)}（该文件未收录）"
     # "和2022年的方案比" where no 方案 is of 2022 (an undated document may be)

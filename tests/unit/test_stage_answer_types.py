@@ -210,3 +210,23 @@ def test_a_question_about_the_document_itself_is_answered_by_its_record():
     assert metadata.prefer(intent, [*items, record], set()) == 2
     assert metadata.prefer(intent, items, set()) == 0  # no record among the best: the ranking stands
     assert metadata.prefer(classify("国际标准化工作有哪些要求？"), [*items, record], set()) == 0
+
+
+def test_the_record_of_the_best_clauses_document_leads_wherever_it_ranks():
+    """Words describing the document (那个帮企业打品牌的措施) match its items better than its record: the record of
+    the best clause's document still answers who issued it, while another document's record far down does not."""
+    from bot.retrieval.answer_types import metadata
+    from bot.retrieval.intent import classify
+    from tests.unit.handmade import clauses_of
+
+    parts = clauses_of(GUANGDONG, ["广东省关于推动标准走出去的若干措施", "一、加强国际标准化工作。", "二、打造区域品牌。"])
+    record = next(c for c in parts if c.kind == "docinfo")
+    items = [c for c in parts if c.kind == "item"]
+    intent = classify("广东那个帮企业打品牌的措施是谁发的？")
+    assert intent.answer_type == "metadata"
+    far = [*items * 6, record]  # the record ranks below metadata.PREFER_WITHIN
+    assert len(far) - 1 >= metadata.PREFER_WITHIN
+    assert metadata.prefer(intent, far, set()) == len(far) - 1
+    other = clauses_of(TIANJIN, ["天津市某实施意见", "1.开展品牌建设。"])
+    other_record = next(c for c in other if c.kind == "docinfo")
+    assert metadata.prefer(intent, [*items * 6, other_record], set()) == 0

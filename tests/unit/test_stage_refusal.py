@@ -282,6 +282,10 @@ def test_a_company_the_question_asks_the_documents_to_classify_is_not_named_by_t
     ("天津实施意见和2019年的实施意见比有什么变化？", "2019年的实施意见（该文件未收录）"),  # a year no 实施意见 is of
     ("2023年那个实施意见有什么目标？", ""),
     ("资质能不能先承诺后补材料 广东咋规定的", ""),  # 咋 asks: 规定 is the question's word
+    # 规定 / 措施 as everyday nouns of a covered place (doc_types_common), not titles
+    ("超市要我们开承诺合格的证明，这是天津的规定吗？", ""),
+    ("天津的措施里对小微企业认证有没有帮扶？", ""),
+    ("上海的规定对认证补贴怎么说？", "上海的规定（该文件未收录）"),  # a place no document covers
 ])
 def test_a_document_named_by_a_covered_place_and_a_kind_it_lacks_is_not_collected(question, missing):
     from bot.answer.uncollected import uncollected_place_document

@@ -114,10 +114,14 @@ PREFER_WITHIN = 10  # the best clauses among which a document's record is looked
 
 def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> int:
     """A question about the document itself is answered by its record: the best-ranked 文件信息 record among the
-    best few goes first, however much of the question a notice or an annex shares (它们也写着印发、日期)."""
-    if intent.answer_type != "metadata":
+    best few goes first, however much of the question a notice or an annex shares (它们也写着印发、日期); and so
+    does the record of the best clause's document wherever it ranks, since words that describe the document
+    ("那个帮企业提质量的行动方案是谁发的") match its items better than its record."""
+    if intent.answer_type != "metadata" or not clauses:
         return 0
-    return next((i for i, c in enumerate(clauses[:PREFER_WITHIN]) if c.kind == "docinfo"), 0)
+    top_doc = clauses[0].doc_id
+    return next((i for i, c in enumerate(clauses)
+                 if c.kind == "docinfo" and (i < PREFER_WITHIN or c.doc_id == top_doc)), 0)
 
 
 TYPE = AnswerType(name="metadata", precedence=40, cues="metadata", guidance="guidance_metadata", lead=lead,
