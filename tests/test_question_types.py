@@ -91,6 +91,9 @@ QUESTIONS: list[tuple[str, str]] = [
     ("车间里几位老师傅手艺好，有没有培养高技能工人的政策？", "yesno"),  # 几 after a place: a few
     ("瓯海方案里说要建几个标准化基地？", "quantity/count"),  # after a verb it may ask
     ("公司派了十几个员工去非洲，有什么保障？", "general"),  # a round figure asks no count
+    ("想买几项高校的专利来用，市里有没有这种交易的地方？", "yesno"),  # 几 of the asker's plan, told before asking
+    ("我想知道要建几个中心，有没有名单？", "quantity/count"),  # 想知道 asks
+    ("我们想申报几个项目？", "quantity/count"),  # nothing asked after it: the 几 may ask
     ("获得省政府质量奖的企业奖励多少钱？", "quantity/amount"),
     ("主导制定国际标准最高资助多少？", "quantity/amount"),
     ("规上工业企业采用先进质量管理方法的比例要达到多少？", "quantity/ratio"),
@@ -138,6 +141,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("怎么申请政府质量奖？", "procedure"),
     ("企业标准自我声明公开的流程是什么？", "procedure"),
     ("想参加质量管理体系认证，去哪里办理？", "procedure"),
+    ("巡回问诊的专家想请上门，要怎么预约？", "procedure"),  # booking is how to do it
     ("商标注册被驳回了怎么办？", "procedure"),
     ("企业如何获得品字标认证？", "procedure"),
     ("首席质量官怎么备案？", "procedure"),

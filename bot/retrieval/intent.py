@@ -172,11 +172,26 @@ def _unit(text: str, last: bool = False) -> str | None:
 # round figure (十几个员工) and after a place (车间里几位老师傅); after a verb it may ask (要建几个) or not (想买几项专利),
 # and 几十, 几万 may ask (奖励几十万)
 _FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好|十|里)几")
+# … and so is 几 in what the asker means to do, told before the question ("想牵头搞几个团体标准，会不会有机构来评价？"):
+# a phrase of 想 / 打算 / 准备 (not 想知道, 想问) followed by another phrase that asks
+_PLANNED_FEW = re.compile(r"(?:想|打算|准备)(?!知道|问|了解|请教|确认|咨询)[^，,；;。？?!！]{0,8}?几")
+_PHRASE_END = re.compile(r"[，,；;]")
+_ASKING = re.compile(r"什么|哪|吗|呢|怎|如何|多少|是否|有没有|有无|会不会|能不能|可不可以|能否|可否|啥|[?？]")
+
+
+def _planned_few(q: str) -> str:
+    """``q`` with the 几 of a plan the asker tells before asking read as 些 (see :data:`_PLANNED_FEW`)."""
+    ends = [m.end() for m in _PHRASE_END.finditer(q)]
+    for m in reversed(list(_PLANNED_FEW.finditer(q))):
+        after = next((e for e in ends if e > m.end()), None)
+        if after is not None and _ASKING.search(q[after:]):
+            q = q[:m.end() - 1] + "些" + q[m.end():]
+    return q
 
 
 def classify(question: str, named_documents: int = 0) -> QuestionIntent:
     """The answer type of ``question``; ``named_documents`` is how many documents it names (0 if unknown)."""
-    q = _FEW.sub(r"\1些", search_form(question))
+    q = _planned_few(_FEW.sub(r"\1些", search_form(question)))
     regions = _named(q, load("places"))
     hits = _hits(q)
     several = named_documents >= 2 or len(regions) >= 2

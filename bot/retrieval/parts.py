@@ -18,7 +18,7 @@ from ingest.models import Clause
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form
 from ingest.text.segment import tokenize
-from ingest.text.wordlists import load, load_groups
+from ingest.text.wordlists import load, load_groups, load_mappings
 
 if TYPE_CHECKING:
     from bot.retrieval.analysis import ItemRef
@@ -210,10 +210,24 @@ def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ..
             if best is None or longest > best[0]:
                 best = (longest, prefix, shared)
     if best is None:
-        prefix = _part_said_in_words(content, doc_clauses)
+        prefix = _part_named_by_role_word(content, doc_clauses) or _part_said_in_words(content, doc_clauses)
         return (prefix, False) if prefix else None
     _, prefix, items_only = best
     return prefix, items_only
+
+
+def _part_named_by_role_word(content: str, doc_clauses: list[Clause]) -> tuple[str, ...]:
+    """The heading prefix of the part a question names by its role's one word alone (part_role_words: 目标 for the
+    主要目标 part) when nothing else is left of it ("瓯海方案到底定了哪几个目标"); empty when none."""
+    for word, title in load_mappings("part_role_words"):
+        if word not in content or _residue(content, [word]):
+            continue
+        role = set(names_of(search_form(title)))
+        for c in doc_clauses:
+            for depth in range(len(c.heading_path)):
+                if part_title(c.heading_path[depth]) in role:
+                    return tuple(c.heading_path[: depth + 1])
+    return ()
 
 
 def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> list[Clause]:

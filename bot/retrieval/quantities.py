@@ -13,9 +13,10 @@ QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元"),
     "ratio": re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百\d]+|\d+\s*成"),
     "deadline": re.compile(r"(?:19|20)\d{2}\s*年(?:底|末|前|起)?|\d{1,2}\s*月底|\d+\s*(?:个工作日|日内|天内|年内)"),
-    # how often: 每季度, 每两年, 每半年, 一年一次, 一月一调度, 日管控、周排查、月调度 (定期 says that it recurs, not
-    # how often)
+    # how often: 每季度, 每两年, 每半年, 一年一次, 一月一调度, 日管控、周排查、月调度, 逐年更新 (定期 says that it
+    # recurs, not how often)
     "frequency": re.compile(r"每(?:[一二两三四五六七八九十\d]+个?|半)?(?:年|季度|季|月|周|星期|天|日)(?!内)"
+                            r"|逐(?:年|季|月|周|日)"
                             r"|[一二两三四五\d]+(?:年|个月)一次|一(?:年|季|月|周|旬|日|天)一[\u4e00-\u9fff]"
                             r"|(?<![\u4e00-\u9fff])[日周月季年][\u4e00-\u9fff]{2}、[日周月季年][\u4e00-\u9fff]{2}"),
 }

@@ -72,6 +72,14 @@ def test_a_part_is_found_by_the_conventional_name_of_its_role():
     assert find_part("组织领导的专项资金由哪个部门统筹安排", TJ) == []  # still more than the part
 
 
+def test_a_part_named_by_its_roles_one_word_alone():
+    """"到底定了哪几个目标" asks for the 主要目标 part (part_role_words); a goal asked of something else does not."""
+    assert items(find_part("到底定了哪几个目标？", TJ)) == ["一1", "一2"]
+    assert items(find_part("都有哪些保障？", TJ)) == ["三5", "三6"]
+    assert find_part("首席质量官的目标是多少", TJ) == []
+    assert find_part("目标是哪年定的", TJ) == []
+
+
 def test_a_question_naming_what_the_items_share_gets_the_items():
     doc = DocMeta(doc_id="y", title="某区质量行动方案")
     clauses = clauses_of(doc, ["某区质量行动方案", "一、总体要求", "以质量提升为主线，推进行动。",
@@ -198,3 +206,7 @@ def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
     # 那一块, 那一章 point at a part as 那部分 does
     assert items(find_part("资金保障那一块具体有哪几条措施?", clauses)) == ["二3", "二4"]
     assert items(find_part("资金保障那一章总共部署了哪些工作?", clauses)) == ["二3", "二4"]
+    # what the part is to do, or the things it tells, asked in everyday words (part_frames)
+    assert items(find_part("资金保障那块具体要干什么?", clauses)) == ["二3", "二4"]
+    assert items(find_part("资金保障那一大部分主要讲哪几件事?", clauses)) == ["二3", "二4"]
+    assert find_part("资金保障那块具体要补贴多少?", clauses) == []

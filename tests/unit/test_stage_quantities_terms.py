@@ -26,6 +26,7 @@ pytestmark = pytest.mark.unit
     ("定期开展监督检查", "frequency", False),  # that it recurs, not how often
     ("建立日管控、周排查、月调度工作机制", "frequency", True),  # a unit of time before each task
     ("实行一月一调度、一季一通报", "frequency", True),
+    ("根据实际情况，逐年更新抽查事项清单", "frequency", True),  # year by year
     ("年度计划、季度安排", "frequency", False),  # a period named, not how often
     ("每月10日前报送", "deadline", False),
     ("每年开展质量月活动", None, False),  # how often is no target's figure
