@@ -176,7 +176,8 @@ _FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好|十|里)几")
 # a phrase of 想 / 打算 / 准备 (not 想知道, 想问) followed by another phrase that asks
 _PLANNED_FEW = re.compile(r"(?:想|打算|准备)(?!知道|问|了解|请教|确认|咨询)[^，,；;。？?!！]{0,8}?几")
 _PHRASE_END = re.compile(r"[，,；;]")
-_ASKING = re.compile(r"什么|哪|吗|呢|怎|如何|多少|是否|有没有|有无|会不会|能不能|可不可以|能否|可否|啥|[?？]")
+# a phrase that asks something: an interrogative word or particle
+ASKS = re.compile(r"什么|哪|吗|呢|怎|如何|多少|几|是否|有没有|有无|会不会|能不能|可不可以|能否|可否|啥|[?？]")
 
 
 def _planned_few(q: str) -> str:
@@ -184,7 +185,7 @@ def _planned_few(q: str) -> str:
     ends = [m.end() for m in _PHRASE_END.finditer(q)]
     for m in reversed(list(_PLANNED_FEW.finditer(q))):
         after = next((e for e in ends if e > m.end()), None)
-        if after is not None and _ASKING.search(q[after:]):
+        if after is not None and ASKS.search(q[after:]):
             q = q[:m.end() - 1] + "些" + q[m.end():]
     return q
 

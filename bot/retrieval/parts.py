@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.retrieval.catalog import document_nouns
+from bot.retrieval.intent import ASKS
 from ingest.models import Clause
 from ingest.text.ladder import match_level
 from ingest.text.script import search_form
@@ -58,8 +59,6 @@ def names_of(title: str) -> tuple[str, ...]:
     return (title, *(n for n in _roles().get(title, ()) if n != title))
 
 
-# a phrase that asks something: an interrogative word or particle
-_ASKS = re.compile(r"什么|哪|吗|呢|怎|如何|多少|几|是否|有没有|能否|可否|啥|[?？]")
 
 
 def _background(content: str, names: list[str]) -> str:
@@ -67,7 +66,7 @@ def _background(content: str, names: list[str]) -> str:
     tells first ("我负责民企质量这块，要写落实汇报，它最后讲的保障措施…") is who asks and why, not more asked of the part."""
     phrases = [(m.start(), m.group()) for m in _PHRASES.finditer(content)]
     first = next((i for i, (_, p) in enumerate(phrases) if any(n in p for n in names)), 0)
-    if first and not any(_ASKS.search(p) for _, p in phrases[:first]):
+    if first and not any(ASKS.search(p) for _, p in phrases[:first]):
         return content[phrases[first][0]:]
     return content
 
