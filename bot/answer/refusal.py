@@ -33,7 +33,7 @@ from ingest.text.script import match_form, search_form
 from ingest.text.segment import dictionary_words, overlap, query_grams, sentences
 from ingest.text.word_class import dictionary_parts, is_content_word, is_locality, is_noun
 from ingest.text.word_vectors import related
-from ingest.text.wordlists import load
+from ingest.text.wordlists import load, load_mappings
 from vectorstore.embedding_model import shipped
 
 # Without fitted rerank weights: the rule calibrated on eval/dev.jsonl by the first version.
@@ -377,6 +377,16 @@ _ASKER = re.compile(r"(?:我们|咱们|我司|本公司|我公司|我厂|本厂)
                     r"(?:公司|企业|厂|商户|商家|门店)")
 
 
+SPOKEN_OF_WITHIN = 1  # the best clause, whose text may speak of a place no document's region covers
+
+
+def _spoken_of(place: str, text: str) -> bool:
+    """Does ``text`` speak of ``place``, by its name or by a name for several places that holds it (place_groups:
+    港澳 for 香港)?"""
+    return place in text or any(place in members.split() and group in text
+                                for group, members in load_mappings("place_groups"))
+
+
 def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outcome:
     """Answer, answer in part, or refuse (see the module docstring)."""
     hits = result.hits
@@ -393,7 +403,8 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     covered = catalog.covered_text()
     asked = _ASKER.sub(" ", q)  # "我们是香港公司": where the asker is from is not the region asked about
     named = [p for p in load("places") if p in asked]
-    uncovered = [p for p in named if p not in covered]
+    spoken = search_form(" ".join(h.clause.text for h in hits[:SPOKEN_OF_WITHIN]))
+    uncovered = [p for p in named if p not in covered and not _spoken_of(p, spoken)]
     if named and len(uncovered) == len(named):
         return _refuse("out_of_scope_region")
     if result.analysis.phrase_only or result.analysis.departments:

@@ -36,6 +36,22 @@ def test_a_place_no_document_covers_is_refused():
     assert outcome("北京对首席质量官制度有什么要求？", hit("一1")) == ("refuse", "out_of_scope_region", "")
 
 
+def test_a_place_the_best_clause_speaks_of_is_in_scope():
+    """No document's region is 香港, but the clause that answers speaks of 港澳 (place_groups): answered; a clause
+    that speaks of neither leaves the place out of scope."""
+    from bot.retrieval.types import SearchHit
+    from tests.unit.handmade import clauses_of
+
+    parts = clauses_of(GUANGDONG, ["广东省关于推动标准走出去的若干措施", "一、加强国际标准化工作。",
+                                   "二、推动港澳先进标准成为国家标准和湾区团体标准。"])
+    bay = SearchHit(next(c for c in parts if c.item == "二、"), 1.0)
+    other = SearchHit(next(c for c in parts if c.item == "一、"), 1.0)
+    question = "香港那边比较先进的标准，有没有机会变成国家标准？"
+    assert outcome(question, bay)[0] == "answer"
+    assert outcome(question, other) == ("refuse", "out_of_scope_region", "")
+    assert outcome(question, other, bay) == ("refuse", "out_of_scope_region", "")  # the best clause only
+
+
 def test_a_located_answer_names_the_number_a_locate_question_asks():
     """"第几条讲计量托管，十几条吧": the count words are about the item's number, which the answer names."""
     assert outcome("天津实施意见第几条讲计量托管 十几条吧", hit("二3"))[0] == "answer"
