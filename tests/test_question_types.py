@@ -248,6 +248,8 @@ def test_precedence(question: str, named: int, answer_type: str, secondary: tupl
     ("计量器具的检定费用怎么理解？", "general", None),  # 怎么 alone is no procedure, its 么 no 吗
     ("数据分析报告多长时间出一次？", "quantity", "frequency"),  # how often, not by when
     ("运行情况的数据分析报告多久出一份？", "quantity", "frequency"),
+    ("随机抽查事项清单多久更新？", "quantity", "frequency"),  # an act that recurs: how often
+    ("多久能办下来？", "quantity", "deadline"),
     ("我们几家同行想制定团体标准，有支持吗？", "yesno", None),  # 我们几家: a few of us, not how many
     ("这几个远郊区是怎么定位的？", "general", None),
 ])

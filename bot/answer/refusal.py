@@ -319,7 +319,9 @@ def member_not_named(result: SearchResult, question: str, catalog: DocumentCatal
     if m is None:
         return ""
     subject = next((p for p in reversed(_CLAUSE_BREAK.split(text[:m.start()])) if p.strip()), "")  # "X这种…，是不是"
-    named = [w for w, alts in result.analysis.word_alternatives() if w in subject and not _NOT_A_THING.match(w) and (
+    # a word jieba made up from a locality word and the next one (认证上|花的钱 → 上花) is a fragment, not a name
+    named = [w for w, alts in result.analysis.word_alternatives() if w in subject and not _NOT_A_THING.match(w)
+             and not is_locality(w[:1]) and (
         _foreign_noun(w, alts, snap) or (related(w) is None and not snap.uses_phrase(match_form(w))
                                          and _unknown_term_unused(w, snap)))]
     return f"对“{max(named, key=len)}”的认定（文件未点名具体企业、品牌）" if named else ""
