@@ -93,6 +93,8 @@ QUESTIONS: list[tuple[str, str]] = [
     ("公司派了十几个员工去非洲，有什么保障？", "general"),  # a round figure asks no count
     ("想买几项高校的专利来用，市里有没有这种交易的地方？", "yesno"),  # 几 of the asker's plan, told before asking
     ("我想知道要建几个中心，有没有名单？", "quantity/count"),  # 想知道 asks
+    ("我们车间几个老师傅凑了个小组，天津对这种活动鼓励吗？", "yesno"),  # the asker's situation, told first
+    ("我想知道天津计划建几个中心，分别在哪？", "quantity/count"),
     ("我们想申报几个项目？", "quantity/count"),  # nothing asked after it: the 几 may ask
     ("获得省政府质量奖的企业奖励多少钱？", "quantity/amount"),
     ("主导制定国际标准最高资助多少？", "quantity/amount"),

@@ -172,10 +172,13 @@ def _unit(text: str, last: bool = False) -> str | None:
 # round figure (十几个员工) and after a place (车间里几位老师傅); after a verb it may ask (要建几个) or not (想买几项专利),
 # and 几十, 几万 may ask (奖励几十万)
 _FEW = re.compile(r"(我们|咱们|你们|他们|这|那|好|十|里)几")
-# … and so is 几 in what the asker means to do, told before the question ("想牵头搞几个团体标准，会不会有机构来评价？"):
-# a phrase of 想 / 打算 / 准备 (not 想知道, 想问) followed by another phrase that asks
-_PLANNED_FEW = re.compile(r"(?:想|打算|准备)(?!知道|问|了解|请教|确认|咨询)[^，,；;。？?!！]{0,8}?几")
-_PHRASE_END = re.compile(r"[，,；;]")
+# … and so is 几 in what the asker tells of themselves before the question — what they mean to do
+# ("想牵头搞几个团体标准，会不会有机构来评价？") or their situation ("我们车间几个老师傅凑了个小组，…鼓励吗？"): a phrase of
+# 想 / 打算 / 准备, or one in the first person, followed by another phrase that asks (not 想知道…几个, which asks)
+_PLANNED_FEW = re.compile(r"(?:(?:想|打算|准备)[^，,；;。？?!！]{0,8}?"
+                          r"|(?:^|(?<=[，,；;。!！]))\s*(?:我|咱|本厂|本公司)[^，,；;。？?!！]{0,20}?)几")
+_ASKING_VERB = re.compile(r"知道|想问|了解|请教|确认|咨询")
+_PHRASE_END = re.compile(r"[，,；;。!！]")
 # a phrase that asks something: an interrogative word or particle
 ASKS = re.compile(r"什么|哪|吗|呢|怎|如何|多少|几|是否|有没有|有无|会不会|能不能|可不可以|能否|可否|啥|[?？]")
 
@@ -185,7 +188,7 @@ def _planned_few(q: str) -> str:
     ends = [m.end() for m in _PHRASE_END.finditer(q)]
     for m in reversed(list(_PLANNED_FEW.finditer(q))):
         after = next((e for e in ends if e > m.end()), None)
-        if after is not None and ASKS.search(q[after:]):
+        if after is not None and ASKS.search(q[after:]) and not _ASKING_VERB.search(m.group()):
             q = q[:m.end() - 1] + "些" + q[m.end():]
     return q
 

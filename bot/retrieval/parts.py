@@ -71,6 +71,9 @@ def _background(content: str, names: list[str]) -> str:
     return content
 
 
+_QUOTES = " “”‘’\"'「」『』《》"  # around a title quoted in the question ("民企实施意见中“优化…环境”这一块")
+
+
 def _residue(content: str, names: list[str]) -> str:
     """What the question says besides the part's names and the frame words around them, and besides what it tells
     before them (:func:`_background`).  A name ends a phrase: what stands before it may be the rest of a reference to
@@ -78,7 +81,7 @@ def _residue(content: str, names: list[str]) -> str:
     rest = _background(content, names) if names else content
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, "，", 1)
-    rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip()))
+    rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip(_QUOTES)))
     rest = _DISTRIBUTIVE.sub("", rest)
     for word in sorted(load("part_frames"), key=len, reverse=True):
         rest = rest.replace(word, " ")

@@ -76,6 +76,8 @@ def test_a_part_named_by_its_roles_one_word_alone():
     """"到底定了哪几个目标" asks for the 主要目标 part (part_role_words); a goal asked of something else does not."""
     assert items(find_part("到底定了哪几个目标？", TJ)) == ["一1", "一2"]
     assert items(find_part("都有哪些保障？", TJ)) == ["三5", "三6"]
+    # a title quoted right after the rest of the document's name: the quote mark ends no reference
+    assert items(find_part("民企实施意见中“保障措施”这一块包括哪几条", TJ)) == ["三5", "三6"]
     assert find_part("首席质量官的目标是多少", TJ) == []
     assert find_part("目标是哪年定的", TJ) == []
 
