@@ -230,3 +230,7 @@ def test_the_record_of_the_best_clauses_document_leads_wherever_it_ranks():
     other = clauses_of(TIANJIN, ["天津市某实施意见", "1.开展品牌建设。"])
     other_record = next(c for c in other if c.kind == "docinfo")
     assert metadata.prefer(intent, [*items * 6, other_record], set()) == 0
+    # something else asked beside it (最新版…包含哪些): the record is looked for among the best few only
+    listing = classify("广东那份措施最新版包含哪些事项？")
+    assert listing.answer_type == "metadata" and listing.secondary
+    assert metadata.prefer(listing, far, set()) == 0

@@ -116,10 +116,11 @@ def prefer(intent: QuestionIntent, clauses: list[Clause], grams: set[str]) -> in
     """A question about the document itself is answered by its record: the best-ranked 文件信息 record among the
     best few goes first, however much of the question a notice or an annex shares (它们也写着印发、日期); and so
     does the record of the best clause's document wherever it ranks, since words that describe the document
-    ("那个帮企业提质量的行动方案是谁发的") match its items better than its record."""
+    ("那个帮企业提质量的行动方案是谁发的") match its items better than its record — when nothing else is asked
+    ("清单最新版包含哪些事项" asks what a list holds: its clause, not the record, answers)."""
     if intent.answer_type != "metadata" or not clauses:
         return 0
-    top_doc = clauses[0].doc_id
+    top_doc = clauses[0].doc_id if not intent.secondary else None
     return next((i for i, c in enumerate(clauses)
                  if c.kind == "docinfo" and (i < PREFER_WITHIN or c.doc_id == top_doc)), 0)
 
