@@ -184,7 +184,7 @@ ASKS = re.compile(r"什么|哪|吗|呢|怎|如何|多少|几|是否|有没有|�
 
 
 def _planned_few(q: str) -> str:
-    """``q`` with the 几 of a plan the asker tells before asking read as 些 (see :data:`_PLANNED_FEW`)."""
+    """``q`` with the 几 of what the asker tells of themselves before asking read as 些 (see :data:`_PLANNED_FEW`)."""
     ends = [m.end() for m in _PHRASE_END.finditer(q)]
     for m in reversed(list(_PLANNED_FEW.finditer(q))):
         after = next((e for e in ends if e > m.end()), None)

@@ -59,8 +59,6 @@ def names_of(title: str) -> tuple[str, ...]:
     return (title, *(n for n in _roles().get(title, ()) if n != title))
 
 
-
-
 def _background(content: str, names: list[str]) -> str:
     """The content from the phrase that names the part on, when the phrases before it ask nothing: what the asker
     tells first ("我负责民企质量这块，要写落实汇报，它最后讲的保障措施…") is who asks and why, not more asked of the part."""
