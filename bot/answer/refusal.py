@@ -405,7 +405,7 @@ def judge(question: str, result: SearchResult, catalog: DocumentCatalog) -> Outc
     covered = catalog.covered_text()
     asked = _ASKER.sub(" ", q)  # "我们是香港公司": where the asker is from is not the region asked about
     named = [p for p in load("places") if p in asked]
-    spoken = search_form(" ".join(h.clause.text for h in hits[:SPOKEN_OF_WITHIN]))
+    spoken = search_form(" ".join(h.clause.text for h in hits[:SPOKEN_OF_WITHIN])) if named else ""
     uncovered = [p for p in named if p not in covered and not _spoken_of(p, spoken)]
     if named and len(uncovered) == len(named):
         return _refuse("out_of_scope_region")
