@@ -72,14 +72,30 @@ def _background(content: str, names: list[str]) -> str:
 _QUOTES = " “”‘’\"'「」『』《》"  # around a title quoted in the question ("民企实施意见中“优化…环境”这一块")
 
 
-def _residue(content: str, names: list[str]) -> str:
+# "这个质量强企行动在" (总体要求里…): the title's words said short, between a pointing word and a preposition
+_POINTING = re.compile(r"^(?:这个|那个|这份|那份|这一|那一|这|那)?(.+?)(?:在|的|里|中|上|里面|当中)*$")
+TITLE_RUN = 4  # characters in a row a remnant must share with the document's title to be a reference to it
+
+
+def _refers_to_document(phrase: str, title: str) -> bool:
+    """Is the phrase the rest of a reference to the document: ending in a document noun ("民企实施意见的"), or the
+    title said short ("这个质量强企行动在" of 质量强企千百行动方案: a run of the title, no character from outside it)?"""
+    if _reference().match(phrase):
+        return True
+    m = _POINTING.match(phrase)
+    core = search_form(m.group(1)) if m else ""
+    t = search_form(title)
+    return bool(t) and _common_run(core, t) >= TITLE_RUN and all(ch in t for ch in core)
+
+
+def _residue(content: str, names: list[str], title: str = "") -> str:
     """What the question says besides the part's names and the frame words around them, and besides what it tells
     before them (:func:`_background`).  A name ends a phrase: what stands before it may be the rest of a reference to
-    the document ("民企实施意见的" of 天津民企实施意见的保障措施)."""
+    the document ("民企实施意见的" of 天津民企实施意见的保障措施, or its ``title`` said short)."""
     rest = _background(content, names) if names else content
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, "，", 1)
-    rest = "，".join(p for p in _PHRASES.findall(rest) if not _reference().match(p.strip(_QUOTES)))
+    rest = "，".join(p for p in _PHRASES.findall(rest) if not _refers_to_document(p.strip(_QUOTES), title))
     rest = _DISTRIBUTIVE.sub("", rest)
     for word in sorted(load("part_frames"), key=len, reverse=True):
         rest = rest.replace(word, " ")
@@ -196,13 +212,14 @@ def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ..
     """The heading prefix of the part whose title the content names, and whether the question asks for what its
     items share (then the items without the part's introduction); None when it names none or asks more."""
     best: tuple[int, tuple[str, ...], bool] | None = None  # (name length, heading prefix, items only)
+    title = doc_clauses[0].doc_title if doc_clauses else ""
     for c in doc_clauses:
         for depth in range(len(c.heading_path)):
             names = [n for n in names_of(part_title(c.heading_path[depth])) if len(n) >= MIN_TITLE and n in content]
             if not names:
                 continue
             prefix = tuple(c.heading_path[: depth + 1])
-            residue = _residue(content, names)
+            residue = _residue(content, names, title)
             shared = len(residue) > RESIDUE_LIMIT
             if shared and not _asks_what_items_share(residue, doc_clauses, prefix):
                 continue

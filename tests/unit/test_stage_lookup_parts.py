@@ -90,6 +90,19 @@ def test_a_question_naming_what_the_items_share_gets_the_items():
                                "（二）攻关一批项目。"])
     assert items(find_part("总体要求里一共强调要坚持哪几个导向", clauses)) == ["一（一）", "一（二）", "一（三）"]
     assert find_part("总体要求里需求导向要求深入企业做什么", clauses) == []  # one item's words: that item
+    # the title said short before the part ("这个质量行动在", of 某区质量行动方案) refers to the document
+    assert items(find_part("这个质量行动在总体要求里强调坚持哪几个导向", clauses)) == ["一（一）", "一（二）", "一（三）"]
+    assert len(find_part("这个质量行动在总体要求里讲了什么", clauses)) == 4  # the part, its introduction first
+    assert find_part("这个质量奖励在总体要求里讲了什么", clauses) == []  # 奖励: not of the title, asked more
+
+
+def test_asking_how_a_part_is_done_asks_for_the_part():
+    """"…是怎么组织实施的？列一下有哪几方面" asks what the part 组织实施 says; how to do something it names is more."""
+    doc = DocMeta(doc_id="z", title="某区质量行动方案")
+    clauses = clauses_of(doc, ["某区质量行动方案", "一、主要目标", "（一）培育一批品牌。", "（二）攻关一批项目。",
+                               "二、组织实施", "（一）强化组织保障。成立专班。", "（二）强化政策保障。安排项目资金。"])
+    assert items(find_part("是怎么组织实施的?列一下有哪几方面。", clauses)) == ["二（一）", "二（二）"]
+    assert find_part("组织实施里怎么申请项目资金?", clauses) == []
 
 
 def test_a_part_with_a_single_item_is_left_to_the_ranker():
