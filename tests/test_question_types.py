@@ -98,6 +98,10 @@ QUESTIONS: list[tuple[str, str]] = [
     ("我们想申报几个项目？", "quantity/count"),  # nothing asked after it: the 几 may ask
     ("获得省政府质量奖的企业奖励多少钱？", "quantity/amount"),
     ("主导制定国际标准最高资助多少？", "quantity/amount"),
+    ("申请浙江制造认证要交多少认证费？", "quantity/amount"),
+    ("商会一年收多少會費？", "quantity/amount"),
+    ("送检一次要花多少？", "quantity/amount"),
+    ("申请检测资质要交多少份材料？", "quantity/count"),
     ("规上工业企业采用先进质量管理方法的比例要达到多少？", "quantity/ratio"),
     ("产品质量监督抽查合格率目标是多少？", "quantity/ratio"),
     ("计量托管服务要在什么时候之前完成？", "quantity/deadline"),
