@@ -89,6 +89,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("今年全国质量月的活动主题是什么？", "活动主题"),
     ("质量奖的申报书模板从哪里下载？", "表格或模板的获取方式"),
     ("去哪里领取计量托管的申请表？", "表格或模板的获取方式"),
+    ("产品召回以后，厂家要按什么标准赔给消费者？", "赔偿标准"),
+    ("买到不合格的电动车，商家最多赔多少？", "赔偿标准"),
 ])
 def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     assert missing_asked_fact(question, SUPPORT) == missing
@@ -123,6 +125,8 @@ def test_a_fact_the_clause_does_not_state_is_named(question, missing):
     ("要承担什么责任", "违反本条例规定的，依法追究法律责任。"),
     ("今年质量月的主题是什么", "今年质量月活动主题为“质量强国 标准引领”。"),
     ("申请表在哪里下载", "申请表见附件1，可在市市场监管委网站下载。"),
+    ("买到假货能赔多少", "经营者应当按照消费者的要求增加赔偿其受到的损失，增加赔偿的金额为购买商品价款的三倍。"),
+    ("按什么标准赔", "食品不符合安全标准的，消费者可以要求支付价款十倍的赔偿金。"),
 ])
 
 def test_a_fact_the_clause_states_is_not_missing(question, evidence):
