@@ -28,10 +28,11 @@ from bot.answer.uncollected import uncollected_document, uncollected_place_docum
 from bot.retrieval import SearchHit, SearchResult, answer_types
 from bot.retrieval.analysis import without_attribution
 from bot.retrieval.catalog import DocumentCatalog, strip_document_names
+from bot.retrieval.intent import ASKS
 from bot.retrieval.snapshot import IndexSnapshot
 from ingest.text.script import match_form, search_form
 from ingest.text.segment import dictionary_words, overlap, query_grams, sentences
-from ingest.text.word_class import dictionary_parts, is_content_word, is_locality, is_noun
+from ingest.text.word_class import dictionary_parts, is_content_word, is_locality, is_noun, is_speech_fragment
 from ingest.text.word_vectors import related
 from ingest.text.wordlists import load, load_mappings
 from vectorstore.embedding_model import shipped
@@ -95,13 +96,20 @@ SHARED_SHARE = 1 / 3  # everyday question ("小厂买不起贵的仪器，能不
 ADDRESSED = 2  # a question mostly foreign is answered in part (the nearest clauses) when they share this many words
 
 
+def _subject_words(alternatives: list[Alternatives]) -> list[Alternatives]:
+    """The question's words that could name its subject: content words, not a way of asking (怎么办, 怎么样), not a
+    fragment of speech (多学)."""
+    return [(w, alts) for w, alts in alternatives
+            if is_content_word(w) and not ASKS.search(w) and not is_speech_fragment(w)]
+
+
 def _known_words(result: SearchResult) -> tuple[int, int]:
     """(how many of the question's content words the best clauses contain, as such or as a word that
     means it; how many content words it has), over the best five clauses (a larger collection puts other documents'
     clauses in front of the one that says it)."""
     # time words, numerals and adverbs (现在, 第一次, 一点, 不能不) say nothing of the subject: a long everyday
     # question has many of them, and no clause needs to
-    words = [(w, alts) for w, alts in result.analysis.word_alternatives() if is_content_word(w)]
+    words = _subject_words(result.analysis.word_alternatives())
     evidence = search_form(" ".join(h.clause.text for h in result.hits[:5]))
     known, said = 0, None
     for word, alts in words:

@@ -29,6 +29,22 @@ def is_content_word(word: str) -> bool:
     return tag is None or tag[:1] not in FUNCTION_TAGS
 
 
+NEGATIONS = "没不别"  # what opens with one names a thing only as a word of its own (不合格), not as a set phrase (没人)
+
+
+def is_speech_fragment(word: str) -> bool:
+    """Is ``word`` a piece of speech rather than a word naming something: unknown to the dictionary and opening with a
+    function character (多学 of 多学哪部法, 都赶 of 都赶哪些), or a set phrase of negation (没人 of 没人敢用)?  It names
+    nothing a text could say.  (An unknown word opening with a negation may name the subject: 不合格, 不罚款.)"""
+    tags = _tags()
+    if len(word) < 2:
+        return False
+    tag = tags.get(word)
+    if word[0] in NEGATIONS:
+        return tag == "l"
+    return tag is None and tags.get(word[0], "n")[:1] in FUNCTION_TAGS
+
+
 def is_noun(word: str) -> bool:
     """Does jieba's dictionary tag ``word`` as a noun of some kind (n, nr, ns, nt, nz …)?  Unknown words
     do not: what jieba does not know is as often a fragment of segmentation as a name."""
