@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from bot.answer.contract import REFUSAL_NOTICES, partial_lead
 from bot.answer.schemas import Answer, Citation
 from bot.retrieval import SearchResult
+from bot.retrieval.answer_types.metadata import record
 from bot.retrieval.catalog import document_nouns
+from bot.retrieval.intent import classify
 from ingest.links import Link
 from ingest.models import Clause, DocMeta
 from ingest.status import DocStatus, cn_date
@@ -52,6 +54,15 @@ def newer_of_two_named(question: str, result: SearchResult, dates: dict[str, str
         return None
     first, second = sorted(named, key=lambda d: dates[d])
     return second if dates[first] != dates[second] else None
+
+
+def asks_record_too(question: str) -> bool:
+    """"有没有文号？现在还有效吗？": besides the status, the question asks what the document's record holds (文号, 谁发的,
+    哪天发布) — what is left once the status words are taken out still asks about the document itself."""
+    rest = search_form(question)
+    for cue in sorted((c.lstrip("~") for c in load("status_cues")), key=len, reverse=True):
+        rest = rest.replace(search_form(cue), " ")
+    return classify(rest).answer_type == "metadata"
 
 
 def status_subject(question: str, result: SearchResult) -> str | None:
@@ -137,6 +148,9 @@ def status_answer(question: str, meta: DocMeta, status: DocStatus, clauses: Sequ
     partial = bool(_ASKS_TERM.search(search_form(question))) and not states_term(meta, status, clauses)
     lines = [partial_lead(f"{meta.display_name}的有效期")] if partial else []
     lines += _own_status(meta, status, clauses, cites)
+    record_clause = next((c for c in clauses if c.kind == "docinfo"), None)
+    if record_clause is not None and asks_record_too(question):
+        lines.append(f"文件信息：{record(record_clause)}{_cite(cites, record_clause)}")
     for other, other_status, other_clauses in successors:
         marker = _cite(cites, term_clause(other_clauses, mention=meta.title))
         lines.append(f"现行文件：{other.display_name}（《{other.title}》）{status_sentence(other, other_status)}{marker}")

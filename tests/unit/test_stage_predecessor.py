@@ -87,3 +87,16 @@ def test_two_named_documents_and_an_ending_word_ask_about_the_newer_ones_referen
     assert newer("廣東標準措施是不是被天津實施意見取代了？") == TIANJIN.doc_id  # either order, traditional script
     assert newer("天津实施意见和广东标准措施对国际标准怎么说？") is None  # no word for ending a document
     assert newer("天津实施意见是不是作废了？") is None  # one document: its own status answers
+
+
+def test_a_record_field_asked_beside_the_status_is_answered_from_the_record():
+    """"有没有文号？现在还有效吗？" asks two things: the status line, then the record's 文号/日期/机关, each cited."""
+    from bot.answer.status_answer import asks_record_too, status_answer
+
+    clauses = clauses_of(TIANJIN, LINES)
+    both = status_answer("天津实施意见有没有文号？现在还有效吗？", TIANJIN, IN_FORCE, clauses)
+    assert "现行有效" in both.answer and "文号：" in both.answer and "发布机关：天津市人民政府" in both.answer
+    assert [c.item for c in both.citations][-1] == "文件信息"
+    assert asks_record_too("这份纲要是谁发的，还有效吗")
+    only = status_answer("天津实施意见还有效吗？", TIANJIN, IN_FORCE, clauses)
+    assert "文号：" not in only.answer and not asks_record_too("天津实施意见现在还有效吗？")
