@@ -89,8 +89,11 @@ def _attributive(key: str, q: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _national_reference(key: str) -> re.Pattern[str]:
+    """The name followed by a document word in its phrase, or right away by a verb that makes it a policy's actor
+    (national_actor: 国家让企业…, 国家想扶持…)."""
     words = "|".join(map(re.escape, [*load("doc_types"), *load("national_reference")]))
-    return re.compile(rf"{re.escape(key)}[^，,。；;？?！!]{{0,16}}?(?:{words})")
+    actor = "|".join(map(re.escape, sorted(load("national_actor"), key=len, reverse=True)))
+    return re.compile(rf"{re.escape(key)}(?:[^，,。；;？?！!]{{0,16}}?(?:{words})|(?:{actor}))")
 
 
 class _Names:

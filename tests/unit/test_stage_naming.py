@@ -19,6 +19,8 @@ METAS = [TIANJIN, NATIONAL]
     "国家那份意见对首席质量官有什么要求",
     "国家层面有没有说要简化认证程序",
     "企业二代的培养，国家支持民营企业的那个意见里有没有提到",
+    "国家让企业搞质量宣传，都赶哪些纪念日？",  # the name as the actor of a policy (national_actor.txt)
+    "国家想扶持哪种小而精的民企？",
 ])
 def test_a_national_name_before_a_document_word_names_the_national_document(question):
     assert NATIONAL.doc_id in find_documents(question, METAS)
@@ -27,6 +29,7 @@ def test_a_national_name_before_a_document_word_names_the_national_document(ques
 @pytest.mark.parametrize("question", [
     "天津到2025年新增主导制修订的国际、国家和行业标准要多少项",
     "全国统一的计量检测体系怎么建",
+    "企业主导制定国家标准有没有奖励",  # 国家标准: a level, the verb not right after the name
 ])
 def test_a_national_name_describing_a_level_names_nothing(question):
     assert NATIONAL.doc_id not in find_documents(question, METAS)
