@@ -78,20 +78,20 @@ TITLE_RUN = 4  # characters in a row a remnant must share with the document's ti
 
 
 def _refers_to_document(phrase: str, title: str) -> bool:
-    """Is the phrase the rest of a reference to the document: ending in a document noun ("民企实施意见的"), or the
-    title said short ("这个质量强企行动在" of 质量强企千百行动方案: a run of the title, no character from outside it)?"""
+    """Is the phrase (search form) the rest of a reference to the document: ending in a document noun ("民企实施意见的"),
+    or the ``title`` (search form) said short ("这个质量强企行动在" of 质量强企千百行动方案: a run of the title, no character
+    from outside it)?"""
     if _reference().match(phrase):
         return True
     m = _POINTING.match(phrase)
-    core = search_form(m.group(1)) if m else ""
-    t = search_form(title)
-    return bool(t) and _common_run(core, t) >= TITLE_RUN and all(ch in t for ch in core)
+    core = m.group(1) if m else ""
+    return bool(title) and _common_run(core, title) >= TITLE_RUN and all(ch in title for ch in core)
 
 
 def _residue(content: str, names: list[str], title: str = "") -> str:
     """What the question says besides the part's names and the frame words around them, and besides what it tells
     before them (:func:`_background`).  A name ends a phrase: what stands before it may be the rest of a reference to
-    the document ("民企实施意见的" of 天津民企实施意见的保障措施, or its ``title`` said short)."""
+    the document ("民企实施意见的" of 天津民企实施意见的保障措施, or its ``title``, in search form, said short)."""
     rest = _background(content, names) if names else content
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, "，", 1)
@@ -212,7 +212,7 @@ def _titled_part(content: str, doc_clauses: list[Clause]) -> tuple[tuple[str, ..
     """The heading prefix of the part whose title the content names, and whether the question asks for what its
     items share (then the items without the part's introduction); None when it names none or asks more."""
     best: tuple[int, tuple[str, ...], bool] | None = None  # (name length, heading prefix, items only)
-    title = doc_clauses[0].doc_title if doc_clauses else ""
+    title = search_form(doc_clauses[0].doc_title) if doc_clauses else ""  # once, not per phrase of every heading
     for c in doc_clauses:
         for depth in range(len(c.heading_path)):
             names = [n for n in names_of(part_title(c.heading_path[depth])) if len(n) >= MIN_TITLE and n in content]
