@@ -227,6 +227,9 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
     # words of asking or pointing that jieba tags as nouns name no thing (多长, 这部)
     assert judged("中小企业的计量检测报告多长时间出一次？", hit("二3", TIANJIN))[3] == ""
     assert judged("这部分计量检测有什么帮扶？", hit("二3", TIANJIN))[3] == ""
+    # "what for" (干嘛, 幹嘛 in traditional script), which jieba tags as a noun
+    assert judged("计量托管服务是干嘛的？", hit("二3", TIANJIN))[3] == ""
+    assert judged("計量托管服務是幹嘛的？", hit("二3", TIANJIN))[3] == ""
 
 
 def _named_term_missing(tmp_path):
