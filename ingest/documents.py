@@ -14,7 +14,7 @@ from ingest.models import Clause, DocMeta
 from ingest.readers import read_document
 from ingest.text.script import is_traditional
 
-PARSER_VERSION = "7"  # bump when parsing changes, so unchanged files are re-ingested once
+PARSER_VERSION = "8"  # bump when parsing changes, so unchanged files are re-ingested once
 
 
 @dataclass

@@ -32,7 +32,7 @@ FIELD_LABELS: dict[str, str] = {"title": "标题", "short_name": "简称", "issu
                                 "date": "日期", "effective_date": "施行", "validity": "有效期", "region": "地区",
                                 "level": "层级", "aliases": "别名", "valid_until": "有效期至", "repealed_on": "废止日期",
                                 "references": "引用", "status": "效力状态", "status_date": "状态日期",
-                                "status_note": "状态说明"}
+                                "status_note": "状态说明", "stated_status": "发布页标注"}
 
 # A document's 效力状态 on a given day (ingest/status.py computes it; the admin may set it), in legal databases' words.
 DocState = Literal["尚未施行", "现行有效", "已失效", "已废止", "已被替代"]
@@ -68,6 +68,7 @@ class DocMeta(BaseModel):
     status: str = ""  # 效力状态 (DOC_STATES) set by the catalog, the admin or a scraped label; empty = computed
     status_date: str = ""  # ISO date the set status took effect
     status_note: str = ""  # why (the admin's words)
+    stated_status: str = ""  # the label a scraped metadata box gives, verbatim (有效性状态 | 阶段性文件 |)
     region: str = ""
     level: str = ""  # 国家/省/市/区
     source_file: str = ""

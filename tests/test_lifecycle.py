@@ -478,6 +478,24 @@ def test_a_scraped_status_label_counts_with_the_dates_when_they_say_when() -> No
 
 
 @pytest.mark.unit
+def test_the_page_s_own_status_label_is_shown_beside_the_computed_state() -> None:
+    """A label that is no state of ours ("阶段性文件") is kept verbatim and shown in the status answer's basis;
+    a label that is the state itself (失效) is not said twice."""
+    from bot.answer.status_answer import status_answer
+
+    staged = _meta("z", "子纲要\n发布日期 | 2024-03-13 | 生效日期 | 2024-03-13 |\n有效性状态 | 阶段性文件 | 废止日期 | 暂无 |\n"
+                        "一、总体要求。\n")
+    assert staged.stated_status == "阶段性文件" and staged.status == "" and staged.sources["stated_status"] == "text"
+    s = document_status(staged, date(2026, 1, 1))
+    basis = status_answer("子纲要还有效吗？", staged, s, []).answer.splitlines()[1]
+    assert s.state == "现行有效" and basis.endswith("；原发布页标注：阶段性文件。"), basis
+    labelled = _meta("x", "壬办法\n时效性：失效\n一、补助。\n示例局\n2018年1月1日\n")
+    s = document_status(labelled, date(2026, 1, 1))
+    assert "原发布页标注" not in status_answer("壬办法还有效吗？", labelled, s, []).answer
+    assert _meta("w", "丑办法\n一、补助。\n").stated_status == ""
+
+
+@pytest.mark.unit
 def test_status_cues_ask_about_the_document_not_a_clause() -> None:
     from bot.answer.status_answer import asks_status
 

@@ -125,7 +125,10 @@ def _cite(cites: list[Citation], clause: Clause | None) -> str:
 def _own_status(meta: DocMeta, status: DocStatus, clauses: Sequence[Clause], cites: list[Citation]) -> list[str]:
     """The document's status line, citing the clause that states its term, and where the status comes from."""
     line = f"{meta.display_name}（《{meta.title}》）{status_sentence(meta, status)}{_cite(cites, term_clause(clauses))}"
-    return [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）。"]
+    # the page's own label in its own words, beside the state computed from the dates ("阶段性文件")
+    stated = meta.stated_status
+    label = f"；原发布页标注：{stated}" if stated and stated.removeprefix("已") not in status.state else ""
+    return [line, f"判断依据：{status.source}（按{cn_date(status.on)}计）{label}。"]
 
 
 # A question for the term itself (有效期到哪年, 什么时候到期, 2025年以后还有效吗: in force after a given year),
