@@ -2,7 +2,10 @@
 
 A hit is a retrieved clause whose text contains a gold anchor after normalisation (NFKC, simplified,
 no whitespace), so the traditional-script document is judged against simplified anchors.  A citation
-"is gold" the same way: its clause text contains a gold anchor.
+"is gold" the same way: its clause text contains a gold anchor.  A part whose heading has no text of its own
+("五、推动建设工程品质化升级" over （十三）…（十五）) is no clause of the index: its items stand for it, so an anchor
+in the title of a part above a clause counts for that clause too (a question about the whole part, its gold the
+part's title, is answered by the part's items).
 
 Answer metrics (``score_answers``; "answered" = an answerable question the bot did not refuse):
 
@@ -51,14 +54,19 @@ def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def gold_rank(texts: list[str], anchors: list[str]) -> int | None:
-    """1-based rank of the first retrieved text holding any anchor."""
+def gold_forms(text: str, heading_path: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """What an anchor is looked for in: the clause's text and the titles of the parts above it (module doc)."""
+    return [match_form(t) for t in (text, *heading_path[:-1])]
+
+
+def _holds(forms: list[str], keys: list[str]) -> bool:
+    return any(k in f for k in keys for f in forms)
+
+
+def gold_rank(forms: list[list[str]], anchors: list[str]) -> int | None:
+    """1-based rank of the first retrieved clause (its :func:`gold_forms`) holding any anchor."""
     keys = [match_form(a) for a in anchors]
-    for rank, t in enumerate(texts, start=1):
-        mt = match_form(t)
-        if any(k in mt for k in keys):
-            return rank
-    return None
+    return next((rank for rank, f in enumerate(forms, start=1) if _holds(f, keys)), None)
 
 
 def evaluate_retrieval(retriever: HybridRetriever, questions: list[dict], k: int = 10) -> RetrievalEval:
@@ -74,7 +82,7 @@ def evaluate_retrieval(retriever: HybridRetriever, questions: list[dict], k: int
             continue  # unanswerable: judged by the answer metrics
         res.n += 1
         hits = retriever.search(q["question"], k).hits
-        rank = gold_rank([h.clause.text for h in hits], [g["anchor"] for g in gold])
+        rank = gold_rank([gold_forms(h.clause.text, h.clause.heading_path) for h in hits], [g["anchor"] for g in gold])
         for c in cut:
             hits_at[c] += int(rank is not None and rank <= c)
         rr += 1.0 / rank if rank else 0.0
@@ -143,15 +151,14 @@ class AnswerEval:
 
 
 def is_gold_citation(c: Citation, gold: list[dict]) -> bool:
-    """Does the cited clause contain any gold anchor?"""
-    text = match_form(c.text)
-    return any(match_form(g["anchor"]) in text for g in gold)
+    """Does the cited clause contain any gold anchor (or a part above it have it in its title)?"""
+    return _holds(gold_forms(c.text, c.heading_path), [match_form(g["anchor"]) for g in gold])
 
 
 def gold_entries_cited(citations: list[Citation], gold: list[dict]) -> list[bool]:
     """Per gold entry: does some citation contain its anchor?"""
-    texts = [match_form(c.text) for c in citations]
-    return [any(match_form(g["anchor"]) in t for t in texts) for g in gold]
+    forms = [gold_forms(c.text, c.heading_path) for c in citations]
+    return [any(_holds(f, [match_form(g["anchor"])]) for f in forms) for g in gold]
 
 
 def is_comparison(q: dict) -> bool:

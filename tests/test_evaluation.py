@@ -11,6 +11,8 @@ from bot.evaluation import (
     format_retrieval,
     format_side_by_side,
     gold_entries_cited,
+    gold_forms,
+    gold_rank,
     is_blind,
     is_comparison,
     is_gold_citation,
@@ -41,6 +43,20 @@ def q(qid: str, *gold: dict, kind: str = "paraphrase", must: list[str] | None = 
 def test_gold_citation_matches_across_script_and_whitespace():
     assert is_gold_citation(cite("在重点领域和产业集群 設立商標品牌培育指導站。"), [GD])
     assert not is_gold_citation(cite("推进质量基础设施建设。"), [GD, TJ])
+
+
+def test_a_part_s_title_above_a_cited_item_holds_its_anchor():
+    """五、推动建设工程品质化升级 has no text of its own; its items stand for it.  The item's own title does not widen
+    what counts (it is in its text already), and a part's title never counts for a clause outside that part."""
+    part = {"doc": "tj.txt", "anchor": "推动建设工程品质化升级", "item": "五"}
+    item = cite("(十三)加强工程质量保障。全面落实各方主体的工程质量责任。")
+    assert not is_gold_citation(item, [part])
+    item.heading_path = ["五、推動建設工程品質化升級", "(十三)加强工程质量保障"]
+    assert is_gold_citation(item, [part]) and gold_entries_cited([item], [part, GD]) == [True, False]
+    own = cite("(十三)加强工程质量保障。")
+    own.heading_path = ["(十三)推动建设工程品质化升级"]  # a title of the clause itself: not a part above it
+    assert not is_gold_citation(own, [part])
+    assert gold_rank([gold_forms("无关", []), gold_forms(item.text, item.heading_path)], [part["anchor"]]) == 2
 
 
 def test_comparison_citing_one_of_two_gold_clauses_scores_half():
