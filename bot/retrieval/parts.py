@@ -257,6 +257,7 @@ def _members(doc_clauses: list[Clause], prefix: tuple[str, ...], depth: int) -> 
 # words for its title
 _PART_SAID = re.compile(r"([^,，。?？!！;；\s]{2,20}?)的?(?:那|这)?一?大?(?:部分|块|章|节)")
 SAID_MIN = 4  # characters of a part's title the words must share (建设工程, 参与全球竞争)
+SAID_TOP_MIN = 2  # … or this many, shared with one first-level part's title and no other's (服务业 → 促进服务供给扩容提质)
 SAID_RESIDUE = 1  # … and nothing but the frame may be left of their phrase ("那部分有什么补贴" asks about 补贴)
 
 
@@ -273,6 +274,12 @@ def _part_said_in_words(content: str, doc_clauses: list[Clause]) -> tuple[str, .
         runs = [(_common_run(m.group(1), part_title(h[-1])), h) for h in headings]
         best = max((run for run, _ in runs), default=0)
         if best < SAID_MIN:
+            # fewer words ("服务业那一部分"): a part of the first level whose title alone shares them
+            top = [(run, h) for run, h in runs if len(h) == 1 and run >= SAID_TOP_MIN]
+            most = max((run for run, _ in top), default=0)
+            named = [h for run, h in top if run == most]
+            if len(named) == 1 and len(top) == 1:
+                return named[0]
             continue
         # a tie goes to the highest part: 部分 points at a division of the document, not at one of its items
         tied = [h for run, h in runs if run == best]

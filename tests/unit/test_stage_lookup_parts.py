@@ -212,7 +212,13 @@ def test_a_part_pointed_at_with_words_of_its_title_is_that_part():
                                    "4.培养质量人才。"])
     assert items(find_part("我们想申请,关于资金保障那部分都包括哪些方面?", clauses)) == ["二3", "二4"]
     assert find_part("关于资金保障那部分有什么补贴?", clauses) == []  # asks about 补贴 within it
-    assert find_part("关于资金那部分都包括哪些方面?", clauses) == []  # too little of any title
+    # fewer words: a first-level part whose title alone shares them ("服务业那一部分" → 促进服务供给扩容提质) …
+    assert items(find_part("关于资金那部分都包括哪些方面?", clauses)) == ["二3", "二4"]
+    # … and not one of two first-level titles that share them
+    two = clauses_of(TIANJIN, ["天津市关于推进质量提升的实施意见", "一、强化资金监管", "1.到2025年，建设一批质量标杆。",
+                               "二、强化资金保障和人才培养", "2.统筹安排专项资金。"])
+    assert find_part("关于资金那部分都包括哪些方面?", two) == []
+    assert find_part("关于资那部分都包括哪些方面?", clauses) == []  # one character is too little of any title
     # 质量保障 is as much of the item 4.'s title as of the part's: 部分 points at the part
     tied = clauses_of(TIANJIN, ["天津市关于推进质量提升的实施意见", "一、主要目标", "1.到2025年，建设一批质量标杆。",
                                 "2.质量基础设施覆盖全部区县。", "二、强化质量保障和人才培养", "3.统筹安排专项资金。",
