@@ -275,11 +275,9 @@ def _part_said_in_words(content: str, doc_clauses: list[Clause]) -> tuple[str, .
         best = max((run for run, _ in runs), default=0)
         if best < SAID_MIN:
             # fewer words ("服务业那一部分"): a part of the first level whose title alone shares them
-            top = [(run, h) for run, h in runs if len(h) == 1 and run >= SAID_TOP_MIN]
-            most = max((run for run, _ in top), default=0)
-            named = [h for run, h in top if run == most]
-            if len(named) == 1 and len(top) == 1:
-                return named[0]
+            sharing = [h for run, h in runs if len(h) == 1 and run >= SAID_TOP_MIN]
+            if len(sharing) == 1:
+                return sharing[0]
             continue
         # a tie goes to the highest part: 部分 points at a division of the document, not at one of its items
         tied = [h for run, h in runs if run == best]
