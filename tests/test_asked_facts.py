@@ -75,6 +75,8 @@ def test_every_entry_names_what_is_missing_in_the_contract_sentence():
     ("质量奖申报截止到几月几号？", "具体日期"),  # a day: the year of a target does not state it
     ("申报要满足哪些营收和研发条件？", "资格条件"),  # words between 哪些 and 条件
     ("担任这个岗位要具备什么资格？", "资格条件"),
+    ("首席质量官要考证吗？", "资格条件"),  # a credential or an examination asked for
+    ("企業首席質量官需要持什麼證書才能上崗？有沒有統一考試？", "资格条件"),
     ("园区里有哪些具体的龙头企业入驻？", "具体名单"),  # 具体 asks for names
     ("最近评上的有哪些企业？", "具体名单"),
     ("实验室建在本市哪个区？", "办理地点"),
