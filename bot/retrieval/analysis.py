@@ -200,7 +200,7 @@ def analyze(question: str, metas: Iterable[DocMeta], departments: list[str] | No
         item=None if "locate" in intent.asks else parse_item_ref(q),
         phrases=phrases,
         phrase_only=phrase_only,
-        compare=intent.answer_type == "compare",
+        compare="compare" in intent.asks,  # asked first or after another question ("是一回事吗？两边各怎么说的？")
         content=content,
         intent=intent,
         expansions=expand(content),

@@ -112,6 +112,14 @@ def test_a_comparison_that_finds_one_document_only_is_no_comparison():
     assert blocks(q, result, catalog(), query_grams(analysis.content)) == []
 
 
+def test_a_comparison_asked_after_another_question_is_a_comparison():
+    """"…是一回事吗？两边各怎么说的？": a yes/no question first, then what each document says — still a comparison."""
+    analysis = analyze("广东的措施和天津的实施意见说的计量服务是一回事吗？两边各怎么说的？", catalog())
+    assert analysis.intent is not None and analysis.intent.answer_type != "compare" and "compare" in analysis.intent.asks
+    assert analysis.compare
+    assert not analyze("天津的实施意见说的计量服务是免费的吗？", catalog()).compare
+
+
 def test_a_missing_number_gets_the_count_and_the_outline():
     tj = [c for c in all_parts() if c.doc_id == TIANJIN.doc_id]
     text = missing_item(ItemRef([(None, 99)], "第99条"), outline(tj, TIANJIN.doc_id), catalog())
