@@ -165,6 +165,7 @@ def test_a_list_named_by_the_question_is_not_its_contents():
     "员工在国外，家属天天打电话问，政府会提醒企业哪些地方风险高吗？",  # a call in the asker's story
     "我是热线新来的，天津实施意见里讲双随机一公开的是第几条？",  # the asker works on the hotline
     "我在热线值班，小微企业有没有质量认证帮扶？",
+    "能不能请专家针对我们一家企业单独出个方案，而不是千篇一律地培训？",  # an idiom, not "without exception"
     "出口常被国外的技术门槛卡住，有什么帮助？",  # a barrier, not the conditions of an application
     "到2025年计划一共评出多少家？",  # 评出多少家 counts bodies: 出多少 asks a sum only before no measure word
     "3C强制性认证有没有简化",  # 强制性产品认证 names a scheme, not a strict requirement

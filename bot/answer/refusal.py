@@ -287,9 +287,10 @@ def subject_not_in_sources(result: SearchResult) -> str:
 
 # jieba's dictionary tags some words of asking and pointing as nouns (多长, 多少钱, 这部, 之门 of 方便之门, 干嘛):
 # they begin with an interrogative (干嘛/干啥 = "what for"), a demonstrative or a particle and name no thing; nor
-# do an amount said with a measure word (一堆, 一些) or a time said relative to now (上个月, 去年)
+# do an amount said with a measure word (一堆, 一些), one after another (一项项, 一家家) or a time said relative to now
+# (上个月, 去年)
 _NOT_A_THING = re.compile(r"^(?:多[长久大少高远]|几|哪|什么|怎|啥|干[嘛啥吗]|这|那|该|此|每|各|之"
-                          r"|[一两半][堆些点批把套块阵会下]|[上下本](?:个|个?(?:月|周|星期|季度|年度|次|回))|[去今明前]年)")
+                          r"|[一两半][堆些点批把套块阵会下]|一(.)\1|[上下本](?:个|个?(?:月|周|星期|季度|年度|次|回))|[去今明前]年)")
 
 
 def _foreign_noun(word: str, alts: tuple[str, ...], snap: IndexSnapshot) -> bool:

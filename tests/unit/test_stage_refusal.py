@@ -230,6 +230,8 @@ def test_a_thing_no_collected_document_speaks_of_makes_the_answer_partial(tmp_pa
     # "what for" (干嘛, 幹嘛 in traditional script), which jieba tags as a noun
     assert judged("计量托管服务是干嘛的？", hit("二3", TIANJIN))[3] == ""
     assert judged("計量托管服務是幹嘛的？", hit("二3", TIANJIN))[3] == ""
+    # one after another (一项项), a reduplicated measure word
+    assert judged("中小企业的计量检测手续一项项跑太慢，有什么帮扶？", hit("二3", TIANJIN))[3] == ""
 
 
 def _named_term_missing(tmp_path):
