@@ -67,6 +67,10 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
             and not any(sents[0].rstrip("。") in s for s in skip):
         chosen[0] = sents[0]
         used += len(sents[0])
+    if list(chosen) == [0] and len(sents) > 1 and len(sents[0]) <= TITLE_LIMIT:
+        # the title alone says what the item is about, not what it does: its first sentence follows
+        chosen[1] = shorten(sents[1], grams)
+        used += len(chosen[1])
     if fill:  # then the rest of the clause in reading order, while it fits
         for i, sent in enumerate(sents):
             if i not in chosen and used + len(sent) <= budget and not any(sent in s for s in skip):

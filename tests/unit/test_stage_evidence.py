@@ -32,6 +32,9 @@ def test_select_sentences_quotes_what_carries_the_question_in_reading_order():
     assert picked[0] == "加大扶持力度。"  # a short item title frames the quote, though it shares no word
     assert "对获得中国质量奖的企业给予100万元奖励。" in picked and "其他事项另行规定。" not in picked
     assert select_sentences(query_grams("中国质量奖"), c.model_copy(update={"text": "奖励[1]。"}))[0] == "奖励(1)。"
+    # a title alone is no answer: when it is all that is chosen, the first sentence after it follows
+    titled = c.model_copy(update={"text": "(一)加强统筹协调。建立部门协调联络机制,开展专题研究。其他事项另行规定。"})
+    assert select_sentences(query_grams("小批量定制订单怎么应对"), titled) == ["(一)加强统筹协调。", "建立部门协调联络机制,开展专题研究。"]
 
 
 def test_evidence_score_is_the_best_cover_among_the_first_three():
