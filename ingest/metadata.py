@@ -28,11 +28,11 @@ _VALID_UNTIL = re.compile(r"(?:本(?:办法|方案|意见|措施|规定|通知|�
                           r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
                           r"|自\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起?\s*(?:至|到)\s*"
                           r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*止?\s*(?:施行|实施|执行|有效)")
-# A scraped metadata box's own 时效性 ("时效性：失效", "有效性状态 | 已废止 |", "【效力状态】尚未生效").
-_STATED_STATUS = re.compile(r"(?:时效性|有效性(?:状态)?|效力状态)\s*[】\]]?\s*[:：|]?\s*"
-                            r"(已?失效|已?废止|尚未(?:施行|生效))")
-# … and whatever label the box gives, shown as the page's own words beside the computed state ("阶段性文件", "现行有效")
-_STATUS_LABEL = re.compile(r"(?:时效性|有效性(?:状态)?|效力状态)\s*[】\]]?\s*[:：|｜]\s*([\u4e00-\u9fff]{2,8})")
+# A scraped metadata box's own 时效性 ("时效性：失效", "有效性状态 | 已废止 |", "【效力状态】尚未生效"), kept verbatim and
+# shown beside the computed state ("阶段性文件"); a label naming one of our states sets it.  A field name, not a body
+# sentence ("提高认证有效性水平"): a bracket, a separator or a space follows it.
+_STATUS_LABEL = re.compile(r"(?:时效性|有效性(?:状态)?|效力状态)(?:\s*[】\]]\s*[:：|｜]?|\s*[:：|｜]|\s)\s*"
+                           r"([\u4e00-\u9fff]{2,8})")
 _STATED_STATES = {"失效": "已失效", "废止": "已废止", "尚未施行": "尚未施行", "尚未生效": "尚未施行"}
 _ADOPTED = re.compile(r"^[(（]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日).{0,60}(?:通过|公布|发布)")
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*")
@@ -288,9 +288,8 @@ def extract_meta(doc_id: str, lines: list[str], title_span: tuple[int, int] | No
     if not until and (m := _VALID_UNTIL.search(body)):
         until = iso_date(m.group(1) or m.group(2))
     repealed = iso_date(table.get("repealed_on", ""))
-    stated = _STATED_STATUS.search(to_simplified(head))
-    status = _STATED_STATES[stated.group(1).removeprefix("已")] if stated else ""
     label = m.group(1) if (m := _STATUS_LABEL.search(to_simplified(head))) else ""
+    status = next((state for word, state in _STATED_STATES.items() if label.removeprefix("已").startswith(word)), "")
     for name, value in (("doc_number", number), ("issuers", issuers), ("date", date), ("effective_date", effective),
                         ("validity", validity), ("valid_until", until), ("repealed_on", repealed), ("status", status),
                         ("stated_status", label)):

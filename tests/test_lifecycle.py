@@ -493,6 +493,9 @@ def test_the_page_s_own_status_label_is_shown_beside_the_computed_state() -> Non
     s = document_status(labelled, date(2026, 1, 1))
     assert "原发布页标注" not in status_answer("壬办法还有效吗？", labelled, s, []).answer
     assert _meta("w", "丑办法\n一、补助。\n").stated_status == ""
+    assert _meta("v", "寅办法\n【效力状态】尚未生效\n一、补助。\n").status == "尚未施行"  # a bracket, no separator
+    assert _meta("u", "卯办法\n一、提高认证有效性水平。\n").stated_status == ""  # a body sentence, no field
+    assert _meta("t", "辰办法\n时效性 已废止\n一、补助。\n").status == "已废止"  # a space between
 
 
 @pytest.mark.unit

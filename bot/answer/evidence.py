@@ -67,7 +67,7 @@ def select_sentences(grams: set[str], clause: Clause, budget: int = 200, most: i
             and not any(sents[0].rstrip("。") in s for s in skip):
         chosen[0] = sents[0]
         used += len(sents[0])
-    if list(chosen) == [0] and len(sents) > 1 and len(sents[0]) <= TITLE_LIMIT:
+    if list(chosen) == [0] and len(sents) > 1 and len(sents[0]) <= TITLE_LIMIT and not any(sents[1] in s for s in skip):
         # the title alone says what the item is about, not what it does: its first sentence follows
         chosen[1] = shorten(sents[1], grams)
         used += len(chosen[1])
