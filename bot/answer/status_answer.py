@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from bot.answer.contract import REFUSAL_NOTICES, partial_lead
 from bot.answer.schemas import Answer, Citation
@@ -56,12 +57,18 @@ def newer_of_two_named(question: str, result: SearchResult, dates: dict[str, str
     return second if dates[first] != dates[second] else None
 
 
+@cache
+def _status_words() -> tuple[str, ...]:
+    """The status cues' words (search form, "~" dropped), longest first: what :func:`asks_record_too` takes out."""
+    return tuple(sorted((search_form(c.lstrip("~")) for c in load("status_cues")), key=len, reverse=True))
+
+
 def asks_record_too(question: str) -> bool:
     """"有没有文号？现在还有效吗？": besides the status, the question asks what the document's record holds (文号, 谁发的,
     哪天发布) — what is left once the status words are taken out still asks about the document itself."""
     rest = search_form(question)
-    for cue in sorted((c.lstrip("~") for c in load("status_cues")), key=len, reverse=True):
-        rest = rest.replace(search_form(cue), " ")
+    for cue in _status_words():
+        rest = rest.replace(cue, " ")
     return classify(rest).answer_type == "metadata"
 
 
